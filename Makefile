@@ -1,0 +1,54 @@
+# 效能考核 — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# setuptools < 81 must also reach pip's isolated build environments (xstatic-bootstrap's
+# sdist imports pkg_resources), and only PIP_CONSTRAINT does that.
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup install messages migrate demo system-test-deps lint bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+migrate: install
+	mkdir -p staticfiles
+	$(PY) manage.py migrate --noinput --verbosity 0
+
+setup: install messages migrate
+
+demo: setup
+	$(PY) manage.py load_demo --if-empty
+
+run: demo
+	$(PY) manage.py demo_accounts
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Chromium and a Chinese font for the browser tests, from Debian's packages when we are root.
+system-test-deps:
+	@sh scripts/system-deps.sh
+
+test: setup system-test-deps
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class EfficiencyConfig(AppConfig):
+    name = "efficiency"
+    verbose_name = _("Efficiency appraisal")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .roles import ensure_roles
+
+        post_migrate.connect(ensure_roles, sender=self)

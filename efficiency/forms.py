@@ -1,0 +1,263 @@
+"""Forms for the incident pages.
+
+Rules live in the services; forms give early, per-field messages.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
+from efficiency.models.incidents import HandlingDecision, ResultUse
+from efficiency.selectors import QUARTER_RE, reporting_sections, staff_choices
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, so templates render fields with ``as_widget``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class StandardSelect(forms.Select):
+    """Options carry their kind and points so the page can filter clauses and show deductions."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        standard = getattr(value, "instance", None)
+        if standard is not None:
+            option["attrs"].update(
+                {
+                    "data-kind": standard.kind,
+                    "data-minor": str(standard.points_minor),
+                    "data-serious": str(standard.points_serious),
+                    "data-grave": str(standard.points_grave),
+                }
+            )
+        return option
+
+
+class StaffCheckboxes(forms.CheckboxSelectMultiple):
+    """Options carry section and search text so the page can filter and reorder them."""
+
+    option_template_name = "efficiency/widgets/staff_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        staff = getattr(value, "instance", None)
+        if staff is not None:
+            option["section_id"] = staff.section_id
+            option["section_name"] = staff.section.name
+            option["search"] = f"{staff.name} {staff.staff_no}"
+        return option
+
+
+class StandardChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code}　{obj.text}"
+
+
+class IncidentForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=IncidentKind.choices, widget=forms.RadioSelect
+    )
+    standard = StandardChoiceField(
+        label=_("Clause"),
+        queryset=Standard.objects.filter(active=True),
+        widget=StandardSelect,
+        empty_label=_("— choose a clause —"),
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=Severity.choices, widget=forms.RadioSelect
+    )
+    occurred_on = forms.DateField(
+        label=_("Date it happened"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=Section.objects.none(), empty_label=_("— choose a section —")
+    )
+    responsible = forms.ModelMultipleChoiceField(
+        label=_("People responsible"),
+        queryset=Staff.objects.none(),
+        widget=StaffCheckboxes,
+        error_messages={"required": _("Name at least one person responsible.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": _("Describe what happened.")},
+    )
+
+    def __init__(self, *args, user, section_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = reporting_sections(user)
+        if section_id is None:
+            section_id = self.data.get("section") or self.initial.get("section")
+        try:
+            section_id = int(getattr(section_id, "pk", section_id) or 0)
+        except (TypeError, ValueError):
+            section_id = None
+        self.fields["responsible"].queryset = staff_choices(section_id)
+        today = timezone.localdate()
+        self.fields["occurred_on"].widget.attrs["max"] = today.isoformat()
+
+    def clean_occurred_on(self):
+        occurred_on = self.cleaned_data["occurred_on"]
+        if occurred_on > timezone.localdate():
+            raise forms.ValidationError(_("The date it happened cannot be in the future."))
+        return occurred_on
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, standard = cleaned.get("kind"), cleaned.get("standard")
+        if kind and standard and standard.kind != kind:
+            self.add_error(
+                "standard",
+                _("Clause %(code)s belongs to another kind of error; choose a clause of this kind.")
+                % {"code": standard.code},
+            )
+        return cleaned
+
+
+class CorrectionForm(IncidentForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        widget=forms.TextInput,
+        error_messages={"required": _("Say why the entry is corrected.")},
+    )
+
+
+class ExplanationForm(StyledFormMixin, forms.Form):
+    staff = forms.ModelChoiceField(label=_("On behalf of"), queryset=Staff.objects.none())
+    text = forms.CharField(
+        label=_("Explanation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Write the explanation.")},
+    )
+
+    def __init__(self, *args, staff_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = Staff.objects.filter(pk__in=[s.pk for s in staff_choices])
+        if len(staff_choices) == 1:
+            self.fields["staff"].initial = staff_choices[0].pk
+
+
+class VerifyForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class DismissForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for dismissal"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": _("A dismissal needs a reason.")},
+    )
+
+
+class HandleForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Handling decision"), choices=HandlingDecision.choices)
+    note = forms.CharField(
+        label=_("Handling note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+    )
+    result_use = forms.ChoiceField(
+        label=_("Where the result was used"), choices=ResultUse.choices, required=False
+    )
+
+
+class AppealForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Grounds of appeal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Write the grounds of the appeal.")},
+    )
+
+
+class AppealDecisionForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("reject", _("Reject the appeal: the incident stands")),
+            ("uphold", _("Uphold the appeal: the incident is dismissed")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": _("An appeal decision needs a reason.")},
+    )
+
+
+SORTS = {
+    "-occurred_on": ("-occurred_on", "-number"),
+    "occurred_on": ("occurred_on", "number"),
+    "-number": ("-number",),
+    "number": ("number",),
+    "section": ("section__order", "-occurred_on"),
+    "status": ("status", "-occurred_on"),
+    "-points": ("-points", "-occurred_on"),
+}
+
+
+class IncidentFilterForm(StyledFormMixin, forms.Form):
+    quarter = forms.CharField(label=_("Quarter"), required=False)
+    section = forms.ModelChoiceField(
+        label=_("Section"),
+        queryset=Section.objects.all(),
+        required=False,
+        empty_label=_("All sections"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *IncidentKind.choices], required=False
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=[("", _("All severities")), *Severity.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All statuses")), *IncidentStatus.choices],
+        required=False,
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=50)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("-occurred_on", _("Newest first")),
+            ("occurred_on", _("Oldest first")),
+            ("-number", _("Number, descending")),
+            ("number", _("Number, ascending")),
+            ("section", _("Section")),
+            ("status", _("Status")),
+            ("-points", _("Points, highest first")),
+        ],
+    )
+
+    def __init__(self, *args, sections, quarters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = sections
+        self.fields["quarter"].widget = forms.Select(
+            choices=[("", _("All quarters")), *[(q, q) for q in quarters]],
+            attrs={"class": "form-select"},
+        )
+
+    def clean_quarter(self):
+        quarter = self.cleaned_data["quarter"].strip().upper()
+        if quarter and not QUARTER_RE.match(quarter):
+            raise forms.ValidationError(_("Write the quarter like 2026Q3."))
+        return quarter

@@ -1,0 +1,26 @@
+"""Django's flush, which also empties the append-only history.
+
+The history's triggers refuse DELETE on SQLite (PostgreSQL's flush uses TRUNCATE, which they do
+not cover), so a deliberate wipe of the whole database lifts them for its own duration only.
+"""
+
+from django.core.management.commands.flush import Command as FlushCommand
+from django.db import connections
+
+from efficiency.migrations import _audit_triggers as triggers
+
+
+class Command(FlushCommand):
+    def handle(self, **options):
+        connection = connections[options["database"]]
+        if connection.vendor != "sqlite":
+            return super().handle(**options)
+        with connection.cursor() as cursor:
+            for statement in triggers.SQLITE_REVERSE:
+                cursor.execute(statement)
+        try:
+            return super().handle(**options)
+        finally:
+            with connection.cursor() as cursor:
+                for statement in triggers.SQLITE:
+                    cursor.execute(statement)

@@ -1,0 +1,52 @@
+"""Append-only history of every change to an audited object.
+
+Rows are written only by ``efficiency.services.audit.record``; database triggers (see the
+migration that creates this table) refuse UPDATE and DELETE, so no route can rewrite history.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    CORRECT = "correct", _("Corrected")
+    CHANGE = "change", _("Changed")
+    EXPLAIN = "explain", _("Explanation written")
+    VERIFY = "verify", _("Verified")
+    DISMISS = "dismiss", _("Dismissed")
+    HANDLE = "handle", _("Handling decision recorded")
+    APPEAL = "appeal", _("Appeal filed")
+    APPEAL_UPHOLD = "appeal_uphold", _("Appeal upheld")
+    APPEAL_REJECT = "appeal_reject", _("Appeal rejected")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    from_status = models.CharField(_("from status"), max_length=20, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} · {self.get_action_display()}"

@@ -1,0 +1,194 @@
+"""Reads shaped for pages: who sees what is decided here, in the queries."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from efficiency.models import AuditEvent, Incident, IncidentStatus, Section, Staff
+from efficiency.models.incidents import ESTABLISHED_STATUSES, HandlingDecision
+
+QUARTER_RE = re.compile(r"^(?P<year>\d{4})Q(?P<quarter>[1-4])$")
+
+
+def quarter_bounds(code: str) -> tuple[datetime.date, datetime.date] | None:
+    """First and last day of a quarter code such as 2026Q3, or None if it is not one."""
+    match = QUARTER_RE.match(code or "")
+    if not match:
+        return None
+    year, quarter = int(match["year"]), int(match["quarter"])
+    first = datetime.date(year, 3 * quarter - 2, 1)
+    last = (
+        datetime.date(year, 12, 31)
+        if quarter == 4
+        else datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+    )
+    return first, last
+
+
+def quarter_of(day: datetime.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def sees_all_incidents(user) -> bool:
+    return user.has_perm("efficiency.view_all_incidents")
+
+
+def headed_section_ids(user) -> list[int]:
+    if not user.has_perm("efficiency.view_section_incidents"):
+        return []
+    return list(user.headed_sections.values_list("pk", flat=True))
+
+
+def staff_of(user) -> Staff | None:
+    return getattr(user, "staff", None) if user.is_authenticated else None
+
+
+def incidents_visible_to(user) -> QuerySet[Incident]:
+    """Every incident this user may read.
+
+    Supervisors and leaders see the whole office; a section head sees their sections; a clerk
+    sees what they reported; anyone sees the incidents that name them.
+    """
+    incidents = Incident.objects.select_related("section", "standard", "reporter")
+    if not user.is_authenticated or not user.is_active:
+        return incidents.none()
+    if sees_all_incidents(user):
+        return incidents
+    scope = Q(reporter=user)
+    section_ids = headed_section_ids(user)
+    if section_ids:
+        scope |= Q(section_id__in=section_ids)
+    staff = staff_of(user)
+    if staff is not None:
+        scope |= Q(pk__in=staff.responsibilities.values("incident_id"))
+    return incidents.filter(scope)
+
+
+def incident_for(user, number: str) -> Incident:
+    """The incident if this user may read it; 404 otherwise, so ids cannot be probed."""
+    try:
+        return incidents_visible_to(user).get(number=number)
+    except Incident.DoesNotExist:
+        raise Http404 from None
+
+
+def reporting_sections(user) -> QuerySet[Section]:
+    """Sections this user may record incidents against."""
+    if not user.has_perm("efficiency.add_incident"):
+        return Section.objects.none()
+    sections = Section.objects.filter(active=True)
+    if sees_all_incidents(user):
+        return sections
+    return sections.filter(clerks=user)
+
+
+def staff_choices(section_id: int | None = None) -> QuerySet[Staff]:
+    """Current staff, the given section's people first, then everyone else by section."""
+    staff = Staff.objects.current().select_related("section")
+    if section_id:
+        staff = staff.annotate(
+            own=Case(
+                When(section_id=section_id, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("own", "section__order", "staff_no")
+    return staff
+
+
+def explainable_staff(user, incident: Incident) -> list[Staff]:
+    """The people named in the incident on whose behalf this user may write an explanation."""
+    if incident.status != IncidentStatus.REPORTED:
+        return []
+    named = [r.staff for r in incident.responsibilities.select_related("staff")]
+    own = staff_of(user)
+    heads = set(headed_section_ids(user))
+    return [
+        staff
+        for staff in named
+        if (own is not None and staff.pk == own.pk)
+        or staff.section_id in heads
+        or incident.section_id in heads
+    ]
+
+
+def may_appeal(user, incident: Incident) -> bool:
+    if incident.status != IncidentStatus.HANDLED or incident.appeal_status:
+        return False
+    own = staff_of(user)
+    if own is not None and incident.responsibilities.filter(staff=own).exists():
+        return True
+    return incident.section_id in headed_section_ids(user)
+
+
+def suggested_handling(incident: Incident) -> HandlingDecision:
+    """The step above the last one used on the same people for the same kind this year."""
+    steps = HandlingDecision.ordered()
+    earlier = (
+        Incident.objects.filter(
+            status__in=ESTABLISHED_STATUSES,
+            kind=incident.kind,
+            occurred_on__year=incident.occurred_on.year,
+            responsibilities__staff__in=incident.responsibilities.values("staff_id"),
+        )
+        .exclude(pk=incident.pk)
+        .exclude(handling_decision="")
+        .values_list("handling_decision", flat=True)
+    )
+    used = [steps.index(HandlingDecision(value)) for value in earlier]
+    if not used:
+        return steps[0]
+    return HandlingDecision.next_after(steps[max(used)])
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    event: AuditEvent
+    changes: list[tuple[str, str, str]]
+    status_change: tuple[str, str] | None
+
+
+def incident_history(incident: Incident) -> list[HistoryRow]:
+    events = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Incident), object_id=str(incident.pk)
+    ).select_related("actor", "actor__staff")
+    return [
+        HistoryRow(
+            event=event,
+            changes=_readable_changes(event.changes),
+            status_change=(
+                (status_label(event.from_status), status_label(event.to_status))
+                if event.from_status and event.from_status != event.to_status
+                else None
+            ),
+        )
+        for event in events
+    ]
+
+
+EXTRA_CHANGE_LABELS = {"explanation_for": _("on behalf of")}
+
+
+def _readable_changes(changes: dict) -> list[tuple[str, str, str]]:
+    readable = []
+    for name, (old, new) in changes.items():
+        try:
+            field = Incident._meta.get_field(name)
+        except FieldDoesNotExist:
+            readable.append((str(EXTRA_CHANGE_LABELS.get(name, name)), old, new))
+            continue
+        if field.choices:
+            labels = dict(field.flatchoices)
+            old, new = labels.get(old, old), labels.get(new, new)
+        readable.append((str(field.verbose_name), str(old), str(new)))
+    return readable
+
+
+def status_label(value: str) -> str:
+    return str(IncidentStatus(value).label) if value in IncidentStatus.values else value

@@ -1,0 +1,347 @@
+"""Writes to incidents: report, correct, explain, verify, dismiss, handle, appeal."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from efficiency.models import (
+    Explanation,
+    Incident,
+    IncidentResponsible,
+    IncidentSequence,
+    IncidentStatus,
+    Section,
+    Staff,
+    Standard,
+)
+from efficiency.models.audit import AuditAction
+from efficiency.models.incidents import AppealStatus, HandlingDecision, ResultUse
+
+from . import ServiceError
+from .audit import diff, record, snapshot
+
+CORRECTABLE_FIELDS = [
+    "kind",
+    "standard",
+    "severity",
+    "points",
+    "occurred_on",
+    "section",
+    "responsible",
+    "description",
+]
+
+
+def _check_facts(
+    *,
+    kind: str,
+    standard: Standard,
+    occurred_on: datetime.date,
+    responsible: Sequence[Staff],
+    description: str,
+) -> None:
+    if standard.kind != kind:
+        raise ServiceError(
+            _("Clause %(code)s belongs to another kind of error; choose a clause of this kind.")
+            % {"code": standard.code}
+        )
+    if not standard.active:
+        raise ServiceError(_("Clause %(code)s is no longer in force.") % {"code": standard.code})
+    if occurred_on > timezone.localdate():
+        raise ServiceError(_("The date it happened cannot be in the future."))
+    if not responsible:
+        raise ServiceError(_("Name at least one person responsible."))
+    if not description.strip():
+        raise ServiceError(_("Describe what happened."))
+
+
+def _next_number(year: int) -> str:
+    sequence, _created = IncidentSequence.objects.select_for_update().get_or_create(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{year}-{sequence.last:04d}"
+
+
+def _locked(incident: Incident) -> Incident:
+    """The incident re-read under a row lock, so a stale page cannot act on an old status."""
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def _require_status(incident: Incident, *allowed: str) -> None:
+    if incident.status not in allowed:
+        raise ServiceError(
+            _(
+                "Incident %(number)s is now “%(status)s”; this action no longer applies. "
+                "The page has been refreshed with its current state."
+            )
+            % {"number": incident.number, "status": incident.get_status_display()}
+        )
+
+
+def _set_responsible(incident: Incident, responsible: Sequence[Staff]) -> None:
+    wanted = {staff.pk: staff for staff in responsible}
+    current = set(incident.responsibilities.values_list("staff_id", flat=True))
+    for staff_id in current - wanted.keys():
+        # A correction before verification may remove a name; the history keeps who it was.
+        IncidentResponsible.objects.filter(incident=incident, staff_id=staff_id).delete()
+    IncidentResponsible.objects.bulk_create(
+        IncidentResponsible(incident=incident, staff=staff, section_id=staff.section_id)
+        for staff_id, staff in wanted.items()
+        if staff_id not in current
+    )
+
+
+@transaction.atomic
+def incident_report(
+    *,
+    reporter,
+    kind: str,
+    standard: Standard,
+    severity: str,
+    occurred_on: datetime.date,
+    section: Section,
+    responsible: Sequence[Staff],
+    description: str,
+) -> Incident:
+    _check_facts(
+        kind=kind,
+        standard=standard,
+        occurred_on=occurred_on,
+        responsible=responsible,
+        description=description,
+    )
+    incident = Incident(
+        number=_next_number(occurred_on.year),
+        kind=kind,
+        standard=standard,
+        clause_code=standard.code,
+        clause_text=standard.text,
+        severity=severity,
+        points=standard.points_for(severity),
+        occurred_on=occurred_on,
+        section=section,
+        description=description.strip(),
+        reporter=reporter,
+    )
+    incident.full_clean()
+    incident.save()
+    _set_responsible(incident, responsible)
+    record(
+        actor=reporter,
+        obj=incident,
+        action=AuditAction.CREATE,
+        to_status=incident.status,
+        changes={key: ["", value] for key, value in snapshot(incident, CORRECTABLE_FIELDS).items()},
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_correct(
+    *,
+    actor,
+    incident: Incident,
+    reason: str,
+    kind: str,
+    standard: Standard,
+    severity: str,
+    occurred_on: datetime.date,
+    section: Section,
+    responsible: Sequence[Staff],
+    description: str,
+) -> Incident:
+    incident = _locked(incident)
+    _require_status(incident, IncidentStatus.REPORTED)
+    if not reason.strip():
+        raise ServiceError(_("Say why the entry is corrected."))
+    _check_facts(
+        kind=kind,
+        standard=standard,
+        occurred_on=occurred_on,
+        responsible=responsible,
+        description=description,
+    )
+    before = snapshot(incident, CORRECTABLE_FIELDS)
+    incident.kind = kind
+    incident.standard = standard
+    incident.clause_code = standard.code
+    incident.clause_text = standard.text
+    incident.severity = severity
+    incident.points = standard.points_for(severity)
+    incident.occurred_on = occurred_on
+    incident.section = section
+    incident.description = description.strip()
+    incident.full_clean()
+    incident.save()
+    _set_responsible(incident, responsible)
+    changes = diff(before, snapshot(incident, CORRECTABLE_FIELDS))
+    if not changes:
+        raise ServiceError(_("Nothing was changed."))
+    record(
+        actor=actor,
+        obj=incident,
+        action=AuditAction.CORRECT,
+        from_status=incident.status,
+        to_status=incident.status,
+        reason=reason.strip(),
+        changes=changes,
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_explain(*, actor, incident: Incident, staff: Staff, text: str) -> Explanation:
+    incident = _locked(incident)
+    _require_status(incident, IncidentStatus.REPORTED)
+    if not incident.responsibilities.filter(staff=staff).exists():
+        raise ServiceError(_("%(name)s is not named in this incident.") % {"name": staff.name})
+    if not text.strip():
+        raise ServiceError(_("Write the explanation."))
+    explanation = Explanation.objects.create(
+        incident=incident, staff=staff, author=actor, text=text.strip()
+    )
+    record(
+        actor=actor,
+        obj=incident,
+        action=AuditAction.EXPLAIN,
+        from_status=incident.status,
+        to_status=incident.status,
+        reason=explanation.text,
+        changes={"explanation_for": ["", staff.name]},
+    )
+    return explanation
+
+
+def _transition(
+    *, actor, incident: Incident, action: str, new_status: str, reason: str = "", **fields
+) -> Incident:
+    old_status = incident.status
+    incident.status = new_status
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    incident.full_clean()
+    incident.save()
+    record(
+        actor=actor,
+        obj=incident,
+        action=action,
+        from_status=old_status,
+        to_status=new_status,
+        reason=reason,
+        changes={
+            name: ["", str(value)] for name, value in fields.items() if name.endswith("decision")
+        },
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_verify(*, actor, incident: Incident, note: str = "") -> Incident:
+    incident = _locked(incident)
+    _require_status(incident, IncidentStatus.REPORTED)
+    return _transition(
+        actor=actor,
+        incident=incident,
+        action=AuditAction.VERIFY,
+        new_status=IncidentStatus.VERIFIED,
+        reason=note.strip(),
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def incident_dismiss(*, actor, incident: Incident, reason: str) -> Incident:
+    incident = _locked(incident)
+    _require_status(incident, IncidentStatus.REPORTED)
+    if not reason.strip():
+        raise ServiceError(_("A dismissal needs a reason."))
+    return _transition(
+        actor=actor,
+        incident=incident,
+        action=AuditAction.DISMISS,
+        new_status=IncidentStatus.DISMISSED,
+        reason=reason.strip(),
+        dismissal_reason=reason.strip(),
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def incident_handle(
+    *, actor, incident: Incident, decision: str, note: str, result_use: str = ResultUse.NONE
+) -> Incident:
+    incident = _locked(incident)
+    _require_status(incident, IncidentStatus.VERIFIED)
+    if decision not in HandlingDecision.values:
+        raise ServiceError(_("Choose a handling decision from the list."))
+    return _transition(
+        actor=actor,
+        incident=incident,
+        action=AuditAction.HANDLE,
+        new_status=IncidentStatus.HANDLED,
+        reason=note.strip(),
+        handling_decision=decision,
+        handling_note=note.strip(),
+        result_use=result_use,
+        handled_by=actor,
+        handled_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def incident_appeal(*, actor, incident: Incident, text: str) -> Incident:
+    incident = _locked(incident)
+    _require_status(incident, IncidentStatus.HANDLED)
+    if incident.appeal_status:
+        raise ServiceError(_("This incident has already been appealed; it can be appealed once."))
+    if not text.strip():
+        raise ServiceError(_("Write the grounds of the appeal."))
+    incident.appeal_status = AppealStatus.PENDING
+    incident.appeal_text = text.strip()
+    incident.appealed_by = actor
+    incident.appealed_at = timezone.now()
+    incident.save()
+    record(
+        actor=actor,
+        obj=incident,
+        action=AuditAction.APPEAL,
+        from_status=incident.status,
+        to_status=incident.status,
+        reason=incident.appeal_text,
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_decide_appeal(*, actor, incident: Incident, uphold: bool, reason: str) -> Incident:
+    incident = _locked(incident)
+    if incident.appeal_status != AppealStatus.PENDING:
+        raise ServiceError(
+            _("The appeal on incident %(number)s has already been decided.")
+            % {"number": incident.number}
+        )
+    if not reason.strip():
+        raise ServiceError(_("An appeal decision needs a reason."))
+    old_status = incident.status
+    incident.appeal_status = AppealStatus.UPHELD if uphold else AppealStatus.REJECTED
+    incident.appeal_reason = reason.strip()
+    incident.appeal_decided_by = actor
+    incident.appeal_decided_at = timezone.now()
+    if uphold:
+        incident.status = IncidentStatus.DISMISSED
+        incident.dismissal_reason = reason.strip()
+    incident.save()
+    record(
+        actor=actor,
+        obj=incident,
+        action=AuditAction.APPEAL_UPHOLD if uphold else AuditAction.APPEAL_REJECT,
+        from_status=old_status,
+        to_status=incident.status,
+        reason=incident.appeal_reason,
+    )
+    return incident

@@ -1,0 +1,75 @@
+"""The start page: what is waiting for this user, and the roster they may see."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from efficiency import selectors
+from efficiency.models import IncidentStatus, Section, Staff
+from efficiency.models.incidents import AppealStatus
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    incidents = selectors.incidents_visible_to(user)
+    counts = incidents.aggregate(
+        reported=Count("pk", filter=Q(status=IncidentStatus.REPORTED)),
+        verified=Count("pk", filter=Q(status=IncidentStatus.VERIFIED)),
+        handled=Count("pk", filter=Q(status=IncidentStatus.HANDLED)),
+        dismissed=Count("pk", filter=Q(status=IncidentStatus.DISMISSED)),
+        appeals=Count("pk", filter=Q(appeal_status=AppealStatus.PENDING)),
+    )
+    staff = selectors.staff_of(user)
+    context = {
+        "counts": counts,
+        "recent": incidents.order_by("-reported_at")[:8],
+        "mine": (
+            incidents.filter(responsibilities__staff=staff).order_by("-occurred_on")[:5]
+            if staff
+            else []
+        ),
+        "my_reports": incidents.filter(reporter=user).count(),
+        "can_report": user.has_perm("efficiency.add_incident"),
+        "can_verify": user.has_perm("efficiency.verify_incident"),
+    }
+    return render(request, "efficiency/home.html", context)
+
+
+def roster_sections(user):
+    if selectors.sees_all_incidents(user) or user.has_perm("efficiency.view_staff"):
+        return Section.objects.all()
+    return Section.objects.filter(pk__in=selectors.headed_section_ids(user))
+
+
+@login_required
+def roster(request: HttpRequest) -> HttpResponse:
+    sections = roster_sections(request.user)
+    staff = Staff.objects.filter(section__in=sections).select_related("section")
+    text = request.GET.get("q", "").strip()[:50]
+    if text:
+        staff = staff.filter(Q(name__icontains=text) | Q(staff_no__icontains=text))
+    section_code = request.GET.get("section", "")
+    if section_code:
+        staff = staff.filter(section__code=section_code)
+    if request.GET.get("all") != "1":
+        staff = staff.filter(end_date__isnull=True)
+    page = Paginator(staff, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "efficiency/roster.html",
+        {
+            "sections": sections.annotate(
+                headcount=Count("staff", filter=Q(staff__end_date__isnull=True))
+            ),
+            "page": page,
+            "q": text,
+            "section_code": section_code,
+            "show_all": request.GET.get("all") == "1",
+            "query": query.urlencode(),
+        },
+    )
