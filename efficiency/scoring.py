@@ -1,0 +1,780 @@
+"""The appraisal arithmetic of DOMAIN.md, and only that. Pure: no Django, no ORM, no request.
+
+Plain values in (``Decimal``, ``str``), frozen dataclasses out. The ranking page, the Excel
+export and the PDF bulletin all call :func:`score_period` / :func:`score_year`, so a number a
+leader sees on screen is the number printed on paper.
+
+Rounding
+    All arithmetic is exact. Averages, base and final are carried as exact quotients and
+    rounded half-up to 2 places once, when reported (:func:`round2` semantics). In particular
+    the base is computed from the *unrounded* criterion averages, and
+    ``final = max(0, base - deductions)`` from the unrounded base; rounding the base and the
+    final are two separate roundings of exact values, never a rounding of a rounded value.
+    The ``raw_*`` fields carry the unrounded values (to 50 significant digits) for audit.
+
+Grades use the rounded final: what a leader sees is what is graded, and ranks compare the
+rounded finals too (two people shown with 90.00 share a rank and are both 好 by threshold).
+
+Order of the quarterly grade rules (DOMAIN.md is silent; this is the decision)
+    1. threshold on the rounded final;
+    2. caps: any established incident -> at most 较好; a 严重 one -> at most 一般;
+    3. quota over the people *still* 好 after the caps, so a capped person never uses up a
+       好 slot; a tie straddling the quota line drops everyone tied on the line to 较好 and
+       raises a ``TIE_ON_QUOTA_LINE`` warning;
+    4. leaders' overrides replace the grade; they count against the quota, and if the 好 after
+       overrides exceed it an ``OVER_QUOTA_AFTER_OVERRIDES`` warning is raised (the override
+       stands: it is a leader's recorded decision).
+
+The annual 20% 优秀 quota uses the same line rule as the quarterly one: tied people on the line
+all fall back to 称职, with a ``TIE_ON_QUOTA_LINE`` warning.
+"""
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, Inexact, localcontext
+from enum import StrEnum
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+_RAW_DIGITS = 50  # significant digits of the informative raw_* values
+_EXACT_DIGITS = 1000  # context for exact sums and products; Inexact is trapped
+
+
+# --- enums --------------------------------------------------------------------------------
+
+
+class Grade(StrEnum):
+    """Quarterly grade (等次)."""
+
+    GOOD = "good"
+    FAIRLY_GOOD = "fairly_good"
+    AVERAGE = "average"
+    POOR = "poor"
+
+    @property
+    def label(self) -> str:
+        return _GRADE_LABELS[self]
+
+    @property
+    def level(self) -> int:
+        """Higher is better: POOR 0 ... GOOD 3."""
+        return _GRADE_LEVELS[self]
+
+
+_GRADE_LABELS = {
+    Grade.GOOD: "好",
+    Grade.FAIRLY_GOOD: "较好",
+    Grade.AVERAGE: "一般",
+    Grade.POOR: "较差",
+}
+_GRADE_LEVELS = {Grade.GOOD: 3, Grade.FAIRLY_GOOD: 2, Grade.AVERAGE: 1, Grade.POOR: 0}
+
+
+class AnnualGrade(StrEnum):
+    """Annual grade (年度考核等次)."""
+
+    EXCELLENT = "excellent"
+    COMPETENT = "competent"
+    BASIC = "basic"
+    INCOMPETENT = "incompetent"
+
+    @property
+    def label(self) -> str:
+        return _ANNUAL_LABELS[self]
+
+    @property
+    def level(self) -> int:
+        """Higher is better: INCOMPETENT 0 ... EXCELLENT 3."""
+        return _ANNUAL_LEVELS[self]
+
+
+_ANNUAL_LABELS = {
+    AnnualGrade.EXCELLENT: "优秀",
+    AnnualGrade.COMPETENT: "称职",
+    AnnualGrade.BASIC: "基本称职",
+    AnnualGrade.INCOMPETENT: "不称职",
+}
+_ANNUAL_LEVELS = {
+    AnnualGrade.EXCELLENT: 3,
+    AnnualGrade.COMPETENT: 2,
+    AnnualGrade.BASIC: 1,
+    AnnualGrade.INCOMPETENT: 0,
+}
+
+
+class Severity(StrEnum):
+    """Severity of a three-errors incident."""
+
+    MINOR = "minor"
+    SERIOUS = "serious"
+    GRAVE = "grave"
+
+    @property
+    def label(self) -> str:
+        return _SEVERITY_LABELS[self]
+
+
+_SEVERITY_LABELS = {Severity.MINOR: "一般", Severity.SERIOUS: "较重", Severity.GRAVE: "严重"}
+
+
+class ReasonCode(StrEnum):
+    """Why a grade is what it is; one :class:`GradeStep` per rule that set or changed it."""
+
+    THRESHOLD = "threshold"  # grade from the (rounded) final or annual score
+    CAP_INCIDENT = "cap_incident"  # established incident in the quarter: at most 较好
+    CAP_GRAVE_INCIDENT = "cap_grave_incident"  # established 严重 incident: at most 一般
+    QUOTA_DEMOTION = "quota_demotion"  # beyond the quota line
+    TIE_ON_QUOTA_LINE = "tie_on_quota_line"  # tied on the quota line: all tied drop
+    OVERRIDE = "override"  # a leader's override, with its reason
+    POOR_QUARTERS = "poor_quarters"  # annual: quarters graded 较差
+    NOT_ENOUGH_GOOD_QUARTERS = "not_enough_good_quarters"  # annual: fewer than two 好
+    GRAVE_INCIDENT = "grave_incident"  # annual: 严重 incident in the year bars 优秀
+    DISQUALIFIED = "disqualified"  # annual: 取消年度评优资格 decision bars 优秀
+
+
+class WarningCode(StrEnum):
+    TIE_ON_QUOTA_LINE = "tie_on_quota_line"
+    OVER_QUOTA_AFTER_OVERRIDES = "over_quota_after_overrides"
+    OVERRIDE_ABOVE_CAP = "override_above_cap"  # an override lifts a grade past an incident cap
+    OVERRIDE_IGNORED = "override_ignored"  # override on someone not assessed, or ungraded run
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def _decimal(value: object, what: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"{what} must be a Decimal or int, not {type(value).__name__}")
+    result = Decimal(value)
+    if not result.is_finite():
+        raise ValueError(f"{what} must be finite, got {result}")
+    return result
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    code: str
+    name: str
+    weight: Decimal
+
+    def __post_init__(self) -> None:
+        weight = _decimal(self.weight, f"weight of criterion {self.code!r}")
+        if weight <= 0:
+            raise ValueError(f"weight of criterion {self.code!r} must be positive, got {weight}")
+        object.__setattr__(self, "weight", weight)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Grade thresholds and quotas; the defaults are DOMAIN.md's."""
+
+    good: Decimal = Decimal(90)
+    fairly_good: Decimal = Decimal(75)
+    average: Decimal = Decimal(60)
+    good_quota: Decimal = Decimal("0.40")
+    excellent: Decimal = Decimal(90)
+    competent_floor: Decimal = Decimal(70)
+    fail_floor: Decimal = Decimal(60)
+    excellent_quota: Decimal = Decimal("0.20")
+
+    def __post_init__(self) -> None:
+        if not self.average <= self.fairly_good <= self.good:
+            raise ValueError("thresholds must satisfy average <= fairly_good <= good")
+        if not self.fail_floor <= self.competent_floor <= self.excellent:
+            raise ValueError("thresholds must satisfy fail_floor <= competent_floor <= excellent")
+        for name in ("good_quota", "excellent_quota"):
+            if not ZERO <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be between 0 and 1")
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """An established incident in the period naming the subject (the caller filters)."""
+
+    incident_id: str | int
+    points: Decimal
+    severity: Severity
+
+    def __post_init__(self) -> None:
+        points = _decimal(self.points, f"points of incident {self.incident_id!r}")
+        if points < 0:
+            raise ValueError(f"points of incident {self.incident_id!r} must not be negative")
+        object.__setattr__(self, "points", points)
+
+
+@dataclass(frozen=True)
+class GradeOverride:
+    grade: Grade
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise ValueError("a grade override needs a written reason")
+
+
+@dataclass(frozen=True)
+class SubjectInput:
+    """One person (or section): marks per criterion code, established deductions."""
+
+    key: str
+    marks: Mapping[str, Sequence[Decimal]]
+    deductions: Sequence[Deduction] = ()
+    override: GradeOverride | None = None
+
+
+@dataclass(frozen=True)
+class AnnualInput:
+    key: str
+    quarter_finals: Sequence[Decimal]  # assessed quarters only
+    quarter_grades: Sequence[Grade]
+    has_grave_incident: bool = False
+    disqualified_from_excellence: bool = False  # a 取消年度评优资格 decision in the year
+
+
+# --- outputs ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionAverage:
+    code: str
+    marks: tuple[Decimal, ...]  # all marks, as given
+    used: tuple[Decimal, ...]  # marks averaged, in the order given
+    dropped_high: Decimal | None
+    dropped_low: Decimal | None
+    average: Decimal  # rounded half-up to 2 places, for display
+    raw_average: Decimal  # unrounded (50 significant digits)
+
+
+@dataclass(frozen=True)
+class GradeStep:
+    code: ReasonCode
+    grade: Grade | AnnualGrade  # the grade after this step
+    detail: str  # short English note with the numbers involved
+
+
+@dataclass(frozen=True)
+class ScoringWarning:
+    code: WarningCode
+    subject_keys: tuple[str, ...]
+    detail: str
+
+
+@dataclass(frozen=True)
+class SubjectResult:
+    key: str
+    assessed: bool
+    averages: tuple[CriterionAverage, ...]  # criteria order; only criteria that have marks
+    missing_criteria: tuple[str, ...]  # codes without marks (non-empty: not assessed)
+    base: Decimal | None
+    raw_base: Decimal | None
+    deductions_total: Decimal
+    deductions: tuple[Deduction, ...]
+    final: Decimal | None
+    raw_final: Decimal | None
+    rank: int | None
+    computed_grade: Grade | None  # before the override
+    grade: Grade | None  # after the override
+    grade_steps: tuple[GradeStep, ...] = ()
+    overridden: bool = False
+    override: GradeOverride | None = None
+
+    @property
+    def explanation(self) -> tuple[ReasonCode, ...]:
+        return tuple(step.code for step in self.grade_steps)
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    results: tuple[SubjectResult, ...]  # by rank then key; not assessed last, by key
+    warnings: tuple[ScoringWarning, ...]
+    quota: int  # most 好 allowed (0 when ungraded)
+    graded_count: int  # assessed and graded (the quota's denominator)
+    assessed_count: int
+    not_assessed_count: int
+    graded: bool
+
+    def get(self, key: str) -> SubjectResult:
+        for result in self.results:
+            if result.key == key:
+                return result
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class AnnualSubjectResult:
+    key: str
+    graded: bool  # False: no assessed quarter in the year
+    quarters_assessed: int
+    score: Decimal | None  # mean of quarterly finals, rounded half-up to 2 places
+    raw_score: Decimal | None
+    rank: int | None
+    good_quarters: int
+    poor_quarters: int
+    grade: AnnualGrade | None
+    grade_steps: tuple[GradeStep, ...] = ()
+
+    @property
+    def explanation(self) -> tuple[ReasonCode, ...]:
+        return tuple(step.code for step in self.grade_steps)
+
+
+@dataclass(frozen=True)
+class AnnualResult:
+    results: tuple[AnnualSubjectResult, ...]  # by rank then key; not graded last, by key
+    warnings: tuple[ScoringWarning, ...]
+    quota: int  # most 优秀 allowed
+    graded_count: int
+    not_graded_count: int
+
+    def get(self, key: str) -> AnnualSubjectResult:
+        for result in self.results:
+            if result.key == key:
+                return result
+        raise KeyError(key)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round half-up (away from zero on .5) to 2 places: 1.005 -> 1.01, 2.004 -> 2.00."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _round2_quotient(numerator: Decimal, denominator: int) -> Decimal:
+    """Exactly ``round2(numerator / denominator)``, without an inexact division first."""
+    num, den = numerator.as_integer_ratio()
+    scaled, divisor = abs(num) * 100, den * denominator
+    cents = (2 * scaled + divisor) // (2 * divisor)  # half-up on the exact quotient
+    return Decimal(cents if num >= 0 else -cents).scaleb(-2)
+
+
+def _raw_quotient(numerator: Decimal, denominator: int) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = _RAW_DIGITS
+        return numerator / denominator
+
+
+def _exact_sum(values: Iterable[Decimal]) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = _EXACT_DIGITS
+        ctx.traps[Inexact] = True
+        return sum(values, ZERO)
+
+
+def quota_limit(*, share: Decimal, graded_count: int) -> int:
+    """floor(share x graded_count): the most people allowed the top grade."""
+    return int((share * graded_count).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def competition_ranks(values: Sequence[Decimal]) -> list[int]:
+    """Standard competition ranks, highest first, in input order: [9, 8, 8, 7] -> [1, 2, 2, 4]."""
+    ordered = sorted(values, reverse=True)
+    first_position: dict[Decimal, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        first_position.setdefault(value, position)
+    return [first_position[value] for value in values]
+
+
+def trimmed_mean(marks: Sequence[Decimal], *, code: str = "") -> CriterionAverage:
+    """Average of the marks; with five or more, one highest and one lowest are dropped first.
+
+    Exactly four marks: nothing is dropped. Marks must be between 0 and 100.
+    """
+    given = tuple(_decimal(mark, f"mark on {code or 'criterion'}") for mark in marks)
+    if not given:
+        raise ValueError(f"no marks on {code or 'criterion'}")
+    for mark in given:
+        if not ZERO <= mark <= HUNDRED:
+            raise ValueError(f"mark {mark} on {code or 'criterion'} is outside 0-100")
+    used = list(given)
+    dropped_high = dropped_low = None
+    if len(given) >= 5:
+        dropped_high = max(used)
+        used.remove(dropped_high)  # first occurrence only: exactly one is dropped
+        dropped_low = min(used)
+        used.remove(dropped_low)
+    total = _exact_sum(used)
+    return CriterionAverage(
+        code=code,
+        marks=given,
+        used=tuple(used),
+        dropped_high=dropped_high,
+        dropped_low=dropped_low,
+        average=_round2_quotient(total, len(used)),
+        raw_average=_raw_quotient(total, len(used)),
+    )
+
+
+def validate_criteria(criteria: Sequence[CriterionSpec]) -> tuple[CriterionSpec, ...]:
+    """Criteria must be non-empty, with unique codes and weights summing to exactly 100."""
+    specs = tuple(criteria)
+    if not specs:
+        raise ValueError("a scheme needs at least one criterion")
+    codes = [spec.code for spec in specs]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"criterion codes must be unique: {codes}")
+    total = _exact_sum(spec.weight for spec in specs)
+    if total != HUNDRED:
+        raise ValueError(f"criterion weights must sum to 100, they sum to {total}")
+    return specs
+
+
+def _threshold_grade(final: Decimal, thresholds: Thresholds) -> Grade:
+    if final >= thresholds.good:
+        return Grade.GOOD
+    if final >= thresholds.fairly_good:
+        return Grade.FAIRLY_GOOD
+    if final >= thresholds.average:
+        return Grade.AVERAGE
+    return Grade.POOR
+
+
+def _quota_cut(
+    candidates: Sequence[tuple[str, Decimal]], quota: int
+) -> tuple[list[str], list[str]]:
+    """Split top-grade candidates (key, rounded score) that exceed the quota.
+
+    Returns (demoted beyond the line, tied on the line). Lowest ranked go first; if the last
+    place inside the quota ties with the first place outside it, everyone with that score drops.
+    """
+    if len(candidates) <= quota:
+        return [], []
+    ordered = sorted(candidates, key=lambda item: (-item[1], item[0]))
+    line_score = ordered[quota][1]
+    tie = quota > 0 and ordered[quota - 1][1] == line_score
+    tied = [key for key, score in ordered if tie and score == line_score]
+    beyond = [key for key, score in ordered[quota:] if key not in tied]
+    return beyond, tied
+
+
+# --- quarterly ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scored:
+    subject: SubjectInput
+    averages: tuple[CriterionAverage, ...]
+    missing: tuple[str, ...]
+    deductions: tuple[Deduction, ...]
+    deductions_exact: Decimal
+    base: Decimal | None = None
+    raw_base: Decimal | None = None
+    final: Decimal | None = None
+    raw_final: Decimal | None = None
+
+
+def _score_subject(criteria: tuple[CriterionSpec, ...], subject: SubjectInput) -> _Scored:
+    known = {spec.code for spec in criteria}
+    unknown = sorted(set(subject.marks) - known)
+    if unknown:
+        raise ValueError(f"subject {subject.key!r} has marks on unknown criteria {unknown}")
+    averages = tuple(
+        trimmed_mean(subject.marks[spec.code], code=spec.code)
+        for spec in criteria
+        if subject.marks.get(spec.code)
+    )
+    missing = tuple(spec.code for spec in criteria if not subject.marks.get(spec.code))
+    deductions = tuple(subject.deductions)
+    deducted = _exact_sum(d.points for d in deductions)
+    scored = _Scored(subject, averages, missing, deductions, deducted)
+    if missing:
+        return scored
+    # Exact base over a common denominator: sum(w_i * S_i / n_i) / 100 = num / (100 * L).
+    common = math.lcm(*(len(average.used) for average in averages))
+    weights = {spec.code: spec.weight for spec in criteria}
+    with localcontext() as ctx:
+        ctx.prec = _EXACT_DIGITS
+        ctx.traps[Inexact] = True
+        numerator = sum(
+            (weights[a.code] * sum(a.used, ZERO) * (common // len(a.used)) for a in averages),
+            ZERO,
+        )
+        denominator = 100 * common
+        final_numerator = max(ZERO, numerator - deducted * denominator)
+    return _Scored(
+        subject,
+        averages,
+        missing,
+        deductions,
+        deducted,
+        base=_round2_quotient(numerator, denominator),
+        raw_base=_raw_quotient(numerator, denominator),
+        final=_round2_quotient(final_numerator, denominator),
+        raw_final=_raw_quotient(final_numerator, denominator),
+    )
+
+
+def _cap_for(deductions: Sequence[Deduction]) -> tuple[Grade, ReasonCode] | None:
+    if any(d.severity is Severity.GRAVE for d in deductions):
+        return Grade.AVERAGE, ReasonCode.CAP_GRAVE_INCIDENT
+    if deductions:
+        return Grade.FAIRLY_GOOD, ReasonCode.CAP_INCIDENT
+    return None
+
+
+def score_period(
+    *,
+    criteria: Sequence[CriterionSpec],
+    subjects: Sequence[SubjectInput],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    graded: bool = True,
+) -> PeriodResult:
+    """Score, rank and (when ``graded``) grade everyone in one quarter.
+
+    ``graded=False`` is for sections: final and rank, no grade, no quota. Grade rules apply
+    in this order: threshold on the rounded final, incident caps, the 好 quota over those still
+    好 (a capped person does not use up a slot), then overrides (see the module docstring).
+    Grades and ranks use the rounded final: what a leader sees is what is graded.
+    """
+    specs = validate_criteria(criteria)
+    keys = [subject.key for subject in subjects]
+    if len(set(keys)) != len(keys):
+        raise ValueError("subject keys must be unique")
+    scored = [_score_subject(specs, subject) for subject in subjects]
+    assessed = [s for s in scored if s.final is not None]
+    finals = {s.subject.key: s.final for s in assessed if s.final is not None}
+    ranks = dict(zip(finals, competition_ranks(list(finals.values())), strict=True))
+
+    warnings: list[ScoringWarning] = []
+    ignored = [s.subject.key for s in scored if s.subject.override and (not graded or s.missing)]
+    if ignored:
+        warnings.append(
+            ScoringWarning(
+                WarningCode.OVERRIDE_IGNORED,
+                tuple(sorted(ignored)),
+                "override on a subject that is not assessed or not graded was ignored",
+            )
+        )
+
+    grades: dict[str, Grade] = {}
+    computed: dict[str, Grade] = {}
+    steps: dict[str, list[GradeStep]] = {key: [] for key in finals}
+    graded_count = len(assessed) if graded else 0
+    quota = quota_limit(share=thresholds.good_quota, graded_count=graded_count)
+    if graded:
+        for s in assessed:
+            key, final = s.subject.key, finals[s.subject.key]
+            grade = _threshold_grade(final, thresholds)
+            steps[key].append(GradeStep(ReasonCode.THRESHOLD, grade, f"final {final}"))
+            cap = _cap_for(s.deductions)
+            if cap and grade.level > cap[0].level:
+                grade = cap[0]
+                steps[key].append(GradeStep(cap[1], grade, f"{len(s.deductions)} incident(s)"))
+            grades[key] = grade
+        candidates = [(key, finals[key]) for key, grade in grades.items() if grade is Grade.GOOD]
+        beyond, tied = _quota_cut(candidates, quota)
+        for key in beyond:
+            grades[key] = Grade.FAIRLY_GOOD
+            steps[key].append(
+                GradeStep(ReasonCode.QUOTA_DEMOTION, Grade.FAIRLY_GOOD, f"quota {quota}")
+            )
+        for key in tied:
+            grades[key] = Grade.FAIRLY_GOOD
+            steps[key].append(
+                GradeStep(
+                    ReasonCode.TIE_ON_QUOTA_LINE,
+                    Grade.FAIRLY_GOOD,
+                    f"tied at {finals[key]} on the quota line ({quota})",
+                )
+            )
+        if tied:
+            warnings.append(
+                ScoringWarning(
+                    WarningCode.TIE_ON_QUOTA_LINE,
+                    tuple(tied),
+                    f"tie at {finals[tied[0]]} straddles the 好 quota of {quota}: all tied "
+                    "dropped to 较好; leaders to decide",
+                )
+            )
+        computed = dict(grades)
+        above_cap: list[str] = []
+        for s in assessed:
+            override = s.subject.override
+            if override is None:
+                continue
+            key = s.subject.key
+            grades[key] = override.grade
+            steps[key].append(GradeStep(ReasonCode.OVERRIDE, override.grade, override.reason))
+            cap = _cap_for(s.deductions)
+            if cap and override.grade.level > cap[0].level:
+                above_cap.append(key)
+        if above_cap:
+            warnings.append(
+                ScoringWarning(
+                    WarningCode.OVERRIDE_ABOVE_CAP,
+                    tuple(sorted(above_cap)),
+                    "override grants a grade above the incident cap",
+                )
+            )
+        goods = sorted(key for key, grade in grades.items() if grade is Grade.GOOD)
+        if len(goods) > quota:
+            warnings.append(
+                ScoringWarning(
+                    WarningCode.OVER_QUOTA_AFTER_OVERRIDES,
+                    tuple(goods),
+                    f"{len(goods)} graded 好 after overrides, quota is {quota}",
+                )
+            )
+
+    results: list[SubjectResult] = []
+    for s in scored:
+        key = s.subject.key
+        overridden = graded and key in finals and s.subject.override is not None
+        results.append(
+            SubjectResult(
+                key=key,
+                assessed=not s.missing,
+                averages=s.averages,
+                missing_criteria=s.missing,
+                base=s.base,
+                raw_base=s.raw_base,
+                deductions_total=round2(s.deductions_exact),
+                deductions=s.deductions,
+                final=s.final,
+                raw_final=s.raw_final,
+                rank=ranks.get(key),
+                computed_grade=computed.get(key),
+                grade=grades.get(key),
+                grade_steps=tuple(steps.get(key, ())),
+                overridden=overridden,
+                override=s.subject.override if overridden else None,
+            )
+        )
+    results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.key))
+    return PeriodResult(
+        results=tuple(results),
+        warnings=tuple(warnings),
+        quota=quota,
+        graded_count=graded_count,
+        assessed_count=len(assessed),
+        not_assessed_count=len(scored) - len(assessed),
+        graded=graded,
+    )
+
+
+# --- annual -------------------------------------------------------------------------------
+
+
+def _annual_grade(
+    score: Decimal, good: int, poor: int, subject: AnnualInput, t: Thresholds
+) -> tuple[AnnualGrade, list[GradeStep]]:
+    """Grade before the 优秀 quota; every reason that applies at the grade's tier is recorded."""
+    fail, basic = AnnualGrade.INCOMPETENT, AnnualGrade.BASIC
+    if score < t.fail_floor or poor >= 2:
+        fail_steps: list[GradeStep] = []
+        if score < t.fail_floor:
+            fail_steps.append(
+                GradeStep(ReasonCode.THRESHOLD, fail, f"score {score} < {t.fail_floor}")
+            )
+        if poor >= 2:
+            fail_steps.append(GradeStep(ReasonCode.POOR_QUARTERS, fail, f"{poor} quarters 较差"))
+        return fail, fail_steps
+    if score < t.competent_floor or poor == 1:
+        steps: list[GradeStep] = []
+        if score < t.competent_floor:
+            steps.append(
+                GradeStep(ReasonCode.THRESHOLD, basic, f"score {score} < {t.competent_floor}")
+            )
+        if poor == 1:
+            steps.append(GradeStep(ReasonCode.POOR_QUARTERS, basic, "1 quarter 较差"))
+        return basic, steps
+    competent = AnnualGrade.COMPETENT
+    if score < t.excellent:
+        return competent, [GradeStep(ReasonCode.THRESHOLD, competent, f"score {score}")]
+    bars: list[GradeStep] = []
+    if good < 2:
+        bars.append(GradeStep(ReasonCode.NOT_ENOUGH_GOOD_QUARTERS, competent, f"{good} 好"))
+    if subject.has_grave_incident:
+        bars.append(GradeStep(ReasonCode.GRAVE_INCIDENT, competent, "严重 incident in the year"))
+    if subject.disqualified_from_excellence:
+        bars.append(GradeStep(ReasonCode.DISQUALIFIED, competent, "取消年度评优资格"))
+    if bars:
+        return competent, bars
+    excellent = AnnualGrade.EXCELLENT
+    return excellent, [GradeStep(ReasonCode.THRESHOLD, excellent, f"score {score}, {good} 好")]
+
+
+def score_year(
+    *, subjects: Sequence[AnnualInput], thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> AnnualResult:
+    """Annual score (mean of the assessed quarters' finals), competition rank and grade.
+
+    No assessed quarter: not graded. The 优秀 quota is floor(20% x graded), by rank; a tie on
+    the line drops everyone tied to 称职 with a ``TIE_ON_QUOTA_LINE`` warning.
+    """
+    keys = [subject.key for subject in subjects]
+    if len(set(keys)) != len(keys):
+        raise ValueError("subject keys must be unique")
+    scores: dict[str, Decimal] = {}
+    raw: dict[str, Decimal] = {}
+    for subject in subjects:
+        finals = [_decimal(f, f"quarter final of {subject.key!r}") for f in subject.quarter_finals]
+        if finals:
+            total = _exact_sum(finals)
+            scores[subject.key] = _round2_quotient(total, len(finals))
+            raw[subject.key] = _raw_quotient(total, len(finals))
+    ranks = dict(zip(scores, competition_ranks(list(scores.values())), strict=True))
+    quota = quota_limit(share=thresholds.excellent_quota, graded_count=len(scores))
+
+    grades: dict[str, AnnualGrade] = {}
+    steps: dict[str, list[GradeStep]] = {}
+    for subject in subjects:
+        if subject.key in scores:
+            good = sum(1 for g in subject.quarter_grades if g is Grade.GOOD)
+            poor = sum(1 for g in subject.quarter_grades if g is Grade.POOR)
+            grade, reasons = _annual_grade(scores[subject.key], good, poor, subject, thresholds)
+            grades[subject.key], steps[subject.key] = grade, reasons
+    candidates = [(k, scores[k]) for k, g in grades.items() if g is AnnualGrade.EXCELLENT]
+    beyond, tied = _quota_cut(candidates, quota)
+    competent = AnnualGrade.COMPETENT
+    for key in beyond:
+        grades[key] = competent
+        steps[key].append(GradeStep(ReasonCode.QUOTA_DEMOTION, competent, f"quota {quota}"))
+    for key in tied:
+        grades[key] = competent
+        steps[key].append(
+            GradeStep(ReasonCode.TIE_ON_QUOTA_LINE, competent, f"tied at {scores[key]}")
+        )
+    warnings: list[ScoringWarning] = []
+    if tied:
+        warnings.append(
+            ScoringWarning(
+                WarningCode.TIE_ON_QUOTA_LINE,
+                tuple(tied),
+                f"tie at {scores[tied[0]]} straddles the 优秀 quota of {quota}: all tied "
+                "dropped to 称职; leaders to decide",
+            )
+        )
+
+    results: list[AnnualSubjectResult] = []
+    for subject in subjects:
+        key = subject.key
+        is_graded = key in scores
+        results.append(
+            AnnualSubjectResult(
+                key=key,
+                graded=is_graded,
+                quarters_assessed=len(subject.quarter_finals),
+                score=scores.get(key),
+                raw_score=raw.get(key),
+                rank=ranks.get(key),
+                good_quarters=sum(1 for g in subject.quarter_grades if g is Grade.GOOD),
+                poor_quarters=sum(1 for g in subject.quarter_grades if g is Grade.POOR),
+                grade=grades.get(key),
+                grade_steps=tuple(steps.get(key, ())),
+            )
+        )
+    results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.key))
+    return AnnualResult(
+        results=tuple(results),
+        warnings=tuple(warnings),
+        quota=quota,
+        graded_count=len(scores),
+        not_graded_count=len(subjects) - len(scores),
+    )
