@@ -77,7 +77,8 @@ class IncidentForm(StyledFormMixin, forms.Form):
         label=_("Severity"), choices=Severity.choices, widget=forms.RadioSelect
     )
     occurred_on = forms.DateField(
-        label=_("Date it happened"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date it happened"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     section = forms.ModelChoiceField(
         label=_("Section"), queryset=Section.objects.none(), empty_label=_("— choose a section —")
@@ -242,8 +243,8 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
             ("occurred_on", _("Oldest first")),
             ("-number", _("Number, descending")),
             ("number", _("Number, ascending")),
-            ("section", _("Section")),
-            ("status", _("Status")),
+            ("section", _("By section")),
+            ("status", _("By status")),
             ("-points", _("Points, highest first")),
         ],
     )

@@ -8,19 +8,20 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", _("Created")
-    CORRECT = "correct", _("Corrected")
-    CHANGE = "change", _("Changed")
-    EXPLAIN = "explain", _("Explanation written")
-    VERIFY = "verify", _("Verified")
-    DISMISS = "dismiss", _("Dismissed")
-    HANDLE = "handle", _("Handling decision recorded")
-    APPEAL = "appeal", _("Appeal filed")
-    APPEAL_UPHOLD = "appeal_uphold", _("Appeal upheld")
-    APPEAL_REJECT = "appeal_reject", _("Appeal rejected")
+    CREATE = "create", pgettext_lazy("history action", "Created")
+    CORRECT = "correct", pgettext_lazy("history action", "Corrected")
+    CHANGE = "change", pgettext_lazy("history action", "Changed")
+    EXPLAIN = "explain", pgettext_lazy("history action", "Explanation written")
+    VERIFY = "verify", pgettext_lazy("history action", "Verified")
+    DISMISS = "dismiss", pgettext_lazy("history action", "Dismissed")
+    HANDLE = "handle", pgettext_lazy("history action", "Handling decision recorded")
+    APPEAL = "appeal", pgettext_lazy("history action", "Appeal filed")
+    APPEAL_UPHOLD = "appeal_uphold", pgettext_lazy("history action", "Appeal upheld")
+    APPEAL_REJECT = "appeal_reject", pgettext_lazy("history action", "Appeal rejected")
 
 
 class AuditEvent(models.Model):
