@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -75,7 +76,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
                 ).distinct()
             sort = data["sort"] or sort
         else:
-            messages.error(request, _("Some filters were not valid and were ignored."))
+            messages.error(
+                request, _("Some filters were not valid; correct them and filter again.")
+            )
             incidents = incidents.none()
     incidents = incidents.order_by(*SORTS[sort]).prefetch_related("responsibilities__staff")
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -102,7 +105,11 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             _("No section is assigned to you for recording incidents; ask the administrator."),
         )
         return redirect("incident_list")
-    form = IncidentForm(request.POST or None, user=request.user)
+    sections = list(selectors.reporting_sections(request.user)[:2])
+    initial = {"occurred_on": timezone.localdate()}
+    if len(sections) == 1:
+        initial["section"] = sections[0].pk
+    form = IncidentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.incident_report(reporter=request.user, **form.cleaned_data)
