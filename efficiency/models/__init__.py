@@ -1,3 +1,4 @@
+from .appraisal import Criterion, GradeOverride, Period, PeriodCriterion, PeriodState, Score
 from .audit import AuditEvent
 from .incidents import (
     Explanation,
@@ -13,6 +14,12 @@ from .incidents import (
 from .org import Section, Staff
 
 __all__ = [
+    "Criterion",
+    "GradeOverride",
+    "Period",
+    "PeriodCriterion",
+    "PeriodState",
+    "Score",
     "AuditEvent",
     "Explanation",
     "HandlingDecision",

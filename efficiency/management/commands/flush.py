@@ -1,13 +1,15 @@
 """Django's flush, which also empties the append-only history.
 
-The history's triggers refuse DELETE on SQLite (PostgreSQL's flush uses TRUNCATE, which they do
+The history's and the locked periods' triggers refuse DELETE on SQLite (PostgreSQL's flush uses TRUNCATE, which they do
 not cover), so a deliberate wipe of the whole database lifts them for its own duration only.
 """
 
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
-from efficiency.migrations import _audit_triggers as triggers
+from efficiency.migrations import _audit_triggers, _period_triggers
+
+TRIGGER_SETS = [_audit_triggers, _period_triggers]
 
 
 class Command(FlushCommand):
@@ -16,11 +18,13 @@ class Command(FlushCommand):
         if connection.vendor != "sqlite":
             return super().handle(**options)
         with connection.cursor() as cursor:
-            for statement in triggers.SQLITE_REVERSE:
-                cursor.execute(statement)
+            for triggers in TRIGGER_SETS:
+                for statement in triggers.SQLITE_REVERSE:
+                    cursor.execute(statement)
         try:
             return super().handle(**options)
         finally:
             with connection.cursor() as cursor:
-                for statement in triggers.SQLITE:
-                    cursor.execute(statement)
+                for triggers in TRIGGER_SETS:
+                    for statement in triggers.SQLITE:
+                        cursor.execute(statement)

@@ -1,0 +1,423 @@
+"""Appraisal results: the one place where a period's numbers are assembled.
+
+Pages, Excel exports and PDF reports all call these functions; they fetch the stored marks
+and incidents in a fixed number of queries (never one per person) and hand plain values to
+:mod:`efficiency.scoring`, which does all the arithmetic in ``Decimal``. No number comes out
+of an SQL aggregate.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+
+from efficiency import scoring
+from efficiency.models import (
+    GradeOverride,
+    IncidentResponsible,
+    Period,
+    PeriodState,
+    Score,
+    Section,
+    Staff,
+)
+from efficiency.models.incidents import ESTABLISHED_STATUSES, HandlingDecision, Incident
+from efficiency.roles import Role
+from efficiency.selectors import quarter_bounds
+
+STAFF = "staff"
+SECTION = "section"
+
+
+@dataclass(frozen=True)
+class DeductionFact:
+    number: str
+    points: Decimal
+    severity: str
+    kind: str
+    clause_code: str
+
+
+@dataclass(frozen=True)
+class SubjectFacts:
+    """Who a result is about, as they stood in the period."""
+
+    key: str  # 工号 for staff, 科室代码 for sections
+    pk: int
+    name: str
+    section: str  # the section's name (for a section: its own name)
+    deductions: tuple[DeductionFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progress:
+    expected: int  # marks the eligible assessors should give this subject
+    given: int
+
+    @property
+    def complete(self) -> bool:
+        return self.given >= self.expected
+
+
+@dataclass(frozen=True)
+class Row:
+    facts: SubjectFacts
+    result: scoring.SubjectResult
+    progress: Progress
+    override: GradeOverride | None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    period: Period
+    kind: str
+    criteria: tuple[scoring.CriterionSpec, ...]
+    result: scoring.PeriodResult
+    rows: tuple[Row, ...]
+    not_fully_marked: int
+    by_key: dict[str, Row] = field(repr=False)
+
+    def row(self, key: str) -> Row | None:
+        return self.by_key.get(key)
+
+
+def criteria_of(period: Period) -> tuple[scoring.CriterionSpec, ...]:
+    return tuple(
+        scoring.CriterionSpec(code=c.code, name=c.name, weight=c.weight)
+        for c in period.criteria.all()
+    )
+
+
+def thresholds_of(period: Period) -> scoring.Thresholds:
+    if not period.thresholds:
+        return scoring.DEFAULT_THRESHOLDS
+    return scoring.Thresholds(**{k: Decimal(v) for k, v in period.thresholds.items()})
+
+
+def _marks(
+    period: Period, kind: str
+) -> tuple[dict[int, dict[str, list[Decimal]]], dict[int, set[tuple[int, int]]]]:
+    """subject pk -> criterion code -> marks; and subject pk -> (assessor, criterion) given."""
+    codes = dict(period.criteria.values_list("pk", "code"))
+    subject = "staff_id" if kind == STAFF else "section_id"
+    rows = Score.objects.filter(period=period, **{f"{subject}__isnull": False}).values_list(
+        subject, "criterion_id", "assessor_id", "tenths"
+    )
+    marks: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    givers: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for subject_pk, criterion_id, assessor_id, tenths in rows:
+        marks[subject_pk][codes[criterion_id]].append(Decimal(tenths) / 10)
+        givers[subject_pk].add((assessor_id, criterion_id))
+    return marks, givers
+
+
+def _assessors() -> tuple[list[int], dict[int, int | None], dict[int, set[int]]]:
+    users = User.objects.filter(groups__name=Role.ASSESSOR, is_active=True).distinct()
+    ids = list(users.values_list("pk", flat=True))
+    own_staff = dict(Staff.objects.filter(user_id__in=ids).values_list("user_id", "pk"))
+    headed: dict[int, set[int]] = defaultdict(set)
+    for section_id, user_id in Section.heads.through.objects.filter(user_id__in=ids).values_list(
+        "section_id", "user_id"
+    ):
+        headed[user_id].add(section_id)
+    return ids, own_staff, headed
+
+
+def _live_staff_facts(period: Period) -> dict[int, SubjectFacts]:
+    first, last = quarter_bounds(period.code)
+    in_post = (Q(start_date__isnull=True) | Q(start_date__lte=last)) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=first)
+    )
+    marked = Score.objects.filter(period=period, staff__isnull=False).values("staff_id")
+    staff = Staff.objects.filter(in_post | Q(pk__in=marked)).select_related("section")
+    deductions: dict[int, list[DeductionFact]] = defaultdict(list)
+    for staff_id, number, points, severity, kind, clause in (
+        IncidentResponsible.objects.filter(
+            incident__status__in=ESTABLISHED_STATUSES,
+            incident__occurred_on__range=(first, last),
+        )
+        .order_by("incident__occurred_on", "incident__number")
+        .values_list(
+            "staff_id",
+            "incident__number",
+            "incident__points",
+            "incident__severity",
+            "incident__kind",
+            "incident__clause_code",
+        )
+    ):
+        deductions[staff_id].append(DeductionFact(number, Decimal(points), severity, kind, clause))
+    return {
+        s.pk: SubjectFacts(
+            key=s.staff_no,
+            pk=s.pk,
+            name=s.name,
+            section=s.section.name,
+            deductions=tuple(deductions.get(s.pk, ())),
+        )
+        for s in staff
+    }
+
+
+def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
+    first, last = quarter_bounds(period.code)
+    marked = Score.objects.filter(period=period, section__isnull=False).values("section_id")
+    sections = Section.objects.filter(Q(active=True) | Q(pk__in=marked))
+    deductions: dict[int, list[DeductionFact]] = defaultdict(list)
+    for section_id, number, points, severity, kind, clause in (
+        Incident.objects.filter(
+            status__in=ESTABLISHED_STATUSES, occurred_on__range=(first, last)
+        )
+        .order_by("occurred_on", "number")
+        .values_list("section_id", "number", "points", "severity", "kind", "clause_code")
+    ):
+        deductions[section_id].append(DeductionFact(number, Decimal(points), severity, kind, clause))
+    return {
+        s.pk: SubjectFacts(
+            key=s.code,
+            pk=s.pk,
+            name=s.name,
+            section=s.name,
+            deductions=tuple(deductions.get(s.pk, ())),
+        )
+        for s in sections
+    }
+
+
+def _facts_to_json(facts: dict[int, SubjectFacts]) -> dict:
+    return {
+        str(pk): {
+            "key": f.key,
+            "name": f.name,
+            "section": f.section,
+            "deductions": [
+                [d.number, str(d.points), d.severity, d.kind, d.clause_code]
+                for d in f.deductions
+            ],
+        }
+        for pk, f in facts.items()
+    }
+
+
+def _facts_from_json(data: dict) -> dict[int, SubjectFacts]:
+    return {
+        int(pk): SubjectFacts(
+            key=f["key"],
+            pk=int(pk),
+            name=f["name"],
+            section=f["section"],
+            deductions=tuple(
+                DeductionFact(number, Decimal(points), severity, kind, clause)
+                for number, points, severity, kind, clause in f["deductions"]
+            ),
+        )
+        for pk, f in data.items()
+    }
+
+
+def freeze_inputs(period: Period) -> dict:
+    """What a locked period keeps of the world outside its marks: subjects and deductions."""
+    return {
+        STAFF: _facts_to_json(_live_staff_facts(period)),
+        SECTION: _facts_to_json(_live_section_facts(period)),
+    }
+
+
+def subject_facts(period: Period, kind: str) -> dict[int, SubjectFacts]:
+    if period.state == PeriodState.LOCKED and period.frozen:
+        return _facts_from_json(period.frozen[kind])
+    return _live_staff_facts(period) if kind == STAFF else _live_section_facts(period)
+
+
+def ranking(period: Period, kind: str = STAFF) -> Ranking:
+    """The period's ranking of staff (graded) or sections (final and rank only)."""
+    criteria = criteria_of(period)
+    facts = subject_facts(period, kind)
+    marks, givers = _marks(period, kind)
+    overrides = (
+        {o.staff_id: o for o in GradeOverride.objects.filter(period=period)}
+        if kind == STAFF
+        else {}
+    )
+    assessor_ids, own_staff, headed = _assessors()
+    subjects = []
+    progress = {}
+    for pk, fact in facts.items():
+        override = overrides.get(pk)
+        subjects.append(
+            scoring.SubjectInput(
+                key=fact.key,
+                marks={code: tuple(values) for code, values in marks.get(pk, {}).items()},
+                deductions=tuple(
+                    scoring.Deduction(d.number, d.points, scoring.Severity(d.severity))
+                    for d in fact.deductions
+                ),
+                override=(
+                    scoring.GradeOverride(scoring.Grade(override.grade), override.reason)
+                    if override
+                    else None
+                ),
+            )
+        )
+        if kind == STAFF:
+            eligible = [a for a in assessor_ids if own_staff.get(a) != pk]
+        else:
+            eligible = [a for a in assessor_ids if pk not in headed.get(a, set())]
+        eligible_set = set(eligible)
+        given = sum(1 for assessor, _c in givers.get(pk, ()) if assessor in eligible_set)
+        progress[fact.key] = Progress(expected=len(eligible) * len(criteria), given=given)
+    result = scoring.score_period(
+        criteria=criteria,
+        subjects=subjects,
+        thresholds=thresholds_of(period),
+        graded=kind == STAFF,
+    )
+    by_fact_key = {f.key: f for f in facts.values()}
+    by_override_key = {facts[pk].key: o for pk, o in overrides.items() if pk in facts}
+    rows = tuple(
+        Row(
+            facts=by_fact_key[r.key],
+            result=r,
+            progress=progress[r.key],
+            override=by_override_key.get(r.key),
+        )
+        for r in result.results
+    )
+    return Ranking(
+        period=period,
+        kind=kind,
+        criteria=criteria,
+        result=result,
+        rows=rows,
+        not_fully_marked=sum(1 for p in progress.values() if not p.complete),
+        by_key={row.facts.key: row for row in rows},
+    )
+
+
+# --- across periods ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: str
+    final: Decimal | None  # None: not assessed that quarter
+
+
+def staff_trend(staff: Staff, periods: Iterable[Period]) -> list[TrendPoint]:
+    """A person's finals quarter by quarter, from their own marks and deductions only."""
+    points = []
+    for period in periods:
+        row = _single_result(period, STAFF, staff.pk)
+        points.append(TrendPoint(period.code, row.final if row and row.assessed else None))
+    return points
+
+
+def _single_result(period: Period, kind: str, pk: int) -> scoring.SubjectResult | None:
+    facts = subject_facts(period, kind).get(pk)
+    if facts is None:
+        return None
+    subject_field = "staff_id" if kind == STAFF else "section_id"
+    codes = dict(period.criteria.values_list("pk", "code"))
+    marks: dict[str, list[Decimal]] = defaultdict(list)
+    for criterion_id, tenths in Score.objects.filter(
+        period=period, **{subject_field: pk}
+    ).values_list("criterion_id", "tenths"):
+        marks[codes[criterion_id]].append(Decimal(tenths) / 10)
+    result = scoring.score_period(
+        criteria=criteria_of(period),
+        subjects=[
+            scoring.SubjectInput(
+                key=facts.key,
+                marks=marks,
+                deductions=tuple(
+                    scoring.Deduction(d.number, d.points, scoring.Severity(d.severity))
+                    for d in facts.deductions
+                ),
+            )
+        ],
+        thresholds=thresholds_of(period),
+        graded=False,
+    )
+    return result.results[0]
+
+
+def section_trends(periods: Iterable[Period]) -> dict[str, list[TrendPoint]]:
+    """Every section's finals quarter by quarter (section name -> points)."""
+    series: dict[str, list[TrendPoint]] = defaultdict(list)
+    for period in periods:
+        table = ranking(period, SECTION)
+        for row in table.rows:
+            series[row.facts.name].append(
+                TrendPoint(period.code, row.result.final if row.result.assessed else None)
+            )
+    return dict(series)
+
+
+@dataclass(frozen=True)
+class AnnualRow:
+    facts: SubjectFacts
+    result: scoring.AnnualSubjectResult
+    quarters: dict[str, Row | None]
+
+
+@dataclass(frozen=True)
+class AnnualRollup:
+    year: int
+    periods: tuple[Period, ...]
+    result: scoring.AnnualResult
+    rows: tuple[AnnualRow, ...]
+
+
+def annual_rollup(year: int) -> AnnualRollup:
+    """The year's 优秀/称职/基本称职/不称职 from the closed or locked quarters' results."""
+    periods = tuple(
+        Period.objects.filter(
+            year=year, state__in=[PeriodState.CLOSED, PeriodState.LOCKED]
+        ).order_by("quarter")
+    )
+    rankings = [ranking(period, STAFF) for period in periods]
+    facts: dict[str, SubjectFacts] = {}
+    quarter_rows: dict[str, dict[str, Row | None]] = defaultdict(dict)
+    for table in rankings:
+        for row in table.rows:
+            facts.setdefault(row.facts.key, row.facts)
+            quarter_rows[row.facts.key][table.period.code] = row
+    grave = set(
+        IncidentResponsible.objects.filter(
+            incident__status__in=ESTABLISHED_STATUSES,
+            incident__occurred_on__year=year,
+            incident__severity="grave",
+        ).values_list("staff__staff_no", flat=True)
+    )
+    disqualified = set(
+        IncidentResponsible.objects.filter(
+            incident__status__in=ESTABLISHED_STATUSES,
+            incident__occurred_on__year=year,
+            incident__handling_decision=HandlingDecision.NO_ANNUAL_AWARD,
+        ).values_list("staff__staff_no", flat=True)
+    )
+    inputs = []
+    for key in facts:
+        assessed = [r for r in quarter_rows[key].values() if r and r.result.assessed]
+        inputs.append(
+            scoring.AnnualInput(
+                key=key,
+                quarter_finals=[r.result.final for r in assessed],
+                quarter_grades=[r.result.grade for r in assessed],
+                has_grave_incident=key in grave,
+                disqualified_from_excellence=key in disqualified,
+            )
+        )
+    result = scoring.score_year(subjects=inputs)
+    rows = tuple(
+        AnnualRow(
+            facts=facts[r.key],
+            result=r,
+            quarters={p.code: quarter_rows[r.key].get(p.code) for p in periods},
+        )
+        for r in result.results
+    )
+    return AnnualRollup(year=year, periods=periods, result=result, rows=rows)

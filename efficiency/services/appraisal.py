@@ -1,0 +1,282 @@
+"""Writes to the appraisal: period lifecycle, marks, grade overrides.
+
+A locked period refuses every write here, and database triggers refuse them again for any
+route that does not come through these services.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from efficiency import scoring
+from efficiency.models import (
+    Criterion,
+    GradeOverride,
+    Period,
+    PeriodCriterion,
+    PeriodState,
+    Score,
+    Section,
+    Staff,
+)
+from efficiency.models.audit import AuditAction
+from efficiency.selectors import QUARTER_RE
+
+from . import ServiceError
+from .audit import record
+
+THRESHOLD_FIELDS = [
+    "good",
+    "fairly_good",
+    "average",
+    "good_quota",
+    "excellent",
+    "competent_floor",
+    "fail_floor",
+    "excellent_quota",
+]
+
+
+def thresholds_snapshot(thresholds: scoring.Thresholds = scoring.DEFAULT_THRESHOLDS) -> dict:
+    return {name: str(getattr(thresholds, name)) for name in THRESHOLD_FIELDS}
+
+
+def _locked_period(period: Period) -> Period:
+    return Period.objects.select_for_update().get(pk=period.pk)
+
+
+def _transition(*, actor, period: Period, to: str, action: str, reason: str = "") -> Period:
+    old = period.state
+    period.state = to
+    period.save()
+    record(
+        actor=actor, obj=period, action=action, from_status=old, to_status=to, reason=reason
+    )
+    return period
+
+
+def _state_error(period: Period, wanted: str) -> ServiceError:
+    return ServiceError(
+        _("Period %(code)s is “%(state)s”; it must be “%(wanted)s” for this.")
+        % {
+            "code": period.code,
+            "state": period.get_state_display(),
+            "wanted": PeriodState(wanted).label,
+        }
+    )
+
+
+@transaction.atomic
+def period_open(*, actor, code: str) -> Period:
+    """Open a quarter for scoring, copying the active criteria and the thresholds into it."""
+    code = (code or "").strip().upper()
+    match = QUARTER_RE.match(code)
+    if not match:
+        raise ServiceError(_("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": code})
+    period = Period.objects.select_for_update().filter(code=code).first()
+    if period is not None and period.state != PeriodState.DRAFT:
+        if period.state == PeriodState.CLOSED:
+            raise ServiceError(
+                _("Period %(code)s is closed; reopen it with a reason instead.") % {"code": code}
+            )
+        raise _state_error(period, PeriodState.DRAFT)
+    criteria = list(Criterion.objects.filter(active=True))
+    if not criteria:
+        raise ServiceError(_("There are no active criteria to appraise with."))
+    total = sum((c.weight for c in criteria), Decimal(0))
+    if total != 100:
+        raise ServiceError(
+            _("The active criteria's weights add up to %(total)s, not 100.") % {"total": total}
+        )
+    if period is None:
+        period = Period(code=code, year=int(match["year"]), quarter=int(match["quarter"]))
+    period.thresholds = thresholds_snapshot()
+    period.opened_at = timezone.now()
+    period.full_clean()
+    period.save()
+    PeriodCriterion.objects.bulk_create(
+        PeriodCriterion(period=period, code=c.code, name=c.name, weight=c.weight, order=c.order)
+        for c in criteria
+    )
+    return _transition(
+        actor=actor, period=period, to=PeriodState.OPEN, action=AuditAction.PERIOD_OPEN
+    )
+
+
+@transaction.atomic
+def period_close(*, actor, period: Period) -> Period:
+    period = _locked_period(period)
+    if period.state != PeriodState.OPEN:
+        raise _state_error(period, PeriodState.OPEN)
+    period.closed_at = timezone.now()
+    return _transition(
+        actor=actor, period=period, to=PeriodState.CLOSED, action=AuditAction.PERIOD_CLOSE
+    )
+
+
+@transaction.atomic
+def period_reopen(*, actor, period: Period, reason: str) -> Period:
+    period = _locked_period(period)
+    if period.state == PeriodState.LOCKED:
+        raise ServiceError(_("Period %(code)s is locked; it never reopens.") % {"code": period.code})
+    if period.state != PeriodState.CLOSED:
+        raise _state_error(period, PeriodState.CLOSED)
+    if not reason.strip():
+        raise ServiceError(_("Reopening a closed period needs a reason."))
+    return _transition(
+        actor=actor,
+        period=period,
+        to=PeriodState.OPEN,
+        action=AuditAction.PERIOD_REOPEN,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def period_lock(*, actor, period: Period) -> Period:
+    """Freeze the period: its inputs are copied so its results can never change again."""
+    from efficiency.results import freeze_inputs
+
+    period = _locked_period(period)
+    if period.state != PeriodState.CLOSED:
+        raise _state_error(period, PeriodState.CLOSED)
+    period.frozen = freeze_inputs(period)
+    period.locked_at = timezone.now()
+    return _transition(
+        actor=actor, period=period, to=PeriodState.LOCKED, action=AuditAction.PERIOD_LOCK
+    )
+
+
+def parse_mark(value) -> Decimal | None:
+    """A mark as typed: blank clears it; otherwise 0–100 with at most one decimal."""
+    text = str(value if value is not None else "").strip().replace("，", ".").replace("。", ".")
+    if not text:
+        return None
+    try:
+        mark = Decimal(text)
+    except InvalidOperation:
+        raise ServiceError(_("“%(value)s” is not a number.") % {"value": text}) from None
+    if not mark.is_finite() or not 0 <= mark <= 100:
+        raise ServiceError(_("A mark must be between 0 and 100."))
+    if mark != mark.quantize(Decimal("0.1")):
+        raise ServiceError(_("A mark has at most one decimal place."))
+    return mark
+
+
+def needs_reason(mark: Decimal | None) -> bool:
+    return mark is not None and (mark == 100 or mark < 60)
+
+
+def may_mark(assessor, *, staff: Staff | None = None, section: Section | None = None) -> bool:
+    """Nobody marks themself; a section head never marks a section they head."""
+    if staff is not None:
+        return getattr(assessor, "staff", None) is None or assessor.staff.pk != staff.pk
+    return not section.heads.filter(pk=assessor.pk).exists()
+
+
+@transaction.atomic
+def score_save(
+    *,
+    assessor,
+    period: Period,
+    criterion_code: str,
+    value,
+    reason: str = "",
+    staff: Staff | None = None,
+    section: Section | None = None,
+) -> Score | None:
+    """Give, change or clear one mark. Saving the same mark twice changes nothing."""
+    if (staff is None) == (section is None):
+        raise ServiceError(_("Mark either a person or a section."))
+    period = Period.objects.get(pk=period.pk)
+    if not period.accepts_marks:
+        raise ServiceError(
+            _("Period %(code)s is not open for scoring; marks cannot change.")
+            % {"code": period.code}
+        )
+    if not assessor.has_perm("efficiency.add_score"):
+        raise ServiceError(_("Only members of the assessment group give marks."))
+    if not may_mark(assessor, staff=staff, section=section):
+        raise ServiceError(
+            _("You cannot mark yourself.")
+            if staff is not None
+            else _("A section head does not mark their own section.")
+        )
+    try:
+        criterion = period.criteria.get(code=criterion_code)
+    except PeriodCriterion.DoesNotExist:
+        raise ServiceError(_("This period has no such criterion.")) from None
+    mark = parse_mark(value)
+    reason = (reason or "").strip()
+    if needs_reason(mark) and not reason:
+        raise ServiceError(_("A mark of 100 or below 60 needs a written reason."))
+    subject = {"staff": staff} if staff is not None else {"section": section}
+    existing = (
+        Score.objects.select_for_update()
+        .filter(period=period, assessor=assessor, criterion=criterion, **subject)
+        .first()
+    )
+    old = "" if existing is None else str(existing.mark)
+    if mark is None:
+        if existing is None:
+            return None
+        existing.delete()
+        score = None
+    elif existing is not None and existing.tenths == int(mark * 10) and existing.reason == reason:
+        return existing
+    else:
+        score = existing or Score(period=period, assessor=assessor, criterion=criterion, **subject)
+        score.tenths = int(mark * 10)
+        score.reason = reason if needs_reason(mark) else ""
+        score.save()
+    record(
+        actor=assessor,
+        obj=staff or section,
+        action=AuditAction.SCORE,
+        reason=reason,
+        changes={f"{period.code} {criterion.name}": [old, "" if mark is None else str(mark)]},
+    )
+    return score
+
+
+@transaction.atomic
+def grade_override(*, actor, period: Period, staff: Staff, grade: str, reason: str):
+    period = _locked_period(period)
+    if period.state == PeriodState.LOCKED:
+        raise ServiceError(_("Period %(code)s is locked; nothing about it changes.") % {"code": period.code})
+    if grade not in {g.value for g in scoring.Grade}:
+        raise ServiceError(_("Choose a grade from the list."))
+    if not reason.strip():
+        raise ServiceError(_("An override needs a written reason."))
+    override, _created = GradeOverride.objects.update_or_create(
+        period=period,
+        staff=staff,
+        defaults={"grade": grade, "reason": reason.strip(), "decided_by": actor},
+    )
+    record(
+        actor=actor,
+        obj=staff,
+        action=AuditAction.OVERRIDE,
+        reason=reason.strip(),
+        changes={f"{period.code} grade": ["", scoring.Grade(grade).label]},
+    )
+    return override
+
+
+@transaction.atomic
+def grade_override_clear(*, actor, period: Period, staff: Staff, reason: str) -> None:
+    period = _locked_period(period)
+    if period.state == PeriodState.LOCKED:
+        raise ServiceError(_("Period %(code)s is locked; nothing about it changes.") % {"code": period.code})
+    deleted, _rows = GradeOverride.objects.filter(period=period, staff=staff).delete()
+    if deleted:
+        record(
+            actor=actor,
+            obj=staff,
+            action=AuditAction.OVERRIDE,
+            reason=reason.strip(),
+            changes={f"{period.code} grade": ["override", ""]},
+        )
+
