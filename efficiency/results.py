@@ -168,13 +168,13 @@ def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
     sections = Section.objects.filter(Q(active=True) | Q(pk__in=marked))
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for section_id, number, points, severity, kind, clause in (
-        Incident.objects.filter(
-            status__in=ESTABLISHED_STATUSES, occurred_on__range=(first, last)
-        )
+        Incident.objects.filter(status__in=ESTABLISHED_STATUSES, occurred_on__range=(first, last))
         .order_by("occurred_on", "number")
         .values_list("section_id", "number", "points", "severity", "kind", "clause_code")
     ):
-        deductions[section_id].append(DeductionFact(number, Decimal(points), severity, kind, clause))
+        deductions[section_id].append(
+            DeductionFact(number, Decimal(points), severity, kind, clause)
+        )
     return {
         s.pk: SubjectFacts(
             key=s.code,
@@ -194,8 +194,7 @@ def _facts_to_json(facts: dict[int, SubjectFacts]) -> dict:
             "name": f.name,
             "section": f.section,
             "deductions": [
-                [d.number, str(d.points), d.severity, d.kind, d.clause_code]
-                for d in f.deductions
+                [d.number, str(d.points), d.severity, d.kind, d.clause_code] for d in f.deductions
             ],
         }
         for pk, f in facts.items()

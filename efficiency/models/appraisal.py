@@ -120,9 +120,7 @@ class Score(models.Model):
     """
 
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="scores")
-    criterion = models.ForeignKey(
-        PeriodCriterion, on_delete=models.PROTECT, related_name="scores"
-    )
+    criterion = models.ForeignKey(PeriodCriterion, on_delete=models.PROTECT, related_name="scores")
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scores_given"
     )
@@ -159,7 +157,10 @@ class Score(models.Model):
                 name="unique_section_score",
             ),
         ]
-        indexes = [models.Index(fields=["period", "staff"]), models.Index(fields=["period", "section"])]
+        indexes = [
+            models.Index(fields=["period", "staff"]),
+            models.Index(fields=["period", "section"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.period.code} {self.staff or self.section} {self.mark}"

@@ -51,9 +51,7 @@ def _transition(*, actor, period: Period, to: str, action: str, reason: str = ""
     old = period.state
     period.state = to
     period.save()
-    record(
-        actor=actor, obj=period, action=action, from_status=old, to_status=to, reason=reason
-    )
+    record(actor=actor, obj=period, action=action, from_status=old, to_status=to, reason=reason)
     return period
 
 
@@ -120,7 +118,9 @@ def period_close(*, actor, period: Period) -> Period:
 def period_reopen(*, actor, period: Period, reason: str) -> Period:
     period = _locked_period(period)
     if period.state == PeriodState.LOCKED:
-        raise ServiceError(_("Period %(code)s is locked; it never reopens.") % {"code": period.code})
+        raise ServiceError(
+            _("Period %(code)s is locked; it never reopens.") % {"code": period.code}
+        )
     if period.state != PeriodState.CLOSED:
         raise _state_error(period, PeriodState.CLOSED)
     if not reason.strip():
@@ -245,7 +245,9 @@ def score_save(
 def grade_override(*, actor, period: Period, staff: Staff, grade: str, reason: str):
     period = _locked_period(period)
     if period.state == PeriodState.LOCKED:
-        raise ServiceError(_("Period %(code)s is locked; nothing about it changes.") % {"code": period.code})
+        raise ServiceError(
+            _("Period %(code)s is locked; nothing about it changes.") % {"code": period.code}
+        )
     if grade not in {g.value for g in scoring.Grade}:
         raise ServiceError(_("Choose a grade from the list."))
     if not reason.strip():
@@ -269,7 +271,9 @@ def grade_override(*, actor, period: Period, staff: Staff, grade: str, reason: s
 def grade_override_clear(*, actor, period: Period, staff: Staff, reason: str) -> None:
     period = _locked_period(period)
     if period.state == PeriodState.LOCKED:
-        raise ServiceError(_("Period %(code)s is locked; nothing about it changes.") % {"code": period.code})
+        raise ServiceError(
+            _("Period %(code)s is locked; nothing about it changes.") % {"code": period.code}
+        )
     deleted, _rows = GradeOverride.objects.filter(period=period, staff=staff).delete()
     if deleted:
         record(
@@ -279,4 +283,3 @@ def grade_override_clear(*, actor, period: Period, staff: Staff, reason: str) ->
             reason=reason.strip(),
             changes={f"{period.code} grade": ["override", ""]},
         )
-
