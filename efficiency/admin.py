@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import AuditEvent, Incident, Section, Staff, Standard
 from efficiency.models.audit import AuditAction
+from efficiency.selectors import status_label
 from efficiency.services.audit import diff, record, snapshot
 
 admin.site.site_header = _("Efficiency appraisal · administration")
@@ -107,11 +108,19 @@ class IncidentAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "object_repr", "action", "from_status", "to_status"]
+    list_display = ["at", "actor", "object_repr", "action", "from_label", "to_label"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "reason"]
     list_select_related = ["actor", "content_type"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("from status"))
+    def from_label(self, obj):
+        return status_label(obj.from_status)
+
+    @admin.display(description=_("to status"))
+    def to_label(self, obj):
+        return status_label(obj.to_status)
 
 
 class AccountAdmin(UserAdmin):
@@ -172,3 +181,7 @@ class AccountAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+# The appraisal's admin pages live beside it, so the two domains stay apart.
+from efficiency import admin_appraisal  # noqa: E402, F401

@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from efficiency.models import AuditEvent, Incident, IncidentStatus, Section, Staff
+from efficiency.models import AuditEvent, Incident, IncidentStatus, PeriodState, Section, Staff
 from efficiency.models.incidents import ESTABLISHED_STATUSES, HandlingDecision
 
 QUARTER_RE = re.compile(r"^(?P<year>\d{4})Q(?P<quarter>[1-4])$")
@@ -191,4 +191,8 @@ def _readable_changes(changes: dict) -> list[tuple[str, str, str]]:
 
 
 def status_label(value: str) -> str:
-    return str(IncidentStatus(value).label) if value in IncidentStatus.values else value
+    """An incident's or a period's status, in the reader's language."""
+    for choices in (IncidentStatus, PeriodState):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value

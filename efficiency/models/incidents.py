@@ -121,6 +121,10 @@ class IncidentSequence(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("incident number sequence")
+        verbose_name_plural = _("incident number sequences")
+
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
 

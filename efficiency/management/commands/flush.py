@@ -1,7 +1,8 @@
 """Django's flush, which also empties the append-only history.
 
-The history's and the locked periods' triggers refuse DELETE on SQLite (PostgreSQL's flush uses TRUNCATE, which they do
-not cover), so a deliberate wipe of the whole database lifts them for its own duration only.
+The triggers that guard the history and locked periods refuse DELETE on SQLite
+(PostgreSQL's flush uses TRUNCATE, which they do not cover), so a deliberate wipe of the
+whole database lifts them for its own duration only.
 """
 
 from django.core.management.commands.flush import Command as FlushCommand
