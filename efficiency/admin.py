@@ -181,3 +181,7 @@ class AccountAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+# The appraisal's admin pages live beside it, so the two domains stay apart.
+from efficiency import admin_appraisal  # noqa: E402, F401

@@ -126,13 +126,25 @@ def _assessors() -> tuple[list[int], dict[int, int | None], dict[int, set[int]]]
     return ids, own_staff, headed
 
 
-def _live_staff_facts(period: Period) -> dict[int, SubjectFacts]:
+def staff_in_period(period: Period):
+    """The people a period appraises: in post during the quarter, or already marked in it."""
     first, last = quarter_bounds(period.code)
     in_post = (Q(start_date__isnull=True) | Q(start_date__lte=last)) & (
         Q(end_date__isnull=True) | Q(end_date__gte=first)
     )
     marked = Score.objects.filter(period=period, staff__isnull=False).values("staff_id")
-    staff = Staff.objects.filter(in_post | Q(pk__in=marked)).select_related("section")
+    return Staff.objects.filter(in_post | Q(pk__in=marked))
+
+
+def sections_in_period(period: Period):
+    """The sections a period appraises: the active ones, or any already marked in it."""
+    marked = Score.objects.filter(period=period, section__isnull=False).values("section_id")
+    return Section.objects.filter(Q(active=True) | Q(pk__in=marked))
+
+
+def _live_staff_facts(period: Period) -> dict[int, SubjectFacts]:
+    first, last = quarter_bounds(period.code)
+    staff = staff_in_period(period).select_related("section")
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for staff_id, number, points, severity, kind, clause in (
         IncidentResponsible.objects.filter(
@@ -164,8 +176,7 @@ def _live_staff_facts(period: Period) -> dict[int, SubjectFacts]:
 
 def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
     first, last = quarter_bounds(period.code)
-    marked = Score.objects.filter(period=period, section__isnull=False).values("section_id")
-    sections = Section.objects.filter(Q(active=True) | Q(pk__in=marked))
+    sections = sections_in_period(period)
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for section_id, number, points, severity, kind, clause in (
         Incident.objects.filter(status__in=ESTABLISHED_STATUSES, occurred_on__range=(first, last))

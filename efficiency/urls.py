@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from efficiency.views import home, incidents
+from efficiency.views import home, incidents, periods, results, scoresheet
 
 
 class IncidentNumberConverter:
@@ -15,7 +15,34 @@ class IncidentNumberConverter:
         return value
 
 
+class PeriodCodeConverter(IncidentNumberConverter):
+    regex = r"\d{4}Q[1-4]"
+
+
+class StaffNumberConverter(IncidentNumberConverter):
+    regex = r"[A-Za-z0-9-]{1,20}"
+
+
 register_converter(IncidentNumberConverter, "number")
+register_converter(PeriodCodeConverter, "period")
+register_converter(StaffNumberConverter, "staff_no")
+
+appraisal = [
+    path("", periods.period_list, name="period_list"),
+    path("open/", periods.period_open, name="period_open"),
+    path("<period:code>/close/", periods.period_close, name="period_close"),
+    path("<period:code>/reopen/", periods.period_reopen, name="period_reopen"),
+    path("<period:code>/lock/", periods.period_lock, name="period_lock"),
+    path("<period:code>/sheet/", scoresheet.sheet, name="score_sheet"),
+    path("<period:code>/sheet/sections/", scoresheet.sheet_sections, name="score_sheet_sections"),
+    path("<period:code>/sheet/save/", scoresheet.save_mark, name="score_save"),
+    path("<period:code>/ranking/", results.ranking_staff, name="ranking_staff"),
+    path("<period:code>/ranking/sections/", results.ranking_sections, name="ranking_sections"),
+    path("<period:code>/override/<staff_no:staff_no>/", results.override, name="grade_override"),
+    path("<period:code>/card/<staff_no:staff_no>/", results.score_card, name="score_card"),
+    path("trends/", results.trends, name="trends"),
+    path("annual/<int:year>/", results.annual, name="annual"),
+]
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -34,6 +61,7 @@ urlpatterns = [
         incidents.incident_decide_appeal,
         name="incident_decide_appeal",
     ),
+    path("appraisal/", include(appraisal)),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

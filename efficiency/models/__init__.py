@@ -12,6 +12,7 @@ from .incidents import (
     Standard,
 )
 from .org import Section, Staff
+from .paperwork import ImportRecord, ReportJob, ReportJobStatus
 
 __all__ = [
     "Criterion",
@@ -19,10 +20,13 @@ __all__ = [
     "Period",
     "PeriodCriterion",
     "PeriodState",
+    "ReportJob",
+    "ReportJobStatus",
     "Score",
     "AuditEvent",
     "Explanation",
     "HandlingDecision",
+    "ImportRecord",
     "Incident",
     "IncidentKind",
     "IncidentResponsible",

@@ -94,6 +94,8 @@ def period_open(*, actor, code: str) -> Period:
     period.opened_at = timezone.now()
     period.full_clean()
     period.save()
+    # A draft takes the scheme as it stands when it opens, not when it was drafted.
+    period.criteria.all().delete()
     PeriodCriterion.objects.bulk_create(
         PeriodCriterion(period=period, code=c.code, name=c.name, weight=c.weight, order=c.order)
         for c in criteria
@@ -224,7 +226,11 @@ def score_save(
             return None
         existing.delete()
         score = None
-    elif existing is not None and existing.tenths == int(mark * 10) and existing.reason == reason:
+    elif (
+        existing is not None
+        and existing.tenths == int(mark * 10)
+        and existing.reason == (reason if needs_reason(mark) else "")
+    ):
         return existing
     else:
         score = existing or Score(period=period, assessor=assessor, criterion=criterion, **subject)

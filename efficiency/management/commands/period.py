@@ -1,0 +1,99 @@
+"""``python manage.py period open|close|reopen|lock 2026Q3 [--reason TEXT] [--user USERNAME]``
+
+For administrators and scripts. Every change goes through the same services as the page, so
+the same rules hold: a refusal prints the reason and exits with a non-zero status.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from efficiency.models import Period
+from efficiency.selectors import QUARTER_RE
+from efficiency.services import ServiceError
+from efficiency.services import appraisal as services
+from efficiency.views.periods import ACTION_DONE
+
+ACTIONS = ["open", "close", "reopen", "lock"]
+PERMISSION = {
+    "open": "efficiency.open_period",
+    "close": "efficiency.close_period",
+    "reopen": "efficiency.close_period",
+    "lock": "efficiency.close_period",
+}
+
+
+class Command(BaseCommand):
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse wants plain strings: translate them here, in the office's language.
+        with translation.override("zh-hans"):
+            self.help = _(
+                "Open, close, reopen or lock an appraisal period, e.g. "
+                "“period close 2026Q3” or “period reopen 2026Q3 --reason TEXT”."
+            )
+            return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def add_arguments(self, parser):
+        # Both optional for argparse, so that a missing one gets our own message in Chinese.
+        parser.add_argument("action", nargs="?", default="", help="open | close | reopen | lock")
+        parser.add_argument("code", nargs="?", default="", help="2026Q3")
+        parser.add_argument("--reason", default="", help=_("Why a closed period is reopened."))
+        parser.add_argument(
+            "--user",
+            default=None,
+            help=_("The account recorded in the history (default: the system)."),
+        )
+
+    def handle(self, *args, action: str, code: str, reason: str, user: str | None, **options):
+        with translation.override("zh-hans"):
+            period = self.run(action=action, code=code, reason=reason, username=user)
+            self.stdout.write(
+                self.style.SUCCESS(str(ACTION_DONE[action.strip().lower()] % {"code": period.code}))
+            )
+
+    def run(self, *, action: str, code: str, reason: str, username: str | None) -> Period:
+        action = action.strip().lower()
+        code = code.strip().upper()
+        if not action or not code:
+            raise CommandError(
+                _("Say what to do and with which quarter, e.g. “period close 2026Q3”.")
+            )
+        if action not in ACTIONS:
+            raise CommandError(
+                _("“%(action)s” is not an action; use open, close, reopen or lock.")
+                % {"action": action}
+            )
+        if not QUARTER_RE.match(code):
+            raise CommandError(
+                _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": code}
+            )
+        actor = self.actor(username, action)
+        try:
+            if action == "open":
+                return services.period_open(actor=actor, code=code)
+            period = Period.objects.filter(code=code).first()
+            if period is None:
+                raise CommandError(_("There is no period %(code)s.") % {"code": code})
+            if action == "close":
+                return services.period_close(actor=actor, period=period)
+            if action == "reopen":
+                return services.period_reopen(actor=actor, period=period, reason=reason)
+            return services.period_lock(actor=actor, period=period)
+        except ServiceError as error:
+            raise CommandError(error.message) from None
+
+    def actor(self, username: str | None, action: str):
+        """The --user account, who must hold the role for the action; None records 系统."""
+        if username is None:
+            return None
+        account = get_user_model().objects.filter(username=username, is_active=True).first()
+        if account is None:
+            raise CommandError(
+                _("There is no active account “%(username)s”.") % {"username": username}
+            )
+        if not account.has_perm(PERMISSION[action]):
+            raise CommandError(
+                _("The account “%(username)s” is not allowed to do this.") % {"username": username}
+            )
+        return account

@@ -1,0 +1,71 @@
+"""A leader reads the quarter's ranking and overrides a grade, in Chromium."""
+
+from decimal import Decimal
+
+import pytest
+
+from efficiency import results
+from efficiency.models import Criterion, GradeOverride
+from efficiency.roles import Role
+from efficiency.services.appraisal import period_open, score_save
+
+from ..factories import make_user
+from .conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def scored_period(office):
+    for code, name, weight, order in [
+        ("duty", "履行职责", 40, 1),
+        ("performance", "工作绩效", 40, 2),
+        ("service", "服务质量", 20, 3),
+    ]:
+        Criterion.objects.get_or_create(
+            code=code, defaults={"name": name, "weight": Decimal(weight), "order": order}
+        )
+    period = period_open(actor=office.leader, code="2026Q3")
+    judges = [office.assessor, office.leader, make_user("judge", Role.ASSESSOR)]
+    marks = {office.person: "86", office.colleague: "93", office.other_person: "78"}
+    for staff, value in marks.items():
+        for judge in judges:
+            for code in ("duty", "performance", "service"):
+                score_save(
+                    assessor=judge, period=period, criterion_code=code, staff=staff, value=value
+                )
+    return period
+
+
+def test_a_leader_overrides_a_grade_from_the_ranking(page, office, scored_period):
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))  # conftest accepts it
+    log_in(page, "leader")
+    page.goto("/appraisal/2026Q3/ranking/")
+
+    # The ranks, highest final first.
+    table = results.ranking(scored_period)
+    for key in ("001002", "001001", "002001"):
+        row = page.locator(f"#row-{key}")
+        assert row.locator(".rank").inner_text() == str(table.row(key).result.rank)
+        assert str(table.row(key).result.final) in row.inner_text()
+    assert page.locator("#row-001001 .grade").inner_text() == "较好"
+
+    # Override 王建国's grade with a reason, answering the confirmation.
+    page.locator("#row-001001 [data-override]").click()
+    dialog = page.locator("#override-modal")
+    dialog.wait_for(state="visible")
+    assert "王建国" in dialog.locator("[data-field=name]").inner_text()
+    dialog.locator("label[for=grade-good]").click()
+    dialog.locator("#override-reason").fill("牵头完成全县防汛值班调度，成效突出。")
+    dialog.locator("button[type=submit][value=set]").click()
+
+    page.wait_for_url("**/appraisal/2026Q3/ranking/**")
+    row = page.locator("#row-001001")
+    row.locator(".override-mark").wait_for()
+    assert row.locator(".grade").inner_text() == "好"
+    assert "牵头完成全县防汛值班调度，成效突出。" in row.inner_text()
+    assert dialogs == ["确定将王建国的等次调整为“好”吗？"]
+    page.get_by_text("王建国 2026年第3季度的等次已调整为“好”。").wait_for()
+    override = GradeOverride.objects.get()
+    assert (override.staff, override.grade) == (office.person, "good")
