@@ -47,7 +47,7 @@ POSTGRESQL = [
     BEGIN
       IF TG_TABLE_NAME = 'efficiency_period' THEN
         IF OLD.state = 'locked' THEN
-          RAISE EXCEPTION 'the appraisal period % is locked', OLD.code;
+          RAISE EXCEPTION 'the appraisal period is locked';
         END IF;
       ELSE
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
