@@ -6,6 +6,7 @@ below removes it, and ``js=[]`` keeps the tooltip library (fetched from a CDN by
 Values are therefore not shown on hover: pages put a small data table under each chart.
 """
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -90,6 +91,11 @@ def line_chart(
     ``None`` values leave a gap (a quarter not assessed). The SVG scales to its container's
     width (it has a viewBox and no fixed size).
     """
+    columns = min(5, max(1, len(series)))
+    if legend and series:
+        # pygal takes the legend's rows out of the plot: past about 17 rows at 420 px nothing
+        # is left, and pygal's split_title then loops for ever, eating memory. Grow instead.
+        height += math.ceil(len(series) / columns) * 16
     values = [v for _name, points in series for v in points if v is not None]
     low = min(values, default=Decimal(60))
     high = max(values, default=Decimal(100))
@@ -108,7 +114,7 @@ def line_chart(
         y_labels=[{"label": str(v), "value": v} for v in range(floor, top + 1, 10)],
         show_legend=legend and len(series) > 0,
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(5, max(1, len(series))),
+        legend_at_bottom_columns=columns,
         truncate_legend=-1,
         truncate_label=-1,
         allow_interruptions=True,

@@ -30,6 +30,8 @@ from efficiency.selectors import quarter_bounds
 
 STAFF = "staff"
 SECTION = "section"
+# Every mark there can be, as a Decimal: a lookup instead of Decimal(tenths) / 10 per mark.
+_MARKS = tuple(Decimal(tenths) / 10 for tenths in range(1001))
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def _marks(
     marks: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     givers: dict[int, set[tuple[int, int]]] = defaultdict(set)
     for subject_pk, criterion_id, assessor_id, tenths in rows:
-        marks[subject_pk][codes[criterion_id]].append(Decimal(tenths) / 10)
+        marks[subject_pk][codes[criterion_id]].append(_MARKS[tenths])
         givers[subject_pk].add((assessor_id, criterion_id))
     return marks, givers
 
@@ -142,35 +144,40 @@ def sections_in_period(period: Period):
     return Section.objects.filter(Q(active=True) | Q(pk__in=marked))
 
 
-def _live_staff_facts(period: Period) -> dict[int, SubjectFacts]:
+def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, SubjectFacts]:
+    """Everyone the period appraises, with their deductions; ``only``: just that person."""
     first, last = quarter_bounds(period.code)
-    staff = staff_in_period(period).select_related("section")
+    staff = staff_in_period(period)
+    responsible = IncidentResponsible.objects.filter(
+        incident__status__in=ESTABLISHED_STATUSES,
+        incident__occurred_on__range=(first, last),
+    )
+    if only is not None:
+        staff, responsible = staff.filter(pk=only), responsible.filter(staff_id=only)
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
-    for staff_id, number, points, severity, kind, clause in (
-        IncidentResponsible.objects.filter(
-            incident__status__in=ESTABLISHED_STATUSES,
-            incident__occurred_on__range=(first, last),
-        )
-        .order_by("incident__occurred_on", "incident__number")
-        .values_list(
-            "staff_id",
-            "incident__number",
-            "incident__points",
-            "incident__severity",
-            "incident__kind",
-            "incident__clause_code",
-        )
+    for staff_id, number, points, severity, kind, clause in responsible.order_by(
+        "incident__occurred_on", "incident__number"
+    ).values_list(
+        "staff_id",
+        "incident__number",
+        "incident__points",
+        "incident__severity",
+        "incident__kind",
+        "incident__clause_code",
     ):
         deductions[staff_id].append(DeductionFact(number, Decimal(points), severity, kind, clause))
+    # Plain values, not 2,000 model instances.
     return {
-        s.pk: SubjectFacts(
-            key=s.staff_no,
-            pk=s.pk,
-            name=s.name,
-            section=s.section.name,
-            deductions=tuple(deductions.get(s.pk, ())),
+        pk: SubjectFacts(
+            key=staff_no,
+            pk=pk,
+            name=name,
+            section=section,
+            deductions=tuple(deductions.get(pk, ())),
         )
-        for s in staff
+        for pk, staff_no, name, section in staff.values_list(
+            "pk", "staff_no", "name", "section__name"
+        )
     }
 
 
@@ -242,6 +249,16 @@ def subject_facts(period: Period, kind: str) -> dict[int, SubjectFacts]:
     return _live_staff_facts(period) if kind == STAFF else _live_section_facts(period)
 
 
+def _one_subject_facts(period: Period, kind: str, pk: int) -> SubjectFacts | None:
+    """One subject's facts, without building everyone's (trends, one person at a time)."""
+    if period.state == PeriodState.LOCKED and period.frozen:
+        data = period.frozen[kind].get(str(pk))
+        return None if data is None else _facts_from_json({str(pk): data})[pk]
+    if kind == STAFF:
+        return _live_staff_facts(period, only=pk).get(pk)
+    return _live_section_facts(period).get(pk)
+
+
 def ranking(period: Period, kind: str = STAFF) -> Ranking:
     """The period's ranking of staff (graded) or sections (final and rank only)."""
     criteria = criteria_of(period)
@@ -253,6 +270,8 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         else {}
     )
     assessor_ids, own_staff, headed = _assessors()
+    assessor_set = set(assessor_ids)
+    own_account = {staff_pk: user_pk for user_pk, staff_pk in own_staff.items()}
     subjects = []
     progress = {}
     for pk, fact in facts.items():
@@ -272,13 +291,19 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
                 ),
             )
         )
+        # Who may not mark this subject: the person's own account, a section's heads.
         if kind == STAFF:
-            eligible = [a for a in assessor_ids if own_staff.get(a) != pk]
+            barred = {own_account[pk]} if pk in own_account else set()
         else:
-            eligible = [a for a in assessor_ids if pk not in headed.get(a, set())]
-        eligible_set = set(eligible)
-        given = sum(1 for assessor, _c in givers.get(pk, ()) if assessor in eligible_set)
-        progress[fact.key] = Progress(expected=len(eligible) * len(criteria), given=given)
+            barred = {a for a in assessor_ids if pk in headed.get(a, ())}
+        given = sum(
+            1
+            for assessor, _c in givers.get(pk, ())
+            if assessor in assessor_set and assessor not in barred
+        )
+        progress[fact.key] = Progress(
+            expected=(len(assessor_ids) - len(barred)) * len(criteria), given=given
+        )
     result = scoring.score_period(
         criteria=criteria,
         subjects=subjects,
@@ -326,7 +351,7 @@ def staff_trend(staff: Staff, periods: Iterable[Period]) -> list[TrendPoint]:
 
 
 def _single_result(period: Period, kind: str, pk: int) -> scoring.SubjectResult | None:
-    facts = subject_facts(period, kind).get(pk)
+    facts = _one_subject_facts(period, kind, pk)
     if facts is None:
         return None
     subject_field = "staff_id" if kind == STAFF else "section_id"
@@ -335,7 +360,7 @@ def _single_result(period: Period, kind: str, pk: int) -> scoring.SubjectResult 
     for criterion_id, tenths in Score.objects.filter(
         period=period, **{subject_field: pk}
     ).values_list("criterion_id", "tenths"):
-        marks[codes[criterion_id]].append(Decimal(tenths) / 10)
+        marks[codes[criterion_id]].append(_MARKS[tenths])
     result = scoring.score_period(
         criteria=criteria_of(period),
         subjects=[

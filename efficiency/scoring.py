@@ -32,7 +32,17 @@ all fall back to 称职, with a ``TIE_ON_QUOTA_LINE`` warning.
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, Inexact, localcontext
+from decimal import (
+    ROUND_FLOOR,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from enum import StrEnum
 
 CENT = Decimal("0.01")
@@ -40,6 +50,9 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 _RAW_DIGITS = 50  # significant digits of the informative raw_* values
 _EXACT_DIGITS = 1000  # context for exact sums and products; Inexact is trapped
+_EXACT = Context(  # built once: a fresh context per sum cost more than the sum
+    prec=_EXACT_DIGITS, traps=[Inexact, InvalidOperation, DivisionByZero, Overflow]
+)
 
 
 # --- enums --------------------------------------------------------------------------------
@@ -361,10 +374,10 @@ def _raw_quotient(numerator: Decimal, denominator: int) -> Decimal:
 
 
 def _exact_sum(values: Iterable[Decimal]) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = _EXACT_DIGITS
-        ctx.traps[Inexact] = True
-        return sum(values, ZERO)
+    total, add = ZERO, _EXACT.add
+    for value in values:
+        total = add(total, value)
+    return total
 
 
 def quota_limit(*, share: Decimal, graded_count: int) -> int:
@@ -386,7 +399,13 @@ def trimmed_mean(marks: Sequence[Decimal], *, code: str = "") -> CriterionAverag
 
     Exactly four marks: nothing is dropped. Marks must be between 0 and 100.
     """
-    given = tuple(_decimal(mark, f"mark on {code or 'criterion'}") for mark in marks)
+    # Decimals (what callers pass) are taken as they are; anything else is checked.
+    given = tuple(
+        mark
+        if type(mark) is Decimal and mark.is_finite()
+        else _decimal(mark, f"mark on {code or 'criterion'}")
+        for mark in marks
+    )
     if not given:
         raise ValueError(f"no marks on {code or 'criterion'}")
     for mark in given:
