@@ -1,8 +1,10 @@
-"""The demo office: 桂阳县委办公室 with its roster, standards and a year of three-errors incidents.
+"""The demo office: 桂阳县委办公室 with its roster, standards, a year of three-errors incidents
+and its quarterly appraisal (2026Q1–Q4, see :mod:`efficiency.demo_appraisal`).
 
 ``load_demo`` fills an empty database in one transaction and refuses to touch one that already
-holds an office. Incidents go through the services only, so each has its full history. Everything
-random comes from one seeded generator, so the same day always gives the same office.
+holds an office. Incidents and marks go through the services only, so each has its full
+history. Everything random comes from seeded generators, so the same day always gives the same
+office.
 """
 
 import datetime
@@ -11,14 +13,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from efficiency.demo_appraisal import load_appraisal
 from efficiency.models import (
     HandlingDecision,
     Incident,
     IncidentKind,
+    Period,
     Section,
     Severity,
     Staff,
@@ -132,14 +137,45 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         (Role.ASSESSOR,),
         "DYS",
         "副主任",
-        "查看点名本人的事件：一起待认定（已申辩），一起申诉成立。",
+        "在2026年第4季度评分表中接着评分；查看点名本人的事件：一起待认定（已申辩），一起申诉成立。",
     ),
     DemoAccount(
         "leader",
         (Role.LEADER, Role.ASSESSOR),
         "ZHK",
         "办公室副主任",
-        "只读浏览全办的三误事件和人员名册。",
+        "查看2026年各季度排名、评分卡、趋势和年度考核汇总；第3季度已公示，可调整等次或锁定。",
+    ),
+    # The rest of the assessment group (考评小组), so that each person gets five or six marks.
+    DemoAccount(
+        "assessor2",
+        (Role.ASSESSOR, Role.SECTION_HEAD),
+        "XXK",
+        "科长",
+        "查看已评完的第4季度评分表：表中没有本人，也没有本人负责的信息科。",
+        head_of=("XXK",),
+    ),
+    DemoAccount(
+        "assessor3",
+        (Role.ASSESSOR, Role.SECTION_HEAD),
+        "JYK",
+        "科长",
+        "在已评完的第4季度评分表中改一个分数：100分或60分以下须填写理由。",
+        head_of=("JYK",),
+    ),
+    DemoAccount(
+        "assessor4",
+        (Role.ASSESSOR,),
+        "WDK",
+        "副科长",
+        "第4季度人员已评八成、科室已评一半，接着评完。",
+    ),
+    DemoAccount(
+        "assessor5",
+        (Role.ASSESSOR,),
+        "XZK",
+        "副科长",
+        "第4季度评分表只填了三成，用键盘接着评分。",
     ),
 ]
 
@@ -670,6 +706,7 @@ def blocking_reason() -> str:
         or Staff.objects.exists()
         or Standard.objects.exists()
         or Incident.objects.exists()
+        or Period.objects.exists()
     ):
         return "数据库中已有数据，未载入演示数据。"
     taken = sorted(
@@ -708,6 +745,13 @@ class _Loader:
         self._standards()
         self.say("登记并处理三误事件……")
         self._execute(self._plan())
+        self.say("2026年各季度考核评分……")
+        load_appraisal(
+            staff=list(self.staff.values()),
+            sections=list(self.sections.values()),
+            users=self.users,
+            say=self.say,
+        )
 
     # -- roster, accounts, catalogue ---------------------------------------------------------
 
@@ -751,6 +795,9 @@ class _Loader:
     def _accounts(self) -> None:
         user_model = get_user_model()
         groups = {group.name: group for group in Group.objects.all()}
+        # One hash for every account: the demo password is published anyway, and each PBKDF2
+        # hash costs about half a second, which was most of the loading time.
+        password = make_password(DEMO_PASSWORD)
         for account in DEMO_ACCOUNTS:
             staff = self.staff[account.slot]
             user = user_model(
@@ -759,7 +806,7 @@ class _Loader:
                 is_staff=account.superuser,
                 is_superuser=account.superuser,
             )
-            user.set_password(DEMO_PASSWORD)
+            user.password = password
             user.save()
             user.groups.set([groups[role] for role in account.roles])
             staff.user = user

@@ -1,41 +1,69 @@
-"""The demo office: what load_demo puts in an empty database, and that it touches nothing else."""
+"""The demo office: what load_demo puts in an empty database, and that it touches nothing else.
 
+Loading takes several seconds, so the tests that only read the demo share one load per class
+(:func:`demo`), rolled back when the class is done; the tests that need an empty database are
+plain functions after it.
+"""
+
+import datetime
+import itertools
+import statistics
+from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count, F
+from django.test import override_settings
 from django.utils import timezone
 
+from efficiency import demo_appraisal, results, scoring
 from efficiency.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from efficiency.models import (
     AuditEvent,
     Explanation,
+    GradeOverride,
     Incident,
     IncidentKind,
     IncidentResponsible,
     IncidentStatus,
+    Period,
+    PeriodState,
+    Score,
     Section,
     Severity,
     Staff,
     Standard,
 )
+from efficiency.models.audit import AuditAction
 from efficiency.models.incidents import AppealStatus
 from efficiency.roles import Role
+from efficiency.selectors import quarter_bounds
 
 pytestmark = pytest.mark.django_db
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MARKED_QUARTERS = ["2026Q1", "2026Q2", "2026Q3"]
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
-@pytest.fixture
-def demo():
-    assert load_demo() is True
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for a class of tests inside a transaction rolled back after it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        assert load_demo() is True
+        yield
+        transaction.set_rollback(True)
 
 
 def counts() -> dict[str, int]:
@@ -50,119 +78,252 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_fills_the_office(demo):
-    assert list(Section.objects.values_list("name", flat=True)) == [
-        "秘书科",
-        "综合科",
-        "文电科",
-        "信息科",
-        "督查室",
-        "调研室",
-        "机要科",
-        "行政科",
-        "接待办",
-        "值班室",
-    ]
-    assert 55 <= Staff.objects.count() <= 65
-    assert Standard.objects.count() >= 15
-    assert 75 <= Incident.objects.count() <= 85
-    # Staff numbers are text with leading zeros; a few left during the year, one moved.
-    assert Staff.objects.filter(staff_no="001001").exists()
-    leavers = Staff.objects.filter(end_date__isnull=False)
-    assert 2 <= leavers.count() <= 3
-    assert all(staff.end_date.year == 2026 for staff in leavers)
-    moved = IncidentResponsible.objects.exclude(section=F("staff__section"))
-    assert moved.exists(), "someone named in an old section has moved since"
+@pytest.mark.usefixtures("demo")
+class TestTheLoadedDemo:
+    def test_fills_the_office(self):
+        assert list(Section.objects.values_list("name", flat=True)) == [
+            "秘书科",
+            "综合科",
+            "文电科",
+            "信息科",
+            "督查室",
+            "调研室",
+            "机要科",
+            "行政科",
+            "接待办",
+            "值班室",
+        ]
+        assert 55 <= Staff.objects.count() <= 65
+        assert Standard.objects.count() >= 15
+        assert 75 <= Incident.objects.count() <= 85
+        # Staff numbers are text with leading zeros; a few left during the year, one moved.
+        assert Staff.objects.filter(staff_no="001001").exists()
+        leavers = Staff.objects.filter(end_date__isnull=False)
+        assert 2 <= leavers.count() <= 3
+        assert all(staff.end_date.year == 2026 for staff in leavers)
+        moved = IncidentResponsible.objects.exclude(section=F("staff__section"))
+        assert moved.exists(), "someone named in an old section has moved since"
 
+    def test_the_catalogue_changes_and_clauses_override_points(self):
+        assert Standard.objects.filter(active=False).count() == 1
+        superseded = Standard.objects.get(active=False)
+        assert superseded.incidents.exists(), "used before it was superseded"
+        for prefix, kind in (("YW-", "delay"), ("SW-", "slip"), ("CW-", "error")):
+            assert set(
+                Standard.objects.filter(code__startswith=prefix).values_list("kind", flat=True)
+            ) == {kind}
+        overridden = [
+            standard
+            for standard in Standard.objects.all()
+            if (standard.points_minor, standard.points_serious, standard.points_grave)
+            not in {(1, 2, 4), (2, 4, 8), (3, 6, 12)}
+        ]
+        assert 1 <= len(overridden) <= 3
 
-def test_the_catalogue_changes_and_clauses_override_points(demo):
-    assert Standard.objects.filter(active=False).count() == 1
-    superseded = Standard.objects.get(active=False)
-    assert superseded.incidents.exists(), "used before it was superseded"
-    for prefix, kind in (("YW-", "delay"), ("SW-", "slip"), ("CW-", "error")):
-        assert set(
-            Standard.objects.filter(code__startswith=prefix).values_list("kind", flat=True)
-        ) == {kind}
-    overridden = [
-        standard
-        for standard in Standard.objects.all()
-        if (standard.points_minor, standard.points_serious, standard.points_grave)
-        not in {(1, 2, 4), (2, 4, 8), (3, 6, 12)}
-    ]
-    assert 1 <= len(overridden) <= 3
-
-
-def test_every_status_kind_and_severity_appears(demo):
-    incidents = Incident.objects.all()
-    assert set(incidents.values_list("status", flat=True)) == set(IncidentStatus.values)
-    assert set(incidents.values_list("kind", flat=True)) == set(IncidentKind.values)
-    assert set(incidents.values_list("severity", flat=True)) == set(Severity.values)
-    appeals = list(incidents.exclude(appeal_status="").values_list("appeal_status", flat=True))
-    assert appeals.count(AppealStatus.PENDING) >= 1
-    assert AppealStatus.REJECTED in appeals and AppealStatus.UPHELD in appeals
-    handled = incidents.filter(status=IncidentStatus.HANDLED)
-    assert handled.count() >= incidents.count() * 0.4
-    assert handled.filter(handling_decision="").count() == 0
-    assert handled.exclude(result_use="").exists()
-    assert len(set(handled.values_list("handling_decision", flat=True))) >= 3, "repeats escalate"
-    assert incidents.filter(status=IncidentStatus.DISMISSED).exclude(dismissal_reason="").exists()
-    assert Explanation.objects.filter(incident__status=IncidentStatus.REPORTED).exists()
-    named = incidents.annotate(n=Count("responsibilities")).values_list("n", flat=True)
-    assert min(named) >= 1 and max(named) >= 2
-
-
-def test_every_incident_has_history_and_none_is_in_the_future(demo):
-    today = timezone.localdate()
-    assert not Incident.objects.filter(occurred_on__gt=today).exists()
-    assert Incident.objects.filter(occurred_on__month__gte=10).exists(), "Q4 has some"
-    content_type = ContentType.objects.get_for_model(Incident)
-    with_history = set(
-        AuditEvent.objects.filter(content_type=content_type).values_list("object_id", flat=True)
-    )
-    assert {str(pk) for pk in Incident.objects.values_list("pk", flat=True)} <= with_history
-    for incident in Incident.objects.exclude(status=IncidentStatus.REPORTED):
-        actions = set(
-            AuditEvent.objects.filter(
-                content_type=content_type, object_id=str(incident.pk)
-            ).values_list("action", flat=True)
+    def test_every_status_kind_and_severity_appears(self):
+        incidents = Incident.objects.all()
+        assert set(incidents.values_list("status", flat=True)) == set(IncidentStatus.values)
+        assert set(incidents.values_list("kind", flat=True)) == set(IncidentKind.values)
+        assert set(incidents.values_list("severity", flat=True)) == set(Severity.values)
+        appeals = list(incidents.exclude(appeal_status="").values_list("appeal_status", flat=True))
+        assert appeals.count(AppealStatus.PENDING) >= 1
+        assert AppealStatus.REJECTED in appeals and AppealStatus.UPHELD in appeals
+        handled = incidents.filter(status=IncidentStatus.HANDLED)
+        assert handled.count() >= incidents.count() * 0.4
+        assert handled.filter(handling_decision="").count() == 0
+        assert handled.exclude(result_use="").exists()
+        assert len(set(handled.values_list("handling_decision", flat=True))) >= 3, (
+            "repeats escalate"
         )
-        assert "create" in actions and ({"verify", "dismiss"} & actions)
+        assert (
+            incidents.filter(status=IncidentStatus.DISMISSED).exclude(dismissal_reason="").exists()
+        )
+        assert Explanation.objects.filter(incident__status=IncidentStatus.REPORTED).exists()
+        named = incidents.annotate(n=Count("responsibilities")).values_list("n", flat=True)
+        assert min(named) >= 1 and max(named) >= 2
 
+    def test_every_incident_has_history_and_none_is_in_the_future(self):
+        today = timezone.localdate()
+        assert not Incident.objects.filter(occurred_on__gt=today).exists()
+        assert Incident.objects.filter(occurred_on__month__gte=10).exists(), "Q4 has some"
+        content_type = ContentType.objects.get_for_model(Incident)
+        with_history = set(
+            AuditEvent.objects.filter(content_type=content_type).values_list("object_id", flat=True)
+        )
+        assert {str(pk) for pk in Incident.objects.values_list("pk", flat=True)} <= with_history
+        for incident in Incident.objects.exclude(status=IncidentStatus.REPORTED):
+            actions = set(
+                AuditEvent.objects.filter(
+                    content_type=content_type, object_id=str(incident.pk)
+                ).values_list("action", flat=True)
+            )
+            assert "create" in actions and ({"verify", "dismiss"} & actions)
 
-def test_every_role_has_an_account(demo):
-    user_model = get_user_model()
-    for account in DEMO_ACCOUNTS:
-        user = user_model.objects.get(username=account.username)
-        assert set(user.groups.values_list("name", flat=True)) == set(account.roles)
-        assert user.staff.name == user.first_name
-        assert authenticate(username=account.username, password=DEMO_PASSWORD) == user
-    roles = {name for account in DEMO_ACCOUNTS for name in account.roles}
-    assert roles == {
-        Role.CLERK,
-        Role.SECTION_HEAD,
-        Role.SUPERVISOR,
-        Role.ASSESSOR,
-        Role.LEADER,
-        Role.ADMINISTRATOR,
-    }
-    admin = user_model.objects.get(username="admin")
-    assert admin.is_staff and admin.is_superuser and admin.staff.section.code == "XZK"
-    head = user_model.objects.get(username="head")
-    assert list(head.headed_sections.values_list("code", flat=True)) == ["MSK"]
-    assert head.staff.section.code == "MSK" and head.staff.post == "科长"
-    clerk_sections = set(
-        Section.objects.filter(clerks__isnull=False).values_list("code", flat=True)
-    )
-    assert clerk_sections == set(Section.objects.values_list("code", flat=True))
-    leader = user_model.objects.get(username="leader")
-    assert leader.staff.post == "办公室副主任"
-    assert user_model.objects.get(username="supervisor").staff.section.code == "DCS"
+    def test_every_role_has_an_account(self):
+        user_model = get_user_model()
+        for account in DEMO_ACCOUNTS:
+            user = user_model.objects.get(username=account.username)
+            assert set(user.groups.values_list("name", flat=True)) == set(account.roles)
+            assert user.staff.name == user.first_name
+            assert authenticate(username=account.username, password=DEMO_PASSWORD) == user
+        roles = {name for account in DEMO_ACCOUNTS for name in account.roles}
+        assert roles == {
+            Role.CLERK,
+            Role.SECTION_HEAD,
+            Role.SUPERVISOR,
+            Role.ASSESSOR,
+            Role.LEADER,
+            Role.ADMINISTRATOR,
+        }
+        admin = user_model.objects.get(username="admin")
+        assert admin.is_staff and admin.is_superuser and admin.staff.section.code == "XZK"
+        head = user_model.objects.get(username="head")
+        assert list(head.headed_sections.values_list("code", flat=True)) == ["MSK"]
+        assert head.staff.section.code == "MSK" and head.staff.post == "科长"
+        clerk_sections = set(
+            Section.objects.filter(clerks__isnull=False).values_list("code", flat=True)
+        )
+        assert clerk_sections == set(Section.objects.values_list("code", flat=True))
+        leader = user_model.objects.get(username="leader")
+        assert leader.staff.post == "办公室副主任"
+        assert user_model.objects.get(username="supervisor").staff.section.code == "DCS"
 
+    def test_a_second_call_changes_nothing(self):
+        before = counts()
+        assert load_demo() is False
+        assert counts() == before
 
-def test_a_second_call_changes_nothing(demo):
-    before = counts()
-    assert load_demo() is False
-    assert counts() == before
+    # -- the appraisal -------------------------------------------------------------------
+
+    def test_four_quarters_in_their_states(self):
+        assert dict(Period.objects.values_list("code", "state")) == {
+            "2026Q1": PeriodState.LOCKED,
+            "2026Q2": PeriodState.LOCKED,
+            "2026Q3": PeriodState.CLOSED,
+            "2026Q4": PeriodState.OPEN,
+        }
+        for period in Period.objects.all():
+            assert list(period.criteria.values_list("code", "weight")) == [
+                ("duty", 40),
+                ("performance", 40),
+                ("service", 20),
+            ]
+            assert (period.frozen is not None) == period.is_locked
+
+    def test_the_assessment_group_has_six_members(self):
+        group = get_user_model().objects.filter(groups__name=Role.ASSESSOR)
+        assert set(group.values_list("username", flat=True)) == set(demo_appraisal.ASSESSORS)
+        sections = {user.staff.section.code for user in group}
+        assert len(sections) == 6, "each from a different section"
+        for username, code in (("assessor2", "XXK"), ("assessor3", "JYK")):
+            user = group.get(username=username)
+            assert list(user.headed_sections.values_list("code", flat=True)) == [code]
+
+    def test_everyone_in_post_is_marked_by_five_or_six_assessors(self):
+        for code in MARKED_QUARTERS:
+            period = Period.objects.get(code=code)
+            first, last = quarter_bounds(code)
+            whole_quarter = Staff.objects.filter(start_date__lte=first).exclude(end_date__lt=last)
+            givers = defaultdict(set)
+            for staff_id, criterion, assessor in Score.objects.filter(
+                period=period, staff__isnull=False
+            ).values_list("staff_id", "criterion__code", "assessor_id"):
+                givers[staff_id, criterion].add(assessor)
+            for staff in whole_quarter:
+                for criterion in ("duty", "performance", "service"):
+                    assert 5 <= len(givers[staff.pk, criterion]) <= 6, (code, staff, criterion)
+            table = results.ranking(period)
+            # Only someone who left early in the quarter goes unmarked (未考核).
+            for row in table.rows:
+                if not row.result.assessed:
+                    staff = Staff.objects.get(pk=row.facts.pk)
+                    assert staff.end_date and staff.end_date < first + datetime.timedelta(45)
+
+    def test_sections_are_marked_but_not_by_their_heads(self):
+        for code in MARKED_QUARTERS:
+            table = results.ranking(Period.objects.get(code=code), results.SECTION)
+            assert len(table.rows) == 10 and table.not_fully_marked == 0
+            for row in table.rows:
+                assert all(len(average.marks) >= 5 for average in row.result.averages)
+        own_section = Score.objects.filter(section__heads=F("assessor"))
+        assert not own_section.exists()
+        assert not Score.objects.filter(staff__user=F("assessor")).exists(), "nobody marks self"
+
+    def test_the_open_quarter_is_partly_marked(self):
+        table = results.ranking(Period.objects.get(code="2026Q4"))
+        complete = [row for row in table.rows if row.progress.complete]
+        assert 0 < table.not_fully_marked < len(table.rows)
+        assert len(complete) >= 10
+        assert any(0 < row.progress.given < row.progress.expected for row in table.rows)
+        sections = results.ranking(Period.objects.get(code="2026Q4"), results.SECTION)
+        assert sections.not_fully_marked == 10
+
+    def test_rankings_follow_the_rules(self):
+        for period in Period.objects.all():
+            table = results.ranking(period)
+            assessed = [row.result for row in table.rows if row.result.assessed]
+            assert len(assessed) >= 55
+            finals = [r.final for r in assessed]
+            assert finals == sorted(finals, reverse=True)
+            assert [r.rank for r in assessed] == scoring.competition_ranks(finals)
+            graded = table.result.graded_count
+            computed_good = sum(1 for r in assessed if r.computed_grade == scoring.Grade.GOOD)
+            assert 0 < computed_good <= graded * 40 // 100
+            assert any(r.deductions for r in assessed), "the demo's incidents deduct"
+        grades = Counter(
+            row.result.grade
+            for period in Period.objects.all()
+            for row in results.ranking(period).rows
+            if row.result.assessed
+        )
+        assert set(grades) == set(scoring.Grade), "every grade appears somewhere"
+        assert grades[scoring.Grade.FAIRLY_GOOD] > grades[scoring.Grade.GOOD]
+
+    def test_marks_are_realistic(self):
+        marks = list(Score.objects.values_list("tenths", flat=True))
+        assert len(marks) > 3000
+        usual = [m for m in marks if 800 <= m <= 950]
+        assert len(usual) > 0.6 * len(marks)
+        reasoned = Score.objects.filter(tenths__gte=1000) | Score.objects.filter(tenths__lt=600)
+        assert reasoned.count() == 2
+        assert all(score.reason for score in reasoned)
+        assert Score.objects.exclude(reason="").count() == 2
+        # A person's level holds from quarter to quarter; the trend moves a little.
+        bases = defaultdict(list)
+        for code in MARKED_QUARTERS:
+            for row in results.ranking(Period.objects.get(code=code)).rows:
+                if row.result.assessed:
+                    bases[row.facts.key].append(row.result.base)
+        steps = [abs(a - b) for series in bases.values() for a, b in itertools.pairwise(series)]
+        assert statistics.median(steps) < 3
+
+    def test_every_mark_went_through_the_service(self):
+        assert AuditEvent.objects.filter(action=AuditAction.SCORE).count() == Score.objects.count()
+        actions = set(AuditEvent.objects.values_list("action", flat=True))
+        assert {
+            AuditAction.PERIOD_OPEN,
+            AuditAction.PERIOD_CLOSE,
+            AuditAction.PERIOD_LOCK,
+            AuditAction.OVERRIDE,
+        } <= actions
+
+    def test_the_leader_overrides_one_grade_in_the_third_quarter(self):
+        override = GradeOverride.objects.get()
+        assert override.period.code == "2026Q3"
+        assert override.decided_by.username == "leader"
+        assert override.reason == demo_appraisal.OVERRIDE_REASON
+        row = results.ranking(override.period).row(override.staff.staff_no)
+        assert row.result.overridden and row.result.grade == scoring.Grade.GOOD
+        assert row.result.computed_grade == scoring.Grade.FAIRLY_GOOD
+
+    def test_the_year_rolls_up(self):
+        rollup = results.annual_rollup(2026)
+        assert [p.code for p in rollup.periods] == MARKED_QUARTERS
+        graded = [row.result for row in rollup.rows if row.result.graded]
+        assert len(graded) >= 55
+        grades = Counter(result.grade for result in graded)
+        assert grades[scoring.AnnualGrade.COMPETENT] > grades[scoring.AnnualGrade.EXCELLENT] > 0
+        assert grades[scoring.AnnualGrade.EXCELLENT] <= len(graded) * 20 // 100
 
 
 def test_a_database_with_data_is_left_alone():
@@ -202,3 +363,14 @@ def test_demo_accounts_lists_only_what_exists():
     out = StringIO()
     call_command("demo_accounts", stdout=out)
     assert "没有演示账号" in out.getvalue()
+
+
+def test_loading_is_all_or_nothing(monkeypatch):
+    def refuse(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(demo_appraisal, "period_close", refuse)
+    with pytest.raises(RuntimeError):
+        load_demo()
+    assert counts() == {name: 0 for name in counts()}
+    assert not Period.objects.exists() and not Score.objects.exists()
