@@ -35,7 +35,7 @@ CORRECTABLE_FIELDS = [
 ]
 
 
-def _check_facts(
+def check_facts(
     *,
     kind: str,
     standard: Standard,
@@ -106,7 +106,7 @@ def incident_report(
     responsible: Sequence[Staff],
     description: str,
 ) -> Incident:
-    _check_facts(
+    check_facts(
         kind=kind,
         standard=standard,
         occurred_on=occurred_on,
@@ -157,7 +157,7 @@ def incident_correct(
     _require_status(incident, IncidentStatus.REPORTED)
     if not reason.strip():
         raise ServiceError(_("Say why the entry is corrected."))
-    _check_facts(
+    check_facts(
         kind=kind,
         standard=standard,
         occurred_on=occurred_on,

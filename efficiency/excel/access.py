@@ -1,0 +1,56 @@
+"""Who may import and export which sheet.
+
+Imports (each importer checks again, whatever the route):
+  科室, 人员, 三误界定标准 — administrators (add and change rights on the model);
+  三误事件 — supervisors (the right to verify incidents); moving a status forward also needs
+  the right for that step;
+  评分 — members of the assessment group, their own marks, into an open period only.
+
+Exports show what the pages show:
+  科室 and 三误界定标准 — anyone signed in (clerks choose clauses from the catalogue);
+  人员 — the roster page's scope: the whole office for administrators, supervisors and
+  leaders, a head's own sections, nothing for others;
+  三误事件 — ``selectors.incidents_visible_to``, the incident list's scope;
+  评分 — everyone's marks for those who see results (``view_results``); an assessor exports
+  their own marks (with a row for everyone they may mark, ready to fill in);
+  排名 and 年度 — ``view_results`` only.
+"""
+
+from efficiency import selectors
+from efficiency.models import Section
+
+IMPORT_SHEETS = ["sections", "staff", "standards", "incidents", "scores"]
+EXPORT_SHEETS = IMPORT_SHEETS + ["rankings", "annual"]
+
+
+def may_import(user, sheet: str) -> bool:
+    from .registry import IMPORTERS
+
+    if sheet not in IMPORTERS or not user.is_authenticated:
+        return False
+    return IMPORTERS[sheet](actor=user, file_name="").refusal() is None
+
+
+def roster_sections(user):
+    """The sections whose people this user may list (the roster page's rule)."""
+    if user is None:
+        return Section.objects.all()
+    if selectors.sees_all_incidents(user) or user.has_perm("efficiency.view_staff"):
+        return Section.objects.all()
+    return Section.objects.filter(pk__in=selectors.headed_section_ids(user))
+
+
+def may_export(user, sheet: str) -> bool:
+    if user is None:  # the command line
+        return sheet in EXPORT_SHEETS
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if sheet in ("sections", "standards", "incidents"):
+        return True
+    if sheet == "staff":
+        return roster_sections(user).exists()
+    if sheet == "scores":
+        return user.has_perm("efficiency.view_results") or user.has_perm("efficiency.add_score")
+    if sheet in ("rankings", "annual"):
+        return user.has_perm("efficiency.view_results")
+    return False

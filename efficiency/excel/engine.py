@@ -1,0 +1,340 @@
+"""The import engine every sheet shares: read, check every row, then write once or not at all.
+
+A sheet's importer (:mod:`.roster`, :mod:`.incidents`, :mod:`.scores`) turns the rows of a
+:class:`~.reader.Table` into :class:`RowPlan` objects — what each row would create, update or
+leave unchanged, and every problem found, by row, column and value — without writing anything.
+:func:`preview` shows that plan. :func:`run` makes it again inside one transaction and, only if
+no row has a problem, writes every row through the services and records an
+:class:`~efficiency.models.ImportRecord`; any error raised while writing rolls everything back.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from efficiency.models import ImportRecord
+from efficiency.services import ServiceError
+
+from . import cleaners
+from .layouts import Layout
+from .reader import FileRefused, Row, Table, read_table
+
+log = logging.getLogger(__name__)
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS[self])
+
+
+ACTION_LABELS = {
+    Action.CREATE: gettext_lazy("New"),
+    Action.UPDATE: gettext_lazy("Changed"),
+    Action.UNCHANGED: gettext_lazy("Unchanged"),
+    Action.ERROR: gettext_lazy("Error"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the file cannot be imported, where it is and what was typed."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column:
+            return _("Row %(row)s, “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        if self.row is not None:
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return self.message
+
+    @property
+    def in_row(self) -> str:
+        """The problem as shown on its own row of the preview (no row number)."""
+        if self.column:
+            return _("“%(column)s”: %(message)s") % {
+                "column": self.column,
+                "message": self.message,
+            }
+        return self.message
+
+
+@dataclass(frozen=True)
+class Change:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowPlan:
+    row: int
+    key: str = ""
+    label: str = ""
+    action: Action = Action.UNCHANGED
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    payload: object = field(default=None, repr=False)
+
+    def problem(self, column: str | None, message: str) -> None:
+        self.problems.append(Problem(self.row, column, message))
+
+    def settle(self) -> None:
+        """The action once every check has run: any problem makes the row an error."""
+        if self.problems:
+            self.action = Action.ERROR
+        elif self.action != Action.CREATE:
+            self.action = Action.UPDATE if self.changes else Action.UNCHANGED
+
+
+MISSING = object()
+
+
+class Cells:
+    """A row's values, cleaned one column at a time; a bad value becomes a problem on the row."""
+
+    def __init__(self, row: Row, plan: RowPlan) -> None:
+        self.row = row
+        self.plan = plan
+
+    def has(self, column: str) -> bool:
+        return column in self.row.values
+
+    def raw(self, column: str):
+        return self.row.values.get(column)
+
+    def blank(self, column: str) -> bool:
+        value = self.row.values.get(column)
+        return cleaners.is_blank(value)
+
+    def get(self, column: str, cleaner, *, required: bool = False, **kwargs):
+        """The cleaned value; MISSING when blank (a problem if required) or when it is bad."""
+        value = self.row.values.get(column)
+        if cleaners.is_blank(value):
+            if required:
+                self.plan.problem(column, _("cannot be blank"))
+            return MISSING
+        try:
+            return cleaner(value, **kwargs)
+        except cleaners.CellError as error:
+            self.plan.problem(column, error.message)
+            return MISSING
+
+
+def model_problems(plan: RowPlan, error: ValidationError, columns: dict[str, str], values) -> None:
+    """A model's own validation messages, put on the columns they are about (a column that
+    already has a problem from its cell keeps that one only)."""
+    reported = {p.column for p in plan.problems}
+    for name, messages in error.message_dict.items():
+        column = columns.get(name)
+        if column is not None and column in reported:
+            continue
+        for message in messages:
+            if column is not None:
+                shown = cleaners.display(values.get(name, ""))
+                plan.problem(
+                    column,
+                    _("“%(value)s”: %(error)s") % {"value": shown, "error": message}
+                    if shown
+                    else message,
+                )
+            else:
+                plan.problem(None, message)
+
+
+def shown(value) -> str:
+    """A stored value as the sheet writes it, for the preview's old → new."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return cleaners.display(value)
+
+
+class Importer:
+    """One sheet's rules. Subclasses define ``layout``, :meth:`plan` and :meth:`write`."""
+
+    layout: Layout
+    permissions: tuple[str, ...] = ()
+
+    def __init__(self, *, actor, file_name: str) -> None:
+        self.actor = actor
+        self.file_name = file_name
+        self.period = None  # the scores sheet sets the period its rows are in
+
+    def refusal(self) -> str | None:
+        """Why this account may not import this sheet, or None."""
+        if self.actor is None:  # the command line without --user: the system itself
+            return None
+        if not all(self.actor.has_perm(p) for p in self.permissions):
+            return _("You are not allowed to import the “%(title)s” sheet.") % {
+                "title": self.layout.title
+            }
+        return None
+
+    def accepts(self):
+        return None
+
+    def load(self, table: Table) -> None:
+        """Read whatever the rows will be checked against (in a fixed number of queries)."""
+
+    def plan(self, table: Table) -> list[RowPlan]:
+        raise NotImplementedError
+
+    def write(self, plans: list[RowPlan]) -> None:
+        raise NotImplementedError
+
+    @property
+    def reason(self) -> str:
+        """What the history says about every change the import makes: in the office's
+        language, whatever language the importer reads the pages in."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return _("Imported from “%(file)s”") % {"file": self.file_name}
+
+
+class NotAllowed(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Preview:
+    sheet: str
+    file_name: str
+    table: Table | None = None
+    rows: list[RowPlan] = field(default_factory=list)
+    file_problems: list[Problem] = field(default_factory=list)
+    record: ImportRecord | None = None
+    period: object = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.file_problems + [p for plan in self.rows for p in plan.problems]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, action: Action) -> int:
+        return sum(1 for plan in self.rows if plan.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {action.value: self.count(action) for action in Action}
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(plan.action in (Action.CREATE, Action.UPDATE) for plan in self.rows)
+
+
+def importer_for(sheet: str, *, actor, file_name: str) -> Importer:
+    from .registry import IMPORTERS
+
+    return IMPORTERS[sheet](actor=actor, file_name=file_name)
+
+
+def _plan(importer: Importer, table: Table, preview: Preview) -> None:
+    if not table.rows:
+        preview.file_problems.append(
+            Problem(
+                None,
+                None,
+                _("“%(name)s” has a header row but no rows of data.") % {"name": table.file_name},
+            )
+        )
+        return
+    importer.load(table)
+    preview.rows = importer.plan(table)
+    for plan in preview.rows:
+        plan.settle()
+    preview.period = importer.period
+
+
+def preview(sheet: str, path: Path, file_name: str, actor) -> Preview:
+    """What importing the file would do, row by row; writes nothing."""
+    importer = importer_for(sheet, actor=actor, file_name=file_name)
+    refusal = importer.refusal()
+    if refusal:
+        raise NotAllowed(refusal)
+    result = Preview(sheet=sheet, file_name=file_name)
+    try:
+        result.table = read_table(path, file_name, importer.layout, importer.accepts())
+    except FileRefused as error:
+        result.file_problems.append(Problem(None, None, error.message))
+        return result
+    _plan(importer, result.table, result)
+    return result
+
+
+def run(sheet: str, path: Path, file_name: str, actor, *, dry_run: bool = False) -> Preview:
+    """Import the file: every row or, on any problem, nothing. ``record`` is set on success."""
+    if dry_run:
+        return preview(sheet, path, file_name, actor)
+    importer = importer_for(sheet, actor=actor, file_name=file_name)
+    refusal = importer.refusal()
+    if refusal:
+        raise NotAllowed(refusal)
+    result = Preview(sheet=sheet, file_name=file_name)
+    try:
+        # Parsing happens outside the transaction: it can take seconds, and the write lock
+        # should not wait on it.
+        result.table = read_table(path, file_name, importer.layout, importer.accepts())
+    except FileRefused as error:
+        result.file_problems.append(Problem(None, None, error.message))
+        return result
+    try:
+        with transaction.atomic():
+            _plan(importer, result.table, result)
+            if not result.ok:
+                return result
+            importer.write(result.rows)
+            result.record = ImportRecord.objects.create(
+                sheet=sheet,
+                file_name=file_name[:255],
+                imported_by=actor if actor is not None and actor.is_authenticated else None,
+                period=importer.period,
+                created=result.count(Action.CREATE),
+                updated=result.count(Action.UPDATE),
+                unchanged=result.count(Action.UNCHANGED),
+            )
+    except ServiceError as error:
+        result.record = None
+        result.file_problems.append(_nothing_imported(error.message))
+    except ValidationError as error:
+        result.record = None
+        result.file_problems.append(_nothing_imported("；".join(error.messages)))
+    except DatabaseError:
+        log.exception("import of %s failed while writing", file_name)
+        result.record = None
+        result.file_problems.append(
+            _nothing_imported(_("the database refused a change (was it changed meanwhile?)"))
+        )
+    return result
+
+
+def _nothing_imported(message: str) -> Problem:
+    return Problem(
+        None, None, _("Nothing was imported, because: %(message)s") % {"message": message}
+    )
