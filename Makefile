@@ -9,7 +9,7 @@ PORT ?= 8000
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup install messages migrate demo system-test-deps lint bench clean
+.PHONY: run test setup install messages migrate fonts demo system-test-deps lint bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ migrate: install
 
 setup: install messages migrate
 
-demo: setup
+# The CJK fonts the PDF reports embed (Noto SC, OFL), fetched once with npm into var/fonts.
+fonts: install
+	$(PY) -m efficiency.reports.fonts install --optional
+
+demo: setup fonts
 	$(PY) manage.py load_demo --if-empty
 
 run: demo
@@ -38,7 +42,7 @@ run: demo
 system-test-deps:
 	@sh scripts/system-deps.sh
 
-test: setup system-test-deps
+test: setup system-test-deps fonts
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -9,6 +9,7 @@ class EfficiencyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from .reports import fonts  # noqa: F401  (registers the PDF font system check)
         from .roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)

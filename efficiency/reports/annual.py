@@ -1,0 +1,108 @@
+"""年度考核汇总: the year's roll-up of its closed and locked quarters."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from efficiency import results
+from efficiency.models import PeriodState
+from efficiency.scoring import AnnualGrade, ReasonCode, WarningCode
+
+from . import ReportError, pdf
+from .common import PDF, Rendered, page_context, safe_filename
+
+
+def _annual_notes(result) -> list[str]:
+    notes = []
+    for step in result.grade_steps:
+        if step.code == ReasonCode.THRESHOLD and step.grade in (
+            AnnualGrade.INCOMPETENT,
+            AnnualGrade.BASIC,
+        ):
+            notes.append(_("annual score too low"))
+        elif step.code == ReasonCode.POOR_QUARTERS:
+            notes.append(_("%(count)s quarter(s) graded 较差") % {"count": result.poor_quarters})
+        elif step.code == ReasonCode.NOT_ENOUGH_GOOD_QUARTERS:
+            notes.append(
+                _("only %(count)s quarter(s) graded 好, two needed for 优秀")
+                % {"count": result.good_quarters}
+            )
+        elif step.code == ReasonCode.GRAVE_INCIDENT:
+            notes.append(_("a grave incident in the year bars 优秀"))
+        elif step.code == ReasonCode.DISQUALIFIED:
+            notes.append(_("disqualified from annual awards"))
+        elif step.code == ReasonCode.QUOTA_DEMOTION:
+            notes.append(_("beyond the 优秀 quota"))
+        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
+            notes.append(_("tied on the 优秀 quota line"))
+    return notes
+
+
+@dataclass(frozen=True)
+class AnnualLine:
+    row: results.AnnualRow
+    quarters: list  # results.Row | None per quarter of the roll-up
+    notes: str
+
+
+def annual_context(year: int) -> dict:
+    with translation.override(pdf.LANGUAGE):
+        rollup = results.annual_rollup(year)
+        if not rollup.periods:
+            raise ReportError(
+                _("No quarter of %(year)s is closed or locked yet: there is no annual roll-up.")
+                % {"year": year}
+            )
+        lines = [
+            AnnualLine(
+                row=row,
+                quarters=[row.quarters.get(p.code) for p in rollup.periods],
+                notes="；".join(_annual_notes(row.result)),
+            )
+            for row in rollup.rows
+        ]
+        counts = Counter(row.result.grade for row in rollup.rows if row.result.grade is not None)
+        names = {row.facts.key: f"{row.facts.name}（{row.facts.key}）" for row in rollup.rows}
+        final = all(p.state == PeriodState.LOCKED for p in rollup.periods)
+        return {
+            **page_context(
+                title=_("Annual appraisal summary"),
+                period_label=_("Year %(year)s") % {"year": year},
+                state=None,
+            ),
+            "year": year,
+            "periods": rollup.periods,
+            "lines": lines,
+            "result": rollup.result,
+            "grade_counts": [(g.label, counts.get(g, 0)) for g in AnnualGrade],
+            "quarters_missing": 4 - len(rollup.periods),
+            "all_locked": final,
+            "signers": [_("Assessment group"), _("Leadership group")],
+            "warnings": [
+                _(
+                    "%(count)s people are tied on the line of the “优秀” quota (%(quota)s "
+                    "places): %(names)s. By the rules all of them were graded “称职”; the "
+                    "leadership group should decide."
+                )
+                % {
+                    "count": len(w.subject_keys),
+                    "quota": rollup.result.quota,
+                    "names": "、".join(names.get(key, key) for key in w.subject_keys),
+                }
+                for w in rollup.result.warnings
+                if w.code == WarningCode.TIE_ON_QUOTA_LINE
+            ],
+        }
+
+
+def annual_filename(year: int) -> str:
+    with translation.override(pdf.LANGUAGE):
+        return safe_filename(f"{year}-{_('Annual appraisal summary')}") + ".pdf"
+
+
+def annual(year: int) -> Rendered:
+    return Rendered(
+        annual_filename(year), PDF, pdf.render_pdf("reports/annual_pdf.html", annual_context(year))
+    )

@@ -1,0 +1,282 @@
+"""What the four reports share: the page furniture, incident and result lines, refusals.
+
+Every number a report prints is a field of what :mod:`efficiency.results` returned (the same
+objects the pages show); these helpers only select, count people and put them into words.
+Contexts are plain values (strings, Decimals, dataclasses, model instances whose relations are
+already loaded), so a worker process can render them without touching the database.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from efficiency import results
+from efficiency.models import (
+    GradeOverride,
+    Incident,
+    IncidentKind,
+    Period,
+    PeriodState,
+    Severity,
+    Staff,
+)
+from efficiency.scoring import ReasonCode, WarningCode
+
+from . import ReportError, fonts
+
+PDF = "application/pdf"
+PUBLISHED = (PeriodState.CLOSED, PeriodState.LOCKED)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+def safe_filename(text: str) -> str:
+    """Keep Chinese and ordinary characters; drop what a file system or ZIP would choke on."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", text).strip(" .")
+    return cleaned or "_"
+
+
+# --- shared pieces --------------------------------------------------------------------------
+
+
+def _page_counter_css() -> str:
+    """“第 N 页 共 M 页” as a CSS ``content`` value, from the translated sentence."""
+    sentence = _("Page %(page)s of %(pages)s")
+    pieces = re.split(r"(%\(page\)s|%\(pages\)s)", sentence)
+    out = []
+    for piece in pieces:
+        if piece == "%(page)s":
+            out.append("counter(page)")
+        elif piece == "%(pages)s":
+            out.append("counter(pages)")
+        elif piece:
+            out.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(out)
+
+
+def font_family() -> str:
+    found = fonts.cached()
+    names = found.song if found else ("sans-serif",)
+    return ", ".join(f"'{name}'" for name in names)
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal (for ``content:``) that cannot close the string or the style."""
+    escaped = (
+        str(text)
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("<", "\\3c ")
+        .replace("\n", "\\a ")
+    )
+    return f'"{escaped}"'
+
+
+def page_context(*, title: str, period_label: str, state: str | None) -> dict:
+    generated_at = timezone.localtime()
+    return {
+        "office_name": settings.OFFICE_NAME,
+        "title": title,
+        "period_label": period_label,
+        "generated_at": generated_at,
+        "css_office": css_string(settings.OFFICE_NAME),
+        "css_heading": css_string(f"{period_label} · {title}"),
+        "css_generated": css_string(
+            _("Made %(when)s") % {"when": formats.date_format(generated_at, "Y-m-d H:i")}
+        ),
+        "page_counter": _page_counter_css(),
+        "provisional": state == PeriodState.OPEN,
+        "state": state,
+    }
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def person_name(user) -> str:
+    if user is None:
+        return ""
+    staff = getattr(user, "staff", None)
+    return (staff.name if staff else "") or user.get_full_name() or user.username
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    number: str
+    occurred_on: datetime.date | None
+    section: str
+    people: str
+    kind: str
+    clause_code: str
+    clause_text: str
+    severity: str
+    severity_code: str
+    points: Decimal
+    handling: str
+    no_longer_established: bool  # dismissed on appeal after the period was locked
+
+
+def incidents_by_number(numbers: Iterable[str]) -> dict[str, Incident]:
+    wanted = sorted(set(numbers))
+    found: dict[str, Incident] = {}
+    for start in range(0, len(wanted), 500):
+        for incident in (
+            Incident.objects.filter(number__in=wanted[start : start + 500])
+            .select_related("section")
+            .prefetch_related("responsibilities__staff")
+        ):
+            found[incident.number] = incident
+    return found
+
+
+def incident_line(fact: results.DeductionFact, incident: Incident | None) -> IncidentLine:
+    return IncidentLine(
+        number=fact.number,
+        occurred_on=incident.occurred_on if incident else None,
+        section=incident.section.name if incident else "",
+        people="、".join(r.staff.name for r in incident.responsibilities.all()) if incident else "",
+        kind=_label(IncidentKind, fact.kind),
+        clause_code=fact.clause_code,
+        clause_text=incident.clause_text if incident else "",
+        severity=_label(Severity, fact.severity),
+        severity_code=fact.severity,
+        points=fact.points,
+        handling=(
+            incident.get_handling_decision_display()
+            if incident and incident.handling_decision
+            else _("Not decided yet")
+        ),
+        no_longer_established=bool(incident) and not incident.is_established,
+    )
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """One row of a results table: the row from the ranking, its averages in criteria order."""
+
+    row: results.Row
+    averages: list  # Decimal | None per criterion
+    note: str
+    post: str = ""
+
+
+def _row_note(row: results.Row) -> str:
+    result = row.result
+    if not result.assessed:
+        return _("Not assessed")
+    if result.overridden and result.computed_grade:
+        return _("Grade set by a leader (computed: %(grade)s)") % {
+            "grade": result.computed_grade.label
+        }
+    if ReasonCode.TIE_ON_QUOTA_LINE in result.explanation:
+        return _("Tied on the quota line")
+    return ""
+
+
+def result_lines(
+    table: results.Ranking, rows: Iterable[results.Row], posts: dict[str, str] | None = None
+) -> list[ResultLine]:
+    lines = []
+    for row in rows:
+        by_code = {a.code: a.average for a in row.result.averages}
+        lines.append(
+            ResultLine(
+                row=row,
+                averages=[by_code.get(c.code) for c in table.criteria],
+                note=_row_note(row),
+                post=(posts or {}).get(row.facts.key, ""),
+            )
+        )
+    return lines
+
+
+def warning_texts(table: results.Ranking) -> list[str]:
+    """The period's warnings, in the words of the ranking page."""
+    texts = []
+    names = {row.facts.key: f"{row.facts.name}（{row.facts.key}）" for row in table.rows}
+    quota = table.result.quota
+    for warning in table.result.warnings:
+        who = "、".join(names.get(key, key) for key in warning.subject_keys)
+        if warning.code == WarningCode.TIE_ON_QUOTA_LINE:
+            row = table.row(warning.subject_keys[0])
+            texts.append(
+                _(
+                    "%(count)s people are tied at %(final)s on the line of the “好” quota "
+                    "(%(quota)s places): %(names)s. By the rules all of them were graded "
+                    "“较好”; the leadership group should decide."
+                )
+                % {
+                    "count": len(warning.subject_keys),
+                    "final": row.result.final if row else "",
+                    "quota": quota,
+                    "names": who,
+                }
+            )
+        elif warning.code == WarningCode.OVER_QUOTA_AFTER_OVERRIDES:
+            texts.append(
+                _(
+                    "After the leaders' overrides %(count)s people are graded “好”, more than "
+                    "the quota of %(quota)s: %(names)s."
+                )
+                % {"count": len(warning.subject_keys), "quota": quota, "names": who}
+            )
+        elif warning.code == WarningCode.OVERRIDE_ABOVE_CAP:
+            texts.append(
+                _(
+                    "An override grants a grade above the cap set by an established "
+                    "three-errors incident: %(names)s."
+                )
+                % {"names": who}
+            )
+        elif warning.code == WarningCode.OVERRIDE_IGNORED:
+            texts.append(
+                _(
+                    "These people are not assessed this quarter, so their grade override "
+                    "has no effect: %(names)s."
+                )
+                % {"names": who}
+            )
+        else:
+            texts.append(f"{warning.detail}: {who}")
+    return texts
+
+
+def published_period(code: str) -> Period:
+    """A period that has results (opened at least once)."""
+    period = Period.objects.exclude(state=PeriodState.DRAFT).filter(code=code).first()
+    if period is None:
+        raise ReportError(_("There are no results for period %(code)s.") % {"code": code})
+    return period
+
+
+def staff_by_number(keys: Iterable[str]) -> dict[str, Staff]:
+    return {
+        s.staff_no: s
+        for s in Staff.objects.filter(staff_no__in=list(keys)).select_related("section")
+    }
+
+
+def load_override_users(table: results.Ranking) -> None:
+    """Fetch who decided each override once, not once per form."""
+    overrides = [row.override for row in table.rows if row.override is not None]
+    if overrides:
+        loaded = {
+            o.pk: o
+            for o in GradeOverride.objects.filter(pk__in=[o.pk for o in overrides]).select_related(
+                "decided_by__staff"
+            )
+        }
+        for override in overrides:
+            override.decided_by = loaded[override.pk].decided_by

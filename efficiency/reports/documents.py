@@ -1,0 +1,55 @@
+"""The four PDF reports, one import away (views, commands, the ZIP job and the tests use this).
+
+- 个人平时考核登记表: :func:`personal` (one person, one quarter), :func:`personal_contexts`
+  (everyone's, for the ZIP) — :mod:`.personal`;
+- 科室考核汇总: :func:`section`; 季度考核排名通报: :func:`bulletin` — :mod:`.quarter`;
+- 年度考核汇总: :func:`annual` — :mod:`.annual`.
+
+Each returns a :class:`Rendered` (file name, MIME type, bytes). Every number printed comes from
+:mod:`efficiency.results`, the same objects the pages show; nothing here does arithmetic.
+"""
+
+from . import pdf
+from .annual import annual, annual_context, annual_filename
+from .common import PDF, Rendered, published_period, safe_filename
+from .personal import (
+    PERSONAL_TEMPLATE,
+    personal,
+    personal_context,
+    personal_contexts,
+    personal_filename,
+    render_personal,
+    trend_periods,
+)
+from .quarter import (
+    bulletin,
+    bulletin_context,
+    bulletin_filename,
+    section,
+    section_context,
+    section_filename,
+)
+
+__all__ = [
+    "PDF",
+    "PERSONAL_TEMPLATE",
+    "Rendered",
+    "annual",
+    "annual_context",
+    "annual_filename",
+    "bulletin",
+    "bulletin_context",
+    "bulletin_filename",
+    "pdf",
+    "personal",
+    "personal_context",
+    "personal_contexts",
+    "personal_filename",
+    "published_period",
+    "render_personal",
+    "safe_filename",
+    "section",
+    "section_context",
+    "section_filename",
+    "trend_periods",
+]

@@ -1,0 +1,225 @@
+"""个人平时考核登记表: one person, one quarter, and the quarter's forms for the ZIP."""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from efficiency import results
+from efficiency.models import Incident, Period, Staff
+from efficiency.scoring import ReasonCode
+
+from . import ReportError, chart, pdf
+from .common import (
+    PDF,
+    PUBLISHED,
+    Rendered,
+    font_family,
+    incident_line,
+    incidents_by_number,
+    load_override_users,
+    page_context,
+    person_name,
+    safe_filename,
+    staff_by_number,
+)
+
+TREND_QUARTERS = 6
+
+
+@dataclass(frozen=True)
+class MarkLine:
+    name: str
+    weight: Decimal
+    count: int  # assessors' marks given
+    dropped_high: Decimal | None
+    dropped_low: Decimal | None
+    average: Decimal | None
+
+
+def trend_periods(period: Period) -> list[Period]:
+    """This quarter and up to five before it that are published, oldest first."""
+    earlier = (
+        Period.objects.filter(state__in=PUBLISHED)
+        .filter(Q(year__lt=period.year) | Q(year=period.year, quarter__lt=period.quarter))
+        .order_by("-year", "-quarter")[: TREND_QUARTERS - 1]
+    )
+    return [*reversed(list(earlier)), period]
+
+
+def _grade_notes(table: results.Ranking, result) -> list[str]:
+    notes = []
+    for step in result.grade_steps:
+        grade = step.grade.label
+        if step.code == ReasonCode.THRESHOLD:
+            notes.append(
+                _("A final of %(final)s gives “%(grade)s”.")
+                % {"final": result.final, "grade": grade}
+            )
+        elif step.code == ReasonCode.CAP_INCIDENT:
+            notes.append(_("An established three-errors incident in the quarter: at most “较好”."))
+        elif step.code == ReasonCode.CAP_GRAVE_INCIDENT:
+            notes.append(_("An established grave incident in the quarter: at most “一般”."))
+        elif step.code == ReasonCode.QUOTA_DEMOTION:
+            notes.append(
+                _("Beyond the %(quota)s places for “好” (40%% of those graded): “较好”.")
+                % {"quota": table.result.quota}
+            )
+        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
+            notes.append(
+                _(
+                    "Tied with others on the line of the “好” quota: “较好” by the rules, "
+                    "for the leadership group to decide."
+                )
+            )
+    return notes
+
+
+def _personal_context(
+    *,
+    period: Period,
+    table: results.Ranking,
+    row: results.Row,
+    staff: Staff,
+    trend: Sequence[tuple[Period, Decimal | None]],
+    incidents: dict[str, Incident],
+    font_family: str,
+) -> dict:
+    result = row.result
+    by_code = {a.code: a for a in result.averages}
+    marks = []
+    for spec in table.criteria:
+        average = by_code.get(spec.code)
+        marks.append(
+            MarkLine(
+                name=spec.name,
+                weight=spec.weight,
+                count=len(average.marks) if average else 0,
+                dropped_high=average.dropped_high if average else None,
+                dropped_low=average.dropped_low if average else None,
+                average=average.average if average else None,
+            )
+        )
+    tied = (
+        sum(1 for other in table.rows if other.result.rank == result.rank) > 1
+        if result.rank
+        else False
+    )
+    override = row.override
+    points = [(str(p), final) for p, final in trend]
+    return {
+        **page_context(
+            title=_("Personal quarterly appraisal form"),
+            period_label=str(period),
+            state=period.state,
+        ),
+        "period": period,
+        "staff": staff,
+        "facts": row.facts,
+        "result": result,
+        "marks": marks,
+        "missing": [c.name for c in table.criteria if c.code in result.missing_criteria],
+        "deductions": [incident_line(d, incidents.get(d.number)) for d in row.facts.deductions],
+        "assessed_count": table.result.assessed_count,
+        "tied": tied,
+        "grade_notes": _grade_notes(table, result),
+        "override": override,
+        "override_by": person_name(override.decided_by) if override else "",
+        "trend": points,
+        "chart": chart.trend_svg(points, font_family=font_family) if len(points) > 1 else "",
+        "signers": [
+            _("Signature of the person appraised"),
+            _("Head of section"),
+            _("Assessment group"),
+        ],
+    }
+
+
+def personal_filename(staff_no: str, name: str, period: Period) -> str:
+    return safe_filename(f"{staff_no}-{name}-{period.code}") + ".pdf"
+
+
+def personal_context(period: Period, staff: Staff) -> dict:
+    """One person's form: the period's ranking, and their trend from ``results.staff_trend``."""
+    with translation.override(pdf.LANGUAGE):
+        table = results.ranking(period, results.STAFF)
+        row = table.row(staff.staff_no)
+        if row is None:
+            raise ReportError(
+                _("%(name)s (%(staff_no)s) was not in post during %(period)s.")
+                % {"name": staff.name, "staff_no": staff.staff_no, "period": period}
+            )
+        load_override_users(table)
+        periods = trend_periods(period)
+        trend = [
+            (p, point.final)
+            for p, point in zip(periods, results.staff_trend(staff, periods), strict=True)
+        ]
+        return _personal_context(
+            period=period,
+            table=table,
+            row=row,
+            staff=staff,
+            trend=trend,
+            incidents=incidents_by_number(d.number for d in row.facts.deductions),
+            font_family=font_family(),
+        )
+
+
+def personal_contexts(period: Period) -> Iterator[tuple[str, dict]]:
+    """Everyone's form for the quarter (the ZIP), each with its file name, in ranking order.
+
+    One ranking per quarter of the trend, not one trend query per person: a person's final
+    in a quarter is that quarter's ranking row's final, the same value ``staff_trend`` gives
+    (``test_report_zip`` checks both agree).
+    """
+    with translation.override(pdf.LANGUAGE):
+        table = results.ranking(period, results.STAFF)
+        load_override_users(table)
+        periods = trend_periods(period)
+        tables = {p.code: results.ranking(p, results.STAFF) for p in periods[:-1]}
+        tables[period.code] = table
+        staff = staff_by_number(row.facts.key for row in table.rows)
+        incidents = incidents_by_number(
+            d.number for row in table.rows for d in row.facts.deductions
+        )
+        family = font_family()
+        for row in sorted(table.rows, key=lambda r: r.facts.key):
+            person = staff.get(row.facts.key)
+            if person is None:
+                continue
+            trend = []
+            for p in periods:
+                other = tables[p.code].row(row.facts.key)
+                assessed = other is not None and other.result.assessed
+                trend.append((p, other.result.final if assessed else None))
+            yield (
+                personal_filename(person.staff_no, person.name, period),
+                _personal_context(
+                    period=period,
+                    table=table,
+                    row=row,
+                    staff=person,
+                    trend=trend,
+                    incidents=incidents,
+                    font_family=family,
+                ),
+            )
+
+
+PERSONAL_TEMPLATE = "reports/personal_pdf.html"
+
+
+def render_personal(context: dict) -> Rendered:
+    return Rendered(
+        personal_filename(context["facts"].key, context["facts"].name, context["period"]),
+        PDF,
+        pdf.render_pdf(PERSONAL_TEMPLATE, context),
+    )
+
+
+def personal(period: Period, staff: Staff) -> Rendered:
+    return render_personal(personal_context(period, staff))

@@ -1,0 +1,251 @@
+"""A quarter's personal forms as one ZIP, made outside the request.
+
+The page creates a :class:`~efficiency.models.ReportJob` and :func:`launch` starts
+``python manage.py run_report_job <id>`` as a detached process (its own session, output to
+``var/reports/job-<id>.log``): no extra service to run, and no web worker is held. That
+process (:func:`run`) gathers everyone's numbers once, renders the forms in a pool of worker
+processes (one per core), writes the ZIP under ``var/reports/`` and updates ``job.done`` as
+it goes, so the page can poll a small JSON status, be left, and be come back to.
+
+``report_pdf personal --all`` calls :func:`build_zip` directly, in the foreground.
+"""
+
+import logging
+import multiprocessing
+import os
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from efficiency.models import Period, ReportJob, ReportJobStatus
+
+from . import ReportError, documents, fonts, pdf
+
+logger = logging.getLogger(__name__)
+
+KIND = "personal_zip"
+ACTIVE = (ReportJobStatus.PENDING, ReportJobStatus.RUNNING)
+MANAGE = fonts.BASE_DIR / "manage.py"
+PROGRESS_EVERY = 0.5  # seconds between progress writes: SQLite has one writer at a time
+KEEP_DAYS = 30  # ZIP files of older jobs are deleted when a new job starts
+
+
+def reports_dir() -> Path:
+    return Path(os.environ.get("REPORT_OUTPUT_DIR") or fonts.BASE_DIR / "var" / "reports")
+
+
+def zip_filename(period: Period) -> str:
+    with translation.override(pdf.LANGUAGE):
+        title = _("Personal quarterly appraisal forms")
+    return documents.safe_filename(f"{period.code}-{title}") + ".zip"
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def _worker_init() -> None:
+    # Each worker builds its own engine: no fontconfig or Pango state crosses the fork.
+    pdf.reset()
+    pdf.engine()
+
+
+def _worker_render(item: tuple[str, dict]) -> tuple[str, bytes]:
+    filename, context = item
+    return filename, pdf.render_pdf(documents.PERSONAL_TEMPLATE, context)
+
+
+def build_zip(
+    period: Period,
+    target: Path,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Everyone's form for ``period`` in one ZIP at ``target``; returns how many forms.
+
+    The numbers are gathered here, in this process, with a fixed number of queries; the
+    workers only lay out and write PDFs (they never touch the database).
+    """
+    fonts.require()
+    workers = workers or os.cpu_count() or 1
+    items = list(documents.personal_contexts(period))
+    total = len(items)
+    if progress:
+        progress(0, total)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
+        if workers == 1 or total < 2:
+            rendered = map(_worker_render, items)
+            for done, (filename, content) in enumerate(rendered, start=1):
+                archive.writestr(filename, content)
+                if progress:
+                    progress(done, total)
+        else:
+            if not connection.in_atomic_block:
+                # Forked workers must not inherit an open database connection.
+                connections.close_all()
+            context = multiprocessing.get_context("fork")
+            with context.Pool(min(workers, total), initializer=_worker_init) as pool:
+                rendered = pool.imap(_worker_render, items, chunksize=2)
+                for done, (filename, content) in enumerate(rendered, start=1):
+                    archive.writestr(filename, content)
+                    if progress:
+                        progress(done, total)
+    partial.replace(target)
+    return total
+
+
+# --- jobs ------------------------------------------------------------------------------------
+
+
+def active_job(period: Period) -> ReportJob | None:
+    return ReportJob.objects.filter(kind=KIND, period=period, status__in=ACTIVE).first()
+
+
+def start(*, period: Period, user) -> tuple[ReportJob, bool]:
+    """The job making this period's ZIP: the one already under way, or a new one started."""
+    fonts.require()
+    with transaction.atomic():  # two leaders clicking at once start one job
+        running = active_job(period)
+        if running is not None and refresh(running).status in ACTIVE:
+            return running, False
+        job = ReportJob.objects.create(kind=KIND, period=period, requested_by=user)
+    prune()
+    launch(job)
+    return job, True
+
+
+def _pid_file(job: ReportJob) -> Path:
+    return reports_dir() / f"job-{job.pk}.pid"
+
+
+def log_file(job: ReportJob) -> Path:
+    return reports_dir() / f"job-{job.pk}.log"
+
+
+def launch(job: ReportJob) -> None:
+    """Start ``manage.py run_report_job`` detached from this process and its request."""
+    directory = reports_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with log_file(job).open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(MANAGE), "run_report_job", str(job.pk)],
+            cwd=fonts.BASE_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
+        )
+    _pid_file(job).write_text(str(process.pid))
+    # Reap it when it ends, so a long-running web process collects no zombies.
+    threading.Thread(target=process.wait, daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Is the job's process still there (and still that process, not a reused pid)?"""
+    proc = Path("/proc")
+    if proc.is_dir():
+        try:
+            return b"run_report_job" in (proc / str(pid) / "cmdline").read_bytes()
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def refresh(job: ReportJob) -> ReportJob:
+    """The job as it stands; one whose process died without finishing is marked failed."""
+    if job.status not in ACTIVE:
+        return job
+    try:
+        pid = int(_pid_file(job).read_text())
+    except (OSError, ValueError):
+        return job  # not started by launch() (or started elsewhere): nothing to check
+    if _alive(pid):
+        return job
+    job.refresh_from_db()
+    if job.status in ACTIVE:
+        job.status = ReportJobStatus.FAILED
+        job.error = _("The background process stopped before the ZIP was finished. Start it again.")
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+    return job
+
+
+def file_path(job: ReportJob) -> Path | None:
+    if job.status != ReportJobStatus.DONE or not job.file:
+        return None
+    path = reports_dir() / Path(job.file).name
+    return path if path.is_file() else None
+
+
+def prune() -> None:
+    """Delete the ZIP files of jobs finished more than KEEP_DAYS ago (the records stay)."""
+    cutoff = timezone.now() - timezone.timedelta(days=KEEP_DAYS)
+    for old in ReportJob.objects.filter(kind=KIND, finished_at__lt=cutoff).exclude(file=""):
+        path = reports_dir() / Path(old.file).name
+        path.unlink(missing_ok=True)
+        ReportJob.objects.filter(pk=old.pk).update(file="")
+
+
+def run(job_id: int, *, workers: int | None = None) -> ReportJob:
+    """Do the job (in the detached process): render, write the ZIP, record progress."""
+    job = ReportJob.objects.select_related("period").get(pk=job_id)
+    if job.status != ReportJobStatus.PENDING:
+        return job
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportJobStatus.RUNNING, started_at=timezone.now()
+    )
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done in (0, total) or now - last[0] >= PROGRESS_EVERY:
+            last[0] = now
+            ReportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    target = reports_dir() / f"job-{job.pk}-{job.period.code}.zip"
+    with translation.override(pdf.LANGUAGE):
+        try:
+            count = build_zip(job.period, target, workers=workers, progress=progress)
+        except ReportError as error:
+            _fail(job, error.message)
+        except Exception:
+            logger.exception("report job %s failed", job.pk)
+            _fail(
+                job,
+                _(
+                    "The ZIP could not be made because of an unexpected error; it is logged "
+                    "in %(log)s."
+                )
+                % {"log": log_file(job).name},
+            )
+        else:
+            ReportJob.objects.filter(pk=job.pk).update(
+                status=ReportJobStatus.DONE,
+                done=count,
+                total=count,
+                file=target.name,
+                finished_at=timezone.now(),
+            )
+    job.refresh_from_db()
+    return job
+
+
+def _fail(job: ReportJob, message: str) -> None:
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportJobStatus.FAILED, error=message, finished_at=timezone.now()
+    )

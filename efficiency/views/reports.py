@@ -1,0 +1,316 @@
+"""The reports pages: a period's downloads, the PDFs themselves, and the quarter's ZIP job.
+
+Who gets what (decided here, tested in tests/test_report_views.py):
+
+- ``efficiency.view_results`` (leaders, administrators): every report of every period that has
+  results, including an open one (printed "provisional"), the annual roll-up and the ZIP.
+- A section head: their sections' summaries, and the personal forms of the people who were in
+  those sections that quarter (the head signs them), once the period is closed or locked.
+- Anyone with a staff record: their own personal form, once the period is closed or locked.
+- Everyone else: 403. Unknown periods, people and sections: 404.
+
+Every number comes from :mod:`efficiency.reports.documents`, which takes them from
+:mod:`efficiency.results`; a refusal the user can read (no Chinese font, no results) is shown
+on a page of its own, never as a 500.
+"""
+
+import io
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from efficiency import results, selectors
+from efficiency.models import Period, PeriodState, ReportJob, ReportJobStatus, Section, Staff
+from efficiency.reports import ReportError, documents, fonts, zipjob
+
+PUBLISHED = (PeriodState.CLOSED, PeriodState.LOCKED)
+PAGE_SIZE = 50
+JOBS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Access:
+    everyone: bool  # efficiency.view_results
+    own_staff_no: str | None
+    headed: tuple[Section, ...]
+
+    @property
+    def headed_names(self) -> set[str]:
+        return {s.name for s in self.headed}
+
+    @property
+    def headed_codes(self) -> set[str]:
+        return {s.code for s in self.headed}
+
+    def sees_period(self, period: Period) -> bool:
+        return self.everyone or period.state in PUBLISHED
+
+
+def _access(user) -> Access:
+    own = selectors.staff_of(user)
+    return Access(
+        everyone=user.has_perm("efficiency.view_results"),
+        own_staff_no=own.staff_no if own else None,
+        headed=tuple(Section.objects.filter(pk__in=selectors.headed_section_ids(user))),
+    )
+
+
+def _periods_for(access: Access):
+    periods = Period.objects.exclude(state=PeriodState.DRAFT).order_by("-year", "-quarter")
+    return periods if access.everyone else periods.filter(state__in=PUBLISHED)
+
+
+def _period_or_404(code: str) -> Period:
+    period = Period.objects.exclude(state=PeriodState.DRAFT).filter(code=code).first()
+    if period is None:
+        raise Http404
+    return period
+
+
+def _refusal(request: HttpRequest, error: ReportError) -> HttpResponse:
+    status = 503 if isinstance(error, fonts.NoCJKFont) else 404
+    return render(request, "reports/error.html", {"message": error.message}, status=status)
+
+
+def _pdf(rendered: documents.Rendered) -> FileResponse:
+    return FileResponse(
+        io.BytesIO(rendered.content),
+        content_type=rendered.mimetype,
+        filename=rendered.filename,
+        as_attachment=False,  # opens in the browser's viewer, saves under its own name
+    )
+
+
+# --- the period's downloads -----------------------------------------------------------------
+
+
+@login_required
+def index_latest(request: HttpRequest) -> HttpResponse:
+    """The newest quarter with published results (or, for leaders, the open one if none)."""
+    periods = _periods_for(_access(request.user))
+    period = periods.filter(state__in=PUBLISHED).first() or periods.first()
+    if period is None:
+        return render(request, "reports/index.html", {"period": None, "periods": []})
+    return redirect("reports_index", code=period.code)
+
+
+@login_required
+def index(request: HttpRequest, code: str) -> HttpResponse:
+    access = _access(request.user)
+    period = _period_or_404(code)
+    if not access.sees_period(period):
+        raise PermissionDenied
+    table = results.ranking(period, results.STAFF)
+    if access.everyone:
+        people = list(table.rows)
+        sections = list(Section.objects.filter(active=True))
+    else:
+        names = access.headed_names
+        people = [
+            row
+            for row in table.rows
+            if row.facts.key == access.own_staff_no or row.facts.section in names
+        ]
+        sections = list(access.headed)
+    text = request.GET.get("q", "").strip()[:30]
+    if text:
+        people = [r for r in people if text in r.facts.name or r.facts.key.startswith(text)]
+    people.sort(key=lambda row: row.facts.key)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "period": period,
+            "periods": list(_periods_for(access)),
+            "access": access,
+            "page": page,
+            "query": query.urlencode(),
+            "q": text,
+            "sections": sections,
+            "fonts_missing": fonts.cached() is None,
+            "active_job": zipjob.active_job(period) if access.everyone else None,
+        },
+    )
+
+
+# --- the PDFs -------------------------------------------------------------------------------
+
+
+@login_required
+def personal_pdf(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
+    access = _access(request.user)
+    period = _period_or_404(code)
+    if not access.sees_period(period):
+        raise PermissionDenied
+    own = staff_no == access.own_staff_no
+    if not (access.everyone or own or access.headed):
+        raise PermissionDenied
+    staff = Staff.objects.select_related("section").filter(staff_no=staff_no).first()
+    if staff is None:
+        if access.everyone:
+            raise Http404
+        raise PermissionDenied
+    try:
+        context = documents.personal_context(period, staff)
+        if not (access.everyone or own or context["facts"].section in access.headed_names):
+            raise PermissionDenied
+        return _pdf(documents.render_personal(context))
+    except ReportError as error:
+        return _refusal(request, error)
+
+
+@login_required
+def section_pdf(request: HttpRequest, code: str, section_code: str) -> HttpResponse:
+    access = _access(request.user)
+    period = _period_or_404(code)
+    if not access.sees_period(period):
+        raise PermissionDenied
+    if not (access.everyone or section_code in access.headed_codes):
+        raise PermissionDenied
+    section = Section.objects.filter(code=section_code).first()
+    if section is None:
+        raise Http404
+    try:
+        return _pdf(documents.section(period, section))
+    except ReportError as error:
+        return _refusal(request, error)
+
+
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def bulletin_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    period = _period_or_404(code)
+    try:
+        return _pdf(documents.bulletin(period))
+    except ReportError as error:
+        return _refusal(request, error)
+
+
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def annual_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    try:
+        return _pdf(documents.annual(year))
+    except ReportError as error:
+        return _refusal(request, error)
+
+
+# --- the quarter's ZIP ----------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def zip_start(request: HttpRequest, code: str) -> HttpResponse:
+    period = _period_or_404(code)
+    try:
+        job, started = zipjob.start(period=period, user=request.user)
+    except ReportError as error:
+        return _refusal(request, error)
+    if started:
+        messages.success(
+            request,
+            _(
+                "The personal forms of %(period)s are being made. You can leave this page and "
+                "come back: the ZIP stays in the list of recent jobs."
+            )
+            % {"period": period},
+        )
+    else:
+        messages.info(
+            request,
+            _("The personal forms of %(period)s are already being made; here is that job.")
+            % {"period": period},
+        )
+    return redirect("report_job", job_id=job.pk)
+
+
+def _job_or_404(job_id: int) -> ReportJob:
+    job = (
+        ReportJob.objects.filter(pk=job_id, kind=zipjob.KIND)
+        .select_related("period", "requested_by", "requested_by__staff")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return zipjob.refresh(job)
+
+
+def _job_status(job: ReportJob) -> dict:
+    percent = int(job.done * 100 / job.total) if job.total else 0
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "label": job.get_status_display(),
+        "done": job.done,
+        "total": job.total,
+        "percent": 100 if job.status == ReportJobStatus.DONE else percent,
+        "error": job.error,
+        "download": (
+            reverse("report_job_download", kwargs={"job_id": job.pk})
+            if zipjob.file_path(job)
+            else ""
+        ),
+        "finished": job.status not in zipjob.ACTIVE,
+    }
+
+
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = [
+        zipjob.refresh(job)
+        for job in ReportJob.objects.filter(kind=zipjob.KIND).select_related(
+            "period", "requested_by", "requested_by__staff"
+        )[:JOBS_SHOWN]
+    ]
+    return render(
+        request,
+        "reports/jobs.html",
+        {"jobs": [(job, _job_status(job)) for job in jobs]},
+    )
+
+
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job_or_404(job_id)
+    return render(
+        request,
+        "reports/job.html",
+        {"job": job, "status": _job_status(job), "zip_name": zipjob.zip_filename(job.period)},
+    )
+
+
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
+    return JsonResponse(_job_status(_job_or_404(job_id)))
+
+
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def job_download(request: HttpRequest, job_id: int) -> FileResponse:
+    job = _job_or_404(job_id)
+    path = zipjob.file_path(job)
+    if path is None:
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=zipjob.zip_filename(job.period),
+        content_type="application/zip",
+    )

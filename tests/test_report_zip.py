@@ -1,0 +1,251 @@
+"""A quarter's personal forms as one ZIP: the file, the background job and its pages."""
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from efficiency import results
+from efficiency.models import ReportJob, ReportJobStatus
+from efficiency.reports import ReportError, documents, zipjob
+
+from .conftest import login
+from .test_report_support import quarter
+
+ROLES = [
+    "clerk",
+    "clerk_b",
+    "head",
+    "head_b",
+    "supervisor",
+    "leader",
+    "assessor",
+    "administrator",
+    "named",
+    "outsider",
+]
+SEES_RESULTS = {"leader", "administrator"}
+NAMES = [
+    "001000-刘科长-2026Q3.pdf",
+    "001001-王建国-2026Q3.pdf",
+    "001002-李秀英-2026Q3.pdf",
+    "001009-陈文书-2026Q3.pdf",
+    "002000-孙科长-2026Q3.pdf",
+    "002001-赵志强-2026Q3.pdf",
+    "002009-周文书-2026Q3.pdf",
+    "005001-郑督查-2026Q3.pdf",
+]
+
+
+@pytest.fixture
+def period(office):
+    return quarter(office)
+
+
+@pytest.fixture
+def output(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORT_OUTPUT_DIR", str(tmp_path / "reports"))
+    return tmp_path / "reports"
+
+
+@pytest.fixture
+def inline_jobs(monkeypatch, output):
+    """Run a started job at once, in this process, instead of a detached one."""
+    monkeypatch.setattr(zipjob, "launch", lambda job: zipjob.run(job.pk, workers=1))
+
+
+# --- the file --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_zip_holds_one_form_per_person_named_staff_no_name_period(period, tmp_path, workers):
+    target = tmp_path / "forms.zip"
+    seen = []
+    count = zipjob.build_zip(
+        period, target, workers=workers, progress=lambda done, total: seen.append((done, total))
+    )
+    assert count == 8
+    with zipfile.ZipFile(target) as archive:
+        assert sorted(archive.namelist()) == NAMES
+        for name in archive.namelist():
+            assert archive.read(name).startswith(b"%PDF-")
+    assert seen[0] == (0, 8) and seen[-1] == (8, 8)
+    assert not (tmp_path / "forms.zip.part").exists()
+
+
+def test_the_zip_forms_carry_the_same_numbers_as_one_form(period, tmp_path):
+    target = tmp_path / "forms.zip"
+    zipjob.build_zip(period, target, workers=1)
+    row = results.ranking(period, results.STAFF).row("001001")
+    with zipfile.ZipFile(target) as archive:
+        (tmp_path / "one.pdf").write_bytes(archive.read("001001-王建国-2026Q3.pdf"))
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "one.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert f"{row.result.final:.2f}" in text
+    assert f"{row.result.base:.2f}" in text
+
+
+def test_the_batch_trend_is_the_trend_of_staff_trend(office):
+    quarter(office, "2026Q1", "locked", incidents=False)
+    quarter(office, "2026Q2", "closed", incidents=False)
+    period = quarter(office, "2026Q3", "closed")
+    batch = dict(documents.personal_contexts(period))
+    for name, context in batch.items():
+        staff = context["staff"]
+        single = documents.personal_context(period, staff)
+        assert context["trend"] == single["trend"], name
+        assert len(single["trend"]) == 3
+
+
+# --- the job ---------------------------------------------------------------------------------
+
+
+def test_a_leader_starts_the_job_follows_it_and_downloads_the_zip(office, period, inline_jobs):
+    client = login(office.leader)
+    response = client.post("/reports/2026Q3/personal.zip")
+    job = ReportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/reports/jobs/{job.pk}/"
+    assert job.status == ReportJobStatus.DONE
+    assert (job.done, job.total) == (8, 8)
+    assert job.requested_by == office.leader
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    status = json.loads(client.get(f"/reports/jobs/{job.pk}/status.json").content)
+    assert status == {
+        "id": job.pk,
+        "status": "done",
+        "label": "已完成",
+        "done": 8,
+        "total": 8,
+        "percent": 100,
+        "error": "",
+        "download": f"/reports/jobs/{job.pk}/download/",
+        "finished": True,
+    }
+    download = client.get(status["download"])
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/zip"
+    assert "attachment" in download["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as archive:
+        assert sorted(archive.namelist()) == NAMES
+    listing = client.get("/reports/jobs/").content.decode()
+    assert f"/reports/jobs/{job.pk}/download/" in listing
+
+
+def test_starting_again_while_a_job_runs_gives_that_job(office, period, output, monkeypatch):
+    started = []
+    monkeypatch.setattr(zipjob, "launch", started.append)
+    client = login(office.leader)
+    first = client.post("/reports/2026Q3/personal.zip")
+    second = client.post("/reports/2026Q3/personal.zip")
+    assert first["Location"] == second["Location"]
+    assert ReportJob.objects.count() == 1 and len(started) == 1
+    status = json.loads(client.get(f"/reports/jobs/{started[0].pk}/status.json").content.decode())
+    assert status["status"] == "pending" and status["finished"] is False
+    assert status["download"] == ""
+    assert client.get(f"/reports/jobs/{started[0].pk}/download/").status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_view_results_may_start_see_and_download_jobs(office, period, role, inline_jobs):
+    job = ReportJob.objects.create(kind=zipjob.KIND, period=period, requested_by=office.leader)
+    zipjob.run(job.pk, workers=1)
+    client = login(getattr(office, role))
+    expected = 200 if role in SEES_RESULTS else 403
+    assert client.get("/reports/jobs/").status_code == expected
+    assert client.get(f"/reports/jobs/{job.pk}/").status_code == expected
+    assert client.get(f"/reports/jobs/{job.pk}/status.json").status_code == expected
+    assert client.get(f"/reports/jobs/{job.pk}/download/").status_code == expected
+    response = client.post("/reports/2026Q3/personal.zip")
+    assert response.status_code == (302 if role in SEES_RESULTS else 403)
+
+
+def test_launch_starts_a_detached_run_report_job(office, period, output, monkeypatch):
+    calls = []
+
+    class FakeProcess:
+        pid = 424242
+
+        def wait(self):
+            return 0
+
+    def fake_popen(args, **kwargs):
+        calls.append((args, kwargs))
+        return FakeProcess()
+
+    monkeypatch.setattr(subprocess, "Popen", fake_popen)
+    job = ReportJob.objects.create(kind=zipjob.KIND, period=period)
+    zipjob.launch(job)
+    ((args, kwargs),) = calls
+    assert args[0] == sys.executable
+    assert args[-2:] == ["run_report_job", str(job.pk)]
+    assert kwargs["start_new_session"] is True
+    assert (output / f"job-{job.pk}.pid").read_text() == "424242"
+    assert (output / f"job-{job.pk}.log").exists()
+
+
+def test_a_job_whose_process_died_is_marked_failed(office, period, output):
+    job = ReportJob.objects.create(
+        kind=zipjob.KIND, period=period, status=ReportJobStatus.RUNNING, total=8, done=3
+    )
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    output.mkdir(parents=True, exist_ok=True)
+    (output / f"job-{job.pk}.pid").write_text(str(dead.pid))
+    status = json.loads(
+        login(office.leader).get(f"/reports/jobs/{job.pk}/status.json").content.decode()
+    )
+    assert status["status"] == "failed"
+    assert status["error"] == "后台进程在 ZIP 生成完成之前已停止，请重新生成。"
+    assert status["finished"] is True
+
+
+def test_a_refused_job_keeps_the_reason(office, period, output, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ReportError("没有中文字体。")
+
+    monkeypatch.setattr(zipjob, "build_zip", refuse)
+    job = ReportJob.objects.create(kind=zipjob.KIND, period=period)
+    job = zipjob.run(job.pk, workers=1)
+    assert job.status == ReportJobStatus.FAILED
+    assert job.error == "没有中文字体。"
+    assert job.finished_at is not None
+
+
+def test_run_report_job_does_a_waiting_job(office, period, output, capsys):
+    job = ReportJob.objects.create(kind=zipjob.KIND, period=period)
+    call_command("run_report_job", str(job.pk), "--workers", "1")
+    job.refresh_from_db()
+    assert job.status == ReportJobStatus.DONE
+    assert zipjob.file_path(job) is not None
+    assert "报表任务" in capsys.readouterr().out
+    # a job runs once: running it again changes nothing
+    call_command("run_report_job", str(job.pk))
+    with pytest.raises(CommandError) as missing:
+        call_command("run_report_job", "999")
+    assert str(missing.value) == "报表任务 999 不存在。"
+
+
+def test_old_zip_files_are_pruned_when_a_new_job_starts(office, period, output, monkeypatch):
+    monkeypatch.setattr(zipjob, "launch", lambda job: None)
+    output.mkdir(parents=True, exist_ok=True)
+    old = ReportJob.objects.create(
+        kind=zipjob.KIND,
+        period=period,
+        status=ReportJobStatus.DONE,
+        file="job-old.zip",
+        finished_at=timezone.now() - timezone.timedelta(days=zipjob.KEEP_DAYS + 1),
+    )
+    (output / "job-old.zip").write_bytes(b"PK")
+    zipjob.start(period=period, user=office.leader)
+    old.refresh_from_db()
+    assert old.file == ""
+    assert not (output / "job-old.zip").exists()
