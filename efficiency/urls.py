@@ -62,6 +62,8 @@ urlpatterns = [
         name="incident_decide_appeal",
     ),
     path("appraisal/", include(appraisal)),
+    path("excel/", include("efficiency.urls_excel")),
+    path("reports/", include("efficiency.urls_reports")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
