@@ -26,6 +26,7 @@ from efficiency.models import (
     Standard,
 )
 from efficiency.scoring import ReasonCode
+from efficiency.wording import annual_notes
 
 from . import access, layouts
 from .layouts import SCORE, Column
@@ -442,24 +443,7 @@ def _annual_remarks(result, row: results.AnnualRow) -> str:
         for code, quarter in row.quarters.items()
         if quarter is None or not quarter.result.assessed
     ]
-    for step in result.grade_steps:
-        if step.code == ReasonCode.THRESHOLD and step.grade in ("incompetent", "basic"):
-            notes.append(_("annual score too low"))
-        elif step.code == ReasonCode.POOR_QUARTERS:
-            notes.append(_("%(count)s quarter(s) graded 较差") % {"count": result.poor_quarters})
-        elif step.code == ReasonCode.NOT_ENOUGH_GOOD_QUARTERS:
-            notes.append(
-                _("only %(count)s quarter(s) graded 好, two needed for 优秀")
-                % {"count": result.good_quarters}
-            )
-        elif step.code == ReasonCode.GRAVE_INCIDENT:
-            notes.append(_("a grave incident in the year bars 优秀"))
-        elif step.code == ReasonCode.DISQUALIFIED:
-            notes.append(_("disqualified from annual awards"))
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            notes.append(_("beyond the 优秀 quota"))
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            notes.append(_("tied on the 优秀 quota line"))
+    notes.extend(annual_notes(result))
     return "；".join(notes)
 
 

@@ -8,36 +8,11 @@ from django.utils.translation import gettext as _
 
 from efficiency import results
 from efficiency.models import PeriodState
-from efficiency.scoring import AnnualGrade, ReasonCode, WarningCode
+from efficiency.scoring import AnnualGrade, WarningCode
+from efficiency.wording import annual_notes
 
 from . import ReportError, pdf
 from .common import PDF, Rendered, page_context, safe_filename
-
-
-def _annual_notes(result) -> list[str]:
-    notes = []
-    for step in result.grade_steps:
-        if step.code == ReasonCode.THRESHOLD and step.grade in (
-            AnnualGrade.INCOMPETENT,
-            AnnualGrade.BASIC,
-        ):
-            notes.append(_("annual score too low"))
-        elif step.code == ReasonCode.POOR_QUARTERS:
-            notes.append(_("%(count)s quarter(s) graded 较差") % {"count": result.poor_quarters})
-        elif step.code == ReasonCode.NOT_ENOUGH_GOOD_QUARTERS:
-            notes.append(
-                _("only %(count)s quarter(s) graded 好, two needed for 优秀")
-                % {"count": result.good_quarters}
-            )
-        elif step.code == ReasonCode.GRAVE_INCIDENT:
-            notes.append(_("a grave incident in the year bars 优秀"))
-        elif step.code == ReasonCode.DISQUALIFIED:
-            notes.append(_("disqualified from annual awards"))
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            notes.append(_("beyond the 优秀 quota"))
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            notes.append(_("tied on the 优秀 quota line"))
-    return notes
 
 
 @dataclass(frozen=True)
@@ -59,7 +34,7 @@ def annual_context(year: int) -> dict:
             AnnualLine(
                 row=row,
                 quarters=[row.quarters.get(p.code) for p in rollup.periods],
-                notes="；".join(_annual_notes(row.result)),
+                notes="；".join(annual_notes(row.result)),
             )
             for row in rollup.rows
         ]

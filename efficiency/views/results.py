@@ -26,6 +26,7 @@ from efficiency.models import IncidentKind, Period, PeriodState, Section, Severi
 from efficiency.scoring import AnnualGrade, Grade, ReasonCode, WarningCode
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
+from efficiency.wording import annual_notes
 
 PAGE_SIZE = 50
 CARD_TREND_QUARTERS = 6
@@ -630,32 +631,6 @@ def _years() -> list[int]:
     return sorted(set(_published_periods().values_list("year", flat=True)), reverse=True)
 
 
-def _annual_notes(result) -> list[str]:
-    notes = []
-    for step in result.grade_steps:
-        if step.code == ReasonCode.THRESHOLD and step.grade in (
-            AnnualGrade.INCOMPETENT,
-            AnnualGrade.BASIC,
-        ):
-            notes.append(_("annual score too low"))
-        elif step.code == ReasonCode.POOR_QUARTERS:
-            notes.append(_("%(count)s quarter(s) graded 较差") % {"count": result.poor_quarters})
-        elif step.code == ReasonCode.NOT_ENOUGH_GOOD_QUARTERS:
-            notes.append(
-                _("only %(count)s quarter(s) graded 好, two needed for 优秀")
-                % {"count": result.good_quarters}
-            )
-        elif step.code == ReasonCode.GRAVE_INCIDENT:
-            notes.append(_("a grave incident in the year bars 优秀"))
-        elif step.code == ReasonCode.DISQUALIFIED:
-            notes.append(_("disqualified from annual awards"))
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            notes.append(_("beyond the 优秀 quota"))
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            notes.append(_("tied on the 优秀 quota line"))
-    return notes
-
-
 @dataclass(frozen=True)
 class AnnualLine:
     row: results.AnnualRow
@@ -689,7 +664,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
         AnnualLine(
             row=row,
             quarters=[(p, row.quarters.get(p.code)) for p in rollup.periods],
-            notes=_annual_notes(row.result),
+            notes=annual_notes(row.result),
         )
         for row in page.object_list
     ]

@@ -1,0 +1,32 @@
+"""Plain-language sentences for the rules' outcomes, shared by pages, exports and PDFs."""
+
+from django.utils.translation import gettext as _
+
+from efficiency.scoring import AnnualGrade, AnnualSubjectResult, ReasonCode
+
+
+def annual_notes(result: AnnualSubjectResult) -> list[str]:
+    """Why a person's annual grade is what it is, one short phrase per rule that applied."""
+    notes = []
+    for step in result.grade_steps:
+        if step.code == ReasonCode.THRESHOLD and step.grade in (
+            AnnualGrade.INCOMPETENT,
+            AnnualGrade.BASIC,
+        ):
+            notes.append(_("annual score too low"))
+        elif step.code == ReasonCode.POOR_QUARTERS:
+            notes.append(_("%(count)s quarter(s) graded 较差") % {"count": result.poor_quarters})
+        elif step.code == ReasonCode.NOT_ENOUGH_GOOD_QUARTERS:
+            notes.append(
+                _("only %(count)s quarter(s) graded 好, two needed for 优秀")
+                % {"count": result.good_quarters}
+            )
+        elif step.code == ReasonCode.GRAVE_INCIDENT:
+            notes.append(_("a grave incident in the year bars 优秀"))
+        elif step.code == ReasonCode.DISQUALIFIED:
+            notes.append(_("disqualified from annual awards"))
+        elif step.code == ReasonCode.QUOTA_DEMOTION:
+            notes.append(_("beyond the 优秀 quota"))
+        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
+            notes.append(_("tied on the 优秀 quota line"))
+    return notes
