@@ -104,6 +104,17 @@ class Layout:
 
 BLANK_KEEPS = _("Leave blank to keep what is recorded (a new row gets the default).")
 
+# The kind of error, the same column in the standards and the incidents sheets.
+KIND_COLUMN = Column(
+    "类别",
+    8,
+    kind=CHOICE,
+    required=True,
+    choices=tuple(KINDS),
+    note=_("延误, 失误 or 错误."),
+    example="延误",
+)
+
 SECTIONS = Layout(
     sheet="sections",
     title="科室",
@@ -216,15 +227,7 @@ STANDARDS = Layout(
             note=_("Two capital letters, a dash and two or three digits, e.g. YW-03."),
             example="YW-03",
         ),
-        Column(
-            "类别",
-            8,
-            kind=CHOICE,
-            required=True,
-            choices=tuple(KINDS),
-            note=_("延误, 失误 or 错误."),
-            example="延误",
-        ),
+        KIND_COLUMN,
         Column(
             "条款内容",
             50,
@@ -292,15 +295,7 @@ INCIDENTS = Layout(
             note=_("The day it happened, e.g. 2026-07-01 or 2026年7月1日; not in the future."),
             example="2026-07-01",
         ),
-        Column(
-            "类别",
-            8,
-            kind=CHOICE,
-            required=True,
-            choices=tuple(KINDS),
-            note=_("延误, 失误 or 错误."),
-            example="延误",
-        ),
+        KIND_COLUMN,
         Column(
             "条款编号",
             10,
