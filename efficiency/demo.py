@@ -9,6 +9,7 @@ office.
 
 import datetime
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,9 +17,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
+from django.utils import translation
 
 from efficiency.demo_appraisal import load_appraisal
+from efficiency.demo_calendar import (
+    FIRST_DAY,
+    NOW,
+    TODAY,
+    YEAR,
+    Steps,
+    Timeline,
+    at,
+    is_working_day,
+    working_day,
+)
 from efficiency.models import (
     HandlingDecision,
     Incident,
@@ -31,7 +43,7 @@ from efficiency.models import (
 )
 from efficiency.models.incidents import DEFAULT_POINTS, ResultUse
 from efficiency.roles import Role, ensure_roles
-from efficiency.selectors import suggested_handling
+from efficiency.selectors import quarter_of, suggested_handling
 from efficiency.services.incidents import (
     incident_appeal,
     incident_decide_appeal,
@@ -44,8 +56,6 @@ from efficiency.services.incidents import (
 
 DEMO_PASSWORD = "demo2026"
 SEED = 2026
-YEAR = 2026
-FIRST_DAY = datetime.date(YEAR, 1, 5)
 INCIDENT_COUNT = 80
 # The catalogue was revised in April: YW-06 gave way to YW-07.
 REVISION_DAY = datetime.date(YEAR, 4, 1)
@@ -638,7 +648,7 @@ SELF_EXPLANATION = (
 # A head's appeal and, if it is rejected, the reason given.
 HEAD_APPEALS = [
     (
-        "处理决定偏重：该同志系初次发生，已及时纠正，未造成影响，申请改为提醒谈话。",
+        "处理决定偏重：该同志系初次发生，已及时纠正，未造成影响，申请改为{lighter}。",
         "经督查室复核并报分管领导同意，处理决定与情节相当，维持原决定。",
     ),
     (
@@ -657,15 +667,6 @@ SELF_APPEAL = (
 APPEAL_UPHELD = (
     "经调阅{town}报送的原始材料，数据差错确系报送单位造成，申诉理由成立，撤销原认定和处理决定。"
 )
-
-# Holidays of the demo year: nothing is logged on them.
-HOLIDAYS = [
-    (datetime.date(YEAR, 2, 14), datetime.date(YEAR, 2, 23)),
-    (datetime.date(YEAR, 4, 4), datetime.date(YEAR, 4, 6)),
-    (datetime.date(YEAR, 5, 1), datetime.date(YEAR, 5, 5)),
-    (datetime.date(YEAR, 6, 19), datetime.date(YEAR, 6, 21)),
-    (datetime.date(YEAR, 10, 1), datetime.date(YEAR, 10, 8)),
-]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -686,6 +687,23 @@ class PlannedIncident:
     named: Slot | None = None  # a person named in advance (an account holder, the mover)
     clause_code: str = ""  # a clause fixed in advance
     context: dict = field(default_factory=dict)  # the incident's places, papers and events
+
+
+def _cited(plans: list[PlannedIncident]) -> dict[str, dict[int, int]]:
+    """The points of the incidents each person ends up answering for, by quarter and staff id:
+    the assessors know of them."""
+    cited: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for plan in plans:
+        if plan.status in {"verified", "handled"} and plan.appeal != "upheld":
+            clause = plan.clause
+            points = (
+                clause.points[[MINOR, SERIOUS, GRAVE].index(plan.severity)]
+                if clause.points
+                else DEFAULT_POINTS[clause.kind][plan.severity]
+            )
+            for staff in plan.people:
+                cited[quarter_of(plan.occurred_on)][staff.pk] += points
+    return cited
 
 
 def load_demo(*, stdout=None) -> bool:
@@ -723,35 +741,41 @@ class _Loader:
     def __init__(self, stdout=None) -> None:
         self.stdout = stdout
         self.rng = random.Random(SEED)
-        self.last_day = min(timezone.localdate(), datetime.date(YEAR, 12, 31))
-        if self.last_day < FIRST_DAY + datetime.timedelta(days=60):
-            raise RuntimeError(f"The demo describes {YEAR}; the clock says it has barely begun.")
+        self.last_day = TODAY
+        self.timeline = Timeline(at(FIRST_DAY, 8))
         self.sections: dict[str, Section] = {}
         self.staff: dict[Slot, Staff] = {}
         self.users: dict[str, object] = {}
         self.standards: dict[str, Standard] = {}
         self.account_staff: set[int] = set()
+        self._rejections: dict[int, str] = {}
 
     def say(self, text: str) -> None:
         if self.stdout is not None:
             self.stdout.write(text)
 
     def run(self) -> None:
-        ensure_roles()
-        self.say("建立科室、人员和演示账号……")
-        self._roster()
-        self._accounts()
-        self.say("建立三误界定标准……")
-        self._standards()
-        self.say("登记并处理三误事件……")
-        self._execute(self._plan())
-        self.say("2026年各季度考核评分……")
-        load_appraisal(
-            staff=list(self.staff.values()),
-            sections=list(self.sections.values()),
-            users=self.users,
-            say=self.say,
-        )
+        # Everything happens on the demo's calendar: the office is set up on its first working
+        # day, then the year's incidents and quarters unfold in date order.
+        with self.timeline.clock():
+            ensure_roles()
+            self.say("建立科室、人员和演示账号……")
+            self._roster()
+            self._accounts()
+            self.say("建立三误界定标准……")
+            self._standards()
+            plans = self._plan()
+            self._schedule(plans)
+            load_appraisal(
+                timeline=self.timeline,
+                staff=list(self.staff.values()),
+                sections=list(self.sections.values()),
+                users=self.users,
+                cited=_cited(plans),
+                say=self.say,
+            )
+            self.say(f"按 {YEAR} 年的日历登记、处理三误事件并逐季考核……")
+            self.timeline.run()
 
     # -- roster, accounts, catalogue ---------------------------------------------------------
 
@@ -839,7 +863,7 @@ class _Loader:
         dates: list[datetime.date] = []
         while len(dates) < INCIDENT_COUNT:
             day = FIRST_DAY + datetime.timedelta(days=self.rng.randint(0, span))
-            if day.weekday() < 5 and not any(a <= day <= b for a, b in HOLIDAYS):
+            if is_working_day(day):
                 dates.append(day)
         return sorted(dates)
 
@@ -884,6 +908,13 @@ class _Loader:
         early_handled = [p for p in free("handled") if p.occurred_on < MOVE_DAY]
         for plan in rng.sample(early_handled, 1):
             plan.section, plan.named = MOVER[0], MOVER
+        # The clause superseded in April was used before it was (for a handled incident).
+        before_revision = [
+            p for p in free("handled") if p.occurred_on < REVISION_DAY and p.severity != GRAVE
+        ]
+        for plan in rng.sample(before_revision, 1):
+            plan.clause_code = "YW-06"
+            plan.section = rng.choice(CLAUSE_BY_CODE["YW-06"].sections)
         # A few grave incidents, among the closed and the verified.
         for plan in rng.sample(free("handled"), 3) + rng.sample(free("verified"), 1):
             plan.severity = GRAVE
@@ -969,73 +1000,106 @@ class _Loader:
     def _account(self, slot: Slot):
         return self.users[next(a.username for a in DEMO_ACCOUNTS if a.slot == slot)]
 
-    def _execute(self, plans: list[PlannedIncident]) -> None:
+    def _schedule(self, plans: list[PlannedIncident]) -> None:
+        """Put every incident's life, the move and the catalogue's revision on the timeline."""
+        head_appeals = iter(HEAD_APPEALS * 2)
+        for plan in plans:
+            self.timeline.add(self._life(plan, head_appeals))
+        self.timeline.add(self._on(at(MOVE_DAY, 8), self._move))
+        self.timeline.add(self._on(at(REVISION_DAY, 8), self._revise))
+
+    @staticmethod
+    def _on(when: datetime.datetime, step) -> Steps:
+        yield when
+        step()
+
+    def _later(self, after: datetime.datetime, days: tuple[int, int]) -> datetime.datetime:
+        """A moment in office hours some working days after ``after``, never past the demo's now."""
+        day = working_day(after.date(), self.rng.randint(*days))
+        when = at(day, self.rng.randint(9, 16), self.rng.randint(0, 59))
+        if when <= after:
+            when = after + datetime.timedelta(minutes=self.rng.randint(10, 50))
+        if when > NOW:
+            when = after + (NOW - after) * self.rng.uniform(0.2, 0.6)
+        return when
+
+    def _life(self, plan: PlannedIncident, head_appeals) -> Steps:
+        """One incident, step by step: each ``yield`` says when the next step happens."""
         rng = self.rng
         supervisor = self.users["supervisor"]
-        head_appeals = iter(HEAD_APPEALS * 2)
-        moved = revised = False
-        for plan in plans:
-            day = plan.occurred_on
-            if not moved and day >= MOVE_DAY:
-                self._move()
-                moved = True
-            if not revised and day >= REVISION_DAY:
-                self._revise()
-                revised = True
-            clause = plan.clause
-            incident = incident_report(
-                reporter=self.users["clerk" if plan.section in CLERK_SECTIONS else "clerk2"],
-                kind=clause.kind,
-                standard=self.standards[clause.code],
-                severity=plan.severity,
-                occurred_on=day,
-                section=self.sections[plan.section],
-                responsible=plan.people,
-                description=self._text(plan.template, plan),
-            )
-            if plan.explain_by:
-                if plan.explain_by == "self":
-                    author, template = self._account(plan.named), SELF_EXPLANATION
-                elif plan.status == "dismissed":
-                    author, template = self.users["head"], ACCEPTED_EXPLANATION
-                else:
-                    author = self.users["head"]
-                    template = rng.choice(HEAD_EXPLANATIONS[clause.kind])
-                incident_explain(
-                    actor=author,
-                    incident=incident,
-                    staff=plan.people[0],
-                    text=self._text(template, plan),
-                )
-            if plan.status == "reported":
-                continue
-            if plan.status == "dismissed":
-                incident_dismiss(actor=supervisor, incident=incident, reason=self._dismissal(plan))
-                continue
-            note = VERIFIED_AFTER_EXPLANATION if plan.explain_by else rng.choice(VERIFY_NOTES)
-            incident = incident_verify(actor=supervisor, incident=incident, note=note)
-            if plan.status == "verified":
-                continue
-            decision = self._decision(incident, plan.severity)
-            incident = incident_handle(
-                actor=supervisor,
+        clause = plan.clause
+        # Clerks record an incident the day it happens.
+        when = at(plan.occurred_on, 9) + datetime.timedelta(minutes=rng.randint(0, 420))
+        yield when
+        incident = incident_report(
+            reporter=self.users["clerk" if plan.section in CLERK_SECTIONS else "clerk2"],
+            kind=clause.kind,
+            standard=self.standards[clause.code],
+            severity=plan.severity,
+            occurred_on=plan.occurred_on,
+            section=self.sections[plan.section],
+            responsible=plan.people,
+            description=self._text(plan.template, plan),
+        )
+        if plan.explain_by:
+            when = self._later(when, (0, 2))
+            yield when
+            if plan.explain_by == "self":
+                author, template = self._account(plan.named), SELF_EXPLANATION
+            elif plan.status == "dismissed":
+                author, template = self.users["head"], ACCEPTED_EXPLANATION
+            else:
+                author = self.users["head"]
+                template = rng.choice(HEAD_EXPLANATIONS[clause.kind])
+            incident_explain(
+                actor=author,
                 incident=incident,
-                decision=decision,
-                note=HANDLING_NOTES[decision],
-                result_use=self._result_use(decision, plan.severity),
+                staff=plan.people[0],
+                text=self._text(template, plan),
             )
-            if plan.appeal:
-                self._appeal(plan, incident, head_appeals)
-        if not moved:
-            self._move()
-        if not revised:
-            self._revise()
+        if plan.status == "reported":
+            return
+        when = self._later(when, (1, 4))
+        yield when
+        if plan.status == "dismissed":
+            incident_dismiss(actor=supervisor, incident=incident, reason=self._dismissal(plan))
+            return
+        note = VERIFIED_AFTER_EXPLANATION if plan.explain_by else rng.choice(VERIFY_NOTES)
+        incident = incident_verify(actor=supervisor, incident=incident, note=note)
+        if plan.status == "verified":
+            return
+        when = self._later(when, (2, 6))
+        yield when
+        decision = self._decision(incident, plan.severity)
+        incident = incident_handle(
+            actor=supervisor,
+            incident=incident,
+            decision=decision,
+            note=HANDLING_NOTES[decision],
+            result_use=self._result_use(decision, plan.severity),
+        )
+        if not plan.appeal:
+            return
+        when = self._later(when, (1, 4))
+        yield when
+        incident = self._appeal(plan, incident, head_appeals)
+        if plan.appeal == "pending":
+            return
+        when = self._later(when, (3, 8))
+        yield when
+        upheld = plan.appeal == "upheld"
+        incident_decide_appeal(
+            actor=self.users["supervisor"],
+            incident=incident,
+            uphold=upheld,
+            reason=self._text(APPEAL_UPHELD, plan) if upheld else self._rejections[incident.pk],
+        )
 
     def _dismissal(self, plan: PlannedIncident) -> str:
         if plan.explain_by:
             return self._text(ACCEPTED_DISMISSAL, plan)
         kind = plan.clause.kind
-        reasons = DISMISS_REASONS.get(plan.clause.code, [])
+        reasons = list(DISMISS_REASONS.get(plan.clause.code, []))
         reasons += [DISMISS_UNPROVEN] if kind == ERROR else [DISMISS_MINOR]
         if kind == DELAY:
             reasons.append(DISMISS_AWAY)
@@ -1070,20 +1134,22 @@ class _Loader:
             return self.rng.choice([ResultUse.AWARDS, ResultUse.PROMOTION])
         return ResultUse.NONE
 
-    def _appeal(self, plan: PlannedIncident, incident: Incident, head_appeals) -> None:
+    def _appeal(self, plan: PlannedIncident, incident: Incident, head_appeals) -> Incident:
+        """Lodge the appeal; the reason a rejection will give is kept for the decision."""
         if plan.named:
             appellant = self._account(plan.named)
             text, rejection = self._text(SELF_APPEAL, plan), ""
         else:
             appellant = self.users["head"]
             text, rejection = next(head_appeals)
-        incident = incident_appeal(actor=appellant, incident=incident, text=text)
-        if plan.appeal == "pending":
-            return
-        upheld = plan.appeal == "upheld"
-        incident_decide_appeal(
-            actor=self.users["supervisor"],
-            incident=incident,
-            uphold=upheld,
-            reason=self._text(APPEAL_UPHELD, plan) if upheld else rejection,
-        )
+            if "{lighter}" in text:
+                # Asking for a lighter step only makes sense above the lightest one.
+                steps = HandlingDecision.ordered()
+                index = steps.index(HandlingDecision(incident.handling_decision))
+                if index == 0:
+                    text, rejection = next(head_appeals)
+                else:
+                    with translation.override("zh-hans"):
+                        text = text.format(lighter=str(steps[index - 1].label))
+        self._rejections[incident.pk] = rejection
+        return incident_appeal(actor=appellant, incident=incident, text=text)

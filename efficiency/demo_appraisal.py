@@ -1,27 +1,28 @@
 """The demo office's quarterly appraisal: 2026Q1–Q4 marked by six assessors, through the services.
 
-Called by :func:`efficiency.demo.load_demo` after the incidents, inside its transaction. Every
+Scheduled by :func:`efficiency.demo.load_demo` on the demo's timeline beside the incidents,
+inside its transaction: each quarter opens on its first working day, the assessors mark it in
+the days after it ends, then the leader closes and locks it. Every
 mark goes through :func:`~efficiency.services.appraisal.score_save`, every state change through
 the period services, so the history and the rules (nobody marks themself, a head never marks
 their own section, 100 or below 60 needs a reason) apply exactly as they do for users.
 
 Marks are made to look like an office's: each person has a stable level (most 80–95, a few
 weaker, one or two strong), drifting a little from quarter to quarter, with each assessor a
-little stricter or more lenient than the others. The incidents already in the demo deduct their
-points in their quarters by themselves (:func:`efficiency.results.ranking` does that).
+little stricter or more lenient than the others. The incidents established by the time a
+quarter is marked deduct their points by themselves (:func:`efficiency.results.ranking`).
 """
 
 import datetime
 import random
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from efficiency import results, scoring
-from efficiency.models import Criterion, IncidentResponsible, Period, Section, Staff
-from efficiency.models.incidents import ESTABLISHED_STATUSES
-from efficiency.selectors import quarter_bounds, quarter_of
+from efficiency.demo_calendar import Steps, Timeline, at, working_day
+from efficiency.models import Criterion, Period, Section, Staff
+from efficiency.selectors import quarter_bounds
 from efficiency.services.appraisal import (
     grade_override,
     period_close,
@@ -50,6 +51,16 @@ OPEN_PROGRESS: dict[str, tuple[float, float]] = {
     "leader": (0.45, 0.0),
     "assessor5": (0.3, 0.0),
 }
+# When each quarter opens, when its marking starts (one assessor a working day from then),
+# closes and locks, on the demo's calendar.
+CALENDAR: dict[str, tuple[datetime.date, datetime.date, datetime.date | None]] = {
+    "2026Q1": (datetime.date(2026, 1, 5), datetime.date(2026, 4, 1), datetime.date(2026, 4, 14)),
+    "2026Q2": (datetime.date(2026, 4, 1), datetime.date(2026, 7, 1), datetime.date(2026, 7, 14)),
+    "2026Q3": (datetime.date(2026, 7, 1), datetime.date(2026, 10, 9), datetime.date(2026, 10, 20)),
+    "2026Q4": (datetime.date(2026, 10, 9), datetime.date(2026, 11, 16), None),
+}
+# Locking comes eight working days after closing.
+LOCK_AFTER = 8
 # Someone who leaves during a quarter is marked for it only if still in post on this day of it.
 IN_POST_DAY = 45
 
@@ -104,12 +115,15 @@ class AppraisalLoader:
     def __init__(
         self,
         *,
+        timeline: Timeline,
         staff: Sequence[Staff],
         sections: Sequence[Section],
         users: Mapping[str, object],
         criteria: Sequence[str],
+        cited: Mapping[str, Mapping[int, int]],
         say: Callable[[str], None] = lambda text: None,
     ) -> None:
+        self.timeline = timeline
         self.rng = random.Random(SEED)
         self.staff = sorted(staff, key=lambda s: s.staff_no)
         self.sections = list(sections)
@@ -118,12 +132,22 @@ class AppraisalLoader:
         self.criteria = list(criteria)
         self.assessors = [users[name] for name in ASSESSORS]
         self.bias = {name: self.rng.uniform(-1.5, 1.5) for name in ASSESSORS}
-        self.cited = self._cited_people()
+        self.cited = cited
         # Neither the strong nor the weak hold a demo account; the strong had no incident.
         regulars = [s for s in self.staff if s.user_id is None and s.end_date is None]
         spotless = [s for s in regulars if not any(s.pk in c for c in self.cited.values())]
         self.strong = self.rng.sample(spotless, 2)
-        self.weak = self.rng.sample([s for s in regulars if s not in self.strong], 6)
+        # The weakest is whoever answers for the most points in a quarter that gets graded.
+        graded = [code for code, end in QUARTERS if end != OPEN]
+        worst = max(
+            (s for s in regulars if s not in self.strong),
+            key=lambda s: (
+                max(self.cited.get(code, {}).get(s.pk, 0) for code in graded),
+                s.staff_no,
+            ),
+        )
+        others = [s for s in regulars if s not in self.strong and s != worst]
+        self.weak = [worst, *self.rng.sample(others, 5)]
         self.levels = {("staff", s.pk): self._level(self._base(s)) for s in self.staff}
         self.levels.update(
             {("section", s.pk): self._level(self.rng.uniform(84, 93)) for s in self.sections}
@@ -136,6 +160,8 @@ class AppraisalLoader:
     def _base(self, staff: Staff) -> float:
         if staff in self.strong:
             return self.rng.uniform(96.5, 98.5)
+        if staff == self.weak[0]:
+            return self.rng.uniform(64, 67)
         if staff in self.weak:
             return self.rng.uniform(66, 77)
         return self.rng.uniform(81, 94)
@@ -147,30 +173,28 @@ class AppraisalLoader:
             leaning={code: self.rng.uniform(-1.5, 1.5) for code in self.criteria},
         )
 
-    def _cited_people(self) -> dict[str, set[int]]:
-        """Quarter code -> people named in an established incident then (assessors know)."""
-        cited: dict[str, set[int]] = defaultdict(set)
-        for staff_id, day in IncidentResponsible.objects.filter(
-            incident__status__in=ESTABLISHED_STATUSES
-        ).values_list("staff_id", "incident__occurred_on"):
-            cited[quarter_of(day)].add(staff_id)
-        return cited
-
     # -- the marks -------------------------------------------------------------------------
 
-    def _mark(self, key: tuple[str, int], period: Period, assessor: str, criterion: str) -> str:
+    def _mark(
+        self,
+        rng: random.Random,
+        key: tuple[str, int],
+        period: Period,
+        assessor: str,
+        criterion: str,
+    ) -> str:
         level = self.levels[key]
         value = (
             level.base
             + level.drift * (period.quarter - 2.5)
             + level.leaning[criterion]
             + self.bias[assessor]
-            + self.rng.gauss(0, 1.6)
+            + rng.gauss(0, 1.6)
         )
-        if key[0] == "staff" and key[1] in self.cited[period.code]:
+        if key[0] == "staff" and key[1] in self.cited.get(period.code, {}):
             value -= 2  # the assessors know about the incident
         # Most assessors give whole marks; some halves.
-        step = 1 if self.rng.random() < 0.7 else 2
+        step = 1 if rng.random() < 0.7 else 2
         value = round(value * step) / step
         # 100 and below 60 need a reason: those are given on purpose only (EXCEPTIONAL).
         return str(Decimal(str(min(max(value, 61.0), 99.5))).normalize())
@@ -185,7 +209,15 @@ class AppraisalLoader:
             and (s.end_date is None or s.end_date >= day)
         ]
 
-    def _sheet(self, period: Period, username: str, share: tuple[float, float]) -> None:
+    def _sheet(
+        self, code: str, username: str, share: tuple[float, float], start: datetime.datetime
+    ) -> Steps:
+        """One assessor's sheet for one quarter, a person or section every minute or two."""
+        # Each sheet draws from its own generator, whatever order the timeline runs them in.
+        rng = random.Random(f"{SEED}-{code}-{username}")
+        when = start
+        yield when
+        period = Period.objects.get(code=code)
         user = self.users[username]
         own = getattr(user, "staff", None)
         people = [s for s in self._marked_people(period.code) if s != own]
@@ -197,16 +229,21 @@ class AppraisalLoader:
             for e in EXCEPTIONAL
             if e.period == period.code and e.assessor == username
         }
-        for subject in [*people, *sections]:
+        for index, subject in enumerate([*people, *sections]):
+            if index:
+                when += datetime.timedelta(seconds=rng.randint(40, 150))
+                yield when
             is_staff = isinstance(subject, Staff)
             key = ("staff" if is_staff else "section", subject.pk)
-            for code in self.criteria:
-                special = exceptional.get((code, subject.pk)) if is_staff else None
+            for criterion in self.criteria:
+                special = exceptional.get((criterion, subject.pk)) if is_staff else None
                 score_save(
                     assessor=user,
                     period=period,
-                    criterion_code=code,
-                    value=special.mark if special else self._mark(key, period, username, code),
+                    criterion_code=criterion,
+                    value=special.mark
+                    if special
+                    else self._mark(rng, key, period, username, criterion),
                     reason=special.reason if special else "",
                     **({"staff": subject} if is_staff else {"section": subject}),
                 )
@@ -216,21 +253,30 @@ class AppraisalLoader:
 
     # -- the quarters ----------------------------------------------------------------------
 
-    def run(self) -> None:
-        leader = self.users["leader"]
+    def schedule(self) -> None:
         for code, end in QUARTERS:
-            self.say(f"{code}：开启考核期并评分……")
-            period = period_open(actor=leader, code=code)
-            for username in ASSESSORS:
-                share = (1.0, 1.0) if end != OPEN else OPEN_PROGRESS[username]
-                self._sheet(period, username, share)
-            if end == OPEN:
-                continue
-            period = period_close(actor=leader, period=period)
-            if code == OVERRIDE_PERIOD:
-                self._override(period)
-            if end == LOCKED:
-                period_lock(actor=leader, period=period)
+            self.timeline.add(self._quarter(code, end))
+
+    def _quarter(self, code: str, end: str) -> Steps:
+        leader = self.users["leader"]
+        opens, marking, closes = CALENDAR[code]
+        yield at(opens, 9)
+        self.say(f"{code}：开启考核期……")
+        period_open(actor=leader, code=code)
+        for index, username in enumerate(ASSESSORS):
+            share = (1.0, 1.0) if end != OPEN else OPEN_PROGRESS[username]
+            start = at(working_day(marking, index), 9, 30)
+            self.timeline.add(self._sheet(code, username, share, start))
+        if end == OPEN:
+            return
+        yield at(closes, 10)
+        period = period_close(actor=leader, period=Period.objects.get(code=code))
+        if code == OVERRIDE_PERIOD:
+            yield at(working_day(closes, 2), 10)
+            self._override(period)
+        if end == LOCKED:
+            yield at(working_day(closes, LOCK_AFTER), 10)
+            period_lock(actor=leader, period=Period.objects.get(code=code))
 
     def _override(self, period: Period) -> None:
         """The leader lifts someone to 好: whom the quota held back, else the best-ranked 较好
@@ -261,11 +307,21 @@ class AppraisalLoader:
 
 def load_appraisal(
     *,
+    timeline: Timeline,
     staff: Sequence[Staff],
     sections: Sequence[Section],
     users: Mapping[str, object],
+    cited: Mapping[str, Mapping[int, int]],
     say: Callable[[str], None] = lambda text: None,
 ) -> None:
-    """Open, mark, close and lock the demo year's quarters (see the module docstring)."""
+    """Schedule the opening, marking, closing and locking of the demo year's quarters."""
     criteria = list(Criterion.objects.filter(active=True).values_list("code", flat=True))
-    AppraisalLoader(staff=staff, sections=sections, users=users, criteria=criteria, say=say).run()
+    AppraisalLoader(
+        timeline=timeline,
+        staff=staff,
+        sections=sections,
+        users=users,
+        criteria=criteria,
+        cited=cited,
+        say=say,
+    ).schedule()

@@ -12,15 +12,16 @@ from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from efficiency import demo_appraisal, results, scoring
+from efficiency import demo_appraisal, demo_calendar, results, scoring
 from efficiency.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from efficiency.models import (
     AuditEvent,
@@ -39,11 +40,11 @@ from efficiency.models import (
     Standard,
 )
 from efficiency.models.audit import AuditAction
-from efficiency.models.incidents import AppealStatus
+from efficiency.models.incidents import AppealStatus, HandlingDecision
 from efficiency.roles import Role
 from efficiency.selectors import quarter_bounds
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MARKED_QUARTERS = ["2026Q1", "2026Q2", "2026Q3"]
 
@@ -143,8 +144,7 @@ class TestTheLoadedDemo:
         assert min(named) >= 1 and max(named) >= 2
 
     def test_every_incident_has_history_and_none_is_in_the_future(self):
-        today = timezone.localdate()
-        assert not Incident.objects.filter(occurred_on__gt=today).exists()
+        assert not Incident.objects.filter(occurred_on__gt=demo_calendar.TODAY).exists()
         assert Incident.objects.filter(occurred_on__month__gte=10).exists(), "Q4 has some"
         content_type = ContentType.objects.get_for_model(Incident)
         with_history = set(
@@ -158,6 +158,74 @@ class TestTheLoadedDemo:
                 ).values_list("action", flat=True)
             )
             assert "create" in actions and ({"verify", "dismiss"} & actions)
+
+    def test_history_is_stamped_on_the_demo_calendar(self):
+        local = timezone.get_default_timezone()
+        history = AuditEvent.objects.all()
+        first, last = history.order_by("at").first().at, history.order_by("at").last().at
+        assert first >= demo_calendar.at(demo_calendar.FIRST_DAY, 8)
+        assert last <= demo_calendar.NOW
+        days = {event.at.astimezone(local).date() for event in history}
+        assert len(days) > 100, "the steps are spread over the year, not the minute of loading"
+        assert all(demo_calendar.is_working_day(day) for day in days)
+
+        def moment(code: str, action: str) -> datetime.datetime:
+            period = Period.objects.get(code=code)
+            return history.get(
+                content_type=ContentType.objects.get_for_model(Period),
+                object_id=str(period.pk),
+                action=action,
+            ).at.astimezone(local)
+
+        assert moment("2026Q1", AuditAction.PERIOD_OPEN) == demo_calendar.at(
+            datetime.date(2026, 1, 5), 9
+        )
+        for code, month in (("2026Q1", 4), ("2026Q2", 7), ("2026Q3", 10)):
+            opened = moment(code, AuditAction.PERIOD_OPEN)
+            closed = moment(code, AuditAction.PERIOD_CLOSE)
+            assert opened < closed and (closed.year, closed.month) == (2026, month)
+        for code, month in (("2026Q1", 4), ("2026Q2", 7)):
+            locked = moment(code, AuditAction.PERIOD_LOCK)
+            assert moment(code, AuditAction.PERIOD_CLOSE) < locked
+            assert (locked.year, locked.month) == (2026, month)
+            assert Period.objects.get(code=code).locked_at == locked
+        # Marks are given after the quarter, before it closes.
+        closed = moment("2026Q3", AuditAction.PERIOD_CLOSE)
+        for marked in Score.objects.filter(period__code="2026Q3").values_list(
+            "updated_at", flat=True
+        ):
+            assert demo_calendar.at(datetime.date(2026, 10, 1), 0) < marked < closed
+
+    def test_each_incident_unfolds_in_order_from_the_day_it_happened(self):
+        local = timezone.get_default_timezone()
+        content_type = ContentType.objects.get_for_model(Incident)
+        for incident in Incident.objects.all():
+            assert incident.reported_at.astimezone(local).date() == incident.occurred_on
+            steps = list(
+                AuditEvent.objects.filter(
+                    content_type=content_type, object_id=str(incident.pk)
+                ).order_by("pk")
+            )
+            assert steps[0].action == "create"
+            moments = [step.at for step in steps]
+            assert moments == sorted(moments), incident.number
+        # The superseded clause was used only while it was in force.
+        superseded = Standard.objects.get(active=False)
+        assert superseded.incidents.exists()
+        assert all(i.occurred_on < datetime.date(2026, 4, 1) for i in superseded.incidents.all())
+
+    def test_an_appeal_asks_only_for_a_lighter_step(self):
+        steps = HandlingDecision.ordered()
+        with translation.override("zh-hans"):
+            labels = {str(step.label): step for step in steps}
+        asked = 0
+        for incident in Incident.objects.filter(appeal_text__contains="申请改为"):
+            wanted = incident.appeal_text.split("申请改为", 1)[1].rstrip("。")
+            assert wanted in labels, incident.appeal_text
+            decided = HandlingDecision(incident.handling_decision)
+            assert steps.index(labels[wanted]) < steps.index(decided), incident.number
+            asked += 1
+        assert asked >= 1
 
     def test_every_role_has_an_account(self):
         user_model = get_user_model()
@@ -324,6 +392,35 @@ class TestTheLoadedDemo:
         grades = Counter(result.grade for result in graded)
         assert grades[scoring.AnnualGrade.COMPETENT] > grades[scoring.AnnualGrade.EXCELLENT] > 0
         assert grades[scoring.AnnualGrade.EXCELLENT] <= len(graded) * 20 // 100
+
+
+def _fingerprint() -> dict:
+    """What a person could see of the loaded demo, times included."""
+    return {
+        "incidents": list(
+            Incident.objects.order_by("number").values_list(
+                "number", "occurred_on", "status", "handling_decision", "appeal_status"
+            )
+        ),
+        "history": list(
+            AuditEvent.objects.order_by("at", "pk").values_list("at", "action", "object_repr")
+        ),
+        "marks": list(
+            Score.objects.order_by("pk").values_list(
+                "period__code", "staff__staff_no", "section__code", "tenths"
+            )
+        ),
+    }
+
+
+def test_the_demo_is_the_same_whatever_the_day():
+    prints = []
+    for today in ("2026-01-02 10:00 +0800", "2031-07-15 22:00 +0800"):
+        with time_machine.travel(today, tick=False), transaction.atomic():
+            assert load_demo() is True
+            prints.append(_fingerprint())
+            transaction.set_rollback(True)
+    assert prints[0]["incidents"] and prints[0] == prints[1]
 
 
 def test_a_database_with_data_is_left_alone():
