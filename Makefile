@@ -9,7 +9,7 @@ PORT ?= 8000
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup install messages migrate fonts demo system-test-deps lint bench clean
+.PHONY: run test test-dates setup install messages migrate fonts demo system-app-deps system-test-deps lint bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,21 +31,34 @@ setup: install messages migrate
 fonts: install
 	$(PY) -m efficiency.reports.fonts install --optional
 
-demo: setup fonts
+demo: setup fonts system-app-deps
 	$(PY) manage.py load_demo --if-empty
 
 run: demo
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Chromium and a Chinese font for the browser tests, from Debian's packages when we are root.
+# What the app needs from Debian (HarfBuzz's subsetter for fast PDFs), and for the tests also
+# Chromium and a Chinese font: installed when we are root, otherwise the apt-get line is printed.
+system-app-deps:
+	@sh scripts/system-deps.sh app
+
 system-test-deps:
-	@sh scripts/system-deps.sh
+	@sh scripts/system-deps.sh test
 
 test: setup system-test-deps fonts
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The tests that depend on the calendar, as if today were each of these days: the first and
+# last days of the demo year, its middle, and a day of the year after.
+TEST_DATES ?= 2026-01-02 2026-06-30 2026-12-31 2027-03-15
+test-dates: setup
+	@for day in $(TEST_DATES); do \
+		echo "== calendar-sensitive tests on $$day =="; \
+		EFFICIENCY_TEST_TODAY=$$day $(PY) -m pytest -m calendar -q || exit 1; \
+	done
 
 lint: install
 	$(PY) -m ruff check .

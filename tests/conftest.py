@@ -4,10 +4,14 @@ Section 秘书科 (A) and 综合科 (B). The clerk records for A; the head heads
 in incidents works in A; the outsider has an account and no role at all.
 """
 
+import datetime
+import os
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -38,6 +42,41 @@ class Office:
     administrator: User
     named: User
     outsider: User
+
+
+# The day the tests' office lives on, unless a test is marked ``calendar``: late in the year of
+# the test data (incidents in 2026, quarters 2026Q1–Q4), so nothing a test records is refused as
+# being in the future, whatever the real date.
+TEST_TODAY = datetime.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def session_today():
+    """Run the session as if today were EFFICIENCY_TEST_TODAY (2026-01-02, say), the clock
+    ticking from 10:00 that morning. ``make test-dates`` runs the tests marked ``calendar`` so
+    on several days, proving they pass on any day of any year."""
+    value = os.environ.get("EFFICIENCY_TEST_TODAY", "").strip()
+    if not value:
+        yield None
+        return
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        pytest.exit(f"EFFICIENCY_TEST_TODAY={value!r} is not a date like 2026-01-02.", returncode=4)
+    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=TEST_TODAY.tzinfo)
+    with time_machine.travel(moment, tick=True):
+        yield day
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(request, session_today):
+    """Every test runs on TEST_TODAY, except those marked ``calendar``, which must pass on
+    whatever day they run (they pin their own dates where they need one)."""
+    if request.node.get_closest_marker("calendar"):
+        yield None
+        return
+    with time_machine.travel(TEST_TODAY, tick=True):
+        yield TEST_TODAY.date()
 
 
 @pytest.fixture(autouse=True)

@@ -139,12 +139,14 @@ def test_lock_asks_for_confirmation(office, closed_q3):
     assert lock_form.index("data-confirm=") < lock_form.index(">")
 
 
+@pytest.mark.calendar
 def test_the_open_form_defaults_to_the_current_quarter(office):
     current = quarter_of(timezone.localdate())
     html = login(office.administrator).get("/appraisal/").content.decode()
     assert f'name="code" value="{current}"' in html
 
 
+@pytest.mark.calendar
 def test_the_open_form_moves_past_quarters_already_opened(office):
     current = quarter_of(timezone.localdate())
     services.period_open(actor=office.leader, code=current)

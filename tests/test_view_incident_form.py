@@ -70,6 +70,7 @@ def test_the_form_puts_the_sections_staff_first(office):
     assert content.index("赵志强") < content.index("王建国")
 
 
+@pytest.mark.calendar
 def test_it_refuses_a_future_date(office):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = login(office.clerk).post(
