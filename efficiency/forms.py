@@ -192,6 +192,7 @@ class AppealForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": _("Write the grounds of the appeal.")},
+        validators=[meaningful_reason],
     )
 
 

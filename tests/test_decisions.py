@@ -417,3 +417,15 @@ def test_closing_and_opening_ask_first(office, action):
     assert response.status_code == 200
     assert sentence in response.content.decode()
     assert Period.objects.filter(code="2026Q3").values_list("state", flat=True).first() == state
+
+
+@pytest.mark.parametrize("text", ["abc", "NaN", "9" * 400])
+def test_the_grounds_of_an_appeal_must_say_something(office, incident_a, text):
+    handled(office, incident_a)
+    response = login(office.named).post(
+        f"/incidents/{incident_a.number}/appeal/", {"text": text, **CONFIRMED}, follow=True
+    )
+    assert messages_of(response) == [REASON_RULE]
+    with pytest.raises(ServiceError, match=REASON_RULE):
+        services.incident_appeal(actor=office.named, incident=incident_a, text=text)
+    assert snapshot(incident_a)[2] == ""

@@ -172,7 +172,7 @@ def test_a_locked_period_keeps_its_results_when_incidents_change(office, period,
     incident_services.incident_handle(
         actor=office.supervisor, incident=incident, decision="criticism", note=""
     )
-    incident_services.incident_appeal(actor=office.named, incident=incident, text="不服")
+    incident_services.incident_appeal(actor=office.named, incident=incident, text="不服处理决定。")
     incident_services.incident_decide_appeal(
         actor=office.supervisor, incident=incident, uphold=True, reason="申诉理由成立。"
     )

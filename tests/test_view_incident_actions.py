@@ -70,7 +70,7 @@ def test_a_rejected_appeal_leaves_the_incident_established(office, incident_a):
     services.incident_handle(
         actor=office.supervisor, incident=incident_a, decision="criticism", note=""
     )
-    services.incident_appeal(actor=office.named, incident=incident_a, text="不服。")
+    services.incident_appeal(actor=office.named, incident=incident_a, text="不服处理决定。")
     login(office.supervisor).post(
         f"/incidents/{incident_a.number}/appeal/decide/",
         {"outcome": "reject", "reason": "事实清楚。", **CONFIRMED},
@@ -85,7 +85,7 @@ def test_an_incident_is_appealed_only_once(office, incident_a):
     services.incident_handle(
         actor=office.supervisor, incident=incident_a, decision="criticism", note=""
     )
-    services.incident_appeal(actor=office.named, incident=incident_a, text="不服。")
+    services.incident_appeal(actor=office.named, incident=incident_a, text="不服处理决定。")
     services.incident_decide_appeal(
         actor=office.supervisor, incident=incident_a, uphold=False, reason="维持原处理。"
     )
@@ -132,7 +132,7 @@ def test_deciding_an_appeal_twice_is_refused(office, incident_a):
     services.incident_handle(
         actor=office.supervisor, incident=incident_a, decision="criticism", note=""
     )
-    services.incident_appeal(actor=office.named, incident=incident_a, text="不服。")
+    services.incident_appeal(actor=office.named, incident=incident_a, text="不服处理决定。")
     login(office.supervisor2).post(
         f"/incidents/{incident_a.number}/appeal/decide/",
         {"outcome": "reject", "reason": "维持原处理。", **CONFIRMED},
@@ -181,7 +181,7 @@ def test_appeal_decision_needs_an_outcome_and_reason(office, incident_a):
     services.incident_handle(
         actor=office.supervisor, incident=incident_a, decision="criticism", note=""
     )
-    services.incident_appeal(actor=office.named, incident=incident_a, text="不服。")
+    services.incident_appeal(actor=office.named, incident=incident_a, text="不服处理决定。")
     client = login(office.supervisor)
     for data in [
         {"outcome": "maybe", "reason": "事实清楚，维持。"},

@@ -298,10 +298,9 @@ def incident_appeal(*, actor, incident: Incident, text: str) -> Incident:
     require_status(incident, IncidentStatus.HANDLED)
     if incident.appeal_status:
         raise ServiceError(_("This incident has already been appealed; it can be appealed once."))
-    if not text.strip():
-        raise ServiceError(_("Write the grounds of the appeal."))
+    text = check_reason(text, missing=_("Write the grounds of the appeal."))
     incident.appeal_status = AppealStatus.PENDING
-    incident.appeal_text = text.strip()
+    incident.appeal_text = text
     incident.appealed_by = actor
     incident.appealed_at = timezone.now()
     incident.save()
