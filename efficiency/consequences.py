@@ -12,7 +12,8 @@ from efficiency.selectors import quarter_bounds, quarter_of
 
 
 def _names(incident: Incident) -> str:
-    return "、".join(r.staff.name for r in incident.responsibilities.select_related("staff"))
+    people = incident.responsibilities.select_related("staff").order_by("pk")
+    return "、".join(r.staff.name for r in people)
 
 
 def _quarter(incident: Incident) -> str:
