@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
 from efficiency.models.incidents import HandlingDecision, ResultUse
+from efficiency.reasons import meaningful_reason
 from efficiency.selectors import QUARTER_RE, reporting_sections, staff_choices
 
 
@@ -132,6 +133,7 @@ class CorrectionForm(IncidentForm):
         label=_("Reason for the correction"),
         max_length=500,
         widget=forms.TextInput,
+        validators=[meaningful_reason],
         error_messages={"required": _("Say why the entry is corrected.")},
     )
 
@@ -161,12 +163,18 @@ class DismissForm(StyledFormMixin, forms.Form):
         label=_("Reason for dismissal"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
+        validators=[meaningful_reason],
         error_messages={"required": _("A dismissal needs a reason.")},
     )
 
 
 class HandleForm(StyledFormMixin, forms.Form):
-    decision = forms.ChoiceField(label=_("Handling decision"), choices=HandlingDecision.choices)
+    # Nothing pre-selected: the supervisor chooses, the suggestion is shown beside the field.
+    decision = forms.ChoiceField(
+        label=_("Handling decision"),
+        choices=[("", _("— choose a handling decision —")), *HandlingDecision.choices],
+        error_messages={"required": _("Choose a handling decision.")},
+    )
     note = forms.CharField(
         label=_("Handling note"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -184,6 +192,7 @@ class AppealForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": _("Write the grounds of the appeal.")},
+        validators=[meaningful_reason],
     )
 
 
@@ -192,16 +201,40 @@ class AppealDecisionForm(StyledFormMixin, forms.Form):
         label=_("Decision"),
         choices=[
             ("reject", _("Reject the appeal: the incident stands")),
+            ("lighten", _("Uphold it in part: the incident stands, the handling is lightened")),
             ("uphold", _("Uphold the appeal: the incident is dismissed")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the appeal is decided.")},
     )
+    lighten_to = forms.ChoiceField(label=_("Lighter handling decision"), required=False)
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
         error_messages={"required": _("An appeal decision needs a reason.")},
+        validators=[meaningful_reason],
     )
+
+    def __init__(self, *args, lighter=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lighten_to"].choices = [
+            ("", _("— choose a lighter step —")),
+            *[(step.value, step.label) for step in lighter],
+        ]
+        if not lighter:
+            # The lightest step already applies: there is nothing to lighten it to.
+            self.fields["outcome"].choices = [
+                choice for choice in self.fields["outcome"].choices if choice[0] != "lighten"
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "lighten" and not cleaned.get("lighten_to"):
+            self.add_error("lighten_to", _("Choose the lighter handling decision."))
+        if cleaned.get("outcome") != "lighten":
+            cleaned["lighten_to"] = ""
+        return cleaned
 
 
 SORTS = {

@@ -33,6 +33,7 @@ appraisal = [
     path("<period:code>/close/", periods.period_close, name="period_close"),
     path("<period:code>/reopen/", periods.period_reopen, name="period_reopen"),
     path("<period:code>/lock/", periods.period_lock, name="period_lock"),
+    path("<period:code>/withdraw/", periods.period_withdraw, name="period_withdraw"),
     path("<period:code>/sheet/", scoresheet.sheet, name="score_sheet"),
     path("<period:code>/sheet/sections/", scoresheet.sheet_sections, name="score_sheet_sections"),
     path("<period:code>/sheet/save/", scoresheet.save_mark, name="score_save"),

@@ -155,7 +155,7 @@ def test_an_export_reimports_with_no_changes(tmp_path, office, incident_a, incid
     dismissed = report(
         office.clerk, section=office.a, responsible=[office.person], standard=office.slip
     )
-    services.incident_dismiss(actor=office.supervisor, incident=dismissed, reason="不属实")
+    services.incident_dismiss(actor=office.supervisor, incident=dismissed, reason="经核实不属实。")
     name, data = exports.export("incidents", user=office.supervisor)
     before = state()
     result = run(tmp_path, data, office.supervisor, name=name)

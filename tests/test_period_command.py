@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 
 from efficiency.management.commands.period import Command
@@ -76,11 +77,11 @@ def test_open_close_reopen_lock(db, period):
 def test_the_user_is_recorded_as_the_actor(office, period):
     assert period("open", "2026Q4", "--user", "administrator")[0] == 0
     assert period("close", "2026Q4", "--user", "leader")[0] == 0
-    assert period("reopen", "2026Q4", "--reason=漏评", "--user=leader")[0] == 0
+    assert period("reopen", "2026Q4", "--reason=漏评两名科员", "--user=leader")[0] == 0
     assert history("2026Q4") == [
         (AuditAction.PERIOD_OPEN, "administrator", ""),
         (AuditAction.PERIOD_CLOSE, "leader", ""),
-        (AuditAction.PERIOD_REOPEN, "leader", "漏评"),
+        (AuditAction.PERIOD_REOPEN, "leader", "漏评两名科员"),
     ]
 
 
@@ -101,7 +102,7 @@ def test_missing_arguments_are_refused(db, period, args):
 def test_an_unknown_action_is_refused(db, period, action):
     refused(
         period(action, "2026Q3"),
-        f"“{action}”不是可用的操作，请使用open、close、reopen或lock。",
+        f"“{action}”不是可用的操作，请使用open、close、reopen、lock或withdraw。",
     )
     assert not Period.objects.exists()
 
@@ -207,3 +208,53 @@ def test_help_is_printed(db, period):
     assert status == 0
     assert "开启、关闭、重新开启或锁定考核期" in out
     assert "--reason" in out
+
+
+@time_machine.travel("2026-08-15 10:00 +0800", tick=False)
+def test_a_quarter_that_has_not_begun_opens_only_with_future(db, period):
+    refused(
+        period("open", "2026Q4"),
+        "考核期2026Q4尚未开始（2026-10-01起）。如需提前开启，请勾选“开启尚未开始的季度”。",
+    )
+    assert not Period.objects.exists()
+    assert period("open", "2026Q4", "--future")[0] == 0
+    assert Period.objects.get(code="2026Q4").state == PeriodState.OPEN
+
+
+def test_an_opening_made_by_mistake_is_withdrawn_with_a_reason(db, period):
+    assert period("open", "2026Q3")[0] == 0
+    refused(period("withdraw", "2026Q3"), "撤销开启须填写理由。")
+    refused(
+        period("withdraw", "2026Q3", "--reason", "abc"),
+        "理由须写明具体情况：至少4个字，不能只是数字、标点或同一个字重复。",
+    )
+    assert period("withdraw", "2026Q3", "--reason", "季度选错，应开第二季度") == (
+        0,
+        "考核期2026Q3已撤销开启，恢复为草稿。\n",
+        "",
+    )
+    withdrawn = Period.objects.get(code="2026Q3")
+    assert (withdrawn.state, withdrawn.opened_at, withdrawn.criteria.count()) == (
+        PeriodState.DRAFT,
+        None,
+        0,
+    )
+    assert history("2026Q3") == [
+        (AuditAction.PERIOD_OPEN, None, ""),
+        (AuditAction.PERIOD_WITHDRAW, None, "季度选错，应开第二季度"),
+    ]
+    # A draft again: it opens as any other, with the scheme as it stands then.
+    assert period("open", "2026Q3")[0] == 0
+    assert Period.objects.get(code="2026Q3").criteria.count() == 3
+
+
+@pytest.mark.parametrize("reason", ["abc", "-1", "NaN", "9" * 400, "。。。。", "好好好好"])
+def test_a_reason_that_says_nothing_is_refused(office, period, reason):
+    services.period_close(
+        actor=office.leader, period=services.period_open(actor=office.leader, code="2026Q3")
+    )
+    refused(
+        period("reopen", "2026Q3", "--reason", reason),
+        "理由须写明具体情况：至少4个字，不能只是数字、标点或同一个字重复。",
+    )
+    assert Period.objects.get(code="2026Q3").state == PeriodState.CLOSED

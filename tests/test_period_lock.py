@@ -435,7 +435,9 @@ def test_a_locked_ranking_ignores_later_incident_decisions(office, scored):
 
     incident_services.incident_verify(actor=office.supervisor, incident=pending)
     assert ranking_facts(scored) == before
-    incident_services.incident_dismiss(actor=office.supervisor, incident=to_dismiss, reason="不实")
+    incident_services.incident_dismiss(
+        actor=office.supervisor, incident=to_dismiss, reason="经核实不属实。"
+    )
     assert ranking_facts(scored) == before
     incident_services.incident_appeal(actor=office.named, incident=appealed, text="情况有误")
     incident_services.incident_decide_appeal(
@@ -459,7 +461,9 @@ def test_an_open_ranking_follows_incident_decisions_at_once(office, scored):
     incident_services.incident_verify(actor=office.supervisor, incident=pending)
     assert deductions(scored) == (total + 2, final - 2)
     assert section_deductions(scored) == 4
-    incident_services.incident_dismiss(actor=office.supervisor, incident=to_dismiss, reason="不实")
+    incident_services.incident_dismiss(
+        actor=office.supervisor, incident=to_dismiss, reason="经核实不属实。"
+    )
     assert deductions(scored) == (total + 2, final - 2)
     incident_services.incident_appeal(actor=office.named, incident=appealed, text="情况有误")
     incident_services.incident_decide_appeal(

@@ -124,7 +124,8 @@ def test_correction_page(office, incident_a, role, status):
 @pytest.mark.parametrize("action", ["verify", "dismiss"])
 def test_verify_and_dismiss(office, incident_a, role, status, action):
     response = login(getattr(office, role)).post(
-        f"/incidents/{incident_a.number}/{action}/", {"reason": "经核实情况不属实。"}
+        f"/incidents/{incident_a.number}/{action}/",
+        {"reason": "经核实情况不属实。", "confirmed": "1"},
     )
     assert response.status_code == status
     incident_a.refresh_from_db()
@@ -186,7 +187,8 @@ def _handled(office, incident):
 def test_appeal(office, incident_a, role, status):
     _handled(office, incident_a)
     response = login(getattr(office, role)).post(
-        f"/incidents/{incident_a.number}/appeal/", {"text": "时限计算有误，实际未超期。"}
+        f"/incidents/{incident_a.number}/appeal/",
+        {"text": "时限计算有误，实际未超期。", "confirmed": "1"},
     )
     assert response.status_code == status
     incident_a.refresh_from_db()
@@ -216,14 +218,15 @@ def test_handle_and_appeal_decision(office, incident_a, role, status):
     services.incident_verify(actor=office.supervisor, incident=incident_a)
     client = login(getattr(office, role))
     response = client.post(
-        f"/incidents/{incident_a.number}/handle/", {"decision": "criticism", "note": ""}
+        f"/incidents/{incident_a.number}/handle/",
+        {"decision": "criticism", "note": "", "confirmed": "1"},
     )
     assert response.status_code == status
     if status == 302:
         services.incident_appeal(actor=office.named, incident=incident_a, text="请求复核。")
         response = client.post(
             f"/incidents/{incident_a.number}/appeal/decide/",
-            {"outcome": "reject", "reason": "事实清楚，维持原处理。"},
+            {"outcome": "reject", "reason": "事实清楚，维持原处理。", "confirmed": "1"},
         )
         assert response.status_code == 302
         incident_a.refresh_from_db()

@@ -89,7 +89,9 @@ def test_only_established_incidents_of_the_quarter_deduct(office, period, assess
         standard=office.delay,
         occurred_on=datetime.date(2026, 7, 11),
     )
-    incident_services.incident_dismiss(actor=office.supervisor, incident=dismissed, reason="不实")
+    incident_services.incident_dismiss(
+        actor=office.supervisor, incident=dismissed, reason="经核实不属实。"
+    )
     other_quarter = report(
         office.clerk,
         section=office.a,
@@ -170,9 +172,9 @@ def test_a_locked_period_keeps_its_results_when_incidents_change(office, period,
     incident_services.incident_handle(
         actor=office.supervisor, incident=incident, decision="criticism", note=""
     )
-    incident_services.incident_appeal(actor=office.named, incident=incident, text="不服")
+    incident_services.incident_appeal(actor=office.named, incident=incident, text="不服处理决定。")
     incident_services.incident_decide_appeal(
-        actor=office.supervisor, incident=incident, uphold=True, reason="成立"
+        actor=office.supervisor, incident=incident, uphold=True, reason="申诉理由成立。"
     )
     period.refresh_from_db()
     assert before == Decimal("89.00")

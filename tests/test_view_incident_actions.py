@@ -10,6 +10,9 @@ from efficiency.services import incidents as services
 from .conftest import login
 from .factories import report
 
+CONFIRMED = {"confirmed": "1"}
+REASON_RULE = "理由须写明具体情况：至少4个字，不能只是数字、标点或同一个字重复。"
+
 
 def events(incident):
     return list(
@@ -27,14 +30,20 @@ def test_the_whole_flow_is_recorded_step_by_step(office, incident_a):
     named.post(
         f"/incidents/{number}/explain/", {"staff": office.person.pk, "text": "当日外出开会。"}
     )
-    supervisor.post(f"/incidents/{number}/verify/", {"note": "经核实属实。"})
+    supervisor.post(f"/incidents/{number}/verify/", {"note": "经核实属实。", **CONFIRMED})
     supervisor.post(
         f"/incidents/{number}/handle/",
-        {"decision": "reminder_talk", "note": "科长谈话提醒。", "result_use": "awards"},
+        {
+            "decision": "reminder_talk",
+            "note": "科长谈话提醒。",
+            "result_use": "awards",
+            **CONFIRMED,
+        },
     )
-    named.post(f"/incidents/{number}/appeal/", {"text": "时限计算有误。"})
+    named.post(f"/incidents/{number}/appeal/", {"text": "时限计算有误。", **CONFIRMED})
     supervisor.post(
-        f"/incidents/{number}/appeal/decide/", {"outcome": "uphold", "reason": "确属计算错误。"}
+        f"/incidents/{number}/appeal/decide/",
+        {"outcome": "uphold", "reason": "确属计算错误。", **CONFIRMED},
     )
     incident_a.refresh_from_db()
     assert incident_a.status == "dismissed"
@@ -61,10 +70,10 @@ def test_a_rejected_appeal_leaves_the_incident_established(office, incident_a):
     services.incident_handle(
         actor=office.supervisor, incident=incident_a, decision="criticism", note=""
     )
-    services.incident_appeal(actor=office.named, incident=incident_a, text="不服。")
+    services.incident_appeal(actor=office.named, incident=incident_a, text="不服处理决定。")
     login(office.supervisor).post(
         f"/incidents/{incident_a.number}/appeal/decide/",
-        {"outcome": "reject", "reason": "事实清楚。"},
+        {"outcome": "reject", "reason": "事实清楚。", **CONFIRMED},
     )
     incident_a.refresh_from_db()
     assert (incident_a.status, incident_a.appeal_status) == ("handled", "rejected")
@@ -76,12 +85,12 @@ def test_an_incident_is_appealed_only_once(office, incident_a):
     services.incident_handle(
         actor=office.supervisor, incident=incident_a, decision="criticism", note=""
     )
-    services.incident_appeal(actor=office.named, incident=incident_a, text="不服。")
+    services.incident_appeal(actor=office.named, incident=incident_a, text="不服处理决定。")
     services.incident_decide_appeal(
-        actor=office.supervisor, incident=incident_a, uphold=False, reason="维持。"
+        actor=office.supervisor, incident=incident_a, uphold=False, reason="维持原处理。"
     )
     response = login(office.named).post(
-        f"/incidents/{incident_a.number}/appeal/", {"text": "再次申诉。"}, follow=True
+        f"/incidents/{incident_a.number}/appeal/", {"text": "再次申诉。", **CONFIRMED}, follow=True
     )
     assert "本事件当前不能申诉" in "".join(messages_of(response))
     assert events(incident_a).count("appeal") == 1
@@ -90,7 +99,7 @@ def test_an_incident_is_appealed_only_once(office, incident_a):
 def test_verifying_what_another_supervisor_dismissed_is_refused(office, incident_a):
     # Both supervisors opened the page while the incident was reported.
     login(office.supervisor2).post(
-        f"/incidents/{incident_a.number}/dismiss/", {"reason": "不属于三误范围。"}
+        f"/incidents/{incident_a.number}/dismiss/", {"reason": "不属于三误范围。", **CONFIRMED}
     )
     before = AuditEvent.objects.count()
     response = login(office.supervisor).post(
@@ -107,9 +116,11 @@ def test_verifying_what_another_supervisor_dismissed_is_refused(office, incident
 def test_handling_twice_is_refused(office, incident_a):
     services.incident_verify(actor=office.supervisor, incident=incident_a)
     client = login(office.supervisor)
-    client.post(f"/incidents/{incident_a.number}/handle/", {"decision": "criticism"})
+    client.post(f"/incidents/{incident_a.number}/handle/", {"decision": "criticism", **CONFIRMED})
     response = client.post(
-        f"/incidents/{incident_a.number}/handle/", {"decision": "reassignment"}, follow=True
+        f"/incidents/{incident_a.number}/handle/",
+        {"decision": "reassignment", **CONFIRMED},
+        follow=True,
     )
     incident_a.refresh_from_db()
     assert incident_a.handling_decision == "criticism"
@@ -121,13 +132,14 @@ def test_deciding_an_appeal_twice_is_refused(office, incident_a):
     services.incident_handle(
         actor=office.supervisor, incident=incident_a, decision="criticism", note=""
     )
-    services.incident_appeal(actor=office.named, incident=incident_a, text="不服。")
+    services.incident_appeal(actor=office.named, incident=incident_a, text="不服处理决定。")
     login(office.supervisor2).post(
-        f"/incidents/{incident_a.number}/appeal/decide/", {"outcome": "reject", "reason": "维持。"}
+        f"/incidents/{incident_a.number}/appeal/decide/",
+        {"outcome": "reject", "reason": "维持原处理。", **CONFIRMED},
     )
     response = login(office.supervisor).post(
         f"/incidents/{incident_a.number}/appeal/decide/",
-        {"outcome": "uphold", "reason": "撤销。"},
+        {"outcome": "uphold", "reason": "撤销原认定。", **CONFIRMED},
         follow=True,
     )
     incident_a.refresh_from_db()
@@ -141,7 +153,12 @@ def test_deciding_an_appeal_twice_is_refused(office, incident_a):
         ("dismiss", {"reason": "  "}, "不予认定须填写理由"),
         ("dismiss", {}, "不予认定须填写理由"),
         ("handle", {"decision": "firing"}, "选择一个有效的选项"),
-        ("handle", {}, "这个字段是必填项"),
+        ("handle", {}, "请选择处理决定。"),
+        ("dismiss", {"reason": "abc"}, REASON_RULE),
+        ("dismiss", {"reason": "-1"}, REASON_RULE),
+        ("dismiss", {"reason": "NaN"}, REASON_RULE),
+        ("dismiss", {"reason": "9" * 400}, REASON_RULE),
+        ("dismiss", {"reason": "情况属实情况属实"[:1] * 6}, REASON_RULE),
         ("verify", {"note": "长" * 501}, "不超过 500 字符"),
     ],
 )
@@ -151,7 +168,7 @@ def test_bad_action_input_changes_nothing(office, incident_a, action, data, mess
     before_status = Incident.objects.get().status
     before = AuditEvent.objects.count()
     response = login(office.supervisor).post(
-        f"/incidents/{incident_a.number}/{action}/", data, follow=True
+        f"/incidents/{incident_a.number}/{action}/", {**data, **CONFIRMED}, follow=True
     )
     assert response.status_code == 200
     assert message in "".join(messages_of(response))
@@ -164,10 +181,16 @@ def test_appeal_decision_needs_an_outcome_and_reason(office, incident_a):
     services.incident_handle(
         actor=office.supervisor, incident=incident_a, decision="criticism", note=""
     )
-    services.incident_appeal(actor=office.named, incident=incident_a, text="不服。")
+    services.incident_appeal(actor=office.named, incident=incident_a, text="不服处理决定。")
     client = login(office.supervisor)
-    for data in [{"outcome": "maybe", "reason": "x"}, {"outcome": "uphold", "reason": ""}]:
-        client.post(f"/incidents/{incident_a.number}/appeal/decide/", data)
+    for data in [
+        {"outcome": "maybe", "reason": "事实清楚，维持。"},
+        {"outcome": "uphold", "reason": ""},
+        {"outcome": "uphold", "reason": "NaN"},
+        {"outcome": "lighten", "reason": "情节较轻，酌情减轻。"},
+        {"outcome": "lighten", "lighten_to": "reassignment", "reason": "情节较轻，酌情减轻。"},
+    ]:
+        client.post(f"/incidents/{incident_a.number}/appeal/decide/", {**data, **CONFIRMED})
     incident_a.refresh_from_db()
     assert incident_a.appeal_status == "pending"
 
@@ -208,7 +231,11 @@ def test_the_handling_form_suggests_the_next_step_for_a_repeat(office, incident_
     services.incident_verify(actor=office.supervisor, incident=repeat)
     content = login(office.supervisor).get(f"/incidents/{repeat.number}/").content.decode()
     assert "建议处理：<strong>责令书面检查</strong>" in content
-    assert '<option value="written_self_criticism" selected>' in content
+    # The suggestion is shown, not chosen: the supervisor picks the decision.
+    assert '<option value="" selected>— 请选择处理决定 —</option>' in content
+    assert " selected>" not in content.split('name="decision"')[1].split("</select>")[0].replace(
+        '<option value="" selected>', ""
+    )
 
 
 def test_a_first_incident_suggests_the_first_step(office, incident_a):

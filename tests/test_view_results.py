@@ -126,10 +126,13 @@ def test_only_leaders_and_administrators_see_results(office, period, role, page)
     assert response.status_code == (200 if role in SEES_RESULTS else 403)
 
 
+CONFIRMED = {"confirmed": "1"}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_only_leaders_override(office, period, role):
     response = login(getattr(office, role)).post(
-        url("override", period, "002001"), {"grade": "good", "reason": "表现突出"}
+        url("override", period, "002001"), {"grade": "good", "reason": "表现突出", **CONFIRMED}
     )
     assert response.status_code == (302 if role == "leader" else 403)
     assert GradeOverride.objects.exists() == (role == "leader")
@@ -340,7 +343,7 @@ def test_a_leader_overrides_a_grade_with_a_reason(office, period):
     back = url("ranking", period) + "?section=%E7%A7%98%E4%B9%A6%E7%A7%91"
     response = leader.post(
         url("override", period, "001001"),
-        {"grade": "good", "reason": "牵头完成县委全会文稿，成效突出。", "next": back},
+        {"grade": "good", "reason": "牵头完成县委全会文稿，成效突出。", "next": back, **CONFIRMED},
     )
     assert response.status_code == 302
     assert response.url == back + "#row-001001"
@@ -368,7 +371,8 @@ def test_an_override_counts_against_the_quota(office, judges):
         mark(period, judges[:1], staff, [("80", "80", "80")])
     assert results.ranking(period).result.quota == 1
     login(office.leader).post(
-        url("override", period, "001002"), {"grade": "good", "reason": "承担专项任务"}
+        url("override", period, "001002"),
+        {"grade": "good", "reason": "承担专项任务", **CONFIRMED},
     )
     table = results.ranking(period)
     assert [w.code for w in table.result.warnings] == ["over_quota_after_overrides"]
@@ -388,7 +392,11 @@ def test_an_override_counts_against_the_quota(office, judges):
 )
 def test_bad_override_input_changes_nothing(office, period, data, message):
     grade_override(
-        actor=office.leader, period=period, staff=office.colleague, grade="good", reason="原有"
+        actor=office.leader,
+        period=period,
+        staff=office.colleague,
+        grade="good",
+        reason="原有调整理由",
     )
     before = list(GradeOverride.objects.values_list("staff_id", "grade", "reason"))
     leader = login(office.leader)
@@ -398,6 +406,49 @@ def test_bad_override_input_changes_nothing(office, period, data, message):
     assert [str(m) for m in response.context["messages"]] == [message]
     assert list(GradeOverride.objects.values_list("staff_id", "grade", "reason")) == before
     assert override_events(office.person).count() == 0
+
+
+def test_an_override_asks_for_confirmation_saying_what_will_happen(office, period):
+    leader = login(office.leader)
+    data = {"grade": "good", "reason": "牵头完成县委全会文稿，成效突出。"}
+    response = leader.post(url("override", period, "001001"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "调整王建国的等次？" in html
+    assert "王建国2026年第3季度的等次将由计算所得的“较好”改为“好”。" in html
+    assert '<input type="hidden" name="reason" value="牵头完成县委全会文稿，成效突出。">' in html
+    assert not GradeOverride.objects.exists()
+    leader.post(url("override", period, "001001"), {**data, **CONFIRMED})
+    assert GradeOverride.objects.get().grade == "good"
+    response = leader.post(
+        url("override", period, "001001"), {"action": "clear", "reason": "经复核维持"}
+    )
+    assert "王建国2026年第3季度的等次将恢复为计算所得的“较好”。" in response.content.decode()
+    assert GradeOverride.objects.exists()
+
+
+@pytest.mark.parametrize("reason", ["abc", "-1", "NaN", "9" * 400, "？？？？", "好好好好"])
+@pytest.mark.parametrize("action", ["set", "clear"])
+def test_an_override_reason_must_say_something(office, period, reason, action):
+    grade_override(
+        actor=office.leader,
+        period=period,
+        staff=office.colleague,
+        grade="good",
+        reason="原有调整理由",
+    )
+    staff_no = "001002" if action == "clear" else "001001"
+    response = login(office.leader).post(
+        url("override", period, staff_no),
+        {"action": action, "grade": "good", "reason": reason, **CONFIRMED},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "理由须写明具体情况：至少4个字，不能只是数字、标点或同一个字重复。"
+    ]
+    assert list(GradeOverride.objects.values_list("staff__staff_no", "grade")) == [
+        ("001002", "good")
+    ]
 
 
 def test_someone_not_assessed_has_no_grade_to_override(office, period):
@@ -422,18 +473,23 @@ def test_an_unknown_staff_number_is_refused_clearly(office, period):
 def test_the_next_address_cannot_leave_the_ranking(office, period):
     response = login(office.leader).post(
         url("override", period, "001001"),
-        {"grade": "good", "reason": "理由", "next": "https://example.com/appraisal/"},
+        {
+            "grade": "good",
+            "reason": "承担专项任务",
+            "next": "https://example.com/appraisal/",
+            **CONFIRMED,
+        },
     )
     assert response.url == "/appraisal/2026Q3/ranking/#row-001001"
 
 
 def test_a_leader_withdraws_an_override_with_a_reason(office, period):
     grade_override(
-        actor=office.leader, period=period, staff=office.person, grade="good", reason="原因"
+        actor=office.leader, period=period, staff=office.person, grade="good", reason="原有调整理由"
     )
     response = login(office.leader).post(
         url("override", period, "001001"),
-        {"action": "clear", "reason": "经复核，维持计算结果。"},
+        {"action": "clear", "reason": "经复核，维持计算结果。", **CONFIRMED},
         follow=True,
     )
     assert not GradeOverride.objects.exists()
@@ -461,7 +517,10 @@ def test_overrides_are_refused_on_a_locked_period(office, period):
 
 def test_a_closed_period_still_takes_overrides(office, period):
     period_close(actor=office.leader, period=period)
-    login(office.leader).post(url("override", period, "001001"), {"grade": "good", "reason": "因"})
+    login(office.leader).post(
+        url("override", period, "001001"),
+        {"grade": "good", "reason": "承担专项任务", **CONFIRMED},
+    )
     assert GradeOverride.objects.filter(period=period).count() == 1
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from efficiency.models import Criterion, Period, PeriodCriterion, PeriodState, Score
+from efficiency.reasons import reason_problem
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
 
@@ -210,8 +211,11 @@ class ScoreImporter(Importer):
             reason_column = layouts.reason_header(name)
             reason = cells.get(reason_column, cleaners.text)
             reason = "" if reason is MISSING else reason
-            if services.needs_reason(mark) and not reason:
+            if services.needs_reason(mark) and not reason.strip():
                 plan.problem(reason_column, services_reason_message())
+                continue
+            if services.needs_reason(mark) and reason_problem(reason):
+                plan.problem(reason_column, reason_problem(reason))
                 continue
             reason = reason if services.needs_reason(mark) else ""
             given += 1

@@ -22,10 +22,15 @@ class AuditAction(models.TextChoices):
     APPEAL = "appeal", pgettext_lazy("history action", "Appeal filed")
     APPEAL_UPHOLD = "appeal_uphold", pgettext_lazy("history action", "Appeal upheld")
     APPEAL_REJECT = "appeal_reject", pgettext_lazy("history action", "Appeal rejected")
+    APPEAL_LIGHTEN = (
+        "appeal_lighten",
+        pgettext_lazy("history action", "Appeal upheld in part: handling lightened"),
+    )
     PERIOD_OPEN = "period_open", pgettext_lazy("history action", "Period opened")
     PERIOD_CLOSE = "period_close", pgettext_lazy("history action", "Period closed")
     PERIOD_REOPEN = "period_reopen", pgettext_lazy("history action", "Period reopened")
     PERIOD_LOCK = "period_lock", pgettext_lazy("history action", "Period locked")
+    PERIOD_WITHDRAW = "period_withdraw", pgettext_lazy("history action", "Opening withdrawn")
     SCORE = "score", pgettext_lazy("history action", "Mark given")
     OVERRIDE = "override", pgettext_lazy("history action", "Grade overridden")
 

@@ -68,6 +68,7 @@ class AppealStatus(models.TextChoices):
     NONE = "", _("No appeal")
     PENDING = "pending", _("Appeal pending")
     UPHELD = "upheld", _("Appeal upheld")
+    PARTLY_UPHELD = "partial", _("Appeal upheld in part: handling lightened")
     REJECTED = "rejected", _("Appeal rejected")
 
 

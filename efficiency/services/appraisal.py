@@ -22,7 +22,8 @@ from efficiency.models import (
     Staff,
 )
 from efficiency.models.audit import AuditAction
-from efficiency.selectors import QUARTER_RE
+from efficiency.reasons import check_reason
+from efficiency.selectors import QUARTER_RE, quarter_bounds
 
 from . import ServiceError
 from .audit import record
@@ -55,7 +56,7 @@ def _transition(*, actor, period: Period, to: str, action: str, reason: str = ""
     return period
 
 
-def _state_error(period: Period, wanted: str) -> ServiceError:
+def state_error(period: Period, wanted: str) -> ServiceError:
     return ServiceError(
         _("Period %(code)s is “%(state)s”; it must be “%(wanted)s” for this.")
         % {
@@ -66,20 +67,37 @@ def _state_error(period: Period, wanted: str) -> ServiceError:
     )
 
 
-@transaction.atomic
-def period_open(*, actor, code: str) -> Period:
-    """Open a quarter for scoring, copying the active criteria and the thresholds into it."""
+def has_begun(code: str) -> bool:
+    """Whether the quarter's first day has come (today in the office's time zone)."""
+    return quarter_bounds(code)[0] <= timezone.localdate()
+
+
+def check_open(*, code: str, future: bool = False, lock: bool = False):
+    """Every reason a quarter cannot be opened now, as a ServiceError; checked without writing,
+    so a page can ask for confirmation only when opening would succeed.
+
+    Returns the normalised code, its draft period (or None) and the active criteria.
+    """
     code = (code or "").strip().upper()
     match = QUARTER_RE.match(code)
     if not match:
         raise ServiceError(_("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": code})
-    period = Period.objects.select_for_update().filter(code=code).first()
+    periods = Period.objects.select_for_update() if lock else Period.objects
+    period = periods.filter(code=code).first()
     if period is not None and period.state != PeriodState.DRAFT:
         if period.state == PeriodState.CLOSED:
             raise ServiceError(
                 _("Period %(code)s is closed; reopen it with a reason instead.") % {"code": code}
             )
-        raise _state_error(period, PeriodState.DRAFT)
+        raise state_error(period, PeriodState.DRAFT)
+    if not future and not has_begun(code):
+        raise ServiceError(
+            _(
+                "Period %(code)s has not begun yet (it starts on %(first)s). To open it early, "
+                "tick “open a quarter that has not begun”."
+            )
+            % {"code": code, "first": quarter_bounds(code)[0].isoformat()}
+        )
     criteria = list(Criterion.objects.filter(active=True))
     if not criteria:
         raise ServiceError(_("There are no active criteria to appraise with."))
@@ -88,8 +106,19 @@ def period_open(*, actor, code: str) -> Period:
         raise ServiceError(
             _("The active criteria's weights add up to %(total)s, not 100.") % {"total": total}
         )
+    return code, period, criteria
+
+
+@transaction.atomic
+def period_open(*, actor, code: str, future: bool = False) -> Period:
+    """Open a quarter for scoring, copying the active criteria and the thresholds into it.
+
+    A quarter that has not begun is opened only when asked for explicitly (``future``): a
+    default or a typo must not open next year's quarter.
+    """
+    code, period, criteria = check_open(code=code, future=future, lock=True)
     if period is None:
-        period = Period(code=code, year=int(match["year"]), quarter=int(match["quarter"]))
+        period = Period(code=code, year=int(code[:4]), quarter=int(code[5]))
     period.thresholds = thresholds_snapshot()
     period.opened_at = timezone.now()
     period.full_clean()
@@ -109,7 +138,7 @@ def period_open(*, actor, code: str) -> Period:
 def period_close(*, actor, period: Period) -> Period:
     period = _locked_period(period)
     if period.state != PeriodState.OPEN:
-        raise _state_error(period, PeriodState.OPEN)
+        raise state_error(period, PeriodState.OPEN)
     period.closed_at = timezone.now()
     return _transition(
         actor=actor, period=period, to=PeriodState.CLOSED, action=AuditAction.PERIOD_CLOSE
@@ -124,15 +153,61 @@ def period_reopen(*, actor, period: Period, reason: str) -> Period:
             _("Period %(code)s is locked; it never reopens.") % {"code": period.code}
         )
     if period.state != PeriodState.CLOSED:
-        raise _state_error(period, PeriodState.CLOSED)
-    if not reason.strip():
-        raise ServiceError(_("Reopening a closed period needs a reason."))
+        raise state_error(period, PeriodState.CLOSED)
+    reason = check_reason(reason, missing=_("Reopening a closed period needs a reason."))
     return _transition(
         actor=actor,
         period=period,
         to=PeriodState.OPEN,
         action=AuditAction.PERIOD_REOPEN,
-        reason=reason.strip(),
+        reason=reason,
+    )
+
+
+def may_withdraw(period: Period) -> bool:
+    """Opened by mistake: open, never closed, and nobody has marked or graded anything in it."""
+    return (
+        period.state == PeriodState.OPEN
+        and period.closed_at is None
+        and not Score.objects.filter(period=period).exists()
+        and not GradeOverride.objects.filter(period=period).exists()
+    )
+
+
+def check_withdraw(period: Period, reason: str) -> str:
+    """Every reason an opening cannot be withdrawn, without writing; returns the reason."""
+    if period.state != PeriodState.OPEN:
+        raise state_error(period, PeriodState.OPEN)
+    if period.closed_at is not None:
+        raise ServiceError(
+            _(
+                "Period %(code)s has already been closed and published once; its opening "
+                "cannot be withdrawn."
+            )
+            % {"code": period.code}
+        )
+    if not may_withdraw(period):
+        raise ServiceError(
+            _("Period %(code)s already has marks; its opening cannot be withdrawn.")
+            % {"code": period.code}
+        )
+    return check_reason(reason, missing=_("Withdrawing an opening needs a reason."))
+
+
+@transaction.atomic
+def period_withdraw(*, actor, period: Period, reason: str) -> Period:
+    """Take back an opening made by mistake (撤销): the period returns to draft, recorded."""
+    period = _locked_period(period)
+    reason = check_withdraw(period, reason)
+    period.opened_at = None
+    # The scheme is copied again when the period is next opened.
+    period.criteria.all().delete()
+    return _transition(
+        actor=actor,
+        period=period,
+        to=PeriodState.DRAFT,
+        action=AuditAction.PERIOD_WITHDRAW,
+        reason=reason,
     )
 
 
@@ -143,7 +218,7 @@ def period_lock(*, actor, period: Period) -> Period:
 
     period = _locked_period(period)
     if period.state != PeriodState.CLOSED:
-        raise _state_error(period, PeriodState.CLOSED)
+        raise state_error(period, PeriodState.CLOSED)
     period.frozen = freeze_inputs(period)
     period.locked_at = timezone.now()
     return _transition(
@@ -212,8 +287,10 @@ def score_save(
         raise ServiceError(_("This period has no such criterion.")) from None
     mark = parse_mark(value)
     reason = (reason or "").strip()
-    if needs_reason(mark) and not reason:
-        raise ServiceError(_("A mark of 100 or below 60 needs a written reason."))
+    if needs_reason(mark):
+        reason = check_reason(
+            reason, missing=_("A mark of 100 or below 60 needs a written reason.")
+        )
     subject = {"staff": staff} if staff is not None else {"section": section}
     existing = (
         Score.objects.select_for_update()
@@ -247,17 +324,20 @@ def score_save(
     return score
 
 
-@transaction.atomic
-def grade_override(*, actor, period: Period, staff: Staff, grade: str, reason: str):
-    period = _locked_period(period)
+def refuse_locked(period: Period) -> None:
     if period.state == PeriodState.LOCKED:
         raise ServiceError(
             _("Period %(code)s is locked; nothing about it changes.") % {"code": period.code}
         )
+
+
+@transaction.atomic
+def grade_override(*, actor, period: Period, staff: Staff, grade: str, reason: str):
+    period = _locked_period(period)
+    refuse_locked(period)
     if grade not in {g.value for g in scoring.Grade}:
         raise ServiceError(_("Choose a grade from the list."))
-    if not reason.strip():
-        raise ServiceError(_("An override needs a written reason."))
+    reason = check_reason(reason, missing=_("An override needs a written reason."))
     override, _created = GradeOverride.objects.update_or_create(
         period=period,
         staff=staff,
@@ -276,10 +356,8 @@ def grade_override(*, actor, period: Period, staff: Staff, grade: str, reason: s
 @transaction.atomic
 def grade_override_clear(*, actor, period: Period, staff: Staff, reason: str) -> None:
     period = _locked_period(period)
-    if period.state == PeriodState.LOCKED:
-        raise ServiceError(
-            _("Period %(code)s is locked; nothing about it changes.") % {"code": period.code}
-        )
+    refuse_locked(period)
+    reason = check_reason(reason, missing=_("Withdrawing an override needs a written reason."))
     deleted, _rows = GradeOverride.objects.filter(period=period, staff=staff).delete()
     if deleted:
         record(

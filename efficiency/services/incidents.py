@@ -19,6 +19,7 @@ from efficiency.models import (
 )
 from efficiency.models.audit import AuditAction
 from efficiency.models.incidents import AppealStatus, HandlingDecision, ResultUse
+from efficiency.reasons import check_reason
 
 from . import ServiceError
 from .audit import diff, record, snapshot
@@ -70,7 +71,7 @@ def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
 
 
-def _require_status(incident: Incident, *allowed: str) -> None:
+def require_status(incident: Incident, *allowed: str) -> None:
     if incident.status not in allowed:
         raise ServiceError(
             _(
@@ -154,9 +155,8 @@ def incident_correct(
     description: str,
 ) -> Incident:
     incident = _locked(incident)
-    _require_status(incident, IncidentStatus.REPORTED)
-    if not reason.strip():
-        raise ServiceError(_("Say why the entry is corrected."))
+    require_status(incident, IncidentStatus.REPORTED)
+    reason = check_reason(reason, missing=_("Say why the entry is corrected."))
     check_facts(
         kind=kind,
         standard=standard,
@@ -195,7 +195,7 @@ def incident_correct(
 @transaction.atomic
 def incident_explain(*, actor, incident: Incident, staff: Staff, text: str) -> Explanation:
     incident = _locked(incident)
-    _require_status(incident, IncidentStatus.REPORTED)
+    require_status(incident, IncidentStatus.REPORTED)
     if not incident.responsibilities.filter(staff=staff).exists():
         raise ServiceError(_("%(name)s is not named in this incident.") % {"name": staff.name})
     if not text.strip():
@@ -241,7 +241,7 @@ def _transition(
 @transaction.atomic
 def incident_verify(*, actor, incident: Incident, note: str = "") -> Incident:
     incident = _locked(incident)
-    _require_status(incident, IncidentStatus.REPORTED)
+    require_status(incident, IncidentStatus.REPORTED)
     return _transition(
         actor=actor,
         incident=incident,
@@ -256,9 +256,8 @@ def incident_verify(*, actor, incident: Incident, note: str = "") -> Incident:
 @transaction.atomic
 def incident_dismiss(*, actor, incident: Incident, reason: str) -> Incident:
     incident = _locked(incident)
-    _require_status(incident, IncidentStatus.REPORTED)
-    if not reason.strip():
-        raise ServiceError(_("A dismissal needs a reason."))
+    require_status(incident, IncidentStatus.REPORTED)
+    reason = check_reason(reason, missing=_("A dismissal needs a reason."))
     return _transition(
         actor=actor,
         incident=incident,
@@ -276,7 +275,7 @@ def incident_handle(
     *, actor, incident: Incident, decision: str, note: str, result_use: str = ResultUse.NONE
 ) -> Incident:
     incident = _locked(incident)
-    _require_status(incident, IncidentStatus.VERIFIED)
+    require_status(incident, IncidentStatus.VERIFIED)
     if decision not in HandlingDecision.values:
         raise ServiceError(_("Choose a handling decision from the list."))
     return _transition(
@@ -296,13 +295,12 @@ def incident_handle(
 @transaction.atomic
 def incident_appeal(*, actor, incident: Incident, text: str) -> Incident:
     incident = _locked(incident)
-    _require_status(incident, IncidentStatus.HANDLED)
+    require_status(incident, IncidentStatus.HANDLED)
     if incident.appeal_status:
         raise ServiceError(_("This incident has already been appealed; it can be appealed once."))
-    if not text.strip():
-        raise ServiceError(_("Write the grounds of the appeal."))
+    text = check_reason(text, missing=_("Write the grounds of the appeal."))
     incident.appeal_status = AppealStatus.PENDING
-    incident.appeal_text = text.strip()
+    incident.appeal_text = text
     incident.appealed_by = actor
     incident.appealed_at = timezone.now()
     incident.save()
@@ -317,31 +315,65 @@ def incident_appeal(*, actor, incident: Incident, text: str) -> Incident:
     return incident
 
 
-@transaction.atomic
-def incident_decide_appeal(*, actor, incident: Incident, uphold: bool, reason: str) -> Incident:
-    incident = _locked(incident)
+def require_pending_appeal(incident: Incident) -> None:
     if incident.appeal_status != AppealStatus.PENDING:
         raise ServiceError(
             _("The appeal on incident %(number)s has already been decided.")
             % {"number": incident.number}
         )
-    if not reason.strip():
-        raise ServiceError(_("An appeal decision needs a reason."))
+
+
+def lighter_decisions(decision: str) -> list[HandlingDecision]:
+    """The handling steps below ``decision``: what an appeal upheld in part may change it to."""
+    steps = HandlingDecision.ordered()
+    if decision not in HandlingDecision.values:
+        return []
+    return steps[: steps.index(HandlingDecision(decision))]
+
+
+@transaction.atomic
+def incident_decide_appeal(
+    *, actor, incident: Incident, uphold: bool, reason: str, lighten_to: str = ""
+) -> Incident:
+    """Decide a pending appeal: reject it (the incident stands), uphold it (the incident is
+    dismissed), or uphold it in part with ``lighten_to``: the incident stands with its points,
+    and the handling decision becomes that lighter step."""
+    incident = _locked(incident)
+    require_pending_appeal(incident)
+    reason = check_reason(reason, missing=_("An appeal decision needs a reason."))
+    if lighten_to and uphold:
+        raise ServiceError(_("Either uphold the appeal or lighten the handling, not both."))
     old_status = incident.status
-    incident.appeal_status = AppealStatus.UPHELD if uphold else AppealStatus.REJECTED
-    incident.appeal_reason = reason.strip()
+    changes = {}
+    if lighten_to:
+        if lighten_to not in {step.value for step in lighter_decisions(incident.handling_decision)}:
+            raise ServiceError(
+                _("Choose a handling step lighter than “%(decision)s”.")
+                % {"decision": incident.get_handling_decision_display()}
+            )
+        changes["handling_decision"] = [incident.handling_decision, lighten_to]
+        incident.handling_decision = lighten_to
+        incident.appeal_status = AppealStatus.PARTLY_UPHELD
+        action = AuditAction.APPEAL_LIGHTEN
+    elif uphold:
+        incident.appeal_status = AppealStatus.UPHELD
+        incident.status = IncidentStatus.DISMISSED
+        incident.dismissal_reason = reason
+        action = AuditAction.APPEAL_UPHOLD
+    else:
+        incident.appeal_status = AppealStatus.REJECTED
+        action = AuditAction.APPEAL_REJECT
+    incident.appeal_reason = reason
     incident.appeal_decided_by = actor
     incident.appeal_decided_at = timezone.now()
-    if uphold:
-        incident.status = IncidentStatus.DISMISSED
-        incident.dismissal_reason = reason.strip()
     incident.save()
     record(
         actor=actor,
         obj=incident,
-        action=AuditAction.APPEAL_UPHOLD if uphold else AuditAction.APPEAL_REJECT,
+        action=action,
         from_status=old_status,
         to_status=incident.status,
-        reason=incident.appeal_reason,
+        reason=reason,
+        changes=changes,
     )
     return incident

@@ -7,11 +7,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from efficiency import selectors
+from efficiency import consequences, selectors
 from efficiency.forms import (
     SORTS,
     AppealDecisionForm,
@@ -25,9 +26,11 @@ from efficiency.forms import (
     VerifyForm,
 )
 from efficiency.models import Incident, IncidentStatus, Section
-from efficiency.models.incidents import AppealStatus
+from efficiency.models.incidents import AppealStatus, HandlingDecision, ResultUse
 from efficiency.services import ServiceError
 from efficiency.services import incidents as services
+
+from . import confirm
 
 PAGE_SIZE = 20
 
@@ -177,13 +180,14 @@ def _action_forms(user, incident: Incident) -> dict:
         forms["verify_form"] = VerifyForm()
         forms["dismiss_form"] = DismissForm()
     if incident.status == IncidentStatus.VERIFIED and user.has_perm("efficiency.handle_incident"):
-        suggestion = selectors.suggested_handling(incident)
-        forms["handle_form"] = HandleForm(initial={"decision": suggestion})
-        forms["handling_suggestion"] = suggestion
+        forms["handle_form"] = HandleForm()
+        forms["handling_suggestion"] = selectors.suggested_handling(incident)
     if selectors.may_appeal(user, incident):
         forms["appeal_form"] = AppealForm()
     if incident.appeal_status == AppealStatus.PENDING and user.has_perm("efficiency.decide_appeal"):
-        forms["appeal_decision_form"] = AppealDecisionForm()
+        forms["appeal_decision_form"] = AppealDecisionForm(
+            lighter=services.lighter_decisions(incident.handling_decision)
+        )
     return forms
 
 
@@ -201,8 +205,22 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "efficiency/incidents/detail.html", context)
 
 
-def _act(request: HttpRequest, number: str, form_class, perform, success: str, form_kwargs=None):
-    """Shared shape of every status action: read, check, validate, one service call, redirect."""
+def _act(
+    request: HttpRequest,
+    number: str,
+    form_class,
+    perform,
+    success: str,
+    form_kwargs=None,
+    check=None,
+    ask=None,
+):
+    """Shared shape of every status action: read, check, validate, one service call, redirect.
+
+    ``check(incident)`` raises ServiceError when the action no longer applies, so nobody is
+    asked to confirm what cannot be done; ``ask(incident, data)`` returns the keyword arguments
+    of the confirmation step (see ``confirm.ask``) for a decision that cannot be taken back.
+    """
     incident = selectors.incident_for(request.user, number)
     form = form_class(request.POST, **(form_kwargs(incident) if form_kwargs else {}))
     if not form.is_valid():
@@ -211,12 +229,21 @@ def _act(request: HttpRequest, number: str, form_class, perform, success: str, f
                 messages.error(request, error)
         return redirect("incident_detail", number=incident.number)
     try:
+        if check is not None:
+            check(incident)
+        if ask is not None and not confirm.confirmed(request):
+            back = reverse("incident_detail", kwargs={"number": incident.number})
+            return confirm.ask(request, back_url=back, **ask(incident, form.cleaned_data))
         perform(incident, form.cleaned_data)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, success % {"number": incident.number})
     return redirect("incident_detail", number=incident.number)
+
+
+def _status_is(*statuses: str):
+    return lambda incident: services.require_status(incident, *statuses)
 
 
 @require_POST
@@ -253,6 +280,13 @@ def incident_verify(request: HttpRequest, number: str) -> HttpResponse:
             actor=request.user, incident=inc, note=data["note"]
         ),
         _("Incident %(number)s verified."),
+        check=_status_is(IncidentStatus.REPORTED),
+        ask=lambda inc, data: {
+            "title": _("Verify incident %(number)s?") % {"number": inc.number},
+            "consequences": consequences.incident_verify(inc),
+            "details": [(_("Note"), data["note"])],
+            "submit_label": _("Verify (establish)"),
+        },
     )
 
 
@@ -268,6 +302,14 @@ def incident_dismiss(request: HttpRequest, number: str) -> HttpResponse:
             actor=request.user, incident=inc, reason=data["reason"]
         ),
         _("Incident %(number)s dismissed."),
+        check=_status_is(IncidentStatus.REPORTED),
+        ask=lambda inc, data: {
+            "title": _("Dismiss incident %(number)s?") % {"number": inc.number},
+            "consequences": consequences.incident_dismiss(inc),
+            "details": [(_("Reason for dismissal"), data["reason"])],
+            "submit_label": _("Dismiss"),
+            "danger": True,
+        },
     )
 
 
@@ -287,6 +329,20 @@ def incident_handle(request: HttpRequest, number: str) -> HttpResponse:
             result_use=data["result_use"],
         ),
         _("Handling decision recorded for incident %(number)s."),
+        check=_status_is(IncidentStatus.VERIFIED),
+        ask=lambda inc, data: {
+            "title": _("Record the handling decision for incident %(number)s?")
+            % {"number": inc.number},
+            "consequences": consequences.incident_handle(
+                inc, data["decision"], selectors.suggested_handling(inc)
+            ),
+            "details": [
+                (_("Handling decision"), HandlingDecision(data["decision"]).label),
+                (_("Handling note"), data["note"]),
+                (_("Where the result was used"), ResultUse(data["result_use"]).label),
+            ],
+            "submit_label": _("Record the handling decision"),
+        },
     )
 
 
@@ -307,6 +363,12 @@ def incident_appeal(request: HttpRequest, number: str) -> HttpResponse:
             actor=request.user, incident=inc, text=data["text"]
         ),
         _("Appeal filed for incident %(number)s."),
+        ask=lambda inc, data: {
+            "title": _("File an appeal on incident %(number)s?") % {"number": inc.number},
+            "consequences": consequences.incident_appeal(inc),
+            "details": [(_("Grounds of appeal"), data["text"])],
+            "submit_label": _("File an appeal"),
+        },
     )
 
 
@@ -322,7 +384,19 @@ def incident_decide_appeal(request: HttpRequest, number: str) -> HttpResponse:
             actor=request.user,
             incident=inc,
             uphold=data["outcome"] == "uphold",
+            lighten_to=data["lighten_to"],
             reason=data["reason"],
         ),
         _("Appeal on incident %(number)s decided."),
+        form_kwargs=lambda inc: {"lighter": services.lighter_decisions(inc.handling_decision)},
+        check=services.require_pending_appeal,
+        ask=lambda inc, data: {
+            "title": _("Decide the appeal on incident %(number)s?") % {"number": inc.number},
+            "consequences": consequences.appeal_decision(
+                inc, outcome=data["outcome"], lighten_to=data["lighten_to"]
+            ),
+            "details": [(_("Reason"), data["reason"])],
+            "submit_label": _("Decide the appeal"),
+            "danger": data["outcome"] == "uphold",
+        },
     )

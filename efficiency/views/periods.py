@@ -14,15 +14,18 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from efficiency import selectors
+from efficiency import consequences, selectors
 from efficiency.models import AuditEvent, Criterion, Period, PeriodState
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
+
+from . import confirm
 
 # What each action says when it has been done; the command line prints the same words.
 ACTION_DONE = {
@@ -30,6 +33,7 @@ ACTION_DONE = {
     "close": gettext_lazy("Period %(code)s is closed; its results are published for review."),
     "reopen": gettext_lazy("Period %(code)s is open for scoring again."),
     "lock": gettext_lazy("Period %(code)s is locked; nothing about it can change any more."),
+    "withdraw": gettext_lazy("The opening of period %(code)s was withdrawn; it is a draft again."),
 }
 
 REASON_MAX_LENGTH = 1000
@@ -53,6 +57,8 @@ class PeriodEntry:
     criteria: tuple[CriterionLine, ...]
     history: tuple[AuditEvent, ...]
     reopened: bool  # open again after a close: the scores may still change
+    begun: bool  # the quarter's first day has come
+    withdrawable: bool  # opened by mistake and nothing marked yet: may go back to draft
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ def _year_groups(periods: list[Period]) -> list[YearGroup]:
                 ),
                 history=tuple(history.get(str(period.pk), ())),
                 reopened=period.state == PeriodState.OPEN and period.closed_at is not None,
+                begun=services.has_begun(period.code),
+                withdrawable=period.state == PeriodState.OPEN and services.may_withdraw(period),
             )
         )
     return [
@@ -97,18 +105,15 @@ def _year_groups(periods: list[Period]) -> list[YearGroup]:
     ]
 
 
-def _next_quarter(code: str) -> str:
-    year, quarter = int(code[:4]), int(code[5])
-    return f"{year + 1}Q1" if quarter == 4 else f"{year}Q{quarter + 1}"
-
-
 def default_code(periods: list[Period]) -> str:
-    """The current quarter, or the first one after it that has not been opened yet."""
+    """The current quarter when it has not been opened yet, otherwise nothing.
+
+    Never a quarter that has not begun: opening one early is a choice the leader makes by
+    typing it and ticking the box, not something a default does for them.
+    """
     taken = {p.code for p in periods if p.state != PeriodState.DRAFT}
     code = selectors.quarter_of(timezone.localdate())
-    while code in taken:
-        code = _next_quarter(code)
-    return code
+    return "" if code in taken else code
 
 
 class OpenForm(forms.Form):
@@ -119,10 +124,18 @@ class OpenForm(forms.Form):
             "max_length": gettext_lazy("Write the quarter like 2026Q3."),
         },
     )
+    future = forms.BooleanField(required=False)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=REASON_MAX_LENGTH)
+    # Whether the reason says something is the service's rule, checked after the state.
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        error_messages={
+            "max_length": gettext_lazy("Keep the reason within %(limit_value)s characters.")
+        },
+    )
 
 
 @login_required
@@ -144,6 +157,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
         total = sum((c.weight for c in defaults), Decimal(0))
         context.update(
             default_code=default_code(periods),
+            current_code=selectors.quarter_of(timezone.localdate()),
             default_criteria=[CriterionLine(c.name, weight_text(c.weight)) for c in defaults],
             default_total=weight_text(total),
             default_total_ok=bool(defaults) and total == 100,
@@ -161,6 +175,11 @@ def _done(request: HttpRequest, action: str, period: Period) -> HttpResponse:
     return _back()
 
 
+def _back_to(period: Period | None = None) -> str:
+    url = reverse("period_list")
+    return f"{url}#p-{period.code}" if period is not None else url
+
+
 @login_required
 @require_POST
 @permission_required("efficiency.open_period", raise_exception=True)
@@ -169,25 +188,65 @@ def period_open(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form.errors["code"][0])
         return _back()
+    future = form.cleaned_data["future"]
     try:
-        period = services.period_open(actor=request.user, code=form.cleaned_data["code"])
+        code, _period, criteria = services.check_open(code=form.cleaned_data["code"], future=future)
+        if not confirm.confirmed(request):
+            begun = services.has_begun(code)
+            return confirm.ask(
+                request,
+                title=_("Open period %(code)s for scoring?") % {"code": code},
+                consequences=consequences.period_open(
+                    code, [f"{c.name} {weight_text(c.weight)}" for c in criteria], begun=begun
+                ),
+                submit_label=pgettext("period action", "Open") if begun else _("Open early"),
+                back_url=_back_to(),
+            )
+        period = services.period_open(actor=request.user, code=code, future=future)
     except ServiceError as error:
         messages.error(request, error.message)
         return _back()
     return _done(request, "open", period)
 
 
+def _period_action(request: HttpRequest, code: str, *, check, ask, perform, action: str):
+    """Close, lock, withdraw: the state is checked, the decision confirmed, then done."""
+    period = get_object_or_404(Period, code=code)
+    try:
+        check(period)
+        if not confirm.confirmed(request):
+            return confirm.ask(request, back_url=_back_to(period), **ask(period))
+        period = perform(period)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return _back()
+    return _done(request, action, period)
+
+
+def _state_must_be(state: str):
+    def check(period: Period) -> None:
+        if period.state != state:
+            raise services.state_error(period, state)
+
+    return check
+
+
 @login_required
 @require_POST
 @permission_required("efficiency.close_period", raise_exception=True)
 def period_close(request: HttpRequest, code: str) -> HttpResponse:
-    period = get_object_or_404(Period, code=code)
-    try:
-        period = services.period_close(actor=request.user, period=period)
-    except ServiceError as error:
-        messages.error(request, error.message)
-        return _back()
-    return _done(request, "close", period)
+    return _period_action(
+        request,
+        code,
+        check=_state_must_be(PeriodState.OPEN),
+        ask=lambda period: {
+            "title": _("Close period %(code)s?") % {"code": period.code},
+            "consequences": consequences.period_close(period),
+            "submit_label": _("Close the period"),
+        },
+        perform=lambda period: services.period_close(actor=request.user, period=period),
+        action="close",
+    )
 
 
 @login_required
@@ -197,10 +256,7 @@ def period_reopen(request: HttpRequest, code: str) -> HttpResponse:
     period = get_object_or_404(Period, code=code)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Keep the reason within %(count)s characters.") % {"count": REASON_MAX_LENGTH},
-        )
+        messages.error(request, form.errors["reason"][0])
         return _back()
     try:
         period = services.period_reopen(
@@ -216,10 +272,48 @@ def period_reopen(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @permission_required("efficiency.close_period", raise_exception=True)
 def period_lock(request: HttpRequest, code: str) -> HttpResponse:
-    period = get_object_or_404(Period, code=code)
-    try:
-        period = services.period_lock(actor=request.user, period=period)
-    except ServiceError as error:
-        messages.error(request, error.message)
+    return _period_action(
+        request,
+        code,
+        check=_state_must_be(PeriodState.CLOSED),
+        ask=lambda period: {
+            "title": _("Lock period %(code)s?") % {"code": period.code},
+            "consequences": consequences.period_lock(period),
+            "submit_label": _("Lock the period"),
+            "danger": True,
+        },
+        perform=lambda period: services.period_lock(actor=request.user, period=period),
+        action="lock",
+    )
+
+
+@login_required
+@require_POST
+@permission_required("efficiency.open_period", raise_exception=True)
+def period_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
         return _back()
-    return _done(request, "lock", period)
+    reason = form.cleaned_data["reason"]
+
+    def check(period: Period) -> None:
+        # Every refusal (state, marks, the reason) before the question, none after it.
+        services.check_withdraw(period, reason)
+
+    return _period_action(
+        request,
+        code,
+        check=check,
+        ask=lambda period: {
+            "title": _("Withdraw the opening of period %(code)s?") % {"code": period.code},
+            "consequences": consequences.period_withdraw(period),
+            "details": [(_("Reason for withdrawing"), reason)],
+            "submit_label": _("Withdraw the opening"),
+            "danger": True,
+        },
+        perform=lambda period: services.period_withdraw(
+            actor=request.user, period=period, reason=reason
+        ),
+        action="withdraw",
+    )

@@ -21,12 +21,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from efficiency import charts, results, selectors
+from efficiency import charts, consequences, results, selectors
 from efficiency.models import IncidentKind, Period, PeriodState, Section, Severity, Staff
+from efficiency.reasons import check_reason
 from efficiency.scoring import AnnualGrade, Grade, ReasonCode, WarningCode
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
 from efficiency.wording import annual_notes
+
+from . import confirm
 
 PAGE_SIZE = 50
 CARD_TREND_QUARTERS = 6
@@ -295,10 +298,26 @@ def override(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
         )
         return _back_to_ranking(request, period)
     reason = request.POST.get("reason", "").strip()
+    back = _back_to_ranking(request, period, staff.staff_no).url
     try:
+        services.refuse_locked(period)
+        row = results.ranking(period, results.STAFF).row(staff.staff_no)
+        computed = row.result.computed_grade if row is not None else None
+        computed_label = computed.label if computed is not None else _("not assessed")
         if request.POST.get("action") == "clear":
-            if not reason:
-                raise ServiceError(_("Withdrawing an override needs a written reason."))
+            # Every refusal comes before the question; the service checks them all again.
+            check_reason(reason, missing=_("Withdrawing an override needs a written reason."))
+            if not confirm.confirmed(request):
+                return confirm.ask(
+                    request,
+                    title=_("Withdraw the override of %(name)s's grade?") % {"name": staff.name},
+                    consequences=consequences.override_clear(
+                        period, staff, computed=computed_label
+                    ),
+                    details=[(_("Reason"), reason)],
+                    submit_label=_("Withdraw the override"),
+                    back_url=back,
+                )
             services.grade_override_clear(
                 actor=request.user, period=period, staff=staff, reason=reason
             )
@@ -307,11 +326,24 @@ def override(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
             ) % {"name": staff.name}
         else:
             grade = request.POST.get("grade", "")
-            row = results.ranking(period, results.STAFF).row(staff.staff_no)
             if row is None or not row.result.assessed:
                 raise ServiceError(
                     _("%(name)s is not assessed this quarter: there is no grade to override.")
                     % {"name": staff.name}
+                )
+            if grade not in {g.value for g in Grade}:
+                raise ServiceError(_("Choose a grade from the list."))
+            check_reason(reason, missing=_("An override needs a written reason."))
+            if not confirm.confirmed(request):
+                return confirm.ask(
+                    request,
+                    title=_("Override the grade of %(name)s?") % {"name": staff.name},
+                    consequences=consequences.override_set(
+                        period, staff, computed=computed_label, grade=Grade(grade).label
+                    ),
+                    details=[(_("Reason"), reason)],
+                    submit_label=_("Save the override"),
+                    back_url=back,
                 )
             services.grade_override(
                 actor=request.user, period=period, staff=staff, grade=grade, reason=reason

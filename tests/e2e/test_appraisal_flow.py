@@ -76,6 +76,7 @@ def test_marks_typed_by_an_assessor_become_the_leaders_ranking(page, office, ope
     dialog.locator("label[for=grade-good]").click()
     dialog.locator("#override-reason").fill("承担全县防汛材料起草，表现突出。")
     dialog.locator("button[type=submit][value=set]").click()
+    page.get_by_role("button", name="保存调整").click()
     page.wait_for_url("**/appraisal/2026Q3/ranking/**")
     expect(page.locator("#row-001002 .grade")).to_have_text("好")
     expect(page.get_by_text("经领导调整后，2 人定为“好”等次，超过名额 1 个")).to_be_visible()

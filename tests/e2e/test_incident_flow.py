@@ -44,8 +44,16 @@ def test_an_incident_from_report_to_appeal(page, office):
     page.get_by_role("link", name=number).click()
     page.get_by_text("当日在外参加防汛会议，已电话告知科长。", exact=True).first.wait_for()
     page.get_by_role("button", name="认定", exact=True).click()
+    # A second look before it counts: who loses how many points, and that it is final.
+    page.get_by_text("认定后事件成立：王建国每人将在2026年第3季度考核中扣2.0分。").wait_for()
+    assert Incident.objects.get().status == "reported"
+    page.get_by_role("button", name="认定", exact=True).click()
     page.get_by_text(f"事件{number}已认定").wait_for()
-    assert page.get_by_label("处理决定", exact=True).input_value() == "reminder_talk"
+    # The suggestion is shown, the choice is the supervisor's.
+    assert page.get_by_label("处理决定", exact=True).input_value() == ""
+    page.get_by_label("处理决定", exact=True).select_option("reminder_talk")
+    page.get_by_role("button", name="登记处理决定").click()
+    page.get_by_text("将对王建国作出“提醒谈话”的处理决定。").wait_for()
     page.get_by_role("button", name="登记处理决定").click()
     page.get_by_text(f"事件{number}的处理决定已登记").wait_for()
 
@@ -54,6 +62,7 @@ def test_an_incident_from_report_to_appeal(page, office):
     page.goto(f"/incidents/{number}/")
     page.get_by_label("申诉理由").fill("会议通知在前，时限应顺延。")
     page.get_by_role("button", name="提出申诉").click()
+    page.get_by_role("button", name="提出申诉").click()
     page.get_by_text(f"事件{number}的申诉已提交").wait_for()
 
     # The supervisor rejects the appeal; the history shows every step.
@@ -61,6 +70,8 @@ def test_an_incident_from_report_to_appeal(page, office):
     page.goto(f"/incidents/{number}/")
     page.get_by_text("驳回申诉").click()
     page.get_by_label("理由", exact=True).fill("事实清楚，维持原处理。")
+    page.get_by_role("button", name="作出申诉决定").click()
+    page.get_by_text("驳回：事件维持“已处理”，扣分和“提醒谈话”的处理决定不变。").wait_for()
     page.get_by_role("button", name="作出申诉决定").click()
     page.get_by_text(f"事件{number}的申诉已作出决定").wait_for()
     history = page.locator("ol.history").inner_text()

@@ -51,7 +51,7 @@ def test_a_leader_overrides_a_grade_from_the_ranking(page, office, scored_period
         assert str(table.row(key).result.final) in row.inner_text()
     assert page.locator("#row-001001 .grade").inner_text() == "较好"
 
-    # Override 王建国's grade with a reason, answering the confirmation.
+    # Override 王建国's grade with a reason, then confirm on the page that follows.
     page.locator("#row-001001 [data-override]").click()
     dialog = page.locator("#override-modal")
     dialog.wait_for(state="visible")
@@ -60,12 +60,16 @@ def test_a_leader_overrides_a_grade_from_the_ranking(page, office, scored_period
     dialog.locator("#override-reason").fill("牵头完成全县防汛值班调度，成效突出。")
     dialog.locator("button[type=submit][value=set]").click()
 
+    # The second look says what will happen; nothing has changed yet.
+    page.get_by_text("王建国2026年第3季度的等次将由计算所得的“较好”改为“好”。").wait_for()
+    assert not GradeOverride.objects.exists()
+    page.get_by_role("button", name="保存调整").click()
     page.wait_for_url("**/appraisal/2026Q3/ranking/**")
     row = page.locator("#row-001001")
     row.locator(".override-mark").wait_for()
     assert row.locator(".grade").inner_text() == "好"
     assert "牵头完成全县防汛值班调度，成效突出。" in row.inner_text()
-    assert dialogs == ["确定将王建国的等次调整为“好”吗？"]
+    assert dialogs == []
     page.get_by_text("王建国 2026年第3季度的等次已调整为“好”。").wait_for()
     override = GradeOverride.objects.get()
     assert (override.staff, override.grade) == (office.person, "good")

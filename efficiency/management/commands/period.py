@@ -1,4 +1,5 @@
-"""``python manage.py period open|close|reopen|lock 2026Q3 [--reason TEXT] [--user USERNAME]``
+"""``python manage.py period open|close|reopen|lock|withdraw 2026Q3 [--reason TEXT] [--future]
+[--user USERNAME]``
 
 For administrators and scripts. Every change goes through the same services as the page, so
 the same rules hold: a refusal prints the reason and exits with a non-zero status.
@@ -15,12 +16,13 @@ from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
 from efficiency.views.periods import ACTION_DONE
 
-ACTIONS = ["open", "close", "reopen", "lock"]
+ACTIONS = ["open", "close", "reopen", "lock", "withdraw"]
 PERMISSION = {
     "open": "efficiency.open_period",
     "close": "efficiency.close_period",
     "reopen": "efficiency.close_period",
     "lock": "efficiency.close_period",
+    "withdraw": "efficiency.open_period",
 }
 
 
@@ -29,30 +31,52 @@ class Command(BaseCommand):
         # argparse wants plain strings: translate them here, in the office's language.
         with translation.override("zh-hans"):
             self.help = _(
-                "Open, close, reopen or lock an appraisal period, e.g. "
-                "“period close 2026Q3” or “period reopen 2026Q3 --reason TEXT”."
+                "Open, close, reopen, lock or withdraw the opening of an appraisal period, "
+                "e.g. “period close 2026Q3” or “period reopen 2026Q3 --reason TEXT”."
             )
             return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         # Both optional for argparse, so that a missing one gets our own message in Chinese.
-        parser.add_argument("action", nargs="?", default="", help="open | close | reopen | lock")
+        parser.add_argument(
+            "action", nargs="?", default="", help="open | close | reopen | lock | withdraw"
+        )
         parser.add_argument("code", nargs="?", default="", help="2026Q3")
-        parser.add_argument("--reason", default="", help=_("Why a closed period is reopened."))
+        parser.add_argument(
+            "--reason",
+            default="",
+            help=_("Why a closed period is reopened, or why an opening is withdrawn."),
+        )
+        parser.add_argument(
+            "--future",
+            action="store_true",
+            help=_("Open a quarter that has not begun yet."),
+        )
         parser.add_argument(
             "--user",
             default=None,
             help=_("The account recorded in the history (default: the system)."),
         )
 
-    def handle(self, *args, action: str, code: str, reason: str, user: str | None, **options):
+    def handle(
+        self,
+        *args,
+        action: str,
+        code: str,
+        reason: str,
+        user: str | None,
+        future: bool = False,
+        **options,
+    ):
         with translation.override("zh-hans"):
-            period = self.run(action=action, code=code, reason=reason, username=user)
+            period = self.run(action=action, code=code, reason=reason, username=user, future=future)
             self.stdout.write(
                 self.style.SUCCESS(str(ACTION_DONE[action.strip().lower()] % {"code": period.code}))
             )
 
-    def run(self, *, action: str, code: str, reason: str, username: str | None) -> Period:
+    def run(
+        self, *, action: str, code: str, reason: str, username: str | None, future: bool = False
+    ) -> Period:
         action = action.strip().lower()
         code = code.strip().upper()
         if not action or not code:
@@ -61,7 +85,7 @@ class Command(BaseCommand):
             )
         if action not in ACTIONS:
             raise CommandError(
-                _("“%(action)s” is not an action; use open, close, reopen or lock.")
+                _("“%(action)s” is not an action; use open, close, reopen, lock or withdraw.")
                 % {"action": action}
             )
         if not QUARTER_RE.match(code):
@@ -71,7 +95,7 @@ class Command(BaseCommand):
         actor = self.actor(username, action)
         try:
             if action == "open":
-                return services.period_open(actor=actor, code=code)
+                return services.period_open(actor=actor, code=code, future=future)
             period = Period.objects.filter(code=code).first()
             if period is None:
                 raise CommandError(_("There is no period %(code)s.") % {"code": code})
@@ -79,6 +103,8 @@ class Command(BaseCommand):
                 return services.period_close(actor=actor, period=period)
             if action == "reopen":
                 return services.period_reopen(actor=actor, period=period, reason=reason)
+            if action == "withdraw":
+                return services.period_withdraw(actor=actor, period=period, reason=reason)
             return services.period_lock(actor=actor, period=period)
         except ServiceError as error:
             raise CommandError(error.message) from None

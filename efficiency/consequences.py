@@ -1,0 +1,194 @@
+"""What a decision that cannot be taken back will do, in the words the confirmation step shows.
+
+One function per decision; each returns the sentences, built from the same facts the services
+act on, so the second look says exactly what is about to happen ("认定后……每人扣2分").
+"""
+
+from django.utils.translation import gettext as _
+
+from efficiency.models import Incident, IncidentStatus, Period, PeriodState, Severity, Staff
+from efficiency.models.incidents import HandlingDecision
+from efficiency.selectors import quarter_bounds, quarter_of
+
+
+def _names(incident: Incident) -> str:
+    people = incident.responsibilities.select_related("staff").order_by("pk")
+    return "、".join(r.staff.name for r in people)
+
+
+def _quarter(incident: Incident) -> str:
+    code = quarter_of(incident.occurred_on)
+    return str(Period(code=code, year=int(code[:4]), quarter=int(code[5])))
+
+
+def incident_verify(incident: Incident) -> list[str]:
+    sentences = [
+        _(
+            "Once verified the incident is established: %(names)s will each lose %(points)s "
+            "points in the appraisal of %(quarter)s."
+        )
+        % {"names": _names(incident), "points": incident.points, "quarter": _quarter(incident)}
+    ]
+    if incident.severity == Severity.GRAVE:
+        sentences.append(
+            _(
+                "The incident is grave: those named can be graded at most “一般” that quarter "
+                "and cannot be graded “优秀” for the year."
+            )
+        )
+    else:
+        sentences.append(_("Those named can be graded at most “较好” that quarter."))
+    sentences.append(_("A verification cannot be withdrawn; a handling decision is recorded next."))
+    return sentences
+
+
+def incident_dismiss(incident: Incident) -> list[str]:
+    return [
+        _(
+            "Once dismissed the incident deducts no points from %(names)s and can no longer "
+            "be verified or handled."
+        )
+        % {"names": _names(incident)},
+        _("The reason is recorded in the incident's history."),
+    ]
+
+
+def incident_handle(incident: Incident, decision: str, suggestion: str) -> list[str]:
+    sentences = [
+        _("%(names)s will receive the handling decision “%(decision)s”.")
+        % {"names": _names(incident), "decision": HandlingDecision(decision).label}
+    ]
+    if decision != suggestion:
+        sentences.append(
+            _("The suggested step was “%(suggestion)s”; you chose another.")
+            % {"suggestion": HandlingDecision(suggestion).label}
+        )
+    if decision == HandlingDecision.NO_ANNUAL_AWARD:
+        sentences.append(_("They cannot be graded “优秀” for the year."))
+    sentences.append(
+        _(
+            "A recorded handling decision cannot be changed; the people named may appeal "
+            "once, and an appeal may dismiss the incident or lighten the decision."
+        )
+    )
+    return sentences
+
+
+def incident_appeal(incident: Incident) -> list[str]:
+    return [
+        _(
+            "The appeal goes to the supervisors, who uphold it, uphold it in part or reject "
+            "it. An incident can be appealed only once: this cannot be withdrawn."
+        )
+    ]
+
+
+def appeal_decision(incident: Incident, *, outcome: str, lighten_to: str = "") -> list[str]:
+    if outcome == "uphold":
+        sentences = [
+            _(
+                "Upheld: the incident becomes “%(status)s”; the %(points)s points deducted from "
+                "each of %(names)s are cancelled, and the handling decision no longer applies."
+            )
+            % {
+                "status": IncidentStatus.DISMISSED.label,
+                "points": incident.points,
+                "names": _names(incident),
+            }
+        ]
+    elif outcome == "lighten":
+        sentences = [
+            _(
+                "Upheld in part: the incident stands and still deducts %(points)s points from "
+                "each of %(names)s; the handling decision changes from “%(old)s” to the lighter "
+                "“%(new)s”."
+            )
+            % {
+                "points": incident.points,
+                "names": _names(incident),
+                "old": incident.get_handling_decision_display(),
+                "new": HandlingDecision(lighten_to).label,
+            }
+        ]
+    else:
+        sentences = [
+            _(
+                "Rejected: the incident stays “%(status)s”; the deduction and the handling "
+                "decision “%(decision)s” stand."
+            )
+            % {
+                "status": incident.get_status_display(),
+                "decision": incident.get_handling_decision_display(),
+            }
+        ]
+    sentences.append(_("An appeal decision is final: the incident cannot be appealed again."))
+    return sentences
+
+
+def period_open(code: str, criteria: list[str], *, begun: bool) -> list[str]:
+    period = Period(code=code, year=int(code[:4]), quarter=int(code[5]))
+    sentences = [
+        _("The assessors can mark %(period)s from now on.") % {"period": period},
+        _("It takes these criteria and weights, which then never change for it: %(criteria)s.")
+        % {"criteria": "、".join(criteria)},
+    ]
+    if not begun:
+        sentences.insert(
+            0,
+            _("%(period)s has not begun yet: it starts on %(first)s. It is opened early.")
+            % {"period": period, "first": quarter_bounds(code)[0].isoformat()},
+        )
+    sentences.append(_("An opening made by mistake can be withdrawn only while nobody has marked."))
+    return sentences
+
+
+def period_close(period: Period) -> list[str]:
+    return [
+        _("Scoring of %(period)s stops; its rankings and grades are published for review.")
+        % {"period": period},
+        _("Only a leader can reopen it, with a written reason."),
+    ]
+
+
+def period_lock(period: Period) -> list[str]:
+    return [
+        _(
+            "The marks, deductions and grades of %(period)s are frozen for good: no route "
+            "can change them afterwards."
+        )
+        % {"period": period},
+        _("A locked period never reopens. This cannot be undone."),
+    ]
+
+
+def period_withdraw(period: Period) -> list[str]:
+    return [
+        _(
+            "%(period)s returns to “%(state)s”: the score sheet closes and the scheme copied "
+            "into it is dropped. It can be opened again later."
+        )
+        % {"period": period, "state": PeriodState.DRAFT.label},
+        _("The withdrawal and its reason stay in the period's history."),
+    ]
+
+
+def override_set(period: Period, staff: Staff, *, computed: str, grade: str) -> list[str]:
+    return [
+        _(
+            "%(name)s's grade for %(period)s changes from the computed “%(computed)s” to "
+            "“%(grade)s”."
+        )
+        % {"name": staff.name, "period": period, "computed": computed, "grade": grade},
+        _(
+            "The override is recorded with your name and reason, shown on the ranking and the "
+            "score card, and a “好” counts against the quota."
+        ),
+    ]
+
+
+def override_clear(period: Period, staff: Staff, *, computed: str) -> list[str]:
+    return [
+        _("%(name)s's grade for %(period)s returns to the computed “%(computed)s”.")
+        % {"name": staff.name, "period": period, "computed": computed},
+        _("The withdrawal and its reason are recorded."),
+    ]
