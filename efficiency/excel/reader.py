@@ -30,12 +30,19 @@ import openpyxl.xml
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
-from . import cleaners
+from . import cleaners, limits
 from .layouts import Layout
 
 log = logging.getLogger(__name__)
+
+# openpyxl sizes every read-only sheet as it opens the workbook and, when a sheet declares no
+# <dimension>, parses all of it to find out: a whole uncounted parse (one row of four million
+# cells: 90 s) whose result the reader never uses, since it streams rows through its own
+# counted parser. Only this module opens workbooks read-only.
+ReadOnlyWorksheet._get_size = lambda self: None
 
 MB = 1024 * 1024
 HEADER_SCAN_ROWS = 20  # title rows, blank rows and notes above the header
@@ -76,6 +83,13 @@ class Table:
     columns: list[str]  # the layout's columns present, in the file's order
     ignored: list[str]  # headers not in the layout
     rows: list[Row] = field(default_factory=list)
+
+
+def damaged_message(file_name: str) -> str:
+    return _("“%(name)s” could not be read: it is damaged or not a normal workbook. %(hint)s") % {
+        "name": file_name,
+        "hint": _save_as_hint(),
+    }
 
 
 def _save_as_hint() -> str:
@@ -169,22 +183,27 @@ class _CellParser(WorkSheetParser):
         return cell
 
 
-def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, dict[int, object]]]]]:
+def _xlsx_sheets(
+    path: Path, file_name: str
+) -> Iterator[tuple[str, Iterator[tuple[int, dict[int, object]]]]]:
     """Each worksheet's title and its rows as (row number, {column index: value})."""
+    budget = limits.Budget(file_name)
+    limits.check_parts(path, budget)
     # A file object, not the path: openpyxl judges a path by its extension, and uploads are
     # stored under a random name without one.
     with path.open("rb") as handle:
         workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
         try:
             for sheet in workbook.worksheets:
-                yield sheet.title, _xlsx_rows(workbook, sheet)
+                yield sheet.title, _xlsx_rows(workbook, sheet, budget)
         finally:
             workbook.close()
 
 
-def _xlsx_rows(workbook, sheet) -> Iterator[tuple[int, dict[int, object]]]:
-    # The same call openpyxl's ReadOnlyWorksheet makes, with our parser (openpyxl 3.1).
-    with sheet._get_source() as source:
+def _xlsx_rows(workbook, sheet, budget: limits.Budget) -> Iterator[tuple[int, dict[int, object]]]:
+    # The same call openpyxl's ReadOnlyWorksheet makes, with our parser (openpyxl 3.1), fed
+    # through the counter that stops a hostile sheet before openpyxl builds its rows.
+    with sheet._get_source() as raw, limits.CountingStream(raw, budget) as source:
         parser = _CellParser(
             source,
             sheet._shared_strings,
@@ -223,13 +242,26 @@ def _csv_sheets(path: Path, file_name: str):
     content = _decode(path.read_bytes(), file_name)
     # The separator used most in the first lines: comma (Excel), tab (“Unicode text”), or the
     # semicolon some regional settings use.
-    head = "\n".join(content.splitlines()[:HEADER_SCAN_ROWS])
+    lines = content.splitlines()
+    head = "\n".join(lines[:HEADER_SCAN_ROWS])
     delimiter = max(",\t;", key=lambda d: (head.count(d), d == ","))
+    # Refused before the csv module builds a list of millions of cells from one line.
+    if any(line.count(delimiter) >= limits.ROW_CELLS for line in lines):
+        raise FileRefused(limits.row_too_wide(file_name).message)
+    del lines
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+
+    budget = limits.Budget(file_name)
 
     def rows():
         for number, cells in enumerate(reader, start=1):
-            yield number, {i: value for i, value in enumerate(cells) if value != ""}
+            if len(cells) > limits.ROW_CELLS:
+                raise limits.row_too_wide(file_name)
+            budget.cell(len(cells))
+            row = {i: value for i, value in enumerate(cells) if value != ""}
+            for value in row.values():
+                budget.text(len(value), len(value))
+            yield number, row
 
     yield file_name, rows()
 
@@ -274,19 +306,18 @@ def read_table(path: Path, file_name: str, layout: Layout, accepts=None) -> Tabl
             raise FileRefused(
                 _("Reading Excel files is switched off on this server; tell the administrator.")
             )
-        sheets = _xlsx_sheets(path)
+        sheets = _xlsx_sheets(path, file_name)
     else:
         sheets = _csv_sheets(path, file_name)
     try:
         return _find_table(sheets, file_name, layout, accepts)
     except FileRefused:
         raise
+    except limits.Refusal as refusal:
+        raise FileRefused(refusal.message) from None
     except Exception:  # a malformed part, forbidden XML entities, a bad date …
         log.warning("could not read %s", file_name, exc_info=True)
-        raise FileRefused(
-            _("“%(name)s” could not be read: it is damaged or not a normal workbook. %(hint)s")
-            % {"name": file_name, "hint": _save_as_hint()}
-        ) from None
+        raise FileRefused(damaged_message(file_name)) from None
     finally:
         close = getattr(sheets, "close", None)
         if close:
@@ -353,8 +384,14 @@ def _read_rows(rows, file_name, sheet_name, header_number, header_row, found, ac
     )
     limit = max_rows()
     blank_run = 0
+    # A shared string is held once however many cells refer to it; what the table keeps (and
+    # the preview stores) is counted again here.
+    kept = limits.Budget(file_name)
     for number, row in rows:
         values = {name: row.get(index) for name, index in found.items() if index in row}
+        for value in values.values():
+            if isinstance(value, str):
+                kept.text(len(value), len(value))
         if all(cleaners.is_blank(value) for value in values.values()):
             blank_run += 1
             if blank_run >= BLANK_RUN_END:
