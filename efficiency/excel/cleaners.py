@@ -86,8 +86,18 @@ def quote(value) -> str:
     return shown
 
 
+# What the forms refuse too (NUL), and the other control characters no one types in a cell;
+# tab, line feed and carriage return (Alt+Enter in Excel) are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def check_readable(value) -> None:
-    """Refuse a formula without a saved result or with an error result, whatever the column."""
+    """Refuse a formula without a saved result or with an error result, and text holding
+    control characters, whatever the column."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise CellError(
+            _("contains a control character (such as NUL) that cannot be stored; retype it")
+        )
     if isinstance(value, FormulaWithoutValue):
         raise CellError(
             _(

@@ -117,6 +117,24 @@ class RowPlan:
 
 MISSING = object()
 
+# The longest text each free-text column takes: the forms' own maximum where a form edits the
+# field (情况描述: the incident form), the model's max_length for names; a criterion's 理由
+# and 不予认定理由 as the handling and dismissal forms (1,000).
+TEXT_MAX_LENGTHS = {
+    "科室名称": 50,
+    "姓名": 30,
+    "职务": 50,
+    "条款内容": 1000,
+    "情况描述": 2000,
+}
+REASON_MAX_LENGTH = 1000
+
+
+def text_max_length(column: str) -> int | None:
+    if column in TEXT_MAX_LENGTHS:
+        return TEXT_MAX_LENGTHS[column]
+    return REASON_MAX_LENGTH if column.endswith("理由") else None
+
 
 class Cells:
     """A row's values, cleaned one column at a time; a bad value becomes a problem on the row."""
@@ -142,6 +160,8 @@ class Cells:
             if required:
                 self.plan.problem(column, _("cannot be blank"))
             return MISSING
+        if cleaner in (cleaners.text, cleaners.name) and "max_length" not in kwargs:
+            kwargs["max_length"] = text_max_length(column)
         try:
             return cleaner(value, **kwargs)
         except cleaners.CellError as error:
