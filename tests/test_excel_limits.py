@@ -82,6 +82,34 @@ def test_a_cell_longer_than_excel_allows(tmp_path):
     assert peak < 50
 
 
+def test_a_cell_of_fifty_million_characters_is_stopped_at_its_row(tmp_path):
+    path = hostile_files.huge_cell(tmp_path / "upload.bin", chars=50_000_000)
+    assert path.stat().st_size < 200_000
+    message, _seconds, peak = refused(path, "人员.xlsx")
+    assert message == "“人员.xlsx”中有一行超过 2 MB，远超此类表格的正常大小，未予读取。"
+    assert peak < 50
+
+
+def test_a_document_type_declaration_in_a_sheet_is_refused(tmp_path):
+    def rows():
+        yield b"<row><c><v>1</v></c></row>"
+
+    path = hostile_files.package(tmp_path / "upload.bin", rows)
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"?>", b'?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>', 1
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    message, _seconds, _peak = refused(path, "人员.xlsx")
+    assert message.startswith("无法读取“人员.xlsx”：文件已损坏或不是正常的工作簿。")
+
+
 def test_too_much_text_in_all(tmp_path, settings):
     settings.EXCEL_MAX_TEXT_CHARS = 100_000
     path = hostile_files.huge_text(tmp_path / "upload.bin", cells=10, chars=20_000)

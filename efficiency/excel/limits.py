@@ -3,17 +3,18 @@
 openpyxl's streaming reader still builds a whole ``<row>`` (a dict per cell) before handing it
 over, and loads every shared string up front; a 115 KB file holding one row of four million
 cells took 1.9 GB. A limit on the zip's unpacked size does not bound that (cells compress
-to almost nothing), so the XML is counted with expat as openpyxl reads it:
+to almost nothing), so the XML is counted before openpyxl builds anything from it:
 
-- every part but the worksheets (shared strings, styles, the workbook, relationships …) is
-  counted whole before openpyxl opens the file: at most :func:`max_shared_strings` shared
-  strings, :data:`PART_ELEMENTS` elements in any other part and :data:`PARTS_ELEMENTS` in all;
+- the shared strings (:func:`max_shared_strings` of them, their bytes within
+  :func:`max_text_chars`) and every other part but the worksheets (styles, the workbook,
+  relationships …: :data:`PART_ELEMENTS` elements each, :data:`PARTS_ELEMENTS` in all) are
+  counted whole before openpyxl opens the file;
 - each worksheet is counted on its way into openpyxl (:class:`CountingStream`): the bytes
-  openpyxl reads are first fed to a counter, which raises :class:`~.reader.FileRefused` before
-  openpyxl sees the chunk that would go over a limit — cells in a row (Excel's own 16,384
-  columns), cells in the workbook, characters in a cell (Excel's own 32,767) and characters of
-  text in the whole file. Only what the reader actually reads is counted: it stops at the end
-  of the table, so empty rows declared below it cost nothing.
+  openpyxl reads are counted first, and a chunk that would go over a limit is refused before
+  openpyxl sees it — cells in a row (Excel's own 16,384), bytes in a row (:data:`ROW_BYTES`),
+  cells in the workbook (:func:`max_cells`). Only what the reader reads is counted: it stops
+  at the end of the table, so empty rows declared below it cost nothing. The reader then
+  refuses a cell longer than Excel's 32,767 characters, and counts the text it keeps.
 
 A document type declaration is refused outright: no spreadsheet program writes one, and it
 is how entity bombs begin.
@@ -30,6 +31,7 @@ ROW_CELLS = 16_384  # Excel's last column is XFD
 CELL_CHARS = 32_767  # the most characters Excel lets a cell hold
 PART_ELEMENTS = 200_000  # styles.xml of a workbook with Excel's 64,000 formats stays below
 PARTS_ELEMENTS = 1_000_000  # all the parts but the worksheets and the shared strings
+ROW_BYTES = 2 * 1024 * 1024  # of XML: twenty cells of 2,000 Chinese characters take 120 KB
 CHUNK = 64 * 1024
 
 
@@ -65,6 +67,9 @@ class Budget:
         self.cells = 0
         self.chars = 0
         self.elements = 0
+        # Read once: the counters run for every cell.
+        self.max_cells = max_cells()
+        self.max_text_chars = max_text_chars()
 
     def element(self) -> bool:
         """Count an element of a part other than a worksheet; True once there are too many."""
@@ -73,33 +78,37 @@ class Budget:
 
     def cell(self, count: int = 1) -> None:
         self.cells += count
-        if self.cells > max_cells():
+        if self.cells > self.max_cells:
             raise Refusal(
                 _(
                     "“%(name)s” holds more than %(limit)s cells, far more than a sheet of this "
                     "kind needs; it was not read. Copy only the table into a new workbook."
                 )
-                % {"name": self.file_name, "limit": f"{max_cells():,}"}
+                % {"name": self.file_name, "limit": f"{self.max_cells:,}"}
             )
 
     def text(self, length: int, in_cell: int) -> None:
         self.chars += length
         if in_cell > CELL_CHARS:
-            raise Refusal(
-                _(
-                    "“%(name)s” has a cell of more than %(limit)s characters, more than Excel "
-                    "itself allows; it was not read."
-                )
-                % {"name": self.file_name, "limit": f"{CELL_CHARS:,}"}
-            )
-        if self.chars > max_text_chars():
+            raise cell_too_long(self.file_name)
+        if self.chars > self.max_text_chars:
             raise Refusal(
                 _(
                     "“%(name)s” holds more than %(limit)s characters of text, far more than a "
                     "sheet of this kind needs; it was not read."
                 )
-                % {"name": self.file_name, "limit": f"{max_text_chars():,}"}
+                % {"name": self.file_name, "limit": f"{self.max_text_chars:,}"}
             )
+
+
+def cell_too_long(file_name: str) -> Refusal:
+    return Refusal(
+        _(
+            "“%(name)s” has a cell of more than %(limit)s characters, more than Excel itself "
+            "allows; it was not read."
+        )
+        % {"name": file_name, "limit": f"{CELL_CHARS:,}"}
+    )
 
 
 def _damaged(file_name: str) -> Refusal:
@@ -128,11 +137,12 @@ class _Counter:
         self.part = part
         self.root: str | None = None
         self.elements = 0
-        self.row_cells = 0
         self.in_text = False
         self.text_length = 0
         self.done = False
         self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.buffer_text = True  # one call per text, not one per chunk of it
+        self.parser.buffer_size = CHUNK
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
         self.parser.CharacterDataHandler = self.characters
@@ -160,22 +170,19 @@ class _Counter:
         if local in self.TEXT:
             self.in_text = True
             self.text_length = 0
-        if self.root == "worksheet":
-            if local == "row":
-                self.row_cells = 0
-            elif local == "c":
-                self.row_cells += 1
-                if self.row_cells > ROW_CELLS:
-                    raise row_too_wide(self.budget.file_name)
-                self.budget.cell()
-        elif self.elements > PART_ELEMENTS or self.budget.element():
-            raise Refusal(
-                _(
-                    "“%(name)s” has a part (%(part)s) with more than %(limit)s entries, far "
-                    "more than a workbook of this kind needs; it was not read."
-                )
-                % {"name": self.budget.file_name, "part": self.part, "limit": f"{PART_ELEMENTS:,}"}
+        if self.root in ("worksheet", "sst"):
+            return  # counted apart (CountingStream, _count_shared_strings)
+        if self.elements > PART_ELEMENTS or self.budget.element():
+            raise self.too_many(PART_ELEMENTS)
+
+    def too_many(self, limit: int) -> Refusal:
+        return Refusal(
+            _(
+                "“%(name)s” has a part (%(part)s) with more than %(limit)s entries, far "
+                "more than a workbook of this kind needs; it was not read."
             )
+            % {"name": self.budget.file_name, "part": self.part, "limit": f"{limit:,}"}
+        )
 
     def end(self, name: str) -> None:
         if _local(name) in self.TEXT:
@@ -258,20 +265,89 @@ def check_parts(path, budget: Budget) -> None:
                     _count_shared_strings(part, budget)
 
 
+# In a worksheet: a row's or a cell's start tag, or a row's end tag, with or without a prefix.
+_SHEET_TAG = re.compile(rb"<(?:[^\s<>/:!?]+:)?(row|c)[\s>/]|</(?:[^\s<>/:!?]+:)?row\s*>")
+_SHEET_DATA = re.compile(rb"<(?:[^\s<>/:!?]+:)?sheetData[\s>/]")
+TAIL = 64  # bytes kept from one chunk to the next, so that a tag cut in two is still found
+
+
 class CountingStream:
-    """A worksheet's XML as openpyxl reads it, counted before openpyxl gets each chunk."""
+    """A worksheet's XML as openpyxl reads it, counted before openpyxl gets each chunk.
+
+    The tags are found with a regular expression over the bytes (an expat callback per
+    element would double the time of a large sheet): no document type declaration; at most
+    :data:`PART_ELEMENTS` elements before the rows (column widths, views …); in each row at
+    most :data:`ROW_CELLS` cells and :data:`ROW_BYTES` of XML; in all, :func:`max_cells`
+    cells. The reader stops at the end of the rows, so nothing after them is read.
+    """
 
     def __init__(self, source, budget: Budget, part: str = "") -> None:
         self.source = source
-        self.counter = _Counter(budget, part)
+        self.budget = budget
+        self.part = part
+        self.offset = 0  # of the start of ``tail`` in the part
+        self.tail = b""
+        self.in_rows = False  # past <sheetData>
+        self.elements = 0  # before it
+        self.row_start: int | None = None
+        self.row_cells = 0
 
     def read(self, size: int = -1) -> bytes:
         data = self.source.read(size)
-        try:
-            self.counter.feed(data, final=not data)
-        except _Malformed:
-            raise _damaged(self.counter.budget.file_name) from None
+        self._count(data)
         return data
+
+    def _count(self, data: bytes) -> None:
+        block = self.tail + data
+        seen = len(self.tail)  # matches ending within the tail were counted last time
+        if b"<!DOCTYPE" in block or b"<!ENTITY" in block:
+            raise _damaged(self.budget.file_name)
+        if not self.in_rows:
+            found = _SHEET_DATA.search(block)
+            head = block[seen : found.start() if found else len(block)]
+            self.elements += head.count(b"<")
+            if self.elements > PART_ELEMENTS:
+                raise self._too_many()
+            if found is None:
+                self._keep(block)
+                return
+            self.in_rows = True
+        for match in _SHEET_TAG.finditer(block):
+            if match.end() <= seen:
+                continue
+            name = match.group(1)
+            if name == b"c":
+                self.row_cells += 1
+                if self.row_cells > ROW_CELLS:
+                    raise row_too_wide(self.budget.file_name)
+                self.budget.cell()
+            elif name == b"row":
+                self.row_start = self.offset + match.start()
+                self.row_cells = 0
+            else:
+                self.row_start = None
+        if self.row_start is not None and self.offset + len(block) - self.row_start > ROW_BYTES:
+            raise Refusal(
+                _(
+                    "“%(name)s” has a row of more than %(limit)s MB, far more than a sheet of "
+                    "this kind needs; it was not read."
+                )
+                % {"name": self.budget.file_name, "limit": ROW_BYTES // (1024 * 1024)}
+            )
+        self._keep(block)
+
+    def _keep(self, block: bytes) -> None:
+        self.offset += max(0, len(block) - TAIL)
+        self.tail = block[-TAIL:]
+
+    def _too_many(self) -> Refusal:
+        return Refusal(
+            _(
+                "“%(name)s” has a part (%(part)s) with more than %(limit)s entries, far "
+                "more than a workbook of this kind needs; it was not read."
+            )
+            % {"name": self.budget.file_name, "part": self.part, "limit": f"{PART_ELEMENTS:,}"}
+        )
 
     def close(self) -> None:
         self.source.close()

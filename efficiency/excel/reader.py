@@ -25,13 +25,15 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl.xml
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from . import cleaners, limits
 from .layouts import Layout
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 ReadOnlyWorksheet._get_size = lambda self: None
 
 MB = 1024 * 1024
+# What a row holds, kept until the row ends; anything else is dropped as soon as it is read.
+_CELL_TAGS = {f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("c", "v", "f", "is", "t", "r", "rPh", "rPr")}
 HEADER_SCAN_ROWS = 20  # title rows, blank rows and notes above the header
 BLANK_RUN_END = 1000  # this many blank rows in a row end the table (LibreOffice pads to 10⁶)
 
@@ -170,10 +174,32 @@ def _check_zip(path: Path, file_name: str) -> None:
 
 
 class _CellParser(WorkSheetParser):
-    """openpyxl's streaming parser, telling a formula without a saved result from a blank."""
+    """openpyxl's streaming parser, telling a formula without a saved result from a blank.
+
+    It reads only the rows, with the standard library's C parser rather than defusedxml's
+    pure-Python one (five times slower a cell): the sheet reaches it through
+    :class:`~.limits.CountingStream`, which has refused any document type declaration (and so
+    any entity) before a byte of it gets here.
+    """
+
+    def __init__(self, *args, file_name: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.file_name = file_name
+
+    def parse(self):
+        for _event, element in ElementTree.iterparse(self.source):
+            if element.tag == ROW_TAG:
+                yield self.parse_row(element)
+                element.clear()
+            elif element.tag == DATA_TAG:
+                return  # nothing after the rows is needed
+            elif element.tag not in _CELL_TAGS:
+                element.clear()
 
     def parse_cell(self, element):
         cell = super().parse_cell(element)
+        if isinstance(cell["value"], str) and len(cell["value"]) > limits.CELL_CHARS:
+            raise limits.cell_too_long(self.file_name)
         if cell["data_type"] == "e" and cell["value"] is not None:
             cell["value"] = cleaners.FormulaErrorValue(str(cell["value"]))
         elif cell["value"] is None:
@@ -211,6 +237,7 @@ def _xlsx_rows(workbook, sheet, budget: limits.Budget) -> Iterator[tuple[int, di
             epoch=workbook.epoch,
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
+            file_name=budget.file_name,
         )
         for number, cells in parser.parse():
             yield (
