@@ -36,7 +36,7 @@ CHUNK = 64 * 1024
 
 
 def max_cells() -> int:
-    return getattr(settings, "EXCEL_MAX_CELLS", 500_000)
+    return getattr(settings, "EXCEL_MAX_CELLS", 300_000)
 
 
 def max_shared_strings() -> int:

@@ -91,6 +91,14 @@ def index(request: HttpRequest) -> HttpResponse:
                 )[:10]
             ],
             "max_mb": reader.max_upload_bytes() // reader.MB,
+            "max_bytes": reader.max_upload_bytes(),
+            # Filled in by excel.js with the chosen file's name and size.
+            "too_big": _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
+            % {
+                "name": "%(name)s",
+                "size": "%(size)s",
+                "limit": reader.max_upload_bytes() // reader.MB,
+            },
             "max_rows": reader.max_rows(),
         },
     )
