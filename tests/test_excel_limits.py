@@ -142,3 +142,14 @@ def test_a_file_within_the_limits_is_read(tmp_path):
     table = read_table(path, "人员.xlsx", layouts.STAFF)
     assert len(table.rows) == 50
     assert table.rows[0].values == {"工号": "9" * 100, "姓名": "王建国", "科室": "秘书科"}
+
+
+def test_a_zip_of_many_thousand_parts(tmp_path):
+    import zipfile
+
+    path = hostile_files.wide_row(tmp_path / "upload.bin", cells=10)
+    with zipfile.ZipFile(path, "a") as archive:
+        for n in range(2_001):
+            archive.writestr(f"xl/media/p{n}.xml", b"<a/>")
+    message, _seconds, _peak = refused(path, "人员.xlsx")
+    assert message == "“人员.xlsx”由超过 2,000 个部分组成，远超此类工作簿的正常大小，未予读取。"

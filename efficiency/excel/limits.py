@@ -31,6 +31,7 @@ ROW_CELLS = 16_384  # Excel's last column is XFD
 CELL_CHARS = 32_767  # the most characters Excel lets a cell hold
 PART_ELEMENTS = 200_000  # styles.xml of a workbook with Excel's 64,000 formats stays below
 PARTS_ELEMENTS = 1_000_000  # all the parts but the worksheets and the shared strings
+ZIP_PARTS = 2_000  # files in the zip: a workbook has a few dozen, one per sheet and picture
 ROW_BYTES = 2 * 1024 * 1024  # of XML: twenty cells of 2,000 Chinese characters take 120 KB
 CHUNK = 64 * 1024
 

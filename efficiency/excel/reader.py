@@ -150,6 +150,14 @@ def _check_zip(path: Path, file_name: str) -> None:
             _("“%(name)s” is damaged or is not a real .xlsx file. %(hint)s")
             % {"name": file_name, "hint": _save_as_hint()}
         ) from None
+    if len(names) > limits.ZIP_PARTS:
+        raise FileRefused(
+            _(
+                "“%(name)s” is made of more than %(limit)s parts, far more than a workbook of "
+                "this kind needs; it was not read."
+            )
+            % {"name": file_name, "limit": f"{limits.ZIP_PARTS:,}"}
+        )
     if b"opendocument" in mimetype:
         raise FileRefused(
             _("“%(name)s” is an OpenDocument spreadsheet (.ods). %(hint)s")
