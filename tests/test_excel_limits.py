@@ -153,3 +153,21 @@ def test_a_zip_of_many_thousand_parts(tmp_path):
             archive.writestr(f"xl/media/p{n}.xml", b"<a/>")
     message, _seconds, _peak = refused(path, "人员.xlsx")
     assert message == "“人员.xlsx”由超过 2,000 个部分组成，远超此类工作簿的正常大小，未予读取。"
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+def test_a_part_in_utf16_cannot_slip_past_the_counting(tmp_path, settings, part):
+    import zipfile
+
+    settings.EXCEL_MAX_CELLS = 100
+    settings.EXCEL_MAX_SHARED_STRINGS = 100
+    path = hostile_files.many_shared_strings(tmp_path / "upload.bin", strings=50)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    text = parts[part].decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    parts[part] = text.encode("utf-16")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    message, _seconds, _peak = refused(path, "人员.xlsx")
+    assert message.startswith("无法读取“人员.xlsx”：文件已损坏或不是正常的工作簿。")

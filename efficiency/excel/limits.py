@@ -214,6 +214,8 @@ def _count_shared_strings(part, budget: Budget) -> None:
     strings = 0
     tail = b""
     while data := part.read(CHUNK):
+        if b"\x00" in data:  # UTF-16 or UTF-32, which the pattern would not see
+            raise _damaged(budget.file_name)
         block = tail + data
         # A tag cut by the previous chunk's end is found (once) now.
         strings += sum(1 for match in _SI.finditer(block) if match.end() > len(tail))
@@ -301,7 +303,9 @@ class CountingStream:
     def _count(self, data: bytes) -> None:
         block = self.tail + data
         seen = len(self.tail)  # matches ending within the tail were counted last time
-        if b"<!DOCTYPE" in block or b"<!ENTITY" in block:
+        # NUL never appears in XML written as UTF-8; in UTF-16 or UTF-32 every tag has them,
+        # and the patterns above would not see it.
+        if b"<!DOCTYPE" in block or b"<!ENTITY" in block or b"\x00" in data:
             raise _damaged(self.budget.file_name)
         if not self.in_rows:
             found = _SHEET_DATA.search(block)
