@@ -13,3 +13,9 @@ class EfficiencyConfig(AppConfig):
         from .roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)
+
+        from django.contrib.auth.signals import user_logged_out
+
+        from .views.excel import forget_at_logout
+
+        user_logged_out.connect(forget_at_logout, dispatch_uid="excel_forget_at_logout")

@@ -143,6 +143,14 @@ WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
 
 MESSAGE_TAGS = {40: "danger"}
 
+# Uploads: a body over EXCEL_MAX_UPLOAD_BYTES (default 10 MB) is refused from its
+# Content-Length before any of it is written (efficiency.excel.pending.SizeLimitHandler).
+FILE_UPLOAD_HANDLERS = [
+    "efficiency.excel.pending.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadhandler import FileUploadHandler
 
 from efficiency.excel import exports
 from efficiency.models import ImportRecord, Section, Staff
@@ -141,7 +142,7 @@ def test_upload_preview_confirm(office, uploads):
     )
     response = upload(client, "staff", data)
     preview_url = response["Location"]
-    (stored,) = uploads.glob("*.upload")
+    (stored,) = uploads.glob("user-*/*.json")
     assert "人员" not in stored.name  # stored under a random name
     page = client.get(preview_url)
     assert page.status_code == 200
@@ -164,7 +165,7 @@ def test_upload_preview_confirm(office, uploads):
         1,
         1,
     )
-    assert not list(uploads.glob("*.upload"))
+    assert not list(uploads.glob("user-*/*.json"))
     # The same link cannot import twice.
     again = client.post(preview_url + "confirm/")
     assert said(client, again) == ["该次上传已失效，请重新上传文件。"]
@@ -242,16 +243,47 @@ def test_cancel_discards_the_upload(office, uploads):
     )["Location"]
     response = client.post(preview_url + "cancel/")
     assert said(client, response) == ["已放弃本次上传，未导入任何数据。"]
-    assert not list(uploads.glob("*.upload"))
+    assert not list(uploads.glob("user-*/*.json"))
     assert client.get(preview_url).status_code == 302
+
+
+class SpyHandler(FileUploadHandler):
+    """Stands for the handlers that write an upload to memory or disk: records what reaches it."""
+
+    received: list[int] = []
+
+    def receive_data_chunk(self, raw_data, start):
+        SpyHandler.received.append(len(raw_data))
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def test_an_oversized_body_is_refused_before_any_of_it_is_written(office, settings, uploads):
+    client = login(office.administrator)
+    settings.EXCEL_MAX_UPLOAD_BYTES = 1024 * 1024
+    settings.FILE_UPLOAD_HANDLERS = [
+        "efficiency.excel.pending.SizeLimitHandler",
+        "tests.test_excel_views.SpyHandler",
+    ]
+    SpyHandler.received = []
+    response = upload(client, "staff", b"PK\x03\x04" + b"\0" * 1_300_000)
+    assert said(client, response) == ["文件大小为 1.2 MB，只接受 1 MB 以内的文件。"]
+    assert SpyHandler.received == []
+    assert not list(uploads.glob("user-*/*.json"))
+    # Just within the limit, the same handlers let it through.
+    SpyHandler.received = []
+    upload(client, "staff", b"PK\x03\x04" + b"\0" * 1_000_000)
+    assert sum(SpyHandler.received) == 1_000_004
 
 
 def test_size_limit_and_missing_file(office, settings, uploads):
     client = login(office.administrator)
     settings.EXCEL_MAX_UPLOAD_BYTES = 1024 * 1024
-    response = upload(client, "staff", b"PK\x03\x04" + b"\0" * 1_300_000)
-    assert said(client, response) == ["“人员.xlsx”大小为 1.2 MB，只接受 1 MB 以内的文件。"]
-    assert not list(uploads.glob("*.upload"))
+    response = upload(client, "staff", b"PK\x03\x04" + b"\0" * 1_060_000)
+    assert said(client, response) == ["“人员.xlsx”大小为 1.0 MB，只接受 1 MB 以内的文件。"]
+    assert not list(uploads.glob("user-*/*.json"))
     response = client.post("/excel/import/staff/")
     assert said(client, response) == ["请选择要上传的文件。"]
 

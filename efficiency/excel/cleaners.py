@@ -74,8 +74,30 @@ def display(value) -> str:
     return str(value).strip(_STRIP)
 
 
+QUOTE_CHARS = 40
+
+
+def quote(value) -> str:
+    """A value as a message quotes it: at most 40 characters, so that a long cell repeated on
+    thousands of rows cannot make a page of megabytes."""
+    shown = value if isinstance(value, str) else display(value)
+    if len(shown) > QUOTE_CHARS:
+        return shown[:QUOTE_CHARS] + "…"
+    return shown
+
+
+# What the forms refuse too (NUL), and the other control characters no one types in a cell;
+# tab, line feed and carriage return (Alt+Enter in Excel) are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def check_readable(value) -> None:
-    """Refuse a formula without a saved result or with an error result, whatever the column."""
+    """Refuse a formula without a saved result or with an error result, and text holding
+    control characters, whatever the column."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise CellError(
+            _("contains a control character (such as NUL) that cannot be stored; retype it")
+        )
     if isinstance(value, FormulaWithoutValue):
         raise CellError(
             _(
@@ -102,7 +124,7 @@ def text(value, *, max_length: int | None = None) -> str:
     if max_length is not None and len(result) > max_length:
         raise CellError(
             _("“%(value)s” is longer than %(max)s characters")
-            % {"value": result[:20] + "…", "max": max_length}
+            % {"value": quote(result), "max": max_length}
         )
     return result
 
@@ -114,7 +136,7 @@ def name(value, *, max_length: int | None = None) -> str:
     if max_length is not None and len(result) > max_length:
         raise CellError(
             _("“%(value)s” is longer than %(max)s characters")
-            % {"value": result, "max": max_length}
+            % {"value": quote(result), "max": max_length}
         )
     return result
 
@@ -150,16 +172,14 @@ def staff_no(value) -> tuple[str, bool]:
     """
     check_readable(value)
     if isinstance(value, bool):
-        raise CellError(_("“%(value)s” is not a valid staff number") % {"value": display(value)})
+        raise CellError(_("“%(value)s” is not a valid staff number") % {"value": quote(value)})
     if isinstance(value, int | float):
         if isinstance(value, float) and not value.is_integer():
-            raise CellError(
-                _("“%(value)s” is not a valid staff number") % {"value": display(value)}
-            )
+            raise CellError(_("“%(value)s” is not a valid staff number") % {"value": quote(value)})
         return str(int(value)), True
     result = key(value)
     if not _STAFF_NO.match(result):
-        raise CellError(_("“%(value)s” is not a valid staff number") % {"value": display(value)})
+        raise CellError(_("“%(value)s” is not a valid staff number") % {"value": quote(value)})
     return result, False
 
 
@@ -199,7 +219,7 @@ def date(value) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     shown = display(value)
-    invalid = CellError(_("“%(value)s” is not a valid date") % {"value": shown})
+    invalid = CellError(_("“%(value)s” is not a valid date") % {"value": quote(shown)})
     if isinstance(value, bool):
         raise invalid
     if isinstance(value, int | float):
@@ -224,7 +244,7 @@ def decimal(value, *, places: int, maximum: Decimal | None = None) -> Decimal:
     """A number of at most ``places`` decimals, not negative."""
     check_readable(value)
     shown = display(value)
-    invalid = CellError(_("“%(value)s” is not a number") % {"value": shown})
+    invalid = CellError(_("“%(value)s” is not a number") % {"value": quote(shown)})
     if isinstance(value, bool):
         raise invalid
     if isinstance(value, int):
@@ -241,14 +261,16 @@ def decimal(value, *, places: int, maximum: Decimal | None = None) -> Decimal:
     if not number.is_finite():
         raise invalid
     if number < 0:
-        raise CellError(_("“%(value)s” cannot be negative") % {"value": shown})
+        raise CellError(_("“%(value)s” cannot be negative") % {"value": quote(shown)})
     if maximum is not None and number > maximum:
-        raise CellError(_("“%(value)s” is more than %(max)s") % {"value": shown, "max": maximum})
+        raise CellError(
+            _("“%(value)s” is more than %(max)s") % {"value": quote(shown), "max": maximum}
+        )
     exponent = Decimal(1).scaleb(-places)
     if number != number.quantize(exponent):
         raise CellError(
             _("“%(value)s” has more than %(places)s decimal place(s)")
-            % {"value": shown, "places": places}
+            % {"value": quote(shown), "places": places}
         )
     return number.quantize(exponent) if places else number.quantize(Decimal(1))
 
@@ -260,7 +282,7 @@ def whole_number(value) -> int:
     try:
         number = decimal(value, places=0)
     except CellError:
-        raise CellError(_("“%(value)s” is not a whole number") % {"value": shown}) from None
+        raise CellError(_("“%(value)s” is not a whole number") % {"value": quote(shown)}) from None
     return int(number)
 
 
@@ -278,7 +300,7 @@ def yes_no(value) -> bool:
         return True
     if normal in _NO:
         return False
-    raise CellError(_("“%(value)s” is not 是 or 否") % {"value": display(value)})
+    raise CellError(_("“%(value)s” is not 是 or 否") % {"value": quote(value)})
 
 
 def choice(value, options: dict[str, str]) -> str:
@@ -291,7 +313,7 @@ def choice(value, options: dict[str, str]) -> str:
         return normal.lower()
     raise CellError(
         _("“%(value)s” is not one of: %(choices)s")
-        % {"value": display(value), "choices": "、".join(options)}
+        % {"value": quote(value), "choices": "、".join(options)}
     )
 
 
@@ -311,5 +333,5 @@ def period(value) -> str:
     if match:
         return f"{match['y']}Q{_ZH_DIGITS.get(match['q'], match['q'])}"
     raise CellError(
-        _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": display(value)}
+        _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": quote(value)}
     )

@@ -30,6 +30,9 @@ from .reader import FileRefused, Row, Table, read_table
 log = logging.getLogger(__name__)
 
 
+MESSAGE_CHARS = 300
+
+
 class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
@@ -98,6 +101,10 @@ class RowPlan:
     payload: object = field(default=None, repr=False)
 
     def problem(self, column: str | None, message: str) -> None:
+        # Values are quoted at most 40 characters long (cleaners.quote); this bounds whatever
+        # else a message may carry, such as a model's own validation text.
+        if len(message) > MESSAGE_CHARS:
+            message = message[:MESSAGE_CHARS] + "…"
         self.problems.append(Problem(self.row, column, message))
 
     def settle(self) -> None:
@@ -109,6 +116,24 @@ class RowPlan:
 
 
 MISSING = object()
+
+# The longest text each free-text column takes: the forms' own maximum where a form edits the
+# field (情况描述: the incident form), the model's max_length for names; a criterion's 理由
+# and 不予认定理由 as the handling and dismissal forms (1,000).
+TEXT_MAX_LENGTHS = {
+    "科室名称": 50,
+    "姓名": 30,
+    "职务": 50,
+    "条款内容": 1000,
+    "情况描述": 2000,
+}
+REASON_MAX_LENGTH = 1000
+
+
+def text_max_length(column: str) -> int | None:
+    if column in TEXT_MAX_LENGTHS:
+        return TEXT_MAX_LENGTHS[column]
+    return REASON_MAX_LENGTH if column.endswith("理由") else None
 
 
 class Cells:
@@ -135,6 +160,8 @@ class Cells:
             if required:
                 self.plan.problem(column, _("cannot be blank"))
             return MISSING
+        if cleaner in (cleaners.text, cleaners.name) and "max_length" not in kwargs:
+            kwargs["max_length"] = text_max_length(column)
         try:
             return cleaner(value, **kwargs)
         except cleaners.CellError as error:
@@ -152,7 +179,7 @@ def model_problems(plan: RowPlan, error: ValidationError, columns: dict[str, str
             continue
         for message in messages:
             if column is not None:
-                shown = cleaners.display(values.get(name, ""))
+                shown = cleaners.quote(values.get(name, ""))
                 plan.problem(
                     column,
                     _("“%(value)s”: %(error)s") % {"value": shown, "error": message}
@@ -272,37 +299,76 @@ def _plan(importer: Importer, table: Table, preview: Preview) -> None:
     preview.period = importer.period
 
 
-def preview(sheet: str, path: Path, file_name: str, actor) -> Preview:
-    """What importing the file would do, row by row; writes nothing."""
+def _allowed(sheet: str, file_name: str, actor) -> Importer:
     importer = importer_for(sheet, actor=actor, file_name=file_name)
     refusal = importer.refusal()
     if refusal:
         raise NotAllowed(refusal)
-    result = Preview(sheet=sheet, file_name=file_name)
+    return importer
+
+
+def read(sheet: str, path: Path, file_name: str, actor) -> Table | FileRefused:
+    """The file read into the sheet's table, or why it cannot be; checks nothing else.
+
+    Reading is the slow part: the upload page does it once, keeps the table, and hands it to
+    :func:`preview` and :func:`run` as often as the person reloads.
+    """
+    importer = _allowed(sheet, file_name, actor)
     try:
-        result.table = read_table(path, file_name, importer.layout, importer.accepts())
+        return read_table(path, file_name, importer.layout, importer.accepts())
     except FileRefused as error:
-        result.file_problems.append(Problem(None, None, error.message))
+        return error
+
+
+def preview(
+    sheet: str,
+    path: Path | None,
+    file_name: str,
+    actor,
+    *,
+    table: Table | FileRefused | None = None,
+) -> Preview:
+    """What importing the file (or the table it was read into) would do, row by row; writes
+    nothing."""
+    importer = _allowed(sheet, file_name, actor)
+    result = Preview(sheet=sheet, file_name=file_name)
+    if not _read_into(result, importer, path, table):
         return result
     _plan(importer, result.table, result)
     return result
 
 
-def run(sheet: str, path: Path, file_name: str, actor, *, dry_run: bool = False) -> Preview:
-    """Import the file: every row or, on any problem, nothing. ``record`` is set on success."""
+def _read_into(result: Preview, importer: Importer, path, table) -> bool:
+    if table is None:
+        try:
+            table = read_table(path, result.file_name, importer.layout, importer.accepts())
+        except FileRefused as error:
+            table = error
+    if isinstance(table, FileRefused):
+        result.file_problems.append(Problem(None, None, table.message))
+        return False
+    result.table = table
+    return True
+
+
+def run(
+    sheet: str,
+    path: Path | None,
+    file_name: str,
+    actor,
+    *,
+    dry_run: bool = False,
+    table: Table | FileRefused | None = None,
+) -> Preview:
+    """Import the file (or the table it was read into): every row or, on any problem,
+    nothing. ``record`` is set on success."""
     if dry_run:
-        return preview(sheet, path, file_name, actor)
-    importer = importer_for(sheet, actor=actor, file_name=file_name)
-    refusal = importer.refusal()
-    if refusal:
-        raise NotAllowed(refusal)
+        return preview(sheet, path, file_name, actor, table=table)
+    importer = _allowed(sheet, file_name, actor)
     result = Preview(sheet=sheet, file_name=file_name)
-    try:
-        # Parsing happens outside the transaction: it can take seconds, and the write lock
-        # should not wait on it.
-        result.table = read_table(path, file_name, importer.layout, importer.accepts())
-    except FileRefused as error:
-        result.file_problems.append(Problem(None, None, error.message))
+    # Parsing happens outside the transaction: it can take seconds, and the write lock
+    # should not wait on it.
+    if not _read_into(result, importer, path, table):
         return result
     try:
         with transaction.atomic():

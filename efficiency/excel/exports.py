@@ -28,7 +28,7 @@ from efficiency.models import (
 from efficiency.scoring import ReasonCode
 from efficiency.wording import annual_notes
 
-from . import access, layouts
+from . import access, layouts, writer
 from .layouts import SCORE, Column
 from .writer import SheetWriter, new_workbook, notes_sheet, to_bytes
 
@@ -84,6 +84,13 @@ def export(sheet: str, *, user=None, period: str | None = None) -> tuple[str, by
         )
     if not access.may_export(user, sheet):
         raise ExportRefused(_("You are not allowed to export this sheet."))
+    try:
+        return _export(sheet, user, period)
+    except writer.CellTooLong as error:
+        raise ExportRefused(error.message) from None
+
+
+def _export(sheet: str, user, period: str | None) -> tuple[str, bytes]:
     with translation.override("zh-hans"):
         if sheet == "sections":
             return _simple(layouts.SECTIONS, _section_rows())

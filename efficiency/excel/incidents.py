@@ -248,7 +248,7 @@ class IncidentImporter(Importer):
                     plan.problem(
                         "编号",
                         _("“%(value)s” already appears on row %(row)s")
-                        % {"value": number, "row": numbers_seen[number]},
+                        % {"value": cleaners.quote(number), "row": numbers_seen[number]},
                     )
                 numbers_seen.setdefault(number, row.number)
                 existing = self.by_number.get(number)
@@ -256,7 +256,7 @@ class IncidentImporter(Importer):
                     plan.problem(
                         "编号",
                         _("“%(value)s”: no such incident (leave 编号 blank for a new one)")
-                        % {"value": number},
+                        % {"value": cleaners.quote(number)},
                     )
             elif facts is not None:
                 fingerprint = self._fingerprint_of(facts)
@@ -310,7 +310,8 @@ class IncidentImporter(Importer):
             if standard is None:
                 plan.problem(
                     "条款编号",
-                    _("“%(value)s” is not a clause of the 三误界定标准") % {"value": clause},
+                    _("“%(value)s” is not a clause of the 三误界定标准")
+                    % {"value": cleaners.quote(clause)},
                 )
             elif kind is not MISSING and standard.kind != kind:
                 plan.problem(
@@ -334,7 +335,7 @@ class IncidentImporter(Importer):
                 if recorded is None:
                     plan.problem(
                         "责任人工号",
-                        _("“%(value)s” is not on the roster") % {"value": typed},
+                        _("“%(value)s” is not on the roster") % {"value": cleaners.quote(typed)},
                     )
                 elif self.staff.by_no[recorded] not in people:
                     people.append(self.staff.by_no[recorded])

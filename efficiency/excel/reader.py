@@ -25,19 +25,30 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl.xml
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
-from . import cleaners
+from . import cleaners, limits
 from .layouts import Layout
 
 log = logging.getLogger(__name__)
 
+# openpyxl sizes every read-only sheet as it opens the workbook and, when a sheet declares no
+# <dimension>, parses all of it to find out: a whole uncounted parse (one row of four million
+# cells: 90 s) whose result the reader never uses, since it streams rows through its own
+# counted parser. Only this module opens workbooks read-only.
+ReadOnlyWorksheet._get_size = lambda self: None
+
 MB = 1024 * 1024
+# What a row holds, kept until the row ends; anything else is dropped as soon as it is read.
+_CELL_TAGS = {f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("c", "v", "f", "is", "t", "r", "rPh", "rPr")}
 HEADER_SCAN_ROWS = 20  # title rows, blank rows and notes above the header
 BLANK_RUN_END = 1000  # this many blank rows in a row end the table (LibreOffice pads to 10⁶)
 
@@ -76,6 +87,13 @@ class Table:
     columns: list[str]  # the layout's columns present, in the file's order
     ignored: list[str]  # headers not in the layout
     rows: list[Row] = field(default_factory=list)
+
+
+def damaged_message(file_name: str) -> str:
+    return _("“%(name)s” could not be read: it is damaged or not a normal workbook. %(hint)s") % {
+        "name": file_name,
+        "hint": _save_as_hint(),
+    }
 
 
 def _save_as_hint() -> str:
@@ -132,6 +150,14 @@ def _check_zip(path: Path, file_name: str) -> None:
             _("“%(name)s” is damaged or is not a real .xlsx file. %(hint)s")
             % {"name": file_name, "hint": _save_as_hint()}
         ) from None
+    if len(names) > limits.ZIP_PARTS:
+        raise FileRefused(
+            _(
+                "“%(name)s” is made of more than %(limit)s parts, far more than a workbook of "
+                "this kind needs; it was not read."
+            )
+            % {"name": file_name, "limit": f"{limits.ZIP_PARTS:,}"}
+        )
     if b"opendocument" in mimetype:
         raise FileRefused(
             _("“%(name)s” is an OpenDocument spreadsheet (.ods). %(hint)s")
@@ -156,10 +182,32 @@ def _check_zip(path: Path, file_name: str) -> None:
 
 
 class _CellParser(WorkSheetParser):
-    """openpyxl's streaming parser, telling a formula without a saved result from a blank."""
+    """openpyxl's streaming parser, telling a formula without a saved result from a blank.
+
+    It reads only the rows, with the standard library's C parser rather than defusedxml's
+    pure-Python one (five times slower a cell): the sheet reaches it through
+    :class:`~.limits.CountingStream`, which has refused any document type declaration (and so
+    any entity) before a byte of it gets here.
+    """
+
+    def __init__(self, *args, file_name: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.file_name = file_name
+
+    def parse(self):
+        for _event, element in ElementTree.iterparse(self.source):
+            if element.tag == ROW_TAG:
+                yield self.parse_row(element)
+                element.clear()
+            elif element.tag == DATA_TAG:
+                return  # nothing after the rows is needed
+            elif element.tag not in _CELL_TAGS:
+                element.clear()
 
     def parse_cell(self, element):
         cell = super().parse_cell(element)
+        if isinstance(cell["value"], str) and len(cell["value"]) > limits.CELL_CHARS:
+            raise limits.cell_too_long(self.file_name)
         if cell["data_type"] == "e" and cell["value"] is not None:
             cell["value"] = cleaners.FormulaErrorValue(str(cell["value"]))
         elif cell["value"] is None:
@@ -169,22 +217,27 @@ class _CellParser(WorkSheetParser):
         return cell
 
 
-def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[tuple[int, dict[int, object]]]]]:
+def _xlsx_sheets(
+    path: Path, file_name: str
+) -> Iterator[tuple[str, Iterator[tuple[int, dict[int, object]]]]]:
     """Each worksheet's title and its rows as (row number, {column index: value})."""
+    budget = limits.Budget(file_name)
+    limits.check_parts(path, budget)
     # A file object, not the path: openpyxl judges a path by its extension, and uploads are
     # stored under a random name without one.
     with path.open("rb") as handle:
         workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
         try:
             for sheet in workbook.worksheets:
-                yield sheet.title, _xlsx_rows(workbook, sheet)
+                yield sheet.title, _xlsx_rows(workbook, sheet, budget)
         finally:
             workbook.close()
 
 
-def _xlsx_rows(workbook, sheet) -> Iterator[tuple[int, dict[int, object]]]:
-    # The same call openpyxl's ReadOnlyWorksheet makes, with our parser (openpyxl 3.1).
-    with sheet._get_source() as source:
+def _xlsx_rows(workbook, sheet, budget: limits.Budget) -> Iterator[tuple[int, dict[int, object]]]:
+    # The same call openpyxl's ReadOnlyWorksheet makes, with our parser (openpyxl 3.1), fed
+    # through the counter that stops a hostile sheet before openpyxl builds its rows.
+    with sheet._get_source() as raw, limits.CountingStream(raw, budget) as source:
         parser = _CellParser(
             source,
             sheet._shared_strings,
@@ -192,6 +245,7 @@ def _xlsx_rows(workbook, sheet) -> Iterator[tuple[int, dict[int, object]]]:
             epoch=workbook.epoch,
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
+            file_name=budget.file_name,
         )
         for number, cells in parser.parse():
             yield (
@@ -223,13 +277,26 @@ def _csv_sheets(path: Path, file_name: str):
     content = _decode(path.read_bytes(), file_name)
     # The separator used most in the first lines: comma (Excel), tab (“Unicode text”), or the
     # semicolon some regional settings use.
-    head = "\n".join(content.splitlines()[:HEADER_SCAN_ROWS])
+    lines = content.splitlines()
+    head = "\n".join(lines[:HEADER_SCAN_ROWS])
     delimiter = max(",\t;", key=lambda d: (head.count(d), d == ","))
+    # Refused before the csv module builds a list of millions of cells from one line.
+    if any(line.count(delimiter) >= limits.ROW_CELLS for line in lines):
+        raise FileRefused(limits.row_too_wide(file_name).message)
+    del lines
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+
+    budget = limits.Budget(file_name)
 
     def rows():
         for number, cells in enumerate(reader, start=1):
-            yield number, {i: value for i, value in enumerate(cells) if value != ""}
+            if len(cells) > limits.ROW_CELLS:
+                raise limits.row_too_wide(file_name)
+            budget.cell(len(cells))
+            row = {i: value for i, value in enumerate(cells) if value != ""}
+            for value in row.values():
+                budget.text(len(value), len(value))
+            yield number, row
 
     yield file_name, rows()
 
@@ -274,19 +341,18 @@ def read_table(path: Path, file_name: str, layout: Layout, accepts=None) -> Tabl
             raise FileRefused(
                 _("Reading Excel files is switched off on this server; tell the administrator.")
             )
-        sheets = _xlsx_sheets(path)
+        sheets = _xlsx_sheets(path, file_name)
     else:
         sheets = _csv_sheets(path, file_name)
     try:
         return _find_table(sheets, file_name, layout, accepts)
     except FileRefused:
         raise
+    except limits.Refusal as refusal:
+        raise FileRefused(refusal.message) from None
     except Exception:  # a malformed part, forbidden XML entities, a bad date …
         log.warning("could not read %s", file_name, exc_info=True)
-        raise FileRefused(
-            _("“%(name)s” could not be read: it is damaged or not a normal workbook. %(hint)s")
-            % {"name": file_name, "hint": _save_as_hint()}
-        ) from None
+        raise FileRefused(damaged_message(file_name)) from None
     finally:
         close = getattr(sheets, "close", None)
         if close:
@@ -353,8 +419,14 @@ def _read_rows(rows, file_name, sheet_name, header_number, header_row, found, ac
     )
     limit = max_rows()
     blank_run = 0
+    # A shared string is held once however many cells refer to it; what the table keeps (and
+    # the preview stores) is counted again here.
+    kept = limits.Budget(file_name)
     for number, row in rows:
         values = {name: row.get(index) for name, index in found.items() if index in row}
+        for value in values.values():
+            if isinstance(value, str):
+                kept.text(len(value), len(value))
         if all(cleaners.is_blank(value) for value in values.values()):
             blank_run += 1
             if blank_run >= BLANK_RUN_END:

@@ -80,7 +80,7 @@ class _RosterImporter(Importer):
                     plan.problem(
                         self.layout.key,
                         _("“%(value)s” already appears on row %(row)s")
-                        % {"value": key, "row": first_row[key]},
+                        % {"value": cleaners.quote(key), "row": first_row[key]},
                     )
                 else:
                     first_row[key] = row.number
@@ -147,7 +147,9 @@ def _unique_across(plans, existing, attribute: str, column: str) -> None:
             for ident in idents:
                 if ident in rows:
                     rows[ident].problem(
-                        column, _("“%(value)s” is used by another row or record") % {"value": value}
+                        column,
+                        _("“%(value)s” is used by another row or record")
+                        % {"value": cleaners.quote(value)},
                     )
 
 
@@ -208,7 +210,7 @@ class SectionLookup:
         section = self.by_name.get(name) or self.by_code.get(cleaners.code(value))
         if section is None:
             raise cleaners.CellError(
-                _("“%(value)s” is not a section code or name") % {"value": name}
+                _("“%(value)s” is not a section code or name") % {"value": cleaners.quote(name)}
             )
         return section
 

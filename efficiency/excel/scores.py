@@ -101,7 +101,7 @@ class ScoreImporter(Importer):
                     plan.problem(
                         "对象编号",
                         _("“%(value)s” already appears on row %(row)s")
-                        % {"value": plan.key, "row": seen[ident]},
+                        % {"value": cleaners.quote(plan.key), "row": seen[ident]},
                     )
                 seen.setdefault(ident, row.number)
                 self._marks(cells, plan, payload)
@@ -130,7 +130,7 @@ class ScoreImporter(Importer):
                 plan.problem(
                     "考评人工号",
                     _("you can import only your own marks; this row is for “%(value)s”")
-                    % {"value": typed},
+                    % {"value": cleaners.quote(typed)},
                 )
         period = None
         if code is not MISSING:
@@ -157,7 +157,10 @@ class ScoreImporter(Importer):
                 return None
             recorded = self.staff.resolve(typed, was_number)
             if recorded is None:
-                plan.problem("对象编号", _("“%(value)s” is not on the roster") % {"value": typed})
+                plan.problem(
+                    "对象编号",
+                    _("“%(value)s” is not on the roster") % {"value": cleaners.quote(typed)},
+                )
                 return None
             staff = self.staff.by_no[recorded]
             plan.key, plan.label = staff.staff_no, staff.name
@@ -174,7 +177,7 @@ class ScoreImporter(Importer):
                 plan.problem(
                     "对象编号",
                     _("“%(value)s” is not a section code")
-                    % {"value": cleaners.display(subject_cell)},
+                    % {"value": cleaners.quote(subject_cell)},
                 )
                 return None
             plan.key, plan.label = section.code, section.name

@@ -42,6 +42,17 @@ FONT_SIZE = 11
 HEADER_COLOUR = "#DCE6F1"
 BORDER_COLOUR = "#8EA9C1"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CELL_CHARS = 32_767  # the most an Excel cell holds
+
+
+class CellTooLong(Exception):
+    """A text longer than a cell holds: refused rather than cut. ``message`` is translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 VALIDATION_ROWS = 2000  # template rows that carry the drop-down lists
 A4 = 9
 
@@ -192,6 +203,21 @@ class SheetWriter:
         for index, value in enumerate(values):
             if value is None or value == "":
                 continue
+            if isinstance(value, str) and len(value) > CELL_CHARS:
+                # xlsxwriter would cut it to fit, with only a warning in the log.
+                raise CellTooLong(
+                    _(
+                        "Row %(row)s, “%(column)s”: the text is %(length)s characters long, "
+                        "more than the %(limit)s an Excel cell holds; it cannot be exported "
+                        "whole. Shorten it first."
+                    )
+                    % {
+                        "row": row + 1,
+                        "column": self.columns[index].name,
+                        "length": f"{len(value):,}",
+                        "limit": f"{CELL_CHARS:,}",
+                    }
+                )
             if isinstance(value, str):
                 if value.startswith(FORMULA_START):
                     sheet.write_string(row, index, value, self._escaped_formats[index])

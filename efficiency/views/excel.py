@@ -1,19 +1,18 @@
 """Excel pages: templates and exports to download; upload → preview row by row → confirm.
 
-The uploaded file is kept on the server between the preview and the confirmation, under a
-random name in ``EXCEL_UPLOAD_DIR`` (default ``var/uploads``), and remembered in the
-uploader's session; the confirmation re-reads and re-checks that file. The browser never sends
-parsed rows back, so nothing it sends can slip past the checks.
+An upload is read once, as it arrives; what it was read into waits on the server (see
+:mod:`efficiency.excel.pending`) until it is confirmed, which re-checks every row against the
+database as it is then. The browser never sends parsed rows back, so nothing it sends can slip
+past the checks.
 """
 
 import io
 import os
 import re
 import secrets
-import time
+import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from efficiency.excel import access, engine, exports, layouts, reader
+from efficiency.excel import access, engine, exports, layouts, pending, reader
 from efficiency.excel.writer import XLSX_MIME
 from efficiency.models import ImportRecord, Period, PeriodState
 
@@ -36,28 +35,10 @@ SHEET_LABELS = {
     "rankings": gettext_lazy("Quarterly ranking"),
     "annual": gettext_lazy("Annual appraisal"),
 }
-SESSION_KEY = "excel_uploads"
-PENDING_LIMIT = 5  # uploads waiting for confirmation per session
-STALE_SECONDS = 24 * 3600
+SESSION_KEY = "excel_upload_tokens"
 PREVIEW_ROWS = 500
+PROBLEMS_SHOWN = 1000  # then “以及另外 N 处”
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-def upload_dir() -> Path:
-    path = Path(getattr(settings, "EXCEL_UPLOAD_DIR", settings.BASE_DIR / "var" / "uploads"))
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def _sweep(directory: Path) -> None:
-    """Forget uploads nobody confirmed within a day."""
-    cutoff = time.time() - STALE_SECONDS
-    for stale in directory.glob("*.upload"):
-        try:
-            if stale.stat().st_mtime < cutoff:
-                stale.unlink()
-        except OSError:
-            pass
 
 
 def _display_name(name: str) -> str:
@@ -110,6 +91,14 @@ def index(request: HttpRequest) -> HttpResponse:
                 )[:10]
             ],
             "max_mb": reader.max_upload_bytes() // reader.MB,
+            "max_bytes": reader.max_upload_bytes(),
+            # Filled in by excel.js with the chosen file's name and size.
+            "too_big": _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
+            % {
+                "name": "%(name)s",
+                "size": "%(size)s",
+                "limit": reader.max_upload_bytes() // reader.MB,
+            },
             "max_rows": reader.max_rows(),
         },
     )
@@ -135,30 +124,53 @@ def export_download(request: HttpRequest, sheet: str) -> HttpResponse:
 
 
 # --- upload, preview, confirm --------------------------------------------------------------------
+# An upload is read once, as it arrives (efficiency.excel.pending keeps what it was read into);
+# the session remembers which of its owner's waiting uploads were made in it.
 
 
-def _pending(request: HttpRequest, sheet: str, token: str) -> dict | None:
-    if not TOKEN_RE.match(token):
+def _pending(request: HttpRequest, sheet: str, token: str):
+    """The upload's name and table (or refusal), if this session made it for this sheet."""
+    if not TOKEN_RE.match(token) or token not in request.session.get(SESSION_KEY, []):
         return None
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if not entry or entry.get("sheet") != sheet or entry.get("user") != request.user.pk:
+    loaded = pending.load(request.user.pk, token)
+    if loaded is None or loaded[0]["sheet"] != sheet:
         return None
-    if not (upload_dir() / f"{token}.upload").exists():
-        return None
-    return entry
+    return loaded
 
 
 def _forget(request: HttpRequest, token: str) -> None:
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
-    (upload_dir() / f"{token}.upload").unlink(missing_ok=True)
+    tokens = request.session.get(SESSION_KEY, [])
+    request.session[SESSION_KEY] = [t for t in tokens if t != token]
+    pending.forget(request.user.pk, token)
+
+
+def forget_at_logout(sender, request, user, **kwargs) -> None:
+    """Sweep the uploads the session leaving was waiting on (connected in apps.py)."""
+    if user is None or request is None or not hasattr(request, "session"):
+        return
+    for token in request.session.get(SESSION_KEY, []):
+        if TOKEN_RE.match(str(token)):
+            pending.forget(user.pk, token)
 
 
 def _expired(request: HttpRequest) -> HttpResponse:
     messages.error(
         request, _("That upload is no longer waiting for confirmation; upload the file again.")
     )
+    return redirect("excel_index")
+
+
+def _too_big(request: HttpRequest, name: str | None, size: int) -> HttpResponse:
+    figures = {
+        "name": name,
+        "size": f"{size / reader.MB:.1f}",
+        "limit": reader.max_upload_bytes() // reader.MB,
+    }
+    if name is None:
+        message = _("The file is %(size)s MB; files up to %(limit)s MB are accepted.")
+    else:
+        message = _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
+    messages.error(request, message % figures)
     return redirect("excel_index")
 
 
@@ -169,37 +181,31 @@ def upload(request: HttpRequest, sheet: str) -> HttpResponse:
     if not access.may_import(request.user, sheet):
         raise PermissionDenied
     upload_file = request.FILES.get("file")
+    refused_size = getattr(request, "upload_refused_size", None)
+    if refused_size is not None:  # pending.SizeLimitHandler: the body was never read
+        return _too_big(request, None, refused_size)
     if upload_file is None:
         messages.error(request, _("Choose a file to upload."))
         return redirect("excel_index")
+    name = _display_name(upload_file.name)
     if upload_file.size > reader.max_upload_bytes():
-        messages.error(
-            request,
-            _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
-            % {
-                "name": _display_name(upload_file.name),
-                "size": f"{upload_file.size / reader.MB:.1f}",
-                "limit": reader.max_upload_bytes() // reader.MB,
-            },
-        )
-        return redirect("excel_index")
-    directory = upload_dir()
-    _sweep(directory)
+        return _too_big(request, name, upload_file.size)
+    pending.sweep()
     token = secrets.token_urlsafe(24)
-    with (directory / f"{token}.upload").open("xb") as target:
-        for chunk in upload_file.chunks():
-            target.write(chunk)
-    uploads = request.session.get(SESSION_KEY, {})
-    for old in sorted(uploads, key=lambda t: uploads[t].get("at", 0))[: -PENDING_LIMIT + 1]:
-        (directory / f"{old}.upload").unlink(missing_ok=True)
-        uploads.pop(old)
-    uploads[token] = {
-        "sheet": sheet,
-        "name": _display_name(upload_file.name),
-        "user": request.user.pk,
-        "at": time.time(),
-    }
-    request.session[SESSION_KEY] = uploads
+    # The file is read here, once, from Django's own copy of it; only what it was read into
+    # is kept (see efficiency.excel.pending).
+    with tempfile.TemporaryDirectory(dir=pending.upload_dir()) as scratch:
+        path = Path(scratch) / "upload"
+        with path.open("xb") as target:
+            for chunk in upload_file.chunks():
+                target.write(chunk)
+        try:
+            result = engine.read(sheet, path, name, request.user)
+        except engine.NotAllowed:
+            raise PermissionDenied from None
+    pending.save(request.user.pk, token, result, sheet=sheet, name=name)
+    tokens = [t for t in request.session.get(SESSION_KEY, []) if isinstance(t, str)]
+    request.session[SESSION_KEY] = tokens[-(pending.PENDING_LIMIT - 1) :] + [token]
     return redirect("excel_preview", sheet=sheet, token=token)
 
 
@@ -212,13 +218,12 @@ def _rows_shown(preview: engine.Preview, show_all: bool) -> list[engine.RowPlan]
 @login_required
 def preview_page(request: HttpRequest, sheet: str, token: str) -> HttpResponse:
     _known(sheet, access.IMPORT_SHEETS)
-    entry = _pending(request, sheet, token)
-    if entry is None:
+    loaded = _pending(request, sheet, token)
+    if loaded is None:
         return _expired(request)
+    meta, table = loaded
     try:
-        preview = engine.preview(
-            sheet, upload_dir() / f"{token}.upload", entry["name"], request.user
-        )
+        preview = engine.preview(sheet, None, meta["name"], request.user, table=table)
     except engine.NotAllowed:
         raise PermissionDenied from None
     show_all = request.GET.get("all") == "1"
@@ -231,8 +236,8 @@ def preview_page(request: HttpRequest, sheet: str, token: str) -> HttpResponse:
             "label": SHEET_LABELS[sheet],
             "token": token,
             "preview": preview,
-            "problems": preview.problems[:PREVIEW_ROWS],
-            "more_problems": max(0, len(preview.problems) - PREVIEW_ROWS),
+            "problems": preview.problems[:PROBLEMS_SHOWN],
+            "more_problems": max(0, len(preview.problems) - PROBLEMS_SHOWN),
             "rows": rows,
             "show_all": show_all,
             "counts": preview.counts,
@@ -244,11 +249,12 @@ def preview_page(request: HttpRequest, sheet: str, token: str) -> HttpResponse:
 @login_required
 def confirm(request: HttpRequest, sheet: str, token: str) -> HttpResponse:
     _known(sheet, access.IMPORT_SHEETS)
-    entry = _pending(request, sheet, token)
-    if entry is None:
+    loaded = _pending(request, sheet, token)
+    if loaded is None:
         return _expired(request)
+    meta, table = loaded
     try:
-        result = engine.run(sheet, upload_dir() / f"{token}.upload", entry["name"], request.user)
+        result = engine.run(sheet, None, meta["name"], request.user, table=table)
     except engine.NotAllowed:
         raise PermissionDenied from None
     if result.record is None:

@@ -82,3 +82,34 @@ def test_upload_preview_confirm(page, office, tmp_path):
     assert (office.person.section, office.person.post) == (office.b, "副科长")
     assert ImportRecord.objects.get().imported_by == office.administrator
     assert AuditEvent.objects.filter(reason="由 Excel 文件“人员名单（改）.xlsx”导入").count() == 3
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_sent(page, office, tmp_path, settings):
+    settings.EXCEL_MAX_UPLOAD_BYTES = 1024 * 1024
+    big = tmp_path / "人员（大）.xlsx"
+    big.write_bytes(b"PK\x03\x04" + b"\0" * 1_300_000)
+    log_in(page, "administrator")
+    page.goto("/excel/")
+    form = page.locator("form[action='/excel/import/staff/']")
+    field = form.get_by_label("导入人员")
+    field.set_input_files(str(big))
+    form.get_by_role("button", name="上传并检查").click()
+    assert field.evaluate("input => input.validationMessage") == (
+        "“人员（大）.xlsx”大小为 1.2 MB，只接受 1 MB 以内的文件。"
+    )
+    assert page.url.endswith("/excel/")
+    assert not list((tmp_path / "uploads").glob("user-*/*.json"))
+
+
+def test_a_long_value_on_every_row_gives_a_short_readable_page(page, office, tmp_path):
+    from .. import hostile_files
+
+    path = hostile_files.repeated_long_value(tmp_path / "人员.xlsx", rows=1_500, length=3_000)
+    log_in(page, "administrator")
+    page.goto("/excel/")
+    choose_and_upload(page, path)
+    expect(page.locator("[data-count=error]")).to_have_text("1500")
+    first = "第 2 行「工号」：“" + "9" * 40 + "…” 不是有效的工号"
+    expect(page.get_by_text(first, exact=True)).to_be_visible()
+    expect(page.get_by_text("以及另外 500 处")).to_be_visible()
+    expect(page.get_by_role("button", name="确认导入")).to_have_count(0)
