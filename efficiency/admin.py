@@ -17,6 +17,33 @@ from efficiency.roles import Role
 from efficiency.selectors import status_label
 from efficiency.services.audit import diff, record, snapshot
 
+# django-axes (login throttling) ships no Chinese; these are its words in the admin, listed
+# here so that makemessages puts them in our catalogue, which Django consults first.
+AXES_ADMIN_WORDS = [
+    _("access attempt"),
+    _("access attempts"),
+    _("access log"),
+    _("access logs"),
+    _("access failure"),
+    _("access failures"),
+    _("access attempt expiration"),
+    _("access attempt expirations"),
+    _("IP Address"),
+    _("User Agent"),
+    _("Path"),
+    _("Attempt Time"),
+    _("Logout Time"),
+    _("Failed Logins"),
+    _("Expires At"),
+    _("Locked Out"),
+    _("Attempt Remaining"),
+    _("Access lock out"),
+    _("Meta Data"),
+    _("Form Data"),
+    _("Not set"),
+    _("Clean up expired attempts"),
+]
+
 admin.site.site_header = _("Efficiency appraisal · administration")
 admin.site.site_title = _("Efficiency appraisal")
 admin.site.index_title = _("Configuration")

@@ -3,10 +3,13 @@
 Works bare on SQLite (``var/efficiency.sqlite3``); point ``DATABASE_URL`` at PostgreSQL to use it.
 """
 
+import datetime
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
@@ -25,10 +28,23 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The development fallback key only ever serves DEBUG or test runs; production must set its own.
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The test runner imports pytest before these settings; nothing in production does.
+TESTING = "pytest" in sys.modules
+# The development key is public (it is in this file): it serves only DEBUG and test runs, and
+# its prefix makes `check --deploy` flag it. Production without a key of its own refuses to start.
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set and DEBUG is off. Set SECRET_KEY in the environment to a long "
+            'random value kept secret, e.g. the output of: python -c "import secrets; '
+            "print(secrets.token_urlsafe(50))\" (or set DEBUG=true on a developer's machine). "
+            "未设置 SECRET_KEY 且 DEBUG 未开启：请在环境变量中设置一个足够长的随机 SECRET_KEY。"
+        )
+    SECRET_KEY = "django-insecure-development-key-set-SECRET_KEY-in-production"
+    if TESTING:
+        # Processes a test starts (makemessages, report jobs) run with the same key.
+        os.environ["SECRET_KEY"] = SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -44,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "efficiency.apps.LoginSecurityConfig",  # django-axes
 ]
 # Widget templates are looked up like page templates (templates/efficiency/widgets/...).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -58,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "efficiency.urls"
@@ -110,6 +128,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: a locked-out pair is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "efficiency.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -143,9 +166,40 @@ WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
 
 MESSAGE_TAGS = {40: "danger"}
 
+# Login throttling (django-axes): five wrong passwords for one username from one address lock
+# that pair for 15 minutes; an administrator lifts a lockout in the admin (登录失败记录).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "efficiency.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "efficiency.security.client_ip"
+AXES_VERBOSE = False
+# Who tried and from where goes to the log (the password never does).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# Behind nginx every request comes from 127.0.0.1: then the client's address is the last one
+# nginx appended to X-Forwarded-For (`proxy_add_x_forwarded_for`).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
+# Sessions end when the browser closes, and after SESSION_IDLE_MINUTES without a request
+# (each request moves the end forward).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+
+# HTTPS (see README, "Running it for an office"): all off by default for a plain-HTTP LAN.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if BEHIND_PROXY:
+    # nginx sets this header itself (`proxy_set_header X-Forwarded-Proto $scheme`), so a
+    # client cannot forge it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
