@@ -1,4 +1,5 @@
-"""Who is knocking: the client's address for login throttling."""
+"""Logins and start-up: the client's address and the lockout page for django-axes, its
+backend, and the deploy check on where SECRET_KEY came from."""
 
 import os
 

@@ -176,3 +176,13 @@ def test_working_keeps_the_session_alive(office):
         for _hour in range(5):
             traveller.shift(datetime.timedelta(minutes=110))
             assert client.get("/").status_code == 200
+
+
+def test_a_number_that_is_not_one_stops_the_start_with_its_name():
+    result = run(
+        ["-c", "import django; django.setup()"],
+        SECRET_KEY=PRODUCTION["SECRET_KEY"],
+        SESSION_IDLE_MINUTES="两小时",
+    )
+    assert result.returncode != 0
+    assert "SESSION_IDLE_MINUTES must be a whole number, not '两小时'." in result.stderr
