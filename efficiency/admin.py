@@ -156,6 +156,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 PRIVILEGED_ROLES = (Role.LEADER, Role.ADMINISTRATOR)
+# Recorded in the history with the roles whenever an account is saved in the admin.
+ACCOUNT_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 
 def is_protected_account(user) -> bool:
@@ -229,15 +231,13 @@ class AccountAdmin(UserAdmin):
         # Read the roles before the form saves them: save_model has stored the user's own
         # fields already, the many-to-many ones are saved here.
         before = {"groups": role_names(user.groups.all()) if change else ""}
-        for name in ("is_active", "is_staff"):
-            before[name] = str(form.initial.get(name)) if change else ""
+        for name in ACCOUNT_FLAGS:
+            # A read-only flag is not in the form: it cannot have changed.
+            before[name] = str(form.initial.get(name, getattr(user, name))) if change else ""
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
-            after = {
-                "groups": role_names(user.groups.all()),
-                "is_active": str(user.is_active),
-                "is_staff": str(user.is_staff),
-            }
+            after = {"groups": role_names(user.groups.all())}
+            after.update({name: str(getattr(user, name)) for name in ACCOUNT_FLAGS})
             changes = diff(before, after)
             if changes:
                 record(

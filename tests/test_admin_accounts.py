@@ -106,6 +106,26 @@ def test_a_superuser_grants_the_leader_and_administrator_roles(office, superuser
     assert roles(office.assessor) == {Role.ASSESSOR, Role.LEADER, Role.ADMINISTRATOR}
 
 
+def test_making_a_superuser_is_recorded(office, superuser):
+    client = login(superuser)
+    data = form_data(client, office.administrator)
+    data["is_superuser"] = "on"
+    assert client.post(change_url(office.administrator), data).status_code == 302
+    [event] = history(office.administrator)
+    assert event.actor == superuser
+    assert event.changes == {"is_superuser": ["False", "True"]}
+
+
+def test_an_administrator_cannot_make_a_superuser(office):
+    client = login(office.administrator)
+    data = form_data(client, office.clerk)
+    data["is_superuser"] = "on"
+    assert client.post(change_url(office.clerk), data).status_code == 302
+    office.clerk.refresh_from_db()
+    assert office.clerk.is_superuser is False
+    assert history(office.clerk) == []
+
+
 @pytest.mark.parametrize("role", [Role.LEADER, Role.ADMINISTRATOR])
 def test_an_administrator_cannot_grant_the_leader_or_administrator_role(office, role):
     client = login(office.administrator)
