@@ -21,8 +21,8 @@ install: $(VENV)/.installed
 messages: install var/secret-key
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
-# A random key for this checkout, read by manage.py (make run, commands) when SECRET_KEY is not
-# set; the web server for an office never uses it (see README).
+# A random key for this checkout, used by commands, make run, tests and benchmarks when
+# SECRET_KEY is not set; the web server (efficiency.wsgi) never uses it (see README).
 var/secret-key:
 	mkdir -p var
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@

@@ -1,8 +1,6 @@
 """Logins and start-up: the client's address and the lockout page for django-axes, its
 backend, and the deploy check on where SECRET_KEY came from."""
 
-import os
-
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.core import checks
@@ -40,13 +38,13 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_secret_key_source(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    """manage.py falls back on the checkout's own key (var/secret-key); a server does not."""
-    if os.environ.get("SECRET_KEY_FROM_CHECKOUT") != "1":
+    """Commands fall back on the checkout's own key (var/secret-key); the web server does not."""
+    if settings.SECRET_KEY_SOURCE != "checkout":
         return []
     return [
         checks.Warning(
             "SECRET_KEY is not set in the environment: this command used the checkout's "
-            "development key (var/secret-key), and the web server will refuse to start.",
+            "own key (var/secret-key), and the web server will refuse to start without one.",
             hint="Set SECRET_KEY in the environment the server runs with (see README).",
             id="efficiency.W101",
         )

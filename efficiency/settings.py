@@ -42,9 +42,16 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 # The test runner imports pytest before these settings; nothing in production does.
 TESTING = "pytest" in sys.modules
-# The development key is public (it is in this file): it serves only DEBUG and test runs, and
-# its prefix makes `check --deploy` flag it. Production without a key of its own refuses to start.
+# `make setup` writes a random key for this checkout to var/secret-key: commands, tests and
+# benchmarks use it when SECRET_KEY is not set. The web server never does (efficiency.wsgi sets
+# EFFICIENCY_WEB_SERVER first): without SECRET_KEY and DEBUG it refuses to start. The last
+# resort, a public key with the prefix `check --deploy` flags, serves only DEBUG and tests.
+CHECKOUT_KEY_FILE = BASE_DIR / "var" / "secret-key"
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+SECRET_KEY_SOURCE = "environment"
+if not SECRET_KEY and not os.environ.get("EFFICIENCY_WEB_SERVER") and CHECKOUT_KEY_FILE.is_file():
+    SECRET_KEY = CHECKOUT_KEY_FILE.read_text().strip()
+    SECRET_KEY_SOURCE = "checkout"
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured(
@@ -54,9 +61,10 @@ if not SECRET_KEY:
             "未设置 SECRET_KEY 且 DEBUG 未开启：请在环境变量中设置一个足够长的随机 SECRET_KEY。"
         )
     SECRET_KEY = "django-insecure-development-key-set-SECRET_KEY-in-production"
-    if TESTING:
-        # Processes a test starts (makemessages, report jobs) run with the same key.
-        os.environ["SECRET_KEY"] = SECRET_KEY
+    SECRET_KEY_SOURCE = "development"
+if SECRET_KEY_SOURCE != "environment":
+    # Processes started from here (report jobs, makemessages in tests) use the same key.
+    os.environ["SECRET_KEY"] = SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
