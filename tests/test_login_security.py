@@ -136,6 +136,19 @@ def test_successful_and_failed_logins_are_logged(office):
     assert admin.get("/admin/axes/accessfailurelog/").status_code == 200
 
 
+def test_logins_go_to_the_server_log(office, caplog):
+    client = Client()
+    fail(client, "head", 1)
+    attempt(client, "head", PASSWORD)
+    messages = [record.getMessage() for record in caplog.records]
+    assert 'AXES: New login failure by {username: "head", ip_address: "10.0.0.7",' in "".join(
+        messages
+    )
+    assert 'AXES: Successful login by {username: "head", ip_address: "10.0.0.7",' in "".join(
+        messages
+    )
+
+
 def test_behind_the_proxy_the_forwarded_address_counts(office, settings):
     settings.BEHIND_PROXY = True
     client = Client()
