@@ -1,10 +1,13 @@
 """The administrator's pages, in Chinese. Configuration changes are recorded in the history;
 incidents and history are read-only here: they change only through the app's services."""
 
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -169,6 +172,12 @@ def role_names(groups) -> str:
     return "、".join(sorted(group.name for group in groups))
 
 
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """The password's summary without the reset button, for those who may not reset it."""
+
+    template_name = "efficiency/widgets/password_summary.html"
+
+
 class AccountAdmin(UserAdmin):
     """Accounts and their roles. Only a superuser may grant superuser or single permissions, change
     a superuser's or a leader's account (their password included), or grant or withdraw the
@@ -205,7 +214,14 @@ class AccountAdmin(UserAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if request.user.is_superuser or "groups" not in form.base_fields:
+        if request.user.is_superuser:
+            return form
+        if obj is not None and is_protected_account(obj) and "password" in form.base_fields:
+            # The field instance is shared with Django's form class: change a copy.
+            password = copy.deepcopy(form.base_fields["password"])
+            password.widget = PasswordSummaryWidget()
+            form.base_fields["password"] = password
+        if "groups" not in form.base_fields:
             return form
 
         class GuardedRolesForm(form):

@@ -193,6 +193,16 @@ def test_an_administrator_cannot_change_a_superuser_or_leader(office, superuser,
     assert history(account) == []
 
 
+def test_only_a_superuser_sees_the_reset_button_on_a_leader(office, superuser):
+    own = login(superuser).get(change_url(office.leader)).content.decode()
+    assert 'href="../password/"' in own
+    viewed = login(office.administrator).get(change_url(office.leader)).content.decode()
+    assert 'href="../password/"' not in viewed
+    assert "只有超级管理员可以重置此账号的密码。" in viewed
+    clerk = login(office.administrator).get(change_url(office.clerk)).content.decode()
+    assert 'href="../password/"' in clerk
+
+
 @pytest.mark.parametrize("who", ["superuser", "administrator"])
 def test_a_password_reset_is_recorded(office, superuser, who):
     actor = superuser if who == "superuser" else office.administrator
