@@ -18,10 +18,16 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
-messages: install
+messages: install var/secret-key
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
-migrate: install
+# A random key for this checkout, used by commands, make run, tests and benchmarks when
+# SECRET_KEY is not set; the web server (efficiency.wsgi) never uses it (see README).
+var/secret-key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+migrate: install var/secret-key
 	mkdir -p staticfiles
 	$(PY) manage.py migrate --noinput --verbosity 0
 

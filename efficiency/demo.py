@@ -32,6 +32,7 @@ from efficiency.demo_calendar import (
     working_day,
 )
 from efficiency.models import (
+    DemoMark,
     HandlingDecision,
     Incident,
     IncidentKind,
@@ -714,6 +715,7 @@ def load_demo(*, stdout=None) -> bool:
         if blocking_reason():
             return False
         _Loader(stdout).run()
+        DemoMark.objects.create()
     return True
 
 
@@ -734,6 +736,9 @@ def blocking_reason() -> str:
     )
     if taken:
         return f"数据库中已有账号 {'、'.join(taken)}，未载入演示数据。"
+    # The demo's accounts have public passwords: they go only into a database with no accounts.
+    if get_user_model().objects.exists():
+        return "数据库中已有账号，不是空数据库，未载入演示数据。"
     return ""
 
 

@@ -3,10 +3,13 @@
 Works bare on SQLite (``var/efficiency.sqlite3``); point ``DATABASE_URL`` at PostgreSQL to use it.
 """
 
+import datetime
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
@@ -20,15 +23,48 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {value!r}. {name} 应为整数。"
+        ) from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
-# The development fallback key only ever serves DEBUG or test runs; production must set its own.
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The test runner imports pytest before these settings; nothing in production does.
+TESTING = "pytest" in sys.modules
+# `make setup` writes a random key for this checkout to var/secret-key: commands, tests and
+# benchmarks use it when SECRET_KEY is not set. The web server never does (efficiency.wsgi sets
+# EFFICIENCY_WEB_SERVER first): without SECRET_KEY and DEBUG it refuses to start. The last
+# resort, a public key with the prefix `check --deploy` flags, serves only DEBUG and tests.
+CHECKOUT_KEY_FILE = BASE_DIR / "var" / "secret-key"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+SECRET_KEY_SOURCE = "environment"
+if not SECRET_KEY and not os.environ.get("EFFICIENCY_WEB_SERVER") and CHECKOUT_KEY_FILE.is_file():
+    SECRET_KEY = CHECKOUT_KEY_FILE.read_text().strip()
+    SECRET_KEY_SOURCE = "checkout"
 if not SECRET_KEY:
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set and DEBUG is off. Set SECRET_KEY in the environment to a long "
+            'random value kept secret, e.g. the output of: python -c "import secrets; '
+            "print(secrets.token_urlsafe(50))\" (or set DEBUG=true on a developer's machine). "
+            "未设置 SECRET_KEY 且 DEBUG 未开启：请在环境变量中设置一个足够长的随机 SECRET_KEY。"
+        )
+    SECRET_KEY = "django-insecure-development-key-set-SECRET_KEY-in-production"
+    SECRET_KEY_SOURCE = "development"
+if SECRET_KEY_SOURCE != "environment":
+    # Processes started from here (report jobs, makemessages in tests) use the same key.
+    os.environ["SECRET_KEY"] = SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -44,6 +80,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "efficiency.apps.LoginSecurityConfig",  # django-axes
 ]
 # Widget templates are looked up like page templates (templates/efficiency/widgets/...).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -58,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "efficiency.urls"
@@ -75,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "efficiency.context_processors.office",
+                "efficiency.context_processors.demo_database",
             ],
         },
     },
@@ -109,6 +148,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: a locked-out pair is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "efficiency.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -151,9 +195,40 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Login throttling (django-axes): five wrong passwords for one username from one address lock
+# that pair for 15 minutes; an administrator lifts a lockout in the admin (登录失败计数).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "efficiency.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "efficiency.security.client_ip"
+AXES_VERBOSE = False
+# Who tried and from where goes to the log (the password never does).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# Behind nginx every request comes from 127.0.0.1: then the client's address is the last one
+# nginx appended to X-Forwarded-For (`proxy_add_x_forwarded_for`).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
+# Sessions end when the browser closes, and after SESSION_IDLE_MINUTES without a request
+# (each request moves the end forward).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+
+# HTTPS (see README, "Running it for an office"): all off by default for a plain-HTTP LAN.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if BEHIND_PROXY:
+    # nginx sets this header itself (`proxy_set_header X-Forwarded-Proto $scheme`), so a
+    # client cannot forge it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
@@ -161,4 +236,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Every login, successful or not, with username and address (django-axes).
+    "loggers": {"axes": {"level": "INFO"}},
 }

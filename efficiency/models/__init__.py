@@ -13,6 +13,7 @@ from .incidents import (
 )
 from .org import Section, Staff
 from .paperwork import ImportRecord, ReportJob, ReportJobStatus
+from .site import DemoMark
 
 __all__ = [
     "Criterion",
@@ -24,6 +25,7 @@ __all__ = [
     "ReportJobStatus",
     "Score",
     "AuditEvent",
+    "DemoMark",
     "Explanation",
     "HandlingDecision",
     "ImportRecord",
