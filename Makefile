@@ -25,7 +25,7 @@ messages: install var/secret-key
 # SECRET_KEY is not set; the web server (efficiency.wsgi) never uses it (see README).
 var/secret-key:
 	mkdir -p var
-	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 migrate: install var/secret-key
 	mkdir -p staticfiles

@@ -1,7 +1,9 @@
 """The set-up promise: `make run` installs what the app needs from Debian, as `make test` does,
 and CI runs the calendar-sensitive tests on several days."""
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,3 +38,14 @@ def test_ci_runs_the_calendar_tests_on_four_days_on_both_databases():
     days = dry_run("test-dates")
     for day in ("2026-01-02", "2026-06-30", "2026-12-31", "2027-03-15"):
         assert day in days
+
+
+def test_a_setting_the_environment_got_wrong_is_said_without_a_traceback():
+    env = {**os.environ, "LOGIN_FAILURE_LIMIT": "five"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "LOGIN_FAILURE_LIMIT must be a whole number, not 'five'." in result.stderr
+    assert "应为整数" in result.stderr
+    assert "Traceback" not in result.stderr
