@@ -68,7 +68,7 @@ def test_load_demo_refuses_a_database_with_any_account():
 
 
 def test_a_database_loaded_before_the_mark_gets_it_on_migrating():
-    migration = importlib.import_module("efficiency.migrations.0007_demo_mark")
+    migration = importlib.import_module("efficiency.migrations.0008_demo_mark")
     for username in migration.DEMO_USERNAMES[:-1]:
         User.objects.create_user(username)
     migration.mark_existing_demo(apps, None)
