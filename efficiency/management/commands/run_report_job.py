@@ -27,6 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, job_id: int, workers: int, **options):
+        # Rendering takes every core for minutes: the web server's requests go first.
+        zipjob.lower_priority()
         with translation.override(pdf.LANGUAGE):
             if not ReportJob.objects.filter(pk=job_id).exists():
                 raise CommandError(_("There is no report job %(id)s.") % {"id": job_id})
