@@ -7,12 +7,15 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 import zipfile
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from efficiency import results
@@ -400,3 +403,42 @@ def test_lower_priority_sets_the_niceness_of_the_process_and_its_workers():
         lines = pipe.read().split()
     before = os.nice(0)
     assert lines == [str(max(before, zipjob.NICENESS))] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leaders_starting_the_same_zip_at_once_get_one_job(office, period, output, monkeypatch):
+    """Real threads, real transactions (run it on PostgreSQL too: scripts/with-postgres.sh)."""
+    leaders = 4
+    launched = []
+    monkeypatch.setattr(zipjob, "launch", launched.append)
+    looked_up = zipjob.active_job
+
+    def slow_lookup(period):
+        job = looked_up(period)
+        time.sleep(0.2)  # widen the gap between seeing no job and creating one
+        return job
+
+    monkeypatch.setattr(zipjob, "active_job", slow_lookup)
+    barrier = threading.Barrier(leaders)
+    outcomes: list[object] = [None] * leaders
+
+    def click(n: int) -> None:
+        try:
+            barrier.wait()
+            job, started = zipjob.start(period=period, user=office.leader)
+            outcomes[n] = (job.pk, started)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcomes[n] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(n,)) for n in range(leaders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    job = ReportJob.objects.get()
+    assert sorted(outcomes, key=lambda o: not o[1]) == [(job.pk, True)] + [(job.pk, False)] * (
+        leaders - 1
+    )
+    assert launched == [job]
