@@ -427,7 +427,7 @@ def test_leaders_starting_the_same_zip_at_once_get_one_job(office, period, outpu
             barrier.wait()
             job, started = zipjob.start(period=period, user=office.leader)
             outcomes[n] = (job.pk, started)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:  # reported by the assertion below
             outcomes[n] = error
         finally:
             connection.close()
