@@ -442,3 +442,25 @@ def test_leaders_starting_the_same_zip_at_once_get_one_job(office, period, outpu
         leaders - 1
     )
     assert launched == [job]
+
+
+def test_run_report_job_explains_itself_and_its_bad_arguments_in_chinese():
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", "run_report_job", *args],
+            capture_output=True,
+            text=True,
+            cwd=zipjob.fonts.BASE_DIR,
+            env={**os.environ, "LANG": "C.UTF-8"},
+        )
+
+    shown = manage("--help")
+    assert shown.returncode == 0, shown.stderr
+    assert "生成一项待处理的报表任务的文件（由报表页面启动）。" in shown.stdout
+    assert "报表任务编号，即任务页面地址中的数字。" in " ".join(shown.stdout.split())
+    wrong = manage("abc")
+    assert wrong.returncode == 2
+    assert "报表任务编号应为不小于 1 的整数，“abc”不是。" in wrong.stderr
+    wrong = manage("3", "--workers", "-1")
+    assert wrong.returncode == 2
+    assert "进程数（--workers）应为不小于 0 的整数，“-1”不是。" in wrong.stderr
