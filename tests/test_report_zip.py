@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import zipfile
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -19,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from efficiency import results
-from efficiency.models import ReportJob, ReportJobStatus
+from efficiency.models import Criterion, ReportJob, ReportJobStatus
 from efficiency.reports import ReportError, documents, zipjob
 
 from .conftest import login
@@ -405,9 +406,23 @@ def test_lower_priority_sets_the_niceness_of_the_process_and_its_workers():
     assert lines == [str(max(before, zipjob.NICENESS))] * 2
 
 
+@pytest.fixture
+def criteria(transactional_db):
+    # A transactional test may follow another that emptied the tables the migrations filled.
+    for code, name, weight, order in [
+        ("duty", "履行职责", 40, 1),
+        ("performance", "工作绩效", 40, 2),
+        ("service", "服务质量", 20, 3),
+    ]:
+        Criterion.objects.get_or_create(
+            code=code, defaults={"name": name, "weight": Decimal(weight), "order": order}
+        )
+
+
 @pytest.mark.django_db(transaction=True)
-def test_leaders_starting_the_same_zip_at_once_get_one_job(office, period, output, monkeypatch):
+def test_leaders_starting_the_same_zip_at_once_get_one_job(office, criteria, output, monkeypatch):
     """Real threads, real transactions (run it on PostgreSQL too: scripts/with-postgres.sh)."""
+    period = quarter(office)
     leaders = 4
     launched = []
     monkeypatch.setattr(zipjob, "launch", launched.append)
