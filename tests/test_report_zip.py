@@ -479,3 +479,20 @@ def test_run_report_job_explains_itself_and_its_bad_arguments_in_chinese():
     wrong = manage("3", "--workers", "-1")
     assert wrong.returncode == 2
     assert "进程数（--workers）应为不小于 0 的整数，“-1”不是。" in wrong.stderr
+
+
+def test_the_reports_page_offers_a_new_zip_when_the_last_never_started(office, period, output):
+    created = dt.datetime(2026, 10, 8, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(created, tick=False):
+        job = ReportJob.objects.create(kind=zipjob.KIND, period=period, requested_by=office.leader)
+    client = login(office.leader)
+    with time_machine.travel(created + dt.timedelta(seconds=30), tick=False):
+        page = client.get("/reports/2026Q3/").content.decode()
+    assert f'href="/reports/jobs/{job.pk}/"' in page
+    assert 'action="/reports/2026Q3/personal.zip"' not in page
+    with time_machine.travel(created + dt.timedelta(minutes=2), tick=False):
+        page = client.get("/reports/2026Q3/").content.decode()
+    assert f'href="/reports/jobs/{job.pk}/"' not in page
+    assert 'action="/reports/2026Q3/personal.zip"' in page
+    job.refresh_from_db()
+    assert job.status == ReportJobStatus.FAILED

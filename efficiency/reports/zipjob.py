@@ -120,7 +120,11 @@ def build_zip(
 
 
 def active_job(period: Period) -> ReportJob | None:
-    return ReportJob.objects.filter(kind=KIND, period=period, status__in=ACTIVE).first()
+    """The job making this period's ZIP now, if any (one that died or never started is not)."""
+    job = ReportJob.objects.filter(kind=KIND, period=period, status__in=ACTIVE).first()
+    if job is not None and refresh(job).status in ACTIVE:
+        return job
+    return None
 
 
 def start(*, period: Period, user) -> tuple[ReportJob, bool]:
@@ -133,7 +137,7 @@ def start(*, period: Period, user) -> tuple[ReportJob, bool]:
         # SQLite's IMMEDIATE transactions already serialize; there this is a plain read.
         Period.objects.select_for_update().filter(pk=period.pk).exists()
         running = active_job(period)
-        if running is not None and refresh(running).status in ACTIVE:
+        if running is not None:
             return running, False
         job = ReportJob.objects.create(kind=KIND, period=period, requested_by=user)
     prune()
