@@ -4,6 +4,8 @@ in a PDF (WeasyPrint draws inline SVG).
 pygal always writes a ``<script>`` with its tooltip configuration into the SVG; the filter
 below removes it, and ``js=[]`` keeps the tooltip library (fetched from a CDN by default) out.
 Values are therefore not shown on hover: pages put a small data table under each chart.
+The SVG's own ``<style>`` needs the page's CSP nonce, so templates write
+``{{ chart|with_csp_nonce:request.csp_nonce }}`` (efficiency/templatetags/csp_extras.py).
 """
 
 import math
@@ -64,6 +66,9 @@ STYLE = Style(
 
 def _without_scripts(root):
     for parent in list(root.iter()):
+        # The page's Content Security Policy forbids style="" attributes; pygal's only one
+        # hides the tooltip that its (removed) script would show.
+        parent.attrib.pop("style", None)
         for child in list(parent):
             if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
                 parent.remove(child)

@@ -8,11 +8,16 @@ processes (one per core), writes the ZIP under ``var/reports/`` and updates ``jo
 it goes, so the page can poll a small JSON status, be left, and be come back to.
 
 ``report_pdf personal --all`` calls :func:`build_zip` directly, in the foreground.
+
+A job never blocks its quarter for good: one whose process could not be started, never
+appeared within :data:`STARTUP_GRACE`, or died, is marked failed with the reason (see
+:func:`launch` and :func:`refresh`), and a new one may then be started.
 """
 
 import logging
 import multiprocessing
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -36,6 +41,13 @@ ACTIVE = (ReportJobStatus.PENDING, ReportJobStatus.RUNNING)
 MANAGE = fonts.BASE_DIR / "manage.py"
 PROGRESS_EVERY = 0.5  # seconds between progress writes: SQLite has one writer at a time
 KEEP_DAYS = 30  # ZIP files of older jobs are deleted when a new job starts
+# A job with no process this long after it was created was never started (the web process
+# died between creating and launching it, say): it is failed so the quarter is not blocked.
+STARTUP_GRACE = timezone.timedelta(minutes=1)
+# The job shares the machine with the web server: people clicking come first.
+NICENESS = 10
+# job-<id>.log, job-<id>.pid, job-<id>-<period>.zip and its .part while it is written.
+JOB_FILE = re.compile(r"^job-(?P<id>\d+)(?:-[^/]*)?\.(?P<ext>zip\.part|zip|log|pid)$")
 
 
 def reports_dir() -> Path:
@@ -108,19 +120,29 @@ def build_zip(
 
 
 def active_job(period: Period) -> ReportJob | None:
-    return ReportJob.objects.filter(kind=KIND, period=period, status__in=ACTIVE).first()
+    """The job making this period's ZIP now, if any (one that died or never started is not)."""
+    job = ReportJob.objects.filter(kind=KIND, period=period, status__in=ACTIVE).first()
+    if job is not None and refresh(job).status in ACTIVE:
+        return job
+    return None
 
 
 def start(*, period: Period, user) -> tuple[ReportJob, bool]:
     """The job making this period's ZIP: the one already under way, or a new one started."""
     fonts.require()
-    with transaction.atomic():  # two leaders clicking at once start one job
+    with transaction.atomic():
+        # Two leaders clicking at once start one job. A read-then-insert alone does not
+        # serialize on PostgreSQL (each transaction sees no job and inserts one): the lock on
+        # the period's row makes the second wait until the first has committed its job.
+        # SQLite's IMMEDIATE transactions already serialize; there this is a plain read.
+        Period.objects.select_for_update().filter(pk=period.pk).exists()
         running = active_job(period)
-        if running is not None and refresh(running).status in ACTIVE:
+        if running is not None:
             return running, False
         job = ReportJob.objects.create(kind=KIND, period=period, requested_by=user)
     prune()
     launch(job)
+    job.refresh_from_db()  # failed at once if its process could not be started
     return job, True
 
 
@@ -133,22 +155,49 @@ def log_file(job: ReportJob) -> Path:
 
 
 def launch(job: ReportJob) -> None:
-    """Start ``manage.py run_report_job`` detached from this process and its request."""
-    directory = reports_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    with log_file(job).open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(MANAGE), "run_report_job", str(job.pk)],
-            cwd=fonts.BASE_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            close_fds=True,
+    """Start ``manage.py run_report_job`` detached from this process and its request.
+
+    If the process cannot be started (no space or rights for its log, no more processes,
+    no interpreter) the job is marked failed with the reason at once, instead of waiting.
+    """
+    try:
+        directory = reports_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        with log_file(job).open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, str(MANAGE), "run_report_job", str(job.pk)],
+                cwd=fonts.BASE_DIR,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                close_fds=True,
+            )
+    except OSError as error:
+        logger.exception("report job %s could not be started", job.pk)
+        _fail(
+            job,
+            _(
+                "The background process could not be started (%(reason)s). Nothing was made; "
+                "tell the administrator."
+            )
+            % {"reason": error.strerror or error},
         )
-    _pid_file(job).write_text(str(process.pid))
+        return
+    try:
+        _pid_file(job).write_text(str(process.pid))
+    except OSError:
+        # The process writes its own pid file when it starts (see run()).
+        logger.warning("report job %s: could not write its pid file", job.pk)
     # Reap it when it ends, so a long-running web process collects no zombies.
     threading.Thread(target=process.wait, daemon=True).start()
+
+
+def lower_priority() -> None:
+    """Run this process (and the workers it forks) at :data:`NICENESS`, below the web server."""
+    current = os.nice(0)
+    if current < NICENESS:
+        os.nice(NICENESS - current)
 
 
 def _alive(pid: int) -> bool:
@@ -167,21 +216,28 @@ def _alive(pid: int) -> bool:
 
 
 def refresh(job: ReportJob) -> ReportJob:
-    """The job as it stands; one whose process died without finishing is marked failed."""
+    """The job as it stands; one whose process died, or never came, is marked failed."""
     if job.status not in ACTIVE:
         return job
     try:
         pid = int(_pid_file(job).read_text())
     except (OSError, ValueError):
-        return job  # not started by launch() (or started elsewhere): nothing to check
-    if _alive(pid):
+        pid = None  # not launched yet, or launched and not yet written
+    if pid is not None and _alive(pid):
+        return job
+    if pid is None and timezone.now() - job.created_at < STARTUP_GRACE:
         return job
     job.refresh_from_db()
     if job.status in ACTIVE:
         job.status = ReportJobStatus.FAILED
-        job.error = _("The background process stopped before the ZIP was finished. Start it again.")
+        job.error = (
+            _("The background process never started. Start the ZIP again.")
+            if pid is None
+            else _("The background process stopped before the ZIP was finished. Start it again.")
+        )
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
+        _pid_file(job).unlink(missing_ok=True)
     return job
 
 
@@ -193,12 +249,46 @@ def file_path(job: ReportJob) -> Path | None:
 
 
 def prune() -> None:
-    """Delete the ZIP files of jobs finished more than KEEP_DAYS ago (the records stay)."""
+    """Delete what finished jobs leave behind (the records stay).
+
+    - the ZIP and the log of a job finished more than KEEP_DAYS ago (a failed job's error
+      names its log, so logs are kept as long as ZIPs);
+    - at once: the pid file and any half-written ``.part`` of a job no longer running, and
+      the log of a job that succeeded;
+    - any job file whose job no longer exists.
+    """
     cutoff = timezone.now() - timezone.timedelta(days=KEEP_DAYS)
     for old in ReportJob.objects.filter(kind=KIND, finished_at__lt=cutoff).exclude(file=""):
         path = reports_dir() / Path(old.file).name
         path.unlink(missing_ok=True)
         ReportJob.objects.filter(pk=old.pk).update(file="")
+    directory = reports_dir()
+    if not directory.is_dir():
+        return
+    found = []
+    for path in directory.iterdir():
+        match = JOB_FILE.match(path.name)
+        if match and path.is_file():
+            found.append((path, int(match["id"]), match["ext"]))
+    jobs = {
+        job.pk: job
+        for job in ReportJob.objects.filter(pk__in={job_id for _path, job_id, _ext in found}).only(
+            "status", "file", "finished_at"
+        )
+    }
+    for path, job_id, ext in found:
+        job = jobs.get(job_id)
+        if job is not None and job.status in ACTIVE:
+            continue
+        old = job is None or job.finished_at is None or job.finished_at < cutoff
+        stale = (
+            job is None
+            or ext in ("pid", "zip.part")
+            or (ext == "log" and (old or job.status == ReportJobStatus.DONE))
+            or (ext == "zip" and (old or Path(job.file).name != path.name))
+        )
+        if stale:
+            path.unlink(missing_ok=True)
 
 
 def run(job_id: int, *, workers: int | None = None) -> ReportJob:
@@ -209,6 +299,10 @@ def run(job_id: int, *, workers: int | None = None) -> ReportJob:
     ReportJob.objects.filter(pk=job.pk).update(
         status=ReportJobStatus.RUNNING, started_at=timezone.now()
     )
+    # Run by hand (not through launch()), the job still says which process is doing it.
+    pid_file = _pid_file(job)
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(str(os.getpid()))
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -241,6 +335,8 @@ def run(job_id: int, *, workers: int | None = None) -> ReportJob:
                 file=target.name,
                 finished_at=timezone.now(),
             )
+        finally:
+            pid_file.unlink(missing_ok=True)
     job.refresh_from_db()
     return job
 

@@ -220,7 +220,9 @@ def zip_start(request: HttpRequest, code: str) -> HttpResponse:
         job, started = zipjob.start(period=period, user=request.user)
     except ReportError as error:
         return _refusal(request, error)
-    if started:
+    if job.status == ReportJobStatus.FAILED:
+        pass  # could not be started: the job's page says why
+    elif started:
         messages.success(
             request,
             _(

@@ -106,3 +106,15 @@
   orderStaff();
   showChosen();
 })();
+
+// Sizes computed on the server and applied here: the Content Security Policy forbids style=""
+// attributes, while setting element.style from a script file is allowed.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-percent-width]").forEach(function (element) {
+    element.style.width = element.dataset.percentWidth + "%";
+  });
+  document.querySelectorAll("[data-mark-columns]").forEach(function (element) {
+    element.style.setProperty("--mark-columns", element.dataset.markColumns);
+  });
+})();

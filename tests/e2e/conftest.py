@@ -2,6 +2,9 @@
 
 Never downloads a browser: Playwright is pointed at the system Chromium, with the flags that
 keep it off the network. A failing test leaves a screenshot in test-artifacts/.
+
+Every page a test opens must pass the Content Security Policy: a violation the browser reports
+(an inline script or style="" the policy blocked) fails the test at its end.
 """
 
 import os
@@ -48,12 +51,41 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+# Run in every page before its own scripts (Playwright's init scripts are not subject to the
+# page's policy): each violation is written to the console, where the fixture below sees it.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.effectiveDirective + " blocked "
+    + (event.blockedURI || "inline") + " in " + event.documentURI
+    + " (" + (event.sourceFile || "") + ":" + event.lineNumber + ")");
+}, true);
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    # Ours (CSP_WATCH), and Chromium's own "Refused to ... Content Security Policy" messages.
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
 @pytest.fixture
-def page(browser, request, live_server):
+def csp_violations() -> list[str]:
+    """The CSP violations seen so far in this test's browser; any left at the end fail it."""
+    return []
+
+
+@pytest.fixture
+def page(browser, request, live_server, csp_violations):
     context = browser.new_context(
         viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url
     )
+    context.add_init_script(CSP_WATCH)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text) if is_csp_violation(message.text) else None
+        ),
+    )
     page.set_default_timeout(10_000)
     # Confirmation dialogs are answered "OK", as the person clicking would.
     page.on("dialog", lambda dialog: dialog.accept())
@@ -62,6 +94,11 @@ def page(browser, request, live_server):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
     context.close()
+    if csp_violations:
+        pytest.fail(
+            "The Content Security Policy blocked something:\n" + "\n".join(csp_violations),
+            pytrace=False,
+        )
 
 
 def log_in(page, username: str, password: str = "pw-for-tests-2026") -> None:

@@ -36,8 +36,11 @@ def cell(page, staff_no, criterion):
 
 
 def all_saved(page):
+    # A function, not an expression: Playwright evaluates a bare expression with eval(),
+    # which the page's Content Security Policy forbids.
     page.wait_for_function(
-        "document.querySelectorAll('.mark-cell.is-saving, .mark-cell.is-retrying').length === 0"
+        "() => document.querySelectorAll('.mark-cell.is-saving, .mark-cell.is-retrying')"
+        ".length === 0"
         " && !document.getElementById('sheet-status').classList.contains('has-unsaved')"
     )
 

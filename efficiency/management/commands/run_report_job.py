@@ -4,29 +4,55 @@ Started by the reports page as a detached process (see efficiency.reports.zipjob
 also be run by hand to finish a job that is still waiting.
 """
 
+import argparse
+from functools import partial
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from efficiency.models import ReportJob, ReportJobStatus
 from efficiency.reports import pdf, zipjob
 
 
+def _count(text: str, *, what: str, least: int) -> int:
+    """A whole number of at least ``least`` from the command line, or a Chinese error."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < least:
+        raise argparse.ArgumentTypeError(
+            _("%(what)s must be a whole number from %(least)s up, not “%(text)s”.")
+            % {"what": what, "least": least, "text": text}
+        )
+    return value
+
+
 class Command(BaseCommand):
-    help = gettext_lazy("Make the file of one waiting report job (started by the reports page).")
     requires_system_checks = []  # started for each job: no need to check the project again
 
+    @property
+    def help(self) -> str:
+        # A str when argparse reads it (a lazy string crashes --help).
+        return _("Make the file of one waiting report job (started by the reports page).")
+
     def add_arguments(self, parser):
-        parser.add_argument("job_id", type=int)
+        parser.add_argument(
+            "job_id",
+            type=partial(_count, what=_("The report job's number"), least=1),
+            help=_("The report job's number, as in the address of its page."),
+        )
         parser.add_argument(
             "--workers",
-            type=int,
+            type=partial(_count, what=_("The number of processes (--workers)"), least=0),
             default=0,
-            help=gettext_lazy("Processes (default: one per core)."),
+            help=_("Processes (default: one per core)."),
         )
 
     def handle(self, *args, job_id: int, workers: int, **options):
+        # Rendering takes every core for minutes: the web server's requests go first.
+        zipjob.lower_priority()
         with translation.override(pdf.LANGUAGE):
             if not ReportJob.objects.filter(pk=job_id).exists():
                 raise CommandError(_("There is no report job %(id)s.") % {"id": job_id})
