@@ -50,7 +50,9 @@ class SubjectFacts:
     key: str  # 工号 for staff, 科室代码 for sections
     pk: int
     name: str
-    section: str  # the section's name (for a section: its own name)
+    section: str  # the section's name as it stood (for a section: its own name); display only
+    section_id: int  # who belongs where is decided by id, never by the name, which can change
+    section_code: str
     deductions: tuple[DeductionFact, ...] = ()
 
 
@@ -173,10 +175,12 @@ def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, Subj
             pk=pk,
             name=name,
             section=section,
+            section_id=section_id,
+            section_code=section_code,
             deductions=tuple(deductions.get(pk, ())),
         )
-        for pk, staff_no, name, section in staff.values_list(
-            "pk", "staff_no", "name", "section__name"
+        for pk, staff_no, name, section, section_id, section_code in staff.values_list(
+            "pk", "staff_no", "name", "section__name", "section_id", "section__code"
         )
     }
 
@@ -199,6 +203,8 @@ def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
             pk=s.pk,
             name=s.name,
             section=s.name,
+            section_id=s.pk,
+            section_code=s.code,
             deductions=tuple(deductions.get(s.pk, ())),
         )
         for s in sections
@@ -211,6 +217,8 @@ def _facts_to_json(facts: dict[int, SubjectFacts]) -> dict:
             "key": f.key,
             "name": f.name,
             "section": f.section,
+            "section_id": f.section_id,
+            "section_code": f.section_code,
             "deductions": [
                 [d.number, str(d.points), d.severity, d.kind, d.clause_code] for d in f.deductions
             ],
@@ -226,6 +234,8 @@ def _facts_from_json(data: dict) -> dict[int, SubjectFacts]:
             pk=int(pk),
             name=f["name"],
             section=f["section"],
+            section_id=f["section_id"],
+            section_code=f["section_code"],
             deductions=tuple(
                 DeductionFact(number, Decimal(points), severity, kind, clause)
                 for number, points, severity, kind, clause in f["deductions"]
@@ -257,6 +267,11 @@ def _one_subject_facts(period: Period, kind: str, pk: int) -> SubjectFacts | Non
     if kind == STAFF:
         return _live_staff_facts(period, only=pk).get(pk)
     return _live_section_facts(period).get(pk)
+
+
+def person_facts(period: Period, staff_pk: int) -> SubjectFacts | None:
+    """One person's facts in the period (None: not appraised in it), cheaply, for access checks."""
+    return _one_subject_facts(period, STAFF, staff_pk)
 
 
 def ranking(period: Period, kind: str = STAFF) -> Ranking:
@@ -380,15 +395,22 @@ def _single_result(period: Period, kind: str, pk: int) -> scoring.SubjectResult 
 
 
 def section_trends(periods: Iterable[Period]) -> dict[str, list[TrendPoint]]:
-    """Every section's finals quarter by quarter (section name -> points)."""
-    series: dict[str, list[TrendPoint]] = defaultdict(list)
+    """Every section's finals quarter by quarter (section's current name -> points).
+
+    Quarters are joined by the section's id: a section renamed since a locked quarter is
+    still one line, under the name it has now.
+    """
+    series: dict[int, list[TrendPoint]] = defaultdict(list)
+    names: dict[int, str] = {}
     for period in periods:
         table = ranking(period, SECTION)
         for row in table.rows:
-            series[row.facts.name].append(
+            names.setdefault(row.facts.section_id, row.facts.name)
+            series[row.facts.section_id].append(
                 TrendPoint(period.code, row.result.final if row.result.assessed else None)
             )
-    return dict(series)
+    names.update(Section.objects.filter(pk__in=series).values_list("pk", "name"))
+    return {names[pk]: points for pk, points in series.items()}
 
 
 @dataclass(frozen=True)

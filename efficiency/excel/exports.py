@@ -296,18 +296,18 @@ def _add_unmarked(user, period: Period, grouped: dict) -> None:
     number, name = assessor_key(user)
     own = getattr(user, "staff", None)
     headed = set(user.headed_sections.values_list("pk", flat=True))
-    orders = dict(Section.objects.values_list("name", "order"))
+    orders = dict(Section.objects.values_list("pk", "order"))
     for pk, facts in results.subject_facts(period, results.STAFF).items():
         if own is not None and own.pk == pk:
             continue
-        subject = ("个人", orders.get(facts.section, 0), facts.key, facts.name)
+        subject = ("个人", orders.get(facts.section_id, 0), facts.key, facts.name)
         grouped.setdefault(
             (False, subject[1], facts.key, number), {"subject": subject, "assessor": (number, name)}
         )
     for pk, facts in results.subject_facts(period, results.SECTION).items():
         if pk in headed:
             continue
-        subject = ("科室", orders.get(facts.name, 0), facts.key, facts.name)
+        subject = ("科室", orders.get(facts.section_id, 0), facts.key, facts.name)
         grouped.setdefault(
             (True, subject[1], facts.key, number), {"subject": subject, "assessor": (number, name)}
         )

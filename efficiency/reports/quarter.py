@@ -29,7 +29,7 @@ def section_context(period: Period, section: Section) -> dict:
         sections = results.ranking(period, results.SECTION)
         staff_table = results.ranking(period, results.STAFF)
         own = sections.row(section.code)
-        people = [row for row in staff_table.rows if row.facts.section == section.name]
+        people = [row for row in staff_table.rows if row.facts.section_id == section.pk]
         load_override_users(staff_table)
         deductions = own.facts.deductions if own else ()
         incidents = incidents_by_number(d.number for d in deductions)
