@@ -72,6 +72,8 @@ class StandardAdmin(AuditedAdmin):
         "points_serious",
         "points_grave",
         "active",
+        "valid_from",
+        "valid_until",
     ]
     list_filter = ["kind", "active"]
     search_fields = ["code", "text"]
@@ -83,6 +85,8 @@ class StandardAdmin(AuditedAdmin):
         "points_serious",
         "points_grave",
         "active",
+        "valid_from",
+        "valid_until",
     ]
 
 

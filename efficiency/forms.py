@@ -4,7 +4,9 @@ Rules live in the services; forms give early, per-field messages.
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
@@ -38,6 +40,9 @@ class StandardSelect(forms.Select):
                     "data-minor": str(standard.points_minor),
                     "data-serious": str(standard.points_serious),
                     "data-grave": str(standard.points_grave),
+                    # The page offers only the clauses in force on the date it happened.
+                    "data-from": standard.valid_from.isoformat() if standard.valid_from else "",
+                    "data-until": standard.valid_until.isoformat() if standard.valid_until else "",
                 }
             )
         return option
@@ -60,7 +65,28 @@ class StaffCheckboxes(forms.CheckboxSelectMultiple):
 
 class StandardChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.code}　{obj.text}"
+        label = f"{obj.code}　{obj.text}"
+        if obj.valid_from and obj.valid_until:
+            span = _("in force %(start)s–%(end)s") % {
+                "start": date_format(obj.valid_from, "DATE_FORMAT"),
+                "end": date_format(obj.valid_until, "DATE_FORMAT"),
+            }
+        elif obj.valid_from:
+            span = _("in force from %(start)s") % {
+                "start": date_format(obj.valid_from, "DATE_FORMAT")
+            }
+        elif obj.valid_until:
+            span = _("in force until %(end)s") % {
+                "end": date_format(obj.valid_until, "DATE_FORMAT")
+            }
+        else:
+            return label
+        return f"{label}（{span}）"
+
+
+def choosable_standards():
+    """Clauses in the catalogue, and superseded ones for the days they covered."""
+    return Standard.objects.filter(Q(active=True) | Q(valid_until__isnull=False))
 
 
 class IncidentForm(StyledFormMixin, forms.Form):
@@ -69,7 +95,7 @@ class IncidentForm(StyledFormMixin, forms.Form):
     )
     standard = StandardChoiceField(
         label=_("Clause"),
-        queryset=Standard.objects.filter(active=True),
+        queryset=choosable_standards(),
         widget=StandardSelect,
         empty_label=_("— choose a clause —"),
     )

@@ -44,7 +44,7 @@ from efficiency.models import (
 from efficiency.models.audit import AuditAction
 from efficiency.services import incidents as services
 from efficiency.services.audit import snapshot
-from efficiency.services.incidents import CORRECTABLE_FIELDS, check_facts
+from efficiency.services.incidents import CORRECTABLE_FIELDS, FactError, check_facts, open_dates
 
 from . import cleaners, layouts
 from .engine import MISSING, Action, Cells, Change, Importer, RowPlan
@@ -53,6 +53,14 @@ from .roster import SectionLookup, StaffLookup
 
 BATCH = 500
 STEP = {IncidentStatus.REPORTED: 0, IncidentStatus.VERIFIED: 1, IncidentStatus.HANDLED: 2}
+# The sheet's column for each fact the service's check_facts may refuse.
+FACT_COLUMNS = {
+    "kind": "类别",
+    "standard": "条款编号",
+    "occurred_on": "发生日期",
+    "responsible": "责任人工号",
+    "description": "情况描述",
+}
 # Foreign keys are checked against the lookups loaded once, not by a query per row.
 FOREIGN_KEYS = [
     "standard",
@@ -94,6 +102,7 @@ def _responsible_text(people: list[Staff]) -> str:
 @transaction.atomic
 def report_many(*, reporter, rows: list[NewIncident], reason: str = "") -> list[Incident]:
     """Report many incidents at once: ``incident_report``'s checks and records, in bulk."""
+    dates = open_dates()
     for row in rows:
         check_facts(
             kind=row.kind,
@@ -101,6 +110,7 @@ def report_many(*, reporter, rows: list[NewIncident], reason: str = "") -> list[
             occurred_on=row.occurred_on,
             responsible=row.responsible,
             description=row.description,
+            dates=dates,
         )
     numbers: dict[int, list[str]] = {}
     for year in sorted({row.occurred_on.year for row in rows}):
@@ -224,6 +234,7 @@ class IncidentImporter(Importer):
                 )
             ] = incident
         self.today = timezone.localdate()
+        self.dates = open_dates()
 
     def plan(self, table: Table) -> list[RowPlan]:
         plans = []
@@ -283,11 +294,19 @@ class IncidentImporter(Importer):
                     self._compare_facts(existing, facts, plan)
                 self._move(existing, status, decision, plan, payload)
             else:
-                if facts is not None and not facts.standard.active:
-                    plan.problem(
-                        "条款编号",
-                        _("clause %(code)s is no longer in force") % {"code": facts.standard.code},
-                    )
+                if facts is not None:
+                    # The form's rules, from the service itself: the same reason, word for word.
+                    try:
+                        check_facts(
+                            kind=facts.kind,
+                            standard=facts.standard,
+                            occurred_on=facts.occurred_on,
+                            responsible=facts.responsible,
+                            description=facts.description,
+                            dates=self.dates,
+                        )
+                    except FactError as error:
+                        plan.problem(FACT_COLUMNS.get(error.field), error.message)
                 plan.action = Action.CREATE
                 self._new_status(status, decision, plan, payload)
             plan.payload = payload
