@@ -25,6 +25,7 @@ from efficiency.models import (
     Staff,
     Standard,
 )
+from efficiency.models.incidents import number_order
 from efficiency.scoring import ReasonCode
 from efficiency.wording import annual_notes
 
@@ -194,10 +195,12 @@ def _incident_rows(user, quarter: str | None) -> Iterator[list]:
         "description",
         "status",
         "handling_decision",
+        "dismissal_reason",
         "points",
     )
     batch: list[tuple] = []
-    for values in incidents.order_by("occurred_on", "number").values_list(*fields).iterator(CHUNK):
+    ordered = incidents.order_by("occurred_on", *number_order())
+    for values in ordered.values_list(*fields).iterator(CHUNK):
         batch.append(values)
         if len(batch) == CHUNK:
             yield from _incidents_with_people(batch)
@@ -219,7 +222,20 @@ def _incidents_with_people(batch: list[tuple]) -> Iterator[list]:
         {stored: word for word, stored in options.items()}
         for options in (layouts.KINDS, layouts.SEVERITIES, layouts.STATUSES, layouts.DECISIONS)
     )
-    for pk, number, day, kind, clause, severity, section, text, status, decision, points in batch:
+    for (
+        pk,
+        number,
+        day,
+        kind,
+        clause,
+        severity,
+        section,
+        text,
+        status,
+        decision,
+        dismissal,
+        points,
+    ) in batch:
         named = people.get(pk, ())
         yield [
             number,
@@ -232,6 +248,7 @@ def _incidents_with_people(batch: list[tuple]) -> Iterator[list]:
             text,
             statuses.get(status, status),
             decisions.get(decision, decision),
+            dismissal,
             "、".join(name for _staff_no, name in named),
             points,
         ]

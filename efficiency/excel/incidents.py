@@ -90,6 +90,7 @@ class IncidentRow:
     existing: Incident | None = None
     status: str = IncidentStatus.REPORTED  # where the row wants it
     decision: str = ""
+    dismissal_reason: str = ""  # with 状态 不予认定
     incident: Incident | None = field(default=None, repr=False)
 
 
@@ -252,6 +253,10 @@ class IncidentImporter(Importer):
                 # A new row's 已登记 is where every incident starts, not a request to go back.
                 status = None
             decision = "" if decision is MISSING else decision
+            dismissal = cells.get("不予认定理由", cleaners.text, max_length=1000)
+            dismissal = "" if dismissal is MISSING else dismissal
+            if dismissal and status != IncidentStatus.DISMISSED:
+                plan.problem("不予认定理由", _("only goes with 状态 不予认定"))
             existing = None
             if number is not MISSING:
                 plan.key = number
@@ -288,7 +293,7 @@ class IncidentImporter(Importer):
                 plan.label = (
                     f"{facts.section.name} · {'、'.join(s.name for s in facts.responsible)}"
                 )
-            payload = IncidentRow(facts=facts, existing=existing)
+            payload = IncidentRow(facts=facts, existing=existing, dismissal_reason=dismissal)
             if existing is not None:
                 if number is not MISSING and facts is not None:
                     self._compare_facts(existing, facts, plan)
@@ -436,13 +441,20 @@ class IncidentImporter(Importer):
             return False
         return True
 
+    def _dismissal_fits(self, payload: IncidentRow, plan: RowPlan) -> bool:
+        if not payload.dismissal_reason:
+            plan.problem("不予认定理由", _("cannot be blank when 状态 is 不予认定"))
+            return False
+        return True
+
     def _new_status(self, status, decision, plan: RowPlan, payload: IncidentRow) -> None:
         status = status or IncidentStatus.REPORTED
         if status == IncidentStatus.DISMISSED:
-            plan.problem(
-                "状态",
-                _("a dismissal needs a reason: dismiss the incident on its page"),
-            )
+            # A register's dismissed incidents come in whole: reported, then dismissed with
+            # the reason written in the sheet, both recorded in the history.
+            self._decision_fits(status, decision, plan)
+            if self._dismissal_fits(payload, plan) and self._allowed(status, plan):
+                payload.status = status
             return
         self._decision_fits(status, decision, plan)
         if self._allowed(status, plan):
@@ -472,6 +484,15 @@ class IncidentImporter(Importer):
                         "recorded": layouts.label_of(layouts.DECISIONS, incident.handling_decision),
                     },
                 )
+            return
+        if status == IncidentStatus.DISMISSED and current == IncidentStatus.REPORTED:
+            self._decision_fits(status, decision, plan)
+            if self._dismissal_fits(payload, plan) and self._allowed(status, plan):
+                payload.status = status
+                plan.changes.append(
+                    Change("状态", label, layouts.label_of(layouts.STATUSES, status))
+                )
+                plan.changes.append(Change("不予认定理由", "", payload.dismissal_reason))
             return
         if current == IncidentStatus.DISMISSED or status == IncidentStatus.DISMISSED:
             plan.problem(
@@ -510,6 +531,14 @@ class IncidentImporter(Importer):
             row.incident = incident
         for row in rows:
             incident = row.incident or row.existing
+            if (
+                incident.status == IncidentStatus.REPORTED
+                and row.status == IncidentStatus.DISMISSED
+            ):
+                services.incident_dismiss(
+                    actor=self.actor, incident=incident, reason=row.dismissal_reason
+                )
+                continue
             if incident.status == IncidentStatus.REPORTED and STEP.get(row.status, 0) >= 1:
                 incident = services.incident_verify(
                     actor=self.actor, incident=incident, note=self.reason

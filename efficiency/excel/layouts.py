@@ -342,11 +342,11 @@ INCIDENTS = Layout(
             "状态",
             10,
             kind=CHOICE,
-            choices=tuple(s for s in STATUSES if s != "不予认定"),
+            choices=tuple(STATUSES),
             note=_(
-                "已登记 (blank means 已登记 for a new incident), 已认定 or 已处理. Verifying "
-                "and handling need a supervisor's rights; a dismissal needs a reason and is "
-                "done on the incident's page."
+                "已登记 (blank means 已登记 for a new incident), 已认定, 已处理 or 不予认定. "
+                "Verifying, handling and dismissing need a supervisor's rights; 不予认定 needs "
+                "a 不予认定理由."
             ),
             example="已登记",
         ),
@@ -356,6 +356,12 @@ INCIDENTS = Layout(
             kind=CHOICE,
             choices=tuple(DECISIONS),
             note=_("Only with 状态 已处理: the accountability step taken."),
+        ),
+        Column(
+            "不予认定理由",
+            30,
+            wrap=True,
+            note=_("Only with 状态 不予认定: why the incident is not established."),
         ),
         Column("责任人姓名", 18, info=True, note=_("Exported for reading only; not imported.")),
         Column(
