@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
-from efficiency.models.incidents import HandlingDecision, ResultUse
+from efficiency.models.incidents import HandlingDecision, ResultUse, number_order
 from efficiency.selectors import QUARTER_RE, reporting_sections, staff_choices
 
 
@@ -230,11 +230,12 @@ class AppealDecisionForm(StyledFormMixin, forms.Form):
     )
 
 
+# Incident numbers sort as numbers (2026-9999 before 2026-10000), not as text.
 SORTS = {
-    "-occurred_on": ("-occurred_on", "-number"),
-    "occurred_on": ("occurred_on", "number"),
-    "-number": ("-number",),
-    "number": ("number",),
+    "-occurred_on": ("-occurred_on", *number_order(descending=True)),
+    "occurred_on": ("occurred_on", *number_order()),
+    "-number": tuple(number_order(descending=True)),
+    "number": tuple(number_order()),
     "section": ("section__order", "-occurred_on"),
     "status": ("status", "-occurred_on"),
     "-points": ("-points", "-occurred_on"),

@@ -24,7 +24,12 @@ from efficiency.models import (
     Section,
     Staff,
 )
-from efficiency.models.incidents import ESTABLISHED_STATUSES, HandlingDecision, Incident
+from efficiency.models.incidents import (
+    ESTABLISHED_STATUSES,
+    HandlingDecision,
+    Incident,
+    number_order,
+)
 from efficiency.roles import Role
 from efficiency.selectors import quarter_bounds
 
@@ -158,7 +163,7 @@ def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, Subj
         staff, responsible = staff.filter(pk=only), responsible.filter(staff_id=only)
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for staff_id, number, points, severity, kind, clause in responsible.order_by(
-        "incident__occurred_on", "incident__number"
+        "incident__occurred_on", *number_order("incident__number")
     ).values_list(
         "staff_id",
         "incident__number",
@@ -191,7 +196,7 @@ def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for section_id, number, points, severity, kind, clause in (
         Incident.objects.filter(status__in=ESTABLISHED_STATUSES, occurred_on__range=(first, last))
-        .order_by("occurred_on", "number")
+        .order_by("occurred_on", *number_order())
         .values_list("section_id", "number", "points", "severity", "kind", "clause_code")
     ):
         deductions[section_id].append(

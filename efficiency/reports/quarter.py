@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from efficiency import results
 from efficiency.models import IncidentKind, Period, Section, Severity, Staff
+from efficiency.models.incidents import number_sort_key
 from efficiency.scoring import Grade
 
 from . import pdf
@@ -93,7 +94,7 @@ def bulletin_context(period: Period) -> dict:
         details = incidents_by_number(facts)
         lines = sorted(
             (incident_line(fact, details.get(number)) for number, fact in facts.items()),
-            key=lambda line: (line.occurred_on or datetime.date.min, line.number),
+            key=lambda line: (line.occurred_on or datetime.date.min, number_sort_key(line.number)),
         )
         grades = Counter(
             row.result.grade for row in staff_table.rows if row.result.grade is not None
