@@ -97,7 +97,10 @@
   form.querySelectorAll("input[name=severity]").forEach(function (input) {
     input.addEventListener("change", showPoints);
   });
-  clause.addEventListener("change", showPoints);
+  clause.addEventListener("change", function () {
+    clauseHint.textContent = clauseHintText;  // a clause is chosen again: the note is done
+    showPoints();
+  });
   day.addEventListener("change", filterClauses);
   section.addEventListener("change", orderStaff);
   search.addEventListener("input", filterStaff);
