@@ -47,6 +47,7 @@ def test_the_head_still_gets_the_personal_forms_and_cards(office, renamed):
         assert head.get(f"/appraisal/2026Q3/card/{staff_no}/").status_code == 200
     index = head.get("/reports/2026Q3/").content.decode()
     assert "/reports/2026Q3/personal/001001.pdf" in index
+    assert "/appraisal/2026Q3/card/001001/" in index  # the name opens the score card
     assert head.get("/reports/2026Q3/personal/002001.pdf").status_code == 403
 
 
@@ -55,13 +56,16 @@ def test_a_changed_section_code_does_not_lose_them_either(office, renamed):
     office.a.save()
     context = documents.section_context(renamed, office.a)
     assert {line.row.facts.key for line in context["people"]} == MSK_PEOPLE
+    assert context["own"] is not None  # the section's own score and rank
+    assert context["section_name"] == "秘书科"  # reprinted as it was printed when locked
     assert login(office.head).get("/reports/2026Q3/personal/001001.pdf").status_code == 200
 
 
 def test_the_ranking_filter_finds_the_section_under_its_new_name(office, renamed):
     page = login(office.leader).get("/appraisal/2026Q3/ranking/", {"section": "MSK"})
     assert {line.row.facts.key for line in page.context["lines"]} == MSK_PEOPLE
-    assert ("MSK", "文秘科") in page.context["form"].fields["section"].choices
+    # Listed under the name the rows show: the one it had in the locked quarter.
+    assert ("MSK", "秘书科") in page.context["form"].fields["section"].choices
 
 
 def test_trends_keep_one_line_per_section_across_a_rename(office, renamed):

@@ -29,7 +29,8 @@ def section_context(period: Period, section: Section) -> dict:
     with translation.override(pdf.LANGUAGE):
         sections = results.ranking(period, results.SECTION)
         staff_table = results.ranking(period, results.STAFF)
-        own = sections.row(section.code)
+        # By id: a locked quarter keeps the code and name the section had then.
+        own = next((row for row in sections.rows if row.facts.section_id == section.pk), None)
         people = [row for row in staff_table.rows if row.facts.section_id == section.pk]
         load_override_users(staff_table)
         deductions = own.facts.deductions if own else ()
@@ -48,6 +49,8 @@ def section_context(period: Period, section: Section) -> dict:
             ),
             "period": period,
             "section": section,
+            # The name it had in the quarter, as printed then (a locked quarter reprints so).
+            "section_name": own.facts.name if own else section.name,
             "criteria": sections.criteria,
             "own": result_lines(sections, [own])[0] if own else None,
             "section_count": sections.result.assessed_count,

@@ -72,16 +72,14 @@ def _page_query(request: HttpRequest) -> str:
 
 
 def _section_codes(rows) -> dict[int, tuple[str, str]]:
-    """Section id -> (code, name) for the sections present in the rows, in the office's order.
+    """Section id -> (current code, name shown in the rows), in the office's order.
 
-    Rows are matched by section id: a locked quarter keeps the name (and code) a section had
-    then, and is listed under the one it has now.
+    Rows are matched by section id: a locked quarter shows the name a section had then, and
+    ?section= takes the code it has now.
     """
     present = {row.facts.section_id: row.facts for row in rows}
-    current = {
-        pk: (code, name) for pk, code, name in Section.objects.values_list("pk", "code", "name")
-    }
-    codes = {pk: current[pk] for pk in current if pk in present}
+    current = dict(Section.objects.values_list("pk", "code"))
+    codes = {pk: (current[pk], present[pk].section) for pk in current if pk in present}
     for pk, facts in present.items():
         codes.setdefault(pk, (facts.section_code, facts.section))
     return codes
