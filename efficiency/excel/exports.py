@@ -164,6 +164,8 @@ def _standard_rows() -> Iterator[list]:
             standard.points_serious,
             standard.points_grave,
             layouts.yes_no_label(standard.active),
+            standard.valid_from,
+            standard.valid_until,
         ]
 
 

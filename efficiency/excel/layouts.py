@@ -265,8 +265,34 @@ STANDARDS = Layout(
             8,
             kind=CHOICE,
             choices=tuple(YES_NO),
-            note=_("是 or 否; a clause no longer in force cannot be used for new incidents."),
+            note=_(
+                "是 or 否; a clause set to 否 without a 停止适用日期 cannot be used for new "
+                "incidents."
+            ),
             example="是",
+        ),
+        Column(
+            "施行日期",
+            12,
+            kind=DATE,
+            note=format_lazy(
+                "{}{}",
+                _("The first day the clause applies to; blank: since always. "),
+                BLANK_KEEPS,
+            ),
+        ),
+        Column(
+            "停止适用日期",
+            12,
+            kind=DATE,
+            note=format_lazy(
+                "{}{}",
+                _(
+                    "The last day the clause applies to, when a revision supersedes it; it "
+                    "stays usable for incidents up to that day. "
+                ),
+                BLANK_KEEPS,
+            ),
         ),
     ),
 )
