@@ -305,7 +305,7 @@ INCIDENTS = Layout(
         "Leave 编号 blank for a new incident: it gets its number when imported. A row with a "
         "编号 refers to a recorded incident: its facts cannot be changed by a file (a "
         "correction needs a reason, on the incident's page), but its 状态 may move forward "
-        "(已登记 → 已认定 → 已处理) with a 处理决定."
+        "(已登记 → 已认定 → 已处理) with a 处理决定, or to 不予认定 with a 不予认定理由."
     ),
     columns=(
         Column(
