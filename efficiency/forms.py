@@ -3,6 +3,8 @@
 Rules live in the services; forms give early, per-field messages.
 """
 
+import datetime
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
 from efficiency.models.incidents import HandlingDecision, ResultUse, number_order
 from efficiency.selectors import QUARTER_RE, reporting_sections, staff_choices
+from efficiency.services.incidents import open_dates
 
 
 class StyledFormMixin:
@@ -60,6 +63,7 @@ class StaffCheckboxes(forms.CheckboxSelectMultiple):
             option["section_id"] = staff.section_id
             option["section_name"] = staff.section.name
             option["search"] = f"{staff.name} {staff.staff_no}"
+            option["end_date"] = staff.end_date
         return option
 
 
@@ -131,8 +135,10 @@ class IncidentForm(StyledFormMixin, forms.Form):
             section_id = int(getattr(section_id, "pk", section_id) or 0)
         except (TypeError, ValueError):
             section_id = None
-        self.fields["responsible"].queryset = staff_choices(section_id)
         today = timezone.localdate()
+        # People who left are offered while a day they were in post can still be recorded.
+        first_day = open_dates().first_day or today - datetime.timedelta(days=366)
+        self.fields["responsible"].queryset = staff_choices(section_id, left_since=first_day)
         self.fields["occurred_on"].widget.attrs["max"] = today.isoformat()
 
     def clean_occurred_on(self):

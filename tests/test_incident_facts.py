@@ -229,3 +229,20 @@ def test_the_sheet_refuses_with_the_same_reasons(tmp_path, office, year, revisio
         "事件只能登记在最早的未锁定考核期（2026年第1季度）及以后。",
     ]
     assert Incident.objects.count() == 0
+
+
+def test_someone_who_left_can_be_named_for_a_day_in_post(office):
+    """Recorded late: the form offers who left while a day they were in post is still open."""
+    appraisal_services.period_open(actor=office.leader, code="2026Q3")
+    leaver = make_staff(office.a, "李离岗", "001051", end_date=datetime.date(2026, 7, 10))
+    make_staff(office.a, "张早走", "001052", end_date=datetime.date(2026, 6, 30))
+    clerk = login(office.clerk)
+    page = clerk.get("/incidents/new/").content.decode()
+    assert "李离岗（001051）" in page and "已于2026年7月10日离岗" in page
+    assert "张早走" not in page  # left before the earliest quarter not locked
+    response = clerk.post(
+        "/incidents/new/",
+        form_data(office, office.delay, datetime.date(2026, 7, 6), responsible=[leaver.pk]),
+    )
+    assert response.status_code == 302
+    assert list(Incident.objects.get().responsible.all()) == [leaver]
