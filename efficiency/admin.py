@@ -107,6 +107,8 @@ class StandardAdmin(AuditedAdmin):
         "points_serious",
         "points_grave",
         "active",
+        "valid_from",
+        "valid_until",
     ]
     list_filter = ["kind", "active"]
     search_fields = ["code", "text"]
@@ -118,6 +120,8 @@ class StandardAdmin(AuditedAdmin):
         "points_serious",
         "points_grave",
         "active",
+        "valid_from",
+        "valid_until",
     ]
 
 

@@ -859,6 +859,8 @@ class _Loader:
                 points_minor=Decimal(points[0]),
                 points_serious=Decimal(points[1]),
                 points_grave=Decimal(points[2]),
+                valid_from=clause.since,
+                valid_until=clause.until,
             )
 
     # -- the plan --------------------------------------------------------------------------

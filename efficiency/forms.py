@@ -3,14 +3,19 @@
 Rules live in the services; forms give early, per-field messages.
 """
 
+import datetime
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
-from efficiency.models.incidents import HandlingDecision, ResultUse
+from efficiency.models.incidents import HandlingDecision, ResultUse, number_order
 from efficiency.reasons import meaningful_reason
 from efficiency.selectors import QUARTER_RE, reporting_sections, staff_choices
+from efficiency.services.incidents import open_dates
 
 
 class StyledFormMixin:
@@ -39,6 +44,9 @@ class StandardSelect(forms.Select):
                     "data-minor": str(standard.points_minor),
                     "data-serious": str(standard.points_serious),
                     "data-grave": str(standard.points_grave),
+                    # The page offers only the clauses in force on the date it happened.
+                    "data-from": standard.valid_from.isoformat() if standard.valid_from else "",
+                    "data-until": standard.valid_until.isoformat() if standard.valid_until else "",
                 }
             )
         return option
@@ -56,12 +64,34 @@ class StaffCheckboxes(forms.CheckboxSelectMultiple):
             option["section_id"] = staff.section_id
             option["section_name"] = staff.section.name
             option["search"] = f"{staff.name} {staff.staff_no}"
+            option["end_date"] = staff.end_date
         return option
 
 
 class StandardChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.code}　{obj.text}"
+        label = f"{obj.code}　{obj.text}"
+        if obj.valid_from and obj.valid_until:
+            span = _("in force %(start)s–%(end)s") % {
+                "start": date_format(obj.valid_from, "DATE_FORMAT"),
+                "end": date_format(obj.valid_until, "DATE_FORMAT"),
+            }
+        elif obj.valid_from:
+            span = _("in force from %(start)s") % {
+                "start": date_format(obj.valid_from, "DATE_FORMAT")
+            }
+        elif obj.valid_until:
+            span = _("in force until %(end)s") % {
+                "end": date_format(obj.valid_until, "DATE_FORMAT")
+            }
+        else:
+            return label
+        return f"{label}（{span}）"
+
+
+def choosable_standards():
+    """Clauses in the catalogue, and superseded ones for the days they covered."""
+    return Standard.objects.filter(Q(active=True) | Q(valid_until__isnull=False))
 
 
 class IncidentForm(StyledFormMixin, forms.Form):
@@ -70,7 +100,7 @@ class IncidentForm(StyledFormMixin, forms.Form):
     )
     standard = StandardChoiceField(
         label=_("Clause"),
-        queryset=Standard.objects.filter(active=True),
+        queryset=choosable_standards(),
         widget=StandardSelect,
         empty_label=_("— choose a clause —"),
     )
@@ -106,8 +136,10 @@ class IncidentForm(StyledFormMixin, forms.Form):
             section_id = int(getattr(section_id, "pk", section_id) or 0)
         except (TypeError, ValueError):
             section_id = None
-        self.fields["responsible"].queryset = staff_choices(section_id)
         today = timezone.localdate()
+        # People who left are offered while a day they were in post can still be recorded.
+        first_day = open_dates().first_day or today - datetime.timedelta(days=366)
+        self.fields["responsible"].queryset = staff_choices(section_id, left_since=first_day)
         self.fields["occurred_on"].widget.attrs["max"] = today.isoformat()
 
     def clean_occurred_on(self):
@@ -237,11 +269,12 @@ class AppealDecisionForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
+# Incident numbers sort as numbers (2026-9999 before 2026-10000), not as text.
 SORTS = {
-    "-occurred_on": ("-occurred_on", "-number"),
-    "occurred_on": ("occurred_on", "number"),
-    "-number": ("-number",),
-    "number": ("number",),
+    "-occurred_on": ("-occurred_on", *number_order(descending=True)),
+    "occurred_on": ("occurred_on", *number_order()),
+    "-number": tuple(number_order(descending=True)),
+    "number": tuple(number_order()),
     "section": ("section__order", "-occurred_on"),
     "status": ("status", "-occurred_on"),
     "-points": ("-points", "-occurred_on"),

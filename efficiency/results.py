@@ -24,7 +24,12 @@ from efficiency.models import (
     Section,
     Staff,
 )
-from efficiency.models.incidents import ESTABLISHED_STATUSES, HandlingDecision, Incident
+from efficiency.models.incidents import (
+    ESTABLISHED_STATUSES,
+    HandlingDecision,
+    Incident,
+    number_order,
+)
 from efficiency.roles import Role
 from efficiency.selectors import quarter_bounds
 
@@ -50,7 +55,9 @@ class SubjectFacts:
     key: str  # 工号 for staff, 科室代码 for sections
     pk: int
     name: str
-    section: str  # the section's name (for a section: its own name)
+    section: str  # the section's name as it stood (for a section: its own name); display only
+    section_id: int  # who belongs where is decided by id, never by the name, which can change
+    section_code: str
     deductions: tuple[DeductionFact, ...] = ()
 
 
@@ -156,7 +163,7 @@ def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, Subj
         staff, responsible = staff.filter(pk=only), responsible.filter(staff_id=only)
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for staff_id, number, points, severity, kind, clause in responsible.order_by(
-        "incident__occurred_on", "incident__number"
+        "incident__occurred_on", *number_order("incident__number")
     ).values_list(
         "staff_id",
         "incident__number",
@@ -173,10 +180,12 @@ def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, Subj
             pk=pk,
             name=name,
             section=section,
+            section_id=section_id,
+            section_code=section_code,
             deductions=tuple(deductions.get(pk, ())),
         )
-        for pk, staff_no, name, section in staff.values_list(
-            "pk", "staff_no", "name", "section__name"
+        for pk, staff_no, name, section, section_id, section_code in staff.values_list(
+            "pk", "staff_no", "name", "section__name", "section_id", "section__code"
         )
     }
 
@@ -187,7 +196,7 @@ def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for section_id, number, points, severity, kind, clause in (
         Incident.objects.filter(status__in=ESTABLISHED_STATUSES, occurred_on__range=(first, last))
-        .order_by("occurred_on", "number")
+        .order_by("occurred_on", *number_order())
         .values_list("section_id", "number", "points", "severity", "kind", "clause_code")
     ):
         deductions[section_id].append(
@@ -199,6 +208,8 @@ def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
             pk=s.pk,
             name=s.name,
             section=s.name,
+            section_id=s.pk,
+            section_code=s.code,
             deductions=tuple(deductions.get(s.pk, ())),
         )
         for s in sections
@@ -211,6 +222,8 @@ def _facts_to_json(facts: dict[int, SubjectFacts]) -> dict:
             "key": f.key,
             "name": f.name,
             "section": f.section,
+            "section_id": f.section_id,
+            "section_code": f.section_code,
             "deductions": [
                 [d.number, str(d.points), d.severity, d.kind, d.clause_code] for d in f.deductions
             ],
@@ -226,6 +239,8 @@ def _facts_from_json(data: dict) -> dict[int, SubjectFacts]:
             pk=int(pk),
             name=f["name"],
             section=f["section"],
+            section_id=f["section_id"],
+            section_code=f["section_code"],
             deductions=tuple(
                 DeductionFact(number, Decimal(points), severity, kind, clause)
                 for number, points, severity, kind, clause in f["deductions"]
@@ -257,6 +272,11 @@ def _one_subject_facts(period: Period, kind: str, pk: int) -> SubjectFacts | Non
     if kind == STAFF:
         return _live_staff_facts(period, only=pk).get(pk)
     return _live_section_facts(period).get(pk)
+
+
+def person_facts(period: Period, staff_pk: int) -> SubjectFacts | None:
+    """One person's facts in the period (None: not appraised in it), cheaply, for access checks."""
+    return _one_subject_facts(period, STAFF, staff_pk)
 
 
 def ranking(period: Period, kind: str = STAFF) -> Ranking:
@@ -380,15 +400,22 @@ def _single_result(period: Period, kind: str, pk: int) -> scoring.SubjectResult 
 
 
 def section_trends(periods: Iterable[Period]) -> dict[str, list[TrendPoint]]:
-    """Every section's finals quarter by quarter (section name -> points)."""
-    series: dict[str, list[TrendPoint]] = defaultdict(list)
+    """Every section's finals quarter by quarter (section's current name -> points).
+
+    Quarters are joined by the section's id: a section renamed since a locked quarter is
+    still one line, under the name it has now.
+    """
+    series: dict[int, list[TrendPoint]] = defaultdict(list)
+    names: dict[int, str] = {}
     for period in periods:
         table = ranking(period, SECTION)
         for row in table.rows:
-            series[row.facts.name].append(
+            names.setdefault(row.facts.section_id, row.facts.name)
+            series[row.facts.section_id].append(
                 TrendPoint(period.code, row.result.final if row.result.assessed else None)
             )
-    return dict(series)
+    names.update(Section.objects.filter(pk__in=series).values_list("pk", "name"))
+    return {names[pk]: points for pk, points in series.items()}
 
 
 @dataclass(frozen=True)

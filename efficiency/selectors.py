@@ -88,9 +88,19 @@ def reporting_sections(user) -> QuerySet[Section]:
     return sections.filter(clerks=user)
 
 
-def staff_choices(section_id: int | None = None) -> QuerySet[Staff]:
-    """Current staff, the given section's people first, then everyone else by section."""
-    staff = Staff.objects.current().select_related("section")
+def staff_choices(
+    section_id: int | None = None, *, left_since: datetime.date | None = None
+) -> QuerySet[Staff]:
+    """Current staff, the given section's people first, then everyone else by section.
+
+    ``left_since``: also those who left on or after that day (an incident may be recorded
+    late, for a day they were still in post).
+    """
+    staff = Staff.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=left_since)
+        if left_since
+        else Q(end_date__isnull=True)
+    ).select_related("section")
     if section_id:
         staff = staff.annotate(
             own=Case(

@@ -315,10 +315,10 @@ def test_what_a_file_may_not_do(tmp_path, office, incident_a, incident_b):
         "已登记事件的更正须在事件页面填写理由后进行",
         f"第 3 行「状态」：事件 {incident_b.number} 已是“已认定”，不能退回",
         f"第 4 行「编号」：“{incident_a.number}” 与第 2 行重复",
-        f"第 4 行「状态」：事件 {incident_a.number} 当前为“已登记”；不予认定须在事件页面办理",
+        "第 4 行「不予认定理由」：状态为“不予认定”时不能为空",
         "第 5 行「编号」：没有编号为“2026-0999”的事件（新登记的事件请将编号留空）",
         "第 6 行「条款编号」：条款 YW-01 属于“延误”，不是“失误”",
-        "第 7 行「条款编号」：条款 CW-01 已停用",
+        "第 7 行「条款编号」：条款CW-01已停用。",
         f"第 8 行「发生日期」：“{future}” 晚于今天",
         "第 9 行「责任人工号」：人员名册中没有工号“009999”",
         "第 10 行「处理决定」：只有状态为“已处理”的事件才填写处理决定",
@@ -368,3 +368,81 @@ def test_a_clerk_may_not_import_incidents(tmp_path, office):
     with pytest.raises(engine.NotAllowed) as caught:
         run(tmp_path, openpyxl_xlsx([HEADER]), office.clerk)
     assert caught.value.message == "您没有导入“三误事件”表的权限。"
+
+
+def test_a_register_with_dismissed_incidents_imports_whole(tmp_path, office):
+    """不予认定 with its 不予认定理由: reported, then dismissed, both in the history."""
+    header = [*HEADER, "不予认定理由"]
+    reason = "经核实，延误系印刷厂设备故障所致，不予认定。"
+    data = openpyxl_xlsx(
+        [
+            header,
+            [None, "2026-07-01", "延误", "YW-01", "一般", "秘书科", "001001", DESCRIPTION],
+            [
+                None,
+                "2026-07-02",
+                "延误",
+                "YW-01",
+                "一般",
+                "秘书科",
+                "001002",
+                "印发延误。",
+                "不予认定",
+                None,
+                reason,
+            ],
+        ]
+    )
+    result = run(tmp_path, data, office.supervisor)
+    assert result.ok, problems(result)
+    assert result.record.created == 2
+    dismissed = Incident.objects.get(occurred_on=datetime.date(2026, 7, 2))
+    assert (dismissed.status, dismissed.dismissal_reason, dismissed.decided_by) == (
+        "dismissed",
+        reason,
+        office.supervisor,
+    )
+    assert [e.action for e in events(dismissed)] == ["create", "dismiss"]
+    # The export carries the reason, and the file re-imports unchanged.
+    _name, exported = exports.export("incidents", user=office.supervisor)
+    again = run(tmp_path, exported, office.supervisor, name="again.xlsx")
+    assert again.ok and again.counts["unchanged"] == 2, problems(again)
+
+
+def test_a_dismissal_without_its_reason_changes_nothing(tmp_path, office):
+    data = openpyxl_xlsx(
+        [
+            [*HEADER, "不予认定理由"],
+            [
+                None,
+                "2026-07-02",
+                "延误",
+                "YW-01",
+                "一般",
+                "秘书科",
+                "001002",
+                "印发延误。",
+                "不予认定",
+            ],
+            [
+                None,
+                "2026-07-03",
+                "延误",
+                "YW-01",
+                "一般",
+                "秘书科",
+                "001002",
+                "收文积压。",
+                "已认定",
+                None,
+                "写错了列。",
+            ],
+        ]
+    )
+    before = state()
+    result = run(tmp_path, data, office.supervisor)
+    assert problems(result) == [
+        "第 2 行「不予认定理由」：状态为“不予认定”时不能为空",
+        "第 3 行「不予认定理由」：只有状态为“不予认定”的事件才填写不予认定理由",
+    ]
+    assert state() == before

@@ -170,6 +170,35 @@ def test_model_rules_are_reported_on_their_column(tmp_path, office):
     ]
 
 
+def test_a_revision_of_the_catalogue_sets_the_clauses_dates(tmp_path, office):
+    """YW-06 superseded on 31 March by YW-07: both dates come in with the sheet."""
+    header = ["条款编号", "类别", "条款内容", "启用", "施行日期", "停止适用日期"]
+    data = openpyxl_xlsx(
+        [
+            header,
+            ["YW-06", "延误", "发文核稿、印制、分发超过规定时限。", "否", None, "2026-03-31"],
+            ["YW-07", "延误", "发文核稿后未在2个工作日内完成印制。", "是", "2026年4月1日", None],
+        ]
+    )
+    result = run(tmp_path, "standards", data, office.administrator)
+    assert result.ok, [str(p) for p in result.problems]
+    old, new = Standard.objects.get(code="YW-06"), Standard.objects.get(code="YW-07")
+    assert (old.active, old.valid_from, old.valid_until) == (
+        False,
+        None,
+        datetime.date(2026, 3, 31),
+    )
+    assert (new.valid_from, new.valid_until) == (datetime.date(2026, 4, 1), None)
+    bad = openpyxl_xlsx([header, ["YW-07", None, None, None, "2026-04-01", "2026-03-31"]])
+    result = run(tmp_path, "standards", bad, office.administrator, name="bad.xlsx")
+    assert [str(p) for p in result.problems] == [
+        "第 2 行「停止适用日期」：“2026-03-31” 早于施行日期 2026-04-01"
+    ]
+    _name, exported = exports.export("standards", user=office.administrator)
+    again = run(tmp_path, "standards", exported, office.administrator, name="again.xlsx")
+    assert again.ok and again.counts["unchanged"] == 5
+
+
 def test_a_section_name_used_twice_is_refused(tmp_path, office):
     data = openpyxl_xlsx(
         [["科室代码", "科室名称"], ["XXK", "秘书科"], ["YYK", "新科"], ["ZZK", "新科"]]

@@ -444,8 +444,12 @@ def test_a_locked_ranking_ignores_later_incident_decisions(office, scored):
         actor=office.supervisor, incident=appealed, uphold=True, reason="经核实申诉成立"
     )
     assert ranking_facts(scored) == before
-    late = q3_incident(office, office.person, 20, severity="grave")
-    incident_services.incident_verify(actor=office.supervisor, incident=late)
+    # A new incident dated in the locked quarter is refused outright.
+    with pytest.raises(ServiceError) as refused:
+        q3_incident(office, office.person, 20, severity="grave")
+    assert refused.value.message == (
+        "发生日期2026年8月20日属于已锁定的2026年第3季度，不能再登记该期的事件。"
+    )
     assert ranking_facts(scored) == before
     assert deductions(scored)[0] == 2
 

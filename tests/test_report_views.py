@@ -5,6 +5,8 @@ summaries and their people's forms; anyone with a staff record their own form; a
 only once the quarter is closed or locked, except for view_results. Unknown things: 404.
 """
 
+import re
+
 import pytest
 
 from efficiency.models import Period, ReportJob, Staff
@@ -247,3 +249,22 @@ def test_the_personal_form_download_is_named_like_the_zip_entries(office, period
         "filename*=utf-8''001001-%E7%8E%8B%E5%BB%BA%E5%9B%BD-2026Q3.pdf"
         in (response["Content-Disposition"])
     )
+
+
+def test_a_heads_refusals_reveal_nothing_about_other_people(office, period):
+    """Unknown, not in post, another section's: a head cannot tell them apart."""
+    Staff.objects.create(staff_no="002099", name="早离岗", section=office.b, end_date="2025-12-31")
+    head = login(office.head)
+    bodies = set()
+    for staff_no in ("999999", "002099", "002001"):
+        response = head.get(f"/reports/2026Q3/personal/{staff_no}.pdf")
+        assert response.status_code == 403
+        body = response.content.decode()
+        assert "早离岗" not in body and "不在岗" not in body and "赵志强" not in body
+        # The same page but for the address itself and the per-request CSRF token.
+        bodies.add(
+            re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", body.replace(staff_no, "N"))
+        )
+    assert len(bodies) == 1
+    # One's own section's people, even someone who left during the quarter, still print.
+    assert head.get("/reports/2026Q3/personal/001001.pdf").status_code == 200

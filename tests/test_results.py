@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from efficiency import results
+from efficiency.models import Period
 from efficiency.roles import Role
 from efficiency.services import incidents as incident_services
 from efficiency.services.appraisal import period_close, period_lock, period_open, score_save
@@ -92,6 +93,8 @@ def test_only_established_incidents_of_the_quarter_deduct(office, period, assess
     incident_services.incident_dismiss(
         actor=office.supervisor, incident=dismissed, reason="经核实不属实。"
     )
+    # A quarter not yet appraised, but not locked either: it still takes incidents.
+    Period.objects.create(code="2026Q2", year=2026, quarter=2)
     other_quarter = report(
         office.clerk,
         section=office.a,

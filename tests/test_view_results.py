@@ -168,10 +168,13 @@ def test_a_person_sees_their_own_card_once_published(office, period):
     assert "王建国" in response.content.decode()
     assert named.get(url("card", period, "001002")).status_code == 403  # a colleague's card
     assert named.get(url("ranking", period)).status_code == 403
-    # The head's own card; not their section members' cards.
+    # The head's own card, and their section's people's cards (the personal form PDF shows
+    # them the same numbers); not another section's, and an unknown number is refused alike.
     head = login(office.head)
     assert head.get(url("card", period, "001000")).status_code == 200
-    assert head.get(url("card", period, "001001")).status_code == 403
+    assert head.get(url("card", period, "001001")).status_code == 200
+    assert head.get(url("card", period, "002001")).status_code == 403
+    assert head.get(url("card", period, "999999")).status_code == 403
 
 
 def test_unknown_staff_number_on_a_card_is_404(office, period):
@@ -275,7 +278,7 @@ def test_filters_search_and_pages(office, period, judges):
         "002009",
         "002000",
     }
-    section = leader.get(url("ranking", period), {"section": "秘书科"})
+    section = leader.get(url("ranking", period), {"section": "MSK"})
     assert {line.row.facts.section for line in section.context["lines"]} == {"秘书科"}
 
 
@@ -340,7 +343,7 @@ def override_events(staff):
 
 def test_a_leader_overrides_a_grade_with_a_reason(office, period):
     leader = login(office.leader)
-    back = url("ranking", period) + "?section=%E7%A7%98%E4%B9%A6%E7%A7%91"
+    back = url("ranking", period) + "?section=MSK"
     response = leader.post(
         url("override", period, "001001"),
         {"grade": "good", "reason": "牵头完成县委全会文稿，成效突出。", "next": back, **CONFIRMED},

@@ -25,6 +25,7 @@ from efficiency.models import (
     Staff,
     Standard,
 )
+from efficiency.models.incidents import number_order
 from efficiency.scoring import ReasonCode
 from efficiency.wording import annual_notes
 
@@ -170,6 +171,8 @@ def _standard_rows() -> Iterator[list]:
             standard.points_serious,
             standard.points_grave,
             layouts.yes_no_label(standard.active),
+            standard.valid_from,
+            standard.valid_until,
         ]
 
 
@@ -201,10 +204,12 @@ def _incident_rows(user, quarter: str | None) -> Iterator[list]:
         "description",
         "status",
         "handling_decision",
+        "dismissal_reason",
         "points",
     )
     batch: list[tuple] = []
-    for values in incidents.order_by("occurred_on", "number").values_list(*fields).iterator(CHUNK):
+    ordered = incidents.order_by("occurred_on", *number_order())
+    for values in ordered.values_list(*fields).iterator(CHUNK):
         batch.append(values)
         if len(batch) == CHUNK:
             yield from _incidents_with_people(batch)
@@ -226,7 +231,20 @@ def _incidents_with_people(batch: list[tuple]) -> Iterator[list]:
         {stored: word for word, stored in options.items()}
         for options in (layouts.KINDS, layouts.SEVERITIES, layouts.STATUSES, layouts.DECISIONS)
     )
-    for pk, number, day, kind, clause, severity, section, text, status, decision, points in batch:
+    for (
+        pk,
+        number,
+        day,
+        kind,
+        clause,
+        severity,
+        section,
+        text,
+        status,
+        decision,
+        dismissal,
+        points,
+    ) in batch:
         named = people.get(pk, ())
         yield [
             number,
@@ -239,6 +257,7 @@ def _incidents_with_people(batch: list[tuple]) -> Iterator[list]:
             text,
             statuses.get(status, status),
             decisions.get(decision, decision),
+            dismissal,
             "、".join(name for _staff_no, name in named),
             points,
         ]
@@ -303,18 +322,18 @@ def _add_unmarked(user, period: Period, grouped: dict) -> None:
     number, name = assessor_key(user)
     own = getattr(user, "staff", None)
     headed = set(user.headed_sections.values_list("pk", flat=True))
-    orders = dict(Section.objects.values_list("name", "order"))
+    orders = dict(Section.objects.values_list("pk", "order"))
     for pk, facts in results.subject_facts(period, results.STAFF).items():
         if own is not None and own.pk == pk:
             continue
-        subject = ("个人", orders.get(facts.section, 0), facts.key, facts.name)
+        subject = ("个人", orders.get(facts.section_id, 0), facts.key, facts.name)
         grouped.setdefault(
             (False, subject[1], facts.key, number), {"subject": subject, "assessor": (number, name)}
         )
     for pk, facts in results.subject_facts(period, results.SECTION).items():
         if pk in headed:
             continue
-        subject = ("科室", orders.get(facts.name, 0), facts.key, facts.name)
+        subject = ("科室", orders.get(facts.section_id, 0), facts.key, facts.name)
         grouped.setdefault(
             (True, subject[1], facts.key, number), {"subject": subject, "assessor": (number, name)}
         )

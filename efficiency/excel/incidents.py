@@ -44,7 +44,7 @@ from efficiency.models import (
 from efficiency.models.audit import AuditAction
 from efficiency.services import incidents as services
 from efficiency.services.audit import snapshot
-from efficiency.services.incidents import CORRECTABLE_FIELDS, check_facts
+from efficiency.services.incidents import CORRECTABLE_FIELDS, FactError, check_facts, open_dates
 
 from . import cleaners, layouts
 from .engine import MISSING, Action, Cells, Change, Importer, RowPlan
@@ -53,6 +53,14 @@ from .roster import SectionLookup, StaffLookup
 
 BATCH = 500
 STEP = {IncidentStatus.REPORTED: 0, IncidentStatus.VERIFIED: 1, IncidentStatus.HANDLED: 2}
+# The sheet's column for each fact the service's check_facts may refuse.
+FACT_COLUMNS = {
+    "kind": "类别",
+    "standard": "条款编号",
+    "occurred_on": "发生日期",
+    "responsible": "责任人工号",
+    "description": "情况描述",
+}
 # Foreign keys are checked against the lookups loaded once, not by a query per row.
 FOREIGN_KEYS = [
     "standard",
@@ -82,6 +90,7 @@ class IncidentRow:
     existing: Incident | None = None
     status: str = IncidentStatus.REPORTED  # where the row wants it
     decision: str = ""
+    dismissal_reason: str = ""  # with 状态 不予认定
     incident: Incident | None = field(default=None, repr=False)
 
 
@@ -94,6 +103,7 @@ def _responsible_text(people: list[Staff]) -> str:
 @transaction.atomic
 def report_many(*, reporter, rows: list[NewIncident], reason: str = "") -> list[Incident]:
     """Report many incidents at once: ``incident_report``'s checks and records, in bulk."""
+    dates = open_dates()
     for row in rows:
         check_facts(
             kind=row.kind,
@@ -101,6 +111,7 @@ def report_many(*, reporter, rows: list[NewIncident], reason: str = "") -> list[
             occurred_on=row.occurred_on,
             responsible=row.responsible,
             description=row.description,
+            dates=dates,
         )
     numbers: dict[int, list[str]] = {}
     for year in sorted({row.occurred_on.year for row in rows}):
@@ -224,6 +235,7 @@ class IncidentImporter(Importer):
                 )
             ] = incident
         self.today = timezone.localdate()
+        self.dates = open_dates()
 
     def plan(self, table: Table) -> list[RowPlan]:
         plans = []
@@ -241,6 +253,10 @@ class IncidentImporter(Importer):
                 # A new row's 已登记 is where every incident starts, not a request to go back.
                 status = None
             decision = "" if decision is MISSING else decision
+            dismissal = cells.get("不予认定理由", cleaners.text, max_length=1000)
+            dismissal = "" if dismissal is MISSING else dismissal
+            if dismissal and status != IncidentStatus.DISMISSED:
+                plan.problem("不予认定理由", _("only goes with 状态 不予认定"))
             existing = None
             if number is not MISSING:
                 plan.key = number
@@ -277,17 +293,25 @@ class IncidentImporter(Importer):
                 plan.label = (
                     f"{facts.section.name} · {'、'.join(s.name for s in facts.responsible)}"
                 )
-            payload = IncidentRow(facts=facts, existing=existing)
+            payload = IncidentRow(facts=facts, existing=existing, dismissal_reason=dismissal)
             if existing is not None:
                 if number is not MISSING and facts is not None:
                     self._compare_facts(existing, facts, plan)
                 self._move(existing, status, decision, plan, payload)
             else:
-                if facts is not None and not facts.standard.active:
-                    plan.problem(
-                        "条款编号",
-                        _("clause %(code)s is no longer in force") % {"code": facts.standard.code},
-                    )
+                if facts is not None:
+                    # The form's rules, from the service itself: the same reason, word for word.
+                    try:
+                        check_facts(
+                            kind=facts.kind,
+                            standard=facts.standard,
+                            occurred_on=facts.occurred_on,
+                            responsible=facts.responsible,
+                            description=facts.description,
+                            dates=self.dates,
+                        )
+                    except FactError as error:
+                        plan.problem(FACT_COLUMNS.get(error.field), error.message)
                 plan.action = Action.CREATE
                 self._new_status(status, decision, plan, payload)
             plan.payload = payload
@@ -418,13 +442,20 @@ class IncidentImporter(Importer):
             return False
         return True
 
+    def _dismissal_fits(self, payload: IncidentRow, plan: RowPlan) -> bool:
+        if not payload.dismissal_reason:
+            plan.problem("不予认定理由", _("cannot be blank when 状态 is 不予认定"))
+            return False
+        return True
+
     def _new_status(self, status, decision, plan: RowPlan, payload: IncidentRow) -> None:
         status = status or IncidentStatus.REPORTED
         if status == IncidentStatus.DISMISSED:
-            plan.problem(
-                "状态",
-                _("a dismissal needs a reason: dismiss the incident on its page"),
-            )
+            # A register's dismissed incidents come in whole: reported, then dismissed with
+            # the reason written in the sheet, both recorded in the history.
+            self._decision_fits(status, decision, plan)
+            if self._dismissal_fits(payload, plan) and self._allowed(status, plan):
+                payload.status = status
             return
         self._decision_fits(status, decision, plan)
         if self._allowed(status, plan):
@@ -454,6 +485,15 @@ class IncidentImporter(Importer):
                         "recorded": layouts.label_of(layouts.DECISIONS, incident.handling_decision),
                     },
                 )
+            return
+        if status == IncidentStatus.DISMISSED and current == IncidentStatus.REPORTED:
+            self._decision_fits(status, decision, plan)
+            if self._dismissal_fits(payload, plan) and self._allowed(status, plan):
+                payload.status = status
+                plan.changes.append(
+                    Change("状态", label, layouts.label_of(layouts.STATUSES, status))
+                )
+                plan.changes.append(Change("不予认定理由", "", payload.dismissal_reason))
             return
         if current == IncidentStatus.DISMISSED or status == IncidentStatus.DISMISSED:
             plan.problem(
@@ -492,6 +532,14 @@ class IncidentImporter(Importer):
             row.incident = incident
         for row in rows:
             incident = row.incident or row.existing
+            if (
+                incident.status == IncidentStatus.REPORTED
+                and row.status == IncidentStatus.DISMISSED
+            ):
+                services.incident_dismiss(
+                    actor=self.actor, incident=incident, reason=row.dismissal_reason
+                )
+                continue
             if incident.status == IncidentStatus.REPORTED and STEP.get(row.status, 0) >= 1:
                 incident = services.incident_verify(
                     actor=self.actor, incident=incident, note=self.reason

@@ -265,8 +265,34 @@ STANDARDS = Layout(
             8,
             kind=CHOICE,
             choices=tuple(YES_NO),
-            note=_("是 or 否; a clause no longer in force cannot be used for new incidents."),
+            note=_(
+                "是 or 否; a clause set to 否 without a 停止适用日期 cannot be used for new "
+                "incidents."
+            ),
             example="是",
+        ),
+        Column(
+            "施行日期",
+            12,
+            kind=DATE,
+            note=format_lazy(
+                "{}{}",
+                _("The first day the clause applies to; blank: since always. "),
+                BLANK_KEEPS,
+            ),
+        ),
+        Column(
+            "停止适用日期",
+            12,
+            kind=DATE,
+            note=format_lazy(
+                "{}{}",
+                _(
+                    "The last day the clause applies to, when a revision supersedes it; it "
+                    "stays usable for incidents up to that day. "
+                ),
+                BLANK_KEEPS,
+            ),
         ),
     ),
 )
@@ -279,7 +305,7 @@ INCIDENTS = Layout(
         "Leave 编号 blank for a new incident: it gets its number when imported. A row with a "
         "编号 refers to a recorded incident: its facts cannot be changed by a file (a "
         "correction needs a reason, on the incident's page), but its 状态 may move forward "
-        "(已登记 → 已认定 → 已处理) with a 处理决定."
+        "(已登记 → 已认定 → 已处理) with a 处理决定, or to 不予认定 with a 不予认定理由."
     ),
     columns=(
         Column(
@@ -342,11 +368,11 @@ INCIDENTS = Layout(
             "状态",
             10,
             kind=CHOICE,
-            choices=tuple(s for s in STATUSES if s != "不予认定"),
+            choices=tuple(STATUSES),
             note=_(
-                "已登记 (blank means 已登记 for a new incident), 已认定 or 已处理. Verifying "
-                "and handling need a supervisor's rights; a dismissal needs a reason and is "
-                "done on the incident's page."
+                "已登记 (blank means 已登记 for a new incident), 已认定, 已处理 or 不予认定. "
+                "Verifying, handling and dismissing need a supervisor's rights; 不予认定 needs "
+                "a 不予认定理由."
             ),
             example="已登记",
         ),
@@ -356,6 +382,12 @@ INCIDENTS = Layout(
             kind=CHOICE,
             choices=tuple(DECISIONS),
             note=_("Only with 状态 已处理: the accountability step taken."),
+        ),
+        Column(
+            "不予认定理由",
+            30,
+            wrap=True,
+            note=_("Only with 状态 不予认定: why the incident is not established."),
         ),
         Column("责任人姓名", 18, info=True, note=_("Exported for reading only; not imported.")),
         Column(

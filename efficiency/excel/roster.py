@@ -32,6 +32,8 @@ STANDARD_FIELDS = [
     "points_serious",
     "points_grave",
     "active",
+    "valid_from",
+    "valid_until",
 ]
 
 
@@ -324,6 +326,8 @@ class StandardImporter(_RosterImporter):
         "points_serious": "较重扣分",
         "points_grave": "严重扣分",
         "active": "启用",
+        "valid_from": "施行日期",
+        "valid_until": "停止适用日期",
     }
     permissions = ("efficiency.add_standard", "efficiency.change_standard")
 
@@ -343,6 +347,8 @@ class StandardImporter(_RosterImporter):
             for severity, column in POINT_COLUMNS.items()
         }
         active = cells.get("启用", cleaners.yes_no)
+        valid_from = cells.get("施行日期", cleaners.date)
+        valid_until = cells.get("停止适用日期", cleaners.date)
         if code is MISSING:
             return None
         current = self.by_code.get(code)
@@ -364,4 +370,21 @@ class StandardImporter(_RosterImporter):
                 setattr(standard, f"points_{severity}", DEFAULT_POINTS[standard.kind][severity])
         if active is not MISSING:
             standard.active = active
+        if valid_from is not MISSING:
+            standard.valid_from = valid_from
+        if valid_until is not MISSING:
+            standard.valid_until = valid_until
+        if (
+            standard.valid_from
+            and standard.valid_until
+            and standard.valid_until < standard.valid_from
+        ):
+            plan.problem(
+                "停止适用日期",
+                _("“%(value)s” is before the date it came into force, %(start)s")
+                % {
+                    "value": standard.valid_until.isoformat(),
+                    "start": standard.valid_from.isoformat(),
+                },
+            )
         return standard

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Left, Length
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -99,14 +101,33 @@ class Standard(models.Model):
     points_serious = models.DecimalField(_("points (serious)"), **points_field_kwargs)
     points_grave = models.DecimalField(_("points (grave)"), **points_field_kwargs)
     active = models.BooleanField(_("active"), default=True)
+    # The clause applies to incidents that happened within these dates (either end open).
+    # A clause superseded by a revision keeps its end date and stays choosable for the days
+    # it covered, even once inactive.
+    valid_from = models.DateField(_("in force from"), null=True, blank=True)
+    valid_until = models.DateField(_("in force until"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "code"]
         verbose_name = _("three-errors standard")
         verbose_name_plural = _("three-errors standards")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="standard_valid_until_after_from",
+                violation_error_message=_("A clause cannot end before it comes into force."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.text}"
+
+    def applies_on(self, day) -> bool:
+        return (self.valid_from is None or day >= self.valid_from) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
     def points_for(self, severity: str) -> Decimal:
         return {
@@ -128,6 +149,22 @@ class IncidentSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+def number_order(field: str = "number", *, descending: bool = False) -> list:
+    """ORDER BY terms that sort incident numbers as numbers: 2026-9999 before 2026-10000.
+
+    A number is the year, a dash and a serial padded to four digits that grows a digit past
+    9,999; so: the year, then the length, then the text.
+    """
+    terms = [Left(field, 4), Length(field), F(field)]
+    return [term.desc() if descending else term.asc() for term in terms]
+
+
+def number_sort_key(number: str) -> tuple[int, int, str]:
+    """The same order in Python (for lists already fetched)."""
+    year, _dash, serial = number.partition("-")
+    return (int(year) if year.isdigit() else 0, int(serial) if serial.isdigit() else 0, number)
 
 
 class Incident(models.Model):
@@ -217,7 +254,7 @@ class Incident(models.Model):
     appeal_decided_at = models.DateTimeField(_("appeal decided at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-occurred_on", "-number"]
+        ordering = ["-occurred_on", *number_order(descending=True)]
         verbose_name = _("three-errors incident")
         verbose_name_plural = _("three-errors incidents")
         permissions = [

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from efficiency import results
 from efficiency.models import IncidentKind, Period, Section, Severity, Staff
+from efficiency.models.incidents import number_sort_key
 from efficiency.scoring import Grade
 
 from . import pdf
@@ -28,8 +29,9 @@ def section_context(period: Period, section: Section) -> dict:
     with translation.override(pdf.LANGUAGE):
         sections = results.ranking(period, results.SECTION)
         staff_table = results.ranking(period, results.STAFF)
-        own = sections.row(section.code)
-        people = [row for row in staff_table.rows if row.facts.section == section.name]
+        # By id: a locked quarter keeps the code and name the section had then.
+        own = next((row for row in sections.rows if row.facts.section_id == section.pk), None)
+        people = [row for row in staff_table.rows if row.facts.section_id == section.pk]
         load_override_users(staff_table)
         deductions = own.facts.deductions if own else ()
         incidents = incidents_by_number(d.number for d in deductions)
@@ -47,6 +49,8 @@ def section_context(period: Period, section: Section) -> dict:
             ),
             "period": period,
             "section": section,
+            # The name it had in the quarter, as printed then (a locked quarter reprints so).
+            "section_name": own.facts.name if own else section.name,
             "criteria": sections.criteria,
             "own": result_lines(sections, [own])[0] if own else None,
             "section_count": sections.result.assessed_count,
@@ -93,7 +97,7 @@ def bulletin_context(period: Period) -> dict:
         details = incidents_by_number(facts)
         lines = sorted(
             (incident_line(fact, details.get(number)) for number, fact in facts.items()),
-            key=lambda line: (line.occurred_on or datetime.date.min, line.number),
+            key=lambda line: (line.occurred_on or datetime.date.min, number_sort_key(line.number)),
         )
         grades = Counter(
             row.result.grade for row in staff_table.rows if row.result.grade is not None

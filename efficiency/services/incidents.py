@@ -2,9 +2,11 @@
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from efficiency.models import (
@@ -13,6 +15,8 @@ from efficiency.models import (
     IncidentResponsible,
     IncidentSequence,
     IncidentStatus,
+    Period,
+    PeriodState,
     Section,
     Staff,
     Standard,
@@ -20,6 +24,7 @@ from efficiency.models import (
 from efficiency.models.audit import AuditAction
 from efficiency.models.incidents import AppealStatus, HandlingDecision, ResultUse
 from efficiency.reasons import check_reason
+from efficiency.selectors import quarter_bounds
 
 from . import ServiceError
 from .audit import diff, record, snapshot
@@ -36,6 +41,44 @@ CORRECTABLE_FIELDS = [
 ]
 
 
+class FactError(ServiceError):
+    """A refused fact of an incident; ``field`` names the form field it is about."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class OpenDates:
+    """Which dates the appraisal periods still take incidents for (read once per import)."""
+
+    first_day: datetime.date | None  # None: no period yet, no limit
+    first_period: Period | None  # the period that sets first_day
+    locked: dict[str, Period]  # quarter code -> a locked period
+
+
+def open_dates() -> OpenDates:
+    """The earliest period not locked sets the first day an incident may still be dated.
+
+    Incidents dated earlier would fall into quarters already frozen (or never appraised
+    again); with every period locked, the day after the last one is the first day.
+    """
+    periods = list(Period.objects.defer("frozen", "thresholds").order_by("year", "quarter"))
+    locked = {p.code: p for p in periods if p.state == PeriodState.LOCKED}
+    unlocked = [p for p in periods if p.state != PeriodState.LOCKED]
+    if unlocked:
+        return OpenDates(quarter_bounds(unlocked[0].code)[0], unlocked[0], locked)
+    if periods:
+        last = periods[-1]
+        return OpenDates(quarter_bounds(last.code)[1] + datetime.timedelta(days=1), last, locked)
+    return OpenDates(None, None, locked)
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
 def check_facts(
     *,
     kind: str,
@@ -43,20 +86,95 @@ def check_facts(
     occurred_on: datetime.date,
     responsible: Sequence[Staff],
     description: str,
+    dates: OpenDates | None = None,
 ) -> None:
+    """The one home of the rules on an incident's facts: the form, the Excel import and the
+    command line all refuse through here, with the same reason.
+
+    ``dates``: :func:`open_dates`, passed in by callers that check many rows at once.
+    """
     if standard.kind != kind:
-        raise ServiceError(
+        raise FactError(
             _("Clause %(code)s belongs to another kind of error; choose a clause of this kind.")
-            % {"code": standard.code}
+            % {"code": standard.code},
+            field="standard",
         )
-    if not standard.active:
-        raise ServiceError(_("Clause %(code)s is no longer in force.") % {"code": standard.code})
+    if not standard.active and standard.valid_until is None:
+        raise FactError(
+            _("Clause %(code)s is no longer in force.") % {"code": standard.code},
+            field="standard",
+        )
     if occurred_on > timezone.localdate():
-        raise ServiceError(_("The date it happened cannot be in the future."))
+        raise FactError(_("The date it happened cannot be in the future."), field="occurred_on")
+    dates = dates or open_dates()
+    locked = dates.locked.get(f"{occurred_on.year}Q{(occurred_on.month - 1) // 3 + 1}")
+    if locked is not None:
+        raise FactError(
+            _(
+                "The date it happened, %(date)s, falls in %(period)s, which is locked: no "
+                "incident can be recorded in it any more."
+            )
+            % {"date": _day(occurred_on), "period": locked},
+            field="occurred_on",
+        )
+    if dates.first_day is not None and occurred_on < dates.first_day:
+        raise FactError(
+            _(
+                "The date it happened, %(date)s, is before %(first)s: incidents can only be "
+                "recorded from the earliest appraisal period not locked (%(period)s) on."
+            )
+            % {
+                "date": _day(occurred_on),
+                "first": _day(dates.first_day),
+                "period": dates.first_period,
+            },
+            field="occurred_on",
+        )
+    if standard.valid_from is not None and occurred_on < standard.valid_from:
+        raise FactError(
+            _(
+                "Clause %(code)s is in force from %(start)s; it does not apply to an incident "
+                "of %(date)s."
+            )
+            % {
+                "code": standard.code,
+                "start": _day(standard.valid_from),
+                "date": _day(occurred_on),
+            },
+            field="standard",
+        )
+    if standard.valid_until is not None and occurred_on > standard.valid_until:
+        raise FactError(
+            _(
+                "Clause %(code)s was in force until %(end)s; it does not apply to an incident "
+                "of %(date)s."
+            )
+            % {"code": standard.code, "end": _day(standard.valid_until), "date": _day(occurred_on)},
+            field="standard",
+        )
     if not responsible:
-        raise ServiceError(_("Name at least one person responsible."))
+        raise FactError(_("Name at least one person responsible."), field="responsible")
+    for staff in responsible:
+        if staff.start_date is not None and occurred_on < staff.start_date:
+            raise FactError(
+                _(
+                    "%(name)s started on %(start)s, after the date it happened (%(date)s): "
+                    "they cannot be named responsible."
+                )
+                % {"name": staff.name, "start": _day(staff.start_date), "date": _day(occurred_on)},
+                field="responsible",
+            )
+        if staff.end_date is not None and occurred_on > staff.end_date:
+            raise FactError(
+                _(
+                    "%(name)s left on %(end)s, before the date it happened (%(date)s): they "
+                    "cannot be named responsible."
+                )
+                % {"name": staff.name, "end": _day(staff.end_date), "date": _day(occurred_on)},
+                field="responsible",
+            )
     if not description.strip():
-        raise ServiceError(_("Describe what happened."))
+        raise FactError(_("Describe what happened."), field="description")
 
 
 def _next_number(year: int) -> str:

@@ -117,13 +117,19 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         try:
             incident = services.incident_report(reporter=request.user, **form.cleaned_data)
         except ServiceError as error:
-            form.add_error(None, error.message)
+            _add_error(form, error)
         else:
             messages.success(
                 request, _("Incident %(number)s recorded.") % {"number": incident.number}
             )
             return redirect("incident_detail", number=incident.number)
     return render(request, "efficiency/incidents/form.html", {"form": form, "incident": None})
+
+
+def _add_error(form, error: ServiceError) -> None:
+    """The service's reason, beside the field it is about when it names one."""
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, error.message)
 
 
 def _correctable(user, incident: Incident) -> bool:
@@ -162,7 +168,7 @@ def incident_edit(request: HttpRequest, number: str) -> HttpResponse:
         try:
             services.incident_correct(actor=request.user, incident=incident, reason=reason, **data)
         except ServiceError as error:
-            form.add_error(None, error.message)
+            _add_error(form, error)
         else:
             messages.success(
                 request, _("Incident %(number)s corrected.") % {"number": incident.number}

@@ -43,8 +43,8 @@ class Access:
     headed: tuple[Section, ...]
 
     @property
-    def headed_names(self) -> set[str]:
-        return {s.name for s in self.headed}
+    def headed_ids(self) -> set[int]:
+        return {s.pk for s in self.headed}
 
     @property
     def headed_codes(self) -> set[str]:
@@ -113,11 +113,11 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
         people = list(table.rows)
         sections = list(Section.objects.filter(active=True))
     else:
-        names = access.headed_names
+        headed = access.headed_ids
         people = [
             row
             for row in table.rows
-            if row.facts.key == access.own_staff_no or row.facts.section in names
+            if row.facts.key == access.own_staff_no or row.facts.section_id in headed
         ]
         sections = list(access.headed)
     text = request.GET.get("q", "").strip()[:30]
@@ -154,18 +154,17 @@ def personal_pdf(request: HttpRequest, code: str, staff_no: str) -> HttpResponse
     if not access.sees_period(period):
         raise PermissionDenied
     own = staff_no == access.own_staff_no
-    if not (access.everyone or own or access.headed):
-        raise PermissionDenied
     staff = Staff.objects.select_related("section").filter(staff_no=staff_no).first()
-    if staff is None:
-        if access.everyone:
-            raise Http404
-        raise PermissionDenied
-    try:
-        context = documents.personal_context(period, staff)
-        if not (access.everyone or own or context["facts"].section in access.headed_names):
+    if not (access.everyone or own):
+        # A head learns nothing about anyone outside their sections: an unknown number, a
+        # person not in post that quarter and someone else's person all get the same 403.
+        facts = results.person_facts(period, staff.pk) if staff is not None else None
+        if facts is None or facts.section_id not in access.headed_ids:
             raise PermissionDenied
-        return _pdf(documents.render_personal(context))
+    if staff is None:
+        raise Http404
+    try:
+        return _pdf(documents.render_personal(documents.personal_context(period, staff)))
     except ReportError as error:
         return _refusal(request, error)
 

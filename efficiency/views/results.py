@@ -74,11 +74,18 @@ def _page_query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _section_names(rows) -> list[str]:
-    """Sections present in the rows, in the office's order (unknown names last)."""
-    present = {row.facts.section for row in rows}
-    ordered = [name for name in Section.objects.values_list("name", flat=True) if name in present]
-    return ordered + sorted(present - set(ordered))
+def _section_codes(rows) -> dict[int, tuple[str, str]]:
+    """Section id -> (current code, name shown in the rows), in the office's order.
+
+    Rows are matched by section id: a locked quarter shows the name a section had then, and
+    ?section= takes the code it has now.
+    """
+    present = {row.facts.section_id: row.facts for row in rows}
+    current = dict(Section.objects.values_list("pk", "code"))
+    codes = {pk: (current[pk], present[pk].section) for pk in current if pk in present}
+    for pk, facts in present.items():
+        codes.setdefault(pk, (facts.section_code, facts.section))
+    return codes
 
 
 class ResultFilterForm(forms.Form):
@@ -96,18 +103,19 @@ class ResultFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, sections: list[str], q_label: str = "", **kwargs) -> None:
+    def __init__(self, *args, sections: list[tuple[str, str]], q_label: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if q_label:
             self.fields["q"].label = q_label
-        self.fields["section"].choices = [("", _("All sections"))] + [(s, s) for s in sections]
+        self.fields["section"].choices = [("", _("All sections")), *sections]
 
 
 def _filtered(request: HttpRequest, rows, *, with_section: bool = True):
     """The rows matching ?q= and ?section=, the form, and the page of rows to show."""
+    codes = _section_codes(rows) if with_section else {}
     form = ResultFilterForm(
         request.GET or None,
-        sections=_section_names(rows) if with_section else [],
+        sections=list(codes.values()),
         q_label="" if with_section else _("Section name or code"),
     )
     shown = list(rows)
@@ -118,7 +126,7 @@ def _filtered(request: HttpRequest, rows, *, with_section: bool = True):
             if text:
                 shown = [r for r in shown if text in r.facts.name or r.facts.key.startswith(text)]
             if section:
-                shown = [r for r in shown if r.facts.section == section]
+                shown = [r for r in shown if codes[r.facts.section_id][0] == section]
         else:
             messages.error(
                 request, _("Some filters were not valid; correct them and filter again.")
@@ -506,15 +514,21 @@ def _person_chart(staff: Staff, periods: list[Period], title: str):
 def score_card(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
     period = _period_or_404(code)
     everyone = request.user.has_perm("efficiency.view_results")
+    staff = Staff.objects.filter(staff_no=staff_no).first()
     if not everyone:
-        own = selectors.staff_of(request.user)
-        if own is None or own.staff_no != staff_no:
-            raise PermissionDenied
+        # Oneself, or a head for the people in their sections that quarter (the personal
+        # form PDF shows a head the same numbers). Whoever else is asked about gets the same
+        # 403, whether the number exists or not.
         if period.state not in PUBLISHED:
             raise PermissionDenied
+        own = selectors.staff_of(request.user)
+        if own is None or own.staff_no != staff_no:
+            facts = results.person_facts(period, staff.pk) if staff is not None else None
+            headed = set(selectors.headed_section_ids(request.user))
+            if facts is None or facts.section_id not in headed:
+                raise PermissionDenied
     table = results.ranking(period, results.STAFF)
     row = table.row(staff_no)
-    staff = Staff.objects.filter(staff_no=staff_no).first()
     if row is None or staff is None:
         raise Http404
     result = row.result

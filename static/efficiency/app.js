@@ -24,17 +24,29 @@
     return input ? input.value : "";
   }
 
-  // Only the clauses of the chosen kind.
+  var day = form.querySelector("input[name=occurred_on]");
+  var clauseHint = document.getElementById("clause-hint");
+  var clauseHintText = clauseHint.textContent;
+
+  // Only the clauses of the chosen kind in force on the chosen date (ISO dates compare as text).
   function filterClauses() {
     var kind = checked("kind");
+    var date = day.value;
     Array.prototype.forEach.call(clause.options, function (option) {
       if (!option.value) return;
-      var match = !kind || option.dataset.kind === kind;
+      var match = (!kind || option.dataset.kind === kind) &&
+        (!date || !option.dataset.from || option.dataset.from <= date) &&
+        (!date || !option.dataset.until || date <= option.dataset.until);
       option.hidden = !match;
       option.disabled = !match;
     });
     var current = clause.selectedOptions[0];
-    if (current && current.disabled) clause.value = "";
+    clauseHint.textContent = clauseHintText;
+    if (current && current.disabled) {
+      clause.value = "";
+      // Say why a clause of the right kind disappeared: the date is outside its validity.
+      if (!kind || current.dataset.kind === kind) clauseHint.textContent = clauseHint.dataset.cleared;
+    }
     showPoints();
   }
 
@@ -85,7 +97,11 @@
   form.querySelectorAll("input[name=severity]").forEach(function (input) {
     input.addEventListener("change", showPoints);
   });
-  clause.addEventListener("change", showPoints);
+  clause.addEventListener("change", function () {
+    clauseHint.textContent = clauseHintText;  // a clause is chosen again: the note is done
+    showPoints();
+  });
+  day.addEventListener("change", filterClauses);
   section.addEventListener("change", orderStaff);
   search.addEventListener("input", filterStaff);
   search.addEventListener("keydown", function (event) {
