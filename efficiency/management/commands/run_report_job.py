@@ -4,11 +4,12 @@ Started by the reports page as a detached process (see efficiency.reports.zipjob
 also be run by hand to finish a job that is still waiting.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from efficiency.management.base import Command as BaseCommand
 from efficiency.models import ReportJob, ReportJobStatus
 from efficiency.reports import pdf, zipjob
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=0,
-            help=gettext_lazy("Processes (default: one per core)."),
+            help=_("Processes (default: one per core)."),
         )
 
     def handle(self, *args, job_id: int, workers: int, **options):
