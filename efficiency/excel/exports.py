@@ -56,11 +56,26 @@ def template(sheet: str) -> tuple[str, bytes]:
         layout = layouts.LAYOUTS[sheet]
         if sheet == "scores":
             layout = layouts.scores_layout(_criteria_names(_open_period()))
+        if any(c.name == SECTION_COLUMN for c in layout.columns):
+            layout = layouts.with_choices(
+                layout,
+                SECTION_COLUMN,
+                _section_names(),
+                strict=False,  # a code is fine too
+            )
         workbook = new_workbook()
         writer = SheetWriter(workbook, name=layout.title, columns=layout.importable, template=True)
         writer.close()
         notes_sheet(workbook, layout)
         return f"{layout.title}导入模板.xlsx", to_bytes(workbook)
+
+
+SECTION_COLUMN = "科室"
+
+
+def _section_names() -> tuple[str, ...]:
+    """The active sections, for the 科室 drop-down of the staff and incidents templates."""
+    return tuple(Section.objects.filter(active=True).values_list("name", flat=True))
 
 
 def _open_period() -> Period | None:
