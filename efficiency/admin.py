@@ -2,11 +2,12 @@
 incidents and history are read-only here: they change only through the app's services."""
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from efficiency.admin_i18n import TranslatedPermissionsMixin
 from efficiency.models import AuditEvent, Incident, Section, Staff, Standard
 from efficiency.models.audit import AuditAction
 from efficiency.selectors import status_label
@@ -123,7 +124,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         return status_label(obj.to_status)
 
 
-class AccountAdmin(UserAdmin):
+class AccountAdmin(TranslatedPermissionsMixin, UserAdmin):
     """Accounts and their roles. Only a superuser may grant superuser or single permissions,
     so an administrator cannot raise their own powers."""
 
@@ -181,6 +182,14 @@ class AccountAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+class RoleAdmin(TranslatedPermissionsMixin, GroupAdmin):
+    """Roles (groups), their permissions labelled in Chinese."""
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, RoleAdmin)
 
 
 # The appraisal's admin pages live beside it, so the two domains stay apart.
