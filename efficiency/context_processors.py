@@ -3,3 +3,15 @@ from django.conf import settings
 
 def office(request):
     return {"office_name": settings.OFFICE_NAME}
+
+
+def navigation(request):
+    """Links shown only when they lead somewhere, decided when the template asks."""
+
+    def sees_roster() -> bool:
+        from efficiency.views.home import roster_sections
+
+        user = request.user
+        return user.is_authenticated and roster_sections(user).exists()
+
+    return {"sees_roster": sees_roster}

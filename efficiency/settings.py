@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "efficiency.context_processors.office",
+                "efficiency.context_processors.navigation",
             ],
         },
     },

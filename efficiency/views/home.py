@@ -39,9 +39,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def roster_sections(user):
+    """The sections whose people this user may list: all of them for office-wide roles; the
+    sections they head, and those they record incidents for (a clerk), otherwise."""
     if selectors.sees_all_incidents(user) or user.has_perm("efficiency.view_staff"):
         return Section.objects.all()
-    return Section.objects.filter(pk__in=selectors.headed_section_ids(user))
+    return Section.objects.filter(
+        Q(pk__in=selectors.headed_section_ids(user)) | Q(pk__in=selectors.reporting_sections(user))
+    )
 
 
 @login_required
