@@ -26,7 +26,7 @@ from efficiency.models import (
     Standard,
 )
 from efficiency.scoring import ReasonCode
-from efficiency.wording import annual_notes
+from efficiency.wording import annual_notes, quarter_grade_notes
 
 from . import access, layouts
 from .layouts import SCORE, Column
@@ -349,16 +349,9 @@ def _staff_remarks(table: results.Ranking, row: results.Row) -> str:
     if not result.assessed:
         names = [c.name for c in table.criteria if c.code in result.missing_criteria]
         notes.append(_("not assessed: no marks on %(criteria)s") % {"criteria": "、".join(names)})
+    notes += quarter_grade_notes(result)
     for step in result.grade_steps:
-        if step.code == ReasonCode.CAP_INCIDENT:
-            notes.append(_("an established incident caps the grade at 较好"))
-        elif step.code == ReasonCode.CAP_GRAVE_INCIDENT:
-            notes.append(_("a grave incident caps the grade at 一般"))
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            notes.append(_("beyond the 好 quota"))
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            notes.append(_("tied on the 好 quota line: for the leadership group to decide"))
-        elif step.code == ReasonCode.OVERRIDE:
+        if step.code == ReasonCode.OVERRIDE:
             notes.append(_("grade set by a leader: %(reason)s") % {"reason": step.detail})
     if row.facts.deductions:
         notes.append(

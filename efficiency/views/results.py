@@ -26,7 +26,7 @@ from efficiency.models import IncidentKind, Period, PeriodState, Section, Severi
 from efficiency.scoring import AnnualGrade, Grade, ReasonCode, WarningCode
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
-from efficiency.wording import annual_notes
+from efficiency.wording import annual_notes, quarter_grade_notes
 
 PAGE_SIZE = 50
 CARD_TREND_QUARTERS = 6
@@ -210,6 +210,7 @@ class RankingLine:
     row: results.Row
     averages: list  # CriterionAverage | None, aligned with the period's criteria
     deductions: list[DeductionLine]
+    grade_notes: list[str]  # why the grade is below what the final alone gives
 
 
 def _lines(table: results.Ranking, rows) -> list[RankingLine]:
@@ -221,6 +222,7 @@ def _lines(table: results.Ranking, rows) -> list[RankingLine]:
                 row=row,
                 averages=[by_code.get(c.code) for c in table.criteria],
                 deductions=_deduction_lines(row.facts),
+                grade_notes=quarter_grade_notes(row.result),
             )
         )
     return lines
