@@ -77,7 +77,6 @@ def crawl(page, username: str, incident: str) -> dict[str, list[str]]:
         response = page.goto(url)
         if response.status >= 400 and url != "/":
             continue  # refused: the refusal page itself is checked below
-        page.wait_for_load_state("networkidle")
         problems = violations(page)
         if problems:
             found[url] = problems
