@@ -9,7 +9,7 @@ PORT ?= 8000
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-dates setup install messages migrate fonts demo system-app-deps system-test-deps lint bench clean
+.PHONY: run test test-dates setup install messages migrate fonts demo system-app-deps system-test-deps test-tools lint bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,7 +52,14 @@ system-app-deps:
 system-test-deps:
 	@sh scripts/system-deps.sh test
 
-test: setup system-test-deps fonts
+# axe-core for the browser tests' accessibility checks, pinned by package-lock.json.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test-tools: node_modules/axe-core/axe.min.js
+
+test: setup system-test-deps fonts test-tools
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -74,4 +81,4 @@ bench: setup
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

@@ -6,14 +6,15 @@ import copy
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from efficiency.admin_i18n import TranslatedPermissionsMixin
 from efficiency.models import AuditEvent, Incident, Section, Staff, Standard
 from efficiency.models.audit import AuditAction
 from efficiency.roles import Role
@@ -182,7 +183,7 @@ class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
     template_name = "efficiency/widgets/password_summary.html"
 
 
-class AccountAdmin(UserAdmin):
+class AccountAdmin(TranslatedPermissionsMixin, UserAdmin):
     """Accounts and their roles. Only a superuser may grant superuser or single permissions, change
     a superuser's or a leader's account (their password included), or grant or withdraw the
     leader and administrator roles, so an administrator cannot raise their own powers or act in
@@ -287,6 +288,14 @@ class AccountAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+class RoleAdmin(TranslatedPermissionsMixin, GroupAdmin):
+    """Roles (groups), their permissions labelled in Chinese."""
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, RoleAdmin)
 
 
 # The appraisal's admin pages live beside it, so the two domains stay apart.

@@ -143,6 +143,8 @@ class GradeOverrideAdmin(ReadOnlyAdmin):
     list_filter = ["period"]
     search_fields = ["staff__name", "staff__staff_no", "reason"]
     list_select_related = ["period", "staff", "decided_by"]
+    fields = ["period", "staff", "grade_label", "reason", "decided_by", "decided_at"]
+    readonly_fields = fields
 
     @admin.display(description=gettext_lazy("grade"), ordering="grade")
     def grade_label(self, obj):

@@ -10,3 +10,15 @@ def office(request):
 def demo_database(request):
     """Whether this database holds the demo office (its accounts' passwords are public)."""
     return {"demo_database": DemoMark.objects.exists()}
+
+
+def navigation(request):
+    """Links shown only when they lead somewhere, decided when the template asks."""
+
+    def sees_roster() -> bool:
+        from efficiency.views.home import roster_sections
+
+        user = request.user
+        return user.is_authenticated and roster_sections(user).exists()
+
+    return {"sees_roster": sees_roster}

@@ -9,12 +9,18 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
 from efficiency.models.incidents import HandlingDecision, ResultUse, number_order
 from efficiency.reasons import meaningful_reason
-from efficiency.selectors import QUARTER_RE, reporting_sections, staff_choices
+from efficiency.selectors import (
+    QUARTER_RE,
+    reporting_sections,
+    sees_all_incidents,
+    staff_choices,
+)
 from efficiency.services.incidents import open_dates
 
 
@@ -25,7 +31,9 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            if isinstance(
+                widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput
+            ):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
@@ -65,7 +73,12 @@ class StaffCheckboxes(forms.CheckboxSelectMultiple):
             option["section_name"] = staff.section.name
             option["search"] = f"{staff.name} {staff.staff_no}"
             option["end_date"] = staff.end_date
+            option["outside"] = (
+                self.own_section_ids is not None and staff.section_id not in self.own_section_ids
+            )
         return option
+
+    own_section_ids: set[int] | None = None  # the recorder's sections; None: the whole office
 
 
 class StandardChoiceField(forms.ModelChoiceField):
@@ -126,10 +139,23 @@ class IncidentForm(StyledFormMixin, forms.Form):
         max_length=2000,
         error_messages={"required": _("Describe what happened.")},
     )
+    outside_confirmed = forms.BooleanField(
+        label=_("Yes: they are responsible, although not in the sections I record for."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args, user, section_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = reporting_sections(user)
+        # A clerk may name someone of another section, but only knowingly.
+        self.own_section_ids = (
+            None
+            if sees_all_incidents(user)
+            else set(reporting_sections(user).values_list("pk", flat=True))
+        )
+        self.fields["responsible"].widget.own_section_ids = self.own_section_ids
+        self.outside: list[Staff] = []
         if section_id is None:
             section_id = self.data.get("section") or self.initial.get("section")
         try:
@@ -157,6 +183,22 @@ class IncidentForm(StyledFormMixin, forms.Form):
                 _("Clause %(code)s belongs to another kind of error; choose a clause of this kind.")
                 % {"code": standard.code},
             )
+        if self.own_section_ids is not None:
+            self.outside = [
+                person
+                for person in cleaned.get("responsible") or []
+                if person.section_id not in self.own_section_ids
+            ]
+        if self.outside and not cleaned.get("outside_confirmed"):
+            self.add_error(
+                "outside_confirmed",
+                gettext(
+                    "%(people)s not in the sections you record for. If they are responsible, "
+                    "tick the box below and record the incident again."
+                )
+                % {"people": "、".join(f"{p.name}（{p.section.name}）" for p in self.outside)},
+            )
+        cleaned.pop("outside_confirmed", None)  # a check of the form, not a fact of the incident
         return cleaned
 
 

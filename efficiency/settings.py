@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "efficiency.context_processors.office",
                 "efficiency.context_processors.demo_database",
+                "efficiency.context_processors.navigation",
             ],
         },
     },

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from efficiency.scoring import AnnualGrade, AnnualSubjectResult, ReasonCode
+from efficiency.scoring import AnnualGrade, AnnualSubjectResult, ReasonCode, SubjectResult
 
 
 def annual_notes(result: AnnualSubjectResult) -> list[str]:
@@ -29,4 +29,20 @@ def annual_notes(result: AnnualSubjectResult) -> list[str]:
             notes.append(_("beyond the 优秀 quota"))
         elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
             notes.append(_("tied on the 优秀 quota line"))
+    return notes
+
+
+def quarter_grade_notes(result: SubjectResult) -> list[str]:
+    """Why a quarterly grade is lower than the final alone gives (a cap or the quota), one
+    short phrase per rule that lowered it; a leader's override is told apart, with its reason."""
+    notes = []
+    for step in result.grade_steps:
+        if step.code == ReasonCode.CAP_INCIDENT:
+            notes.append(_("an established incident caps the grade at 较好"))
+        elif step.code == ReasonCode.CAP_GRAVE_INCIDENT:
+            notes.append(_("a grave incident caps the grade at 一般"))
+        elif step.code == ReasonCode.QUOTA_DEMOTION:
+            notes.append(_("beyond the 好 quota"))
+        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
+            notes.append(_("tied on the 好 quota line: for the leadership group to decide"))
     return notes

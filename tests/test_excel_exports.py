@@ -9,7 +9,7 @@ from django.utils import translation
 
 from efficiency import results
 from efficiency.excel import engine, exports, layouts
-from efficiency.models import Incident
+from efficiency.models import Incident, Section
 from efficiency.services import appraisal as appraisal_services
 
 from .excel_samples import write
@@ -98,6 +98,8 @@ def test_each_blank_template(sheet, office):
         for dv in first.data_validations.dataValidation
     }
     expected = {c.name: '"' + ",".join(c.choices) + '"' for c in layout.importable if c.choices}
+    if "科室" in header:  # the office's own sections: see test_the_section_drop_down
+        expected["科室"] = '"' + ",".join(Section.objects.values_list("name", flat=True)) + '"'
     assert lists == expected
     for index, column in enumerate(layout.importable, start=1):
         if column.kind == layouts.STAFF_NO:
@@ -107,6 +109,36 @@ def test_each_blank_template(sheet, office):
     assert notes["A1"].value == f"“{layout.title}”表填写说明"
     listed = [notes.cell(row=r, column=1).value for r in range(3, 3 + len(layout.importable))]
     assert listed == [c.name for c in layout.importable]
+
+
+@pytest.mark.parametrize("sheet", ["staff", "incidents"])
+def test_the_section_drop_down(sheet, office):
+    Section.objects.create(code="OLD", name="旧科室", order=99, active=False)
+    first = book(exports.template(sheet)[1])[layouts.LAYOUTS[sheet].title]
+    (section,) = [
+        dv
+        for dv in first.data_validations.dataValidation
+        if first.cell(row=1, column=next(iter(dv.sqref.ranges)).min_col).value == "科室"
+    ]
+    assert section.formula1 == '"秘书科,综合科,督查室"'
+    assert section.errorStyle == "warning"  # a section code typed instead is still read
+    assert str(section.sqref).endswith("2001")
+
+
+def test_a_long_section_list_goes_to_a_hidden_sheet(office):
+    names = [f"第{n}综合业务科" for n in range(1, 41)]
+    Section.objects.bulk_create(
+        Section(code=f"S{n:02}", name=name, order=100 + n) for n, name in enumerate(names, 1)
+    )
+    workbook = book(exports.template("staff")[1])
+    assert workbook.sheetnames == ["人员", "科室列表", "填写说明"]
+    assert workbook["科室列表"].sheet_state == "hidden"
+    listed = [row[0] for row in workbook["科室列表"].iter_rows(values_only=True)]
+    assert listed == ["秘书科", "综合科", "督查室", *names]
+    (section,) = [
+        dv for dv in workbook["人员"].data_validations.dataValidation if "科室" in dv.formula1
+    ]
+    assert section.formula1 == "'科室列表'!$A$1:$A$43"
 
 
 def test_the_scores_template_has_the_open_periods_criteria(office):

@@ -245,10 +245,19 @@ def test_list_shows_only_what_the_role_may_see(office, incident_a, incident_b, r
 @pytest.mark.parametrize("role", ROLES)
 def test_roster_shows_only_what_the_role_may_see(office, role):
     content = login(getattr(office, role)).get("/roster/").content.decode()
-    sees_a = role in {"head", "supervisor", "leader", "administrator"}
-    sees_b = role in {"head_b", "supervisor", "leader", "administrator"}
+    sees_a = role in {"clerk", "head", "supervisor", "leader", "administrator"}
+    sees_b = role in {"clerk_b", "head_b", "supervisor", "leader", "administrator"}
     assert ('<td class="font-monospace">001001</td>' in content) == sees_a
     assert ('<td class="font-monospace">002001</td>' in content) == sees_b
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_roster_link_is_shown_only_when_it_leads_somewhere(office, role):
+    # A clerk sees the people of the sections they record for; someone with no section to
+    # see gets no link (it used to lead to “您的账号无权查看任何科室”).
+    home = login(getattr(office, role)).get("/").content.decode()
+    leads_somewhere = role not in {"named", "outsider", "assessor", "supervisor2"}
+    assert ('href="/roster/"' in home) == leads_somewhere, role
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -306,3 +306,15 @@ def test_personal_form_explains_an_incident_cap(office, tmp_path):
     assert row.result.computed_grade.label == "较好" and row.result.final >= 90
     text = squeeze(pdf_text(documents.personal(period, office.colleague).content, tmp_path))
     assert "本季度有已认定的三误事件，等次最高为“较好”。" in text
+
+
+def test_section_summary_headers_never_split_a_word(office, period, tmp_path):
+    # The staff table is narrow: its headers once broke inside a word (履行职/责, 最终得/分).
+    pages = pdf_pages(documents.section(period, office.a).content, tmp_path)
+    lines = [re.sub(r"\s+", "", line) for page in pages for line in page.splitlines()]
+    staff_header = next(line for line in lines if line.startswith("排名工号姓名职务"))
+    assert staff_header == "排名工号姓名职务履行职责工作绩效服务质量基础分扣分最终得分等次备注"
+    section_header = next(line for line in lines if "基础分" in line and "全办排名" in line)
+    words = ("履行职责", "工作绩效", "服务质量")
+    assert all(word in line for word in words for line in lines if line.startswith("履行职"))
+    assert "最终得分" in section_header

@@ -291,3 +291,15 @@ def test_a_move_between_sections_keeps_the_incidents_section(office, incident_a)
     move = AuditEvent.objects.get(action="change", object_id=str(person.pk))
     assert move.changes == {"section": ["秘书科", "综合科"]}
     assert move.actor == office.administrator
+
+
+def test_the_history_says_none_for_nothing_before(office, incident_a):
+    # An em dash in a CJK font reads as the numeral 一: "nothing before" is written as 无.
+    services.incident_verify(actor=office.supervisor, incident=incident_a)
+    services.incident_handle(
+        actor=office.supervisor, incident=incident_a, decision="criticism", note=""
+    )
+    page = login(office.supervisor).get(f"/incidents/{incident_a.number}/").content.decode()
+    history = page[page.index('class="list-group list-group-flush history"') :]
+    assert '处理决定</span> <span class="text-body-secondary">（无）</span> → 批评教育' in history
+    assert "—" not in history

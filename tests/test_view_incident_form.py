@@ -228,3 +228,27 @@ def test_the_list_paginates(office):
     second = client.get("/incidents/?page=2").content.decode()
     assert "2026-0025" in first and "2026-0025" not in second
     assert "2026-0001" in second and "2026-0001" not in first
+
+
+def test_naming_someone_outside_the_clerks_sections_needs_a_confirmation(office):
+    client = login(office.clerk)
+    form = client.get("/incidents/new/").content.decode()
+    # The picker marks, before anything is sent, who is not in the clerk's sections.
+    outside = '<span class="badge outside-badge">非本人负责科室</span>'
+    assert f'赵志强（002001） <span class="text-muted small">综合科</span> {outside}' in form
+    assert '王建国（001001） <span class="text-muted small">秘书科</span></label>' in form
+
+    data = form_data(office, responsible=[office.person.pk, office.other_person.pk])
+    response = client.post("/incidents/new/", data)
+    assert response.status_code == 200
+    assert not Incident.objects.exists()
+    page = response.content.decode()
+    assert (
+        "赵志强（综合科）不在您负责登记的科室。如确属其责任，请勾选下方确认框后再次提交。" in page
+    )
+    assert 'id="outside-warning"' in page
+
+    response = client.post("/incidents/new/", {**data, "outside_confirmed": "on"})
+    assert response.status_code == 302
+    names = {r.staff.name for r in Incident.objects.get().responsibilities.all()}
+    assert names == {"王建国", "赵志强"}

@@ -27,7 +27,7 @@ from efficiency.models import (
 )
 from efficiency.models.incidents import number_order
 from efficiency.scoring import ReasonCode
-from efficiency.wording import annual_notes
+from efficiency.wording import annual_notes, quarter_grade_notes
 
 from . import access, layouts, writer
 from .layouts import SCORE, Column
@@ -57,11 +57,26 @@ def template(sheet: str) -> tuple[str, bytes]:
         layout = layouts.LAYOUTS[sheet]
         if sheet == "scores":
             layout = layouts.scores_layout(_criteria_names(_open_period()))
+        if any(c.name == SECTION_COLUMN for c in layout.columns):
+            layout = layouts.with_choices(
+                layout,
+                SECTION_COLUMN,
+                _section_names(),
+                strict=False,  # a code is fine too
+            )
         workbook = new_workbook()
         writer = SheetWriter(workbook, name=layout.title, columns=layout.importable, template=True)
         writer.close()
         notes_sheet(workbook, layout)
         return f"{layout.title}导入模板.xlsx", to_bytes(workbook)
+
+
+SECTION_COLUMN = "科室"
+
+
+def _section_names() -> tuple[str, ...]:
+    """The active sections, for the 科室 drop-down of the staff and incidents templates."""
+    return tuple(Section.objects.filter(active=True).values_list("name", flat=True))
 
 
 def _open_period() -> Period | None:
@@ -360,16 +375,9 @@ def _staff_remarks(table: results.Ranking, row: results.Row) -> str:
     if not result.assessed:
         names = [c.name for c in table.criteria if c.code in result.missing_criteria]
         notes.append(_("not assessed: no marks on %(criteria)s") % {"criteria": "、".join(names)})
+    notes += quarter_grade_notes(result)
     for step in result.grade_steps:
-        if step.code == ReasonCode.CAP_INCIDENT:
-            notes.append(_("an established incident caps the grade at 较好"))
-        elif step.code == ReasonCode.CAP_GRAVE_INCIDENT:
-            notes.append(_("a grave incident caps the grade at 一般"))
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            notes.append(_("beyond the 好 quota"))
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            notes.append(_("tied on the 好 quota line: for the leadership group to decide"))
-        elif step.code == ReasonCode.OVERRIDE:
+        if step.code == ReasonCode.OVERRIDE:
             notes.append(_("grade set by a leader: %(reason)s") % {"reason": step.detail})
     if row.facts.deductions:
         notes.append(

@@ -6,7 +6,7 @@ interface language: a sheet exported by someone reading the pages in English re-
 The explanations are ordinary translated text.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -68,6 +68,7 @@ class Column:
     kind: str = TEXT  # how it is formatted on export
     required: bool = False  # the header must be present for the file to be read
     choices: tuple[str, ...] = ()  # a drop-down on the template
+    strict: bool = True  # False: a value off the list gets a warning, not a refusal
     note: str | Promise = ""  # one line on the 填写说明 sheet
     example: str = ""
     wrap: bool = False
@@ -490,3 +491,13 @@ def scores_layout(criteria: list[str]) -> Layout:
         columns=SCORES.columns,
         extra=criterion_columns(criteria),
     )
+
+
+def with_choices(layout: Layout, name: str, choices: tuple[str, ...], *, strict=True) -> Layout:
+    """The layout with the drop-down of column ``name`` set to ``choices`` (known only at run
+    time, such as the office's sections)."""
+    columns = tuple(
+        replace(column, choices=choices, strict=strict) if column.name == name else column
+        for column in layout.columns
+    )
+    return replace(layout, columns=columns)

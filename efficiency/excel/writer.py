@@ -54,6 +54,8 @@ class CellTooLong(Exception):
 
 
 VALIDATION_ROWS = 2000  # template rows that carry the drop-down lists
+LISTED_CHOICES = 20  # more, and a drop-down's error message no longer lists them
+LIST_SHEET_SUFFIX = "列表"
 A4 = 9
 
 
@@ -168,21 +170,36 @@ class SheetWriter:
     def _drop_downs(self) -> None:
         first, last = self.header_row + 1, self.header_row + VALIDATION_ROWS
         for index, column in enumerate(self.columns):
-            if column.choices:
-                self.sheet.data_validation(
-                    first,
-                    index,
-                    last,
-                    index,
-                    {
-                        "validate": "list",
-                        "source": list(column.choices),
-                        "ignore_blank": True,
-                        "error_title": column.name,
-                        "error_message": _("Choose one of: %(choices)s")
-                        % {"choices": "、".join(column.choices)},
-                    },
-                )
+            if not column.choices:
+                continue
+            self.sheet.data_validation(
+                first,
+                index,
+                last,
+                index,
+                {
+                    "validate": "list",
+                    "source": self._list_source(column),
+                    "ignore_blank": True,
+                    "error_type": "stop" if column.strict else "warning",
+                    "error_title": column.name,
+                    "error_message": _("Choose one of: %(choices)s")
+                    % {"choices": "、".join(column.choices)}
+                    if len(column.choices) <= LISTED_CHOICES
+                    else _("Choose one from the list."),
+                },
+            )
+
+    def _list_source(self, column: Column):
+        """The list itself, or, past Excel's 255 characters for a written list, a range of
+        a hidden sheet holding it (an office with many sections)."""
+        if len(",".join(column.choices)) <= 255:
+            return list(column.choices)
+        lists = self.book.workbook.add_worksheet(f"{column.name}{LIST_SHEET_SUFFIX}"[:31])
+        for row, choice in enumerate(column.choices):
+            lists.write_string(row, 0, choice)
+        lists.hide()
+        return f"='{lists.get_name()}'!$A$1:$A${len(column.choices)}"
 
     def _cell_format(self, column: Column, *, escaped: bool):
         properties: dict = {}

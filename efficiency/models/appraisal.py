@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from efficiency.scoring import Grade
+
 from .org import Section, Staff
 
 
@@ -95,7 +97,9 @@ class Period(models.Model):
 class PeriodCriterion(models.Model):
     """A criterion as it stood when the period opened."""
 
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="criteria")
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="criteria", verbose_name=_("period")
+    )
     code = models.SlugField(_("code"), max_length=20)
     name = models.CharField(_("criterion"), max_length=30)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
@@ -119,22 +123,42 @@ class Score(models.Model):
     Marks are stored as integer tenths (87.5 → 875): no database ever hands back a float.
     """
 
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="scores")
-    criterion = models.ForeignKey(PeriodCriterion, on_delete=models.PROTECT, related_name="scores")
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="scores", verbose_name=_("period")
+    )
+    criterion = models.ForeignKey(
+        PeriodCriterion,
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("criterion"),
+    )
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scores_given"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="scores_given",
+        verbose_name=_("assessor"),
     )
     staff = models.ForeignKey(
-        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="scores"
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scores",
+        verbose_name=_("staff member"),
     )
     section = models.ForeignKey(
-        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="scores"
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scores",
+        verbose_name=_("section"),
     )
     tenths = models.PositiveSmallIntegerField(
         _("mark (tenths)"), validators=[MaxValueValidator(1000)]
     )
     reason = models.TextField(_("reason"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("score")
@@ -173,14 +197,24 @@ class Score(models.Model):
 class GradeOverride(models.Model):
     """A leader's decision on a person's grade, with the written reason."""
 
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="overrides")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="grade_overrides")
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="overrides", verbose_name=_("period")
+    )
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        related_name="grade_overrides",
+        verbose_name=_("staff member"),
+    )
     grade = models.CharField(_("grade"), max_length=20)
     reason = models.TextField(_("reason"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
 
     class Meta:
         verbose_name = _("grade override")
@@ -190,4 +224,5 @@ class GradeOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period.code} {self.staff.name} {self.grade}"
+        label = Grade(self.grade).label if self.grade in Grade._value2member_map_ else self.grade
+        return f"{self.period.code} {self.staff.name} {label}"

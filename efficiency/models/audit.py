@@ -45,8 +45,10 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("who"),
     )
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")
+    )
+    object_id = models.CharField(_("object ID"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     from_status = models.CharField(_("from status"), max_length=20, blank=True)

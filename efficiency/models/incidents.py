@@ -281,7 +281,10 @@ class IncidentResponsible(models.Model):
     """A person named responsible, with the section they were in when it was recorded."""
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.PROTECT, related_name="responsibilities"
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+        verbose_name=_("three-errors incident"),
     )
     staff = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="responsibilities", verbose_name=_("staff")
@@ -304,7 +307,12 @@ class IncidentResponsible(models.Model):
 class Explanation(models.Model):
     """An explanation (申辩) by a person named, or their section head, before verification."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="explanations")
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="explanations",
+        verbose_name=_("three-errors incident"),
+    )
     staff = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("on behalf of")
     )

@@ -26,7 +26,8 @@ from efficiency.models import (
     Severity,
     Staff,
 )
-from efficiency.scoring import ReasonCode, WarningCode
+from efficiency.scoring import WarningCode
+from efficiency.wording import quarter_grade_notes
 
 from . import ReportError, fonts
 
@@ -180,9 +181,7 @@ def _row_note(row: results.Row) -> str:
         return _("Grade set by a leader (computed: %(grade)s)") % {
             "grade": result.computed_grade.label
         }
-    if ReasonCode.TIE_ON_QUOTA_LINE in result.explanation:
-        return _("Tied on the quota line")
-    return ""
+    return "；".join(quarter_grade_notes(result))
 
 
 def result_lines(

@@ -1,5 +1,7 @@
 """The start page: what is waiting for this user, and the roster they may see."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -7,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from efficiency import selectors
-from efficiency.models import IncidentStatus, Section, Staff
+from efficiency.models import IncidentStatus, Period, PeriodState, Section, Staff
 from efficiency.models.incidents import AppealStatus
+from efficiency.views.scoresheet import sheet_progress
 
 
 @login_required
@@ -34,14 +37,69 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_reports": incidents.filter(reporter=user).count(),
         "can_report": user.has_perm("efficiency.add_incident"),
         "can_verify": user.has_perm("efficiency.verify_incident"),
+        "sheets": _open_sheets(user),
+        "periods": _period_board(user),
+        "appeals": (
+            incidents.filter(appeal_status=AppealStatus.PENDING).order_by("appealed_at")[:8]
+            if user.has_perm("efficiency.decide_appeal")
+            else []
+        ),
     }
     return render(request, "efficiency/home.html", context)
 
 
+@dataclass(frozen=True)
+class SheetProgress:
+    period: Period
+    kind: str  # "staff" or "section"
+    marked: int
+    to_mark: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.marked / self.to_mark) if self.to_mark else 100
+
+
+def _open_sheets(user) -> list[SheetProgress]:
+    """An assessor's sheets of every open quarter, with how far they have got."""
+    if not user.has_perm("efficiency.add_score"):
+        return []
+    return [
+        SheetProgress(period=period, kind=kind, marked=marked, to_mark=to_mark)
+        for period in Period.objects.filter(state=PeriodState.OPEN).order_by("year", "quarter")
+        for kind, marked, to_mark in sheet_progress(period, user)
+    ]
+
+
+@dataclass(frozen=True)
+class PeriodLine:
+    period: Period
+    to_lock: bool  # closed: the leader's next step is to lock it
+
+
+BOARD_PERIODS = 6
+
+
+def _period_board(user) -> list[PeriodLine]:
+    """A leader's latest quarters: their state, and which wait for them to lock."""
+    if not user.has_perm("efficiency.view_results"):
+        return []
+    may_lock = user.has_perm("efficiency.close_period")
+    periods = Period.objects.exclude(state=PeriodState.DRAFT).order_by("-year", "-quarter")
+    return [
+        PeriodLine(period=period, to_lock=may_lock and period.state == PeriodState.CLOSED)
+        for period in periods[:BOARD_PERIODS]
+    ]
+
+
 def roster_sections(user):
+    """The sections whose people this user may list: all of them for office-wide roles; the
+    sections they head, and those they record incidents for (a clerk), otherwise."""
     if selectors.sees_all_incidents(user) or user.has_perm("efficiency.view_staff"):
         return Section.objects.all()
-    return Section.objects.filter(pk__in=selectors.headed_section_ids(user))
+    return Section.objects.filter(
+        Q(pk__in=selectors.headed_section_ids(user)) | Q(pk__in=selectors.reporting_sections(user))
+    )
 
 
 @login_required

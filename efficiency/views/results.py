@@ -27,7 +27,7 @@ from efficiency.reasons import check_reason
 from efficiency.scoring import AnnualGrade, Grade, ReasonCode, WarningCode
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
-from efficiency.wording import annual_notes
+from efficiency.wording import annual_notes, quarter_grade_notes
 
 from . import confirm
 
@@ -221,6 +221,7 @@ class RankingLine:
     row: results.Row
     averages: list  # CriterionAverage | None, aligned with the period's criteria
     deductions: list[DeductionLine]
+    grade_notes: list[str]  # why the grade is below what the final alone gives
 
 
 def _lines(table: results.Ranking, rows) -> list[RankingLine]:
@@ -232,6 +233,7 @@ def _lines(table: results.Ranking, rows) -> list[RankingLine]:
                 row=row,
                 averages=[by_code.get(c.code) for c in table.criteria],
                 deductions=_deduction_lines(row.facts),
+                grade_notes=quarter_grade_notes(row.result),
             )
         )
     return lines

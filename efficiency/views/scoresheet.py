@@ -150,6 +150,20 @@ def _section_groups(period, user, criteria) -> list[SheetGroup]:
     return [SheetGroup(title="", rows=rows)] if rows else []
 
 
+def sheet_progress(period: Period, user) -> list[tuple[str, int, int]]:
+    """(kind, marked, to mark) of this assessor's staff and section sheets, for the home page."""
+    criteria = list(period.criteria.all())
+    progress = []
+    for kind, groups in (
+        (STAFF, _staff_groups(period, user, criteria)),
+        (SECTION, _section_groups(period, user, criteria)),
+    ):
+        rows = [row for group in groups for row in group.rows]
+        if rows:
+            progress.append((kind, sum(row.marked for row in rows), len(rows) * len(criteria)))
+    return progress
+
+
 def _texts() -> dict[str, str]:
     """What the script writes into the page, in the reader's language."""
     return {

@@ -2,6 +2,22 @@
 (function () {
   "use strict";
 
+  // A table wider than the screen scrolls inside its box: let the keyboard reach and scroll
+  // it (WCAG 2.1.1), and name the region after its table.
+  function reachScrollingTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+      if (!scrolls || box.hasAttribute("tabindex")) return;
+      var caption = box.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", caption ? caption.textContent.trim() : (document.title.split(" · ")[0] || ""));
+    });
+  }
+  reachScrollingTables();
+  window.addEventListener("load", reachScrollingTables);
+  window.addEventListener("resize", reachScrollingTables);
+
   // Ask before destructive or final actions.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -89,6 +89,13 @@
       };
       cell.input._cell = cell;
       cell.reason._cell = cell;
+      // A refused mark's message is tied to its inputs and read out as soon as it appears.
+      cell.message.id = "mark-message-" + cells.length;
+      cell.message.hidden = false;
+      cell.message.setAttribute("aria-live", "assertive");
+      cell.message.setAttribute("aria-atomic", "true");
+      cell.input.setAttribute("aria-describedby", cell.message.id);
+      cell.reason.setAttribute("aria-describedby", cell.message.id);
       cells.push(cell);
     });
   });
@@ -115,7 +122,8 @@
     if (status !== "idle") cell.td.classList.add("is-" + status);
     cell.state.textContent = label;
     cell.message.textContent = message || "";
-    cell.message.hidden = !message;
+    if (status === "error") cell.input.setAttribute("aria-invalid", "true");
+    else cell.input.removeAttribute("aria-invalid");
     summarise();
   }
 
@@ -344,9 +352,32 @@
     if (cell) commit(cell);
   });
 
+  // The browser scrolls a focused cell into view, but not out from under the sticky header
+  // row or the sticky names column: finish the job so the cell being typed in is visible.
+  var scroller = table.closest(".sheet-scroll");
+  var thead = table.querySelector("thead");
+  var MARGIN = 6;
+  function keepClear(element) {
+    if (!scroller) return;
+    var box = scroller.getBoundingClientRect();
+    var rect = element.getBoundingClientRect();
+    var top = box.top + thead.getBoundingClientRect().height + MARGIN;
+    var bottom = box.top + scroller.clientHeight - MARGIN;
+    if (rect.top < top) scroller.scrollTop -= top - rect.top;
+    else if (rect.bottom > bottom) scroller.scrollTop += rect.bottom - bottom;
+    var names = table.querySelector("thead .col-subject");
+    var left = box.left + (names ? names.getBoundingClientRect().width : 0) + MARGIN;
+    var right = box.left + scroller.clientWidth - MARGIN;
+    if (rect.left < left) scroller.scrollLeft -= left - rect.left;
+    else if (rect.right > right) scroller.scrollLeft += rect.right - right;
+  }
+
   table.addEventListener("focusin", function (event) {
     var cell = event.target._cell;
     if (!cell) return;
+    var target = event.target;
+    keepClear(target);
+    window.requestAnimationFrame(function () { keepClear(target); }); // after the browser's own scroll
     if (event.target === cell.input) cell.input.select();
     var header = headers[cell.criterion];
     if (header) header.classList.add("is-current");

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from efficiency.models import Criterion, Score
 from efficiency.services.appraisal import period_open
 
+from ..test_report_support import many_people
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -142,3 +143,63 @@ def test_a_failed_save_is_kept_and_sent_again(page, office, open_period):
     expect(page.locator("#sheet-alert")).to_be_hidden()
     assert failures
     assert list(Score.objects.values_list("tenths", flat=True)) == [810]
+
+
+VISIBILITY = """() => {
+    const input = document.activeElement;
+    const scroller = input.closest('.sheet-scroll').getBoundingClientRect();
+    const head = document.querySelector('#score-sheet thead').getBoundingClientRect();
+    const names = document.querySelector('#score-sheet thead .col-subject').getBoundingClientRect();
+    const r = input.getBoundingClientRect();
+    return r.top >= head.bottom && r.bottom <= scroller.bottom && r.left >= names.right
+        && r.right <= scroller.right;
+}"""
+
+
+def test_the_focused_cell_is_never_under_the_sticky_header(page, office, open_period):
+    many_people(office, 45)
+    log_in(page, "assessor")
+    page.set_viewport_size({"width": 1100, "height": 700})
+    page.goto(SHEET)
+    inputs = page.locator("tr.sheet-row td[data-criterion=duty] .mark-input")
+    count = inputs.count()
+    inputs.nth(count - 1).focus()
+    hidden = 0
+    for at in range(count - 1, count - 41, -1):
+        # Scrolled (by the wheel, say) so that the row above sits inside the scrolling box but
+        # under its sticky header: the browser thinks it is visible and does not scroll.
+        page.evaluate(
+            """(at) => {
+                const scroller = document.querySelector('.sheet-scroll');
+                const row = document.querySelectorAll('tr.sheet-row')[at - 1];
+                scroller.scrollTop += row.getBoundingClientRect().top
+                    - scroller.getBoundingClientRect().top;
+            }""",
+            at,
+        )
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_timeout(20)
+        hidden += not page.evaluate(VISIBILITY)
+    assert hidden == 0
+    for _ in range(40):  # and back down with Enter
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(20)
+        hidden += not page.evaluate(VISIBILITY)
+    assert hidden == 0
+
+
+def test_a_refused_mark_is_tied_to_its_input_and_announced(page, office, open_period):
+    log_in(page, "assessor")
+    page.goto(SHEET)
+    target = cell(page, "001001", "duty")
+    mark = target.locator(".mark-input")
+    mark.fill("120")
+    mark.press("Tab")
+    message = target.locator(".mark-message")
+    expect(message).to_have_text("分数须在0至100之间。")
+    text = message.inner_text()
+    message_id = message.get_attribute("id")
+    assert mark.get_attribute("aria-describedby") == message_id
+    assert mark.get_attribute("aria-invalid") == "true"
+    assert message.get_attribute("aria-live") == "assertive"
+    assert page.evaluate("(id) => document.getElementById(id).textContent", message_id) == text

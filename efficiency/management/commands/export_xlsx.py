@@ -8,12 +8,13 @@ the whole office.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from efficiency.excel import access, exports
+from efficiency.management.base import Command as BaseCommand
 
 
 class Command(BaseCommand):
@@ -26,12 +27,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--period",
             default=None,
-            help=gettext_lazy("A quarter such as 2026Q3, or a year such as 2026 for annual."),
+            help=_("A quarter such as 2026Q3, or a year such as 2026 for annual."),
         )
         parser.add_argument(
             "--template",
             action="store_true",
-            help=gettext_lazy("Write the blank template of the sheet instead of its data."),
+            help=_("Write the blank template of the sheet instead of its data."),
         )
         parser.add_argument("-o", "--output", default="", help="FILE.xlsx")
 

@@ -9,12 +9,13 @@ recorded as made by the system; incidents (their reporter) and marks (their asse
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from efficiency.excel import access, engine
+from efficiency.management.base import Command as BaseCommand
 
 ERRORS_SHOWN = 200
 
@@ -31,12 +32,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help=gettext_lazy("Check the file and show what would change; write nothing."),
+            help=_("Check the file and show what would change; write nothing."),
         )
         parser.add_argument(
             "--user",
             default=None,
-            help=gettext_lazy("The account the import is made as (and recorded in the history)."),
+            help=_("The account the import is made as (and recorded in the history)."),
         )
 
     def handle(self, *args, sheet: str, file: str, dry_run: bool, user: str | None, **options):

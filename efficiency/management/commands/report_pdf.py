@@ -12,11 +12,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from efficiency.management.base import Command as BaseCommand
 from efficiency.models import Section, Staff
 from efficiency.reports import ReportError, documents, pdf, zipjob
 from efficiency.selectors import QUARTER_RE
@@ -37,19 +38,19 @@ class Command(BaseCommand):
             "kind", nargs="?", default="", help="personal | section | bulletin | annual"
         )
         parser.add_argument("--period", default="", help="2026Q3 (annual: 2026)")
-        parser.add_argument("--staff", default="", help=gettext_lazy("Staff number (personal)."))
-        parser.add_argument("--section", default="", help=gettext_lazy("Section code (section)."))
+        parser.add_argument("--staff", default="", help=_("Staff number (personal)."))
+        parser.add_argument("--section", default="", help=_("Section code (section)."))
         parser.add_argument(
             "--all",
             action="store_true",
-            help=gettext_lazy("Everyone's personal forms, or every section's summary, as a ZIP."),
+            help=_("Everyone's personal forms, or every section's summary, as a ZIP."),
         )
-        parser.add_argument("-o", "--output", default="", help=gettext_lazy("File to write."))
+        parser.add_argument("-o", "--output", default="", help=_("File to write."))
         parser.add_argument(
             "--workers",
             type=int,
             default=0,
-            help=gettext_lazy("Processes for --all (default: one per core)."),
+            help=_("Processes for --all (default: one per core)."),
         )
 
     def handle(self, *args, **options):

@@ -7,10 +7,11 @@ also be run by hand to finish a job that is still waiting.
 import argparse
 from functools import partial
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from efficiency.management.base import Command as BaseCommand
 from efficiency.models import ReportJob, ReportJobStatus
 from efficiency.reports import pdf, zipjob
 

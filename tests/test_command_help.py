@@ -1,0 +1,22 @@
+"""Every command of the project prints its help, in Chinese, without crashing."""
+
+import pytest
+from django.core.management import ManagementUtility
+
+COMMANDS = {
+    "import_xlsx": ("导入 Excel 表", "--dry-run"),
+    "export_xlsx": ("将一张表、季度排名或年度考核汇总导出为排好版的工作簿。", "--template"),
+    "report_pdf": ("--staff", "--workers"),
+    "run_report_job": ("生成一项待处理的报表任务的文件（由报表页面启动）。", "--workers"),
+    "period": ("开启、关闭、重新开启或锁定考核期", "--reason"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_help_is_printed(name, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        ManagementUtility(["manage.py", name, "--help"]).execute()
+    out, err = capsys.readouterr()
+    assert exit_.value.code == 0, err
+    for text in COMMANDS[name]:
+        assert text in out
