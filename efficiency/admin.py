@@ -34,6 +34,7 @@ AXES_ADMIN_WORDS = [
     _("access attempt expirations"),
     _("IP Address"),
     _("User Agent"),
+    _("HTTP Accept"),
     _("Path"),
     _("Attempt Time"),
     _("Logout Time"),

@@ -28,3 +28,31 @@ class LoginSecurityConfig(AxesAppConfig):
 
     name = "axes"
     verbose_name = _("Login security")
+
+    def ready(self) -> None:
+        super().ready()
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+        from django.utils.translation import gettext
+
+        # axes names its records in English ("Access Log for root @ …") in the admin's titles
+        # and breadcrumbs; name them in the reader's language instead.
+        def when(record) -> str:
+            return date_format(localtime(record.attempt_time), "DATETIME_FORMAT")
+
+        AccessAttempt.__str__ = lambda record: (
+            gettext("Failed logins as %(username)s from %(address)s")
+            % {"username": record.username, "address": record.ip_address}
+        )
+        AccessFailureLog.__str__ = lambda record: (
+            gettext("Failed login as %(username)s at %(time)s")
+            % {"username": record.username, "time": when(record)}
+        )
+        AccessLog.__str__ = lambda record: (
+            gettext("Login as %(username)s at %(time)s")
+            % {
+                "username": record.username,
+                "time": when(record),
+            }
+        )

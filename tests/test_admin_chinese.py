@@ -13,9 +13,20 @@ from efficiency.services import appraisal as appraisal_services
 from .conftest import login
 from .test_report_support import quarter
 
-# Words that are data or names, not interface text: account names, codes, and the keys of
-# Django's own Chinese "按住 Control 键或 Mac 上的 Command 键".
-DATA_WORDS = {"Control", "Command", "Mac", "LDAP", "True", "False", "manage.py period"}
+# Words that are data or names, not interface text: account names, codes, the keys of
+# Django's own Chinese "按住 Control 键或 Mac 上的 Command 键", the acronym IP (IP 地址), and
+# the browser "unknown" to django-axes when the test client sends no User-Agent.
+DATA_WORDS = {
+    "Control",
+    "Command",
+    "Mac",
+    "LDAP",
+    "True",
+    "False",
+    "manage.py period",
+    "IP",
+    "unknown",
+}
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z ,.'’]{2,}")
 
 
@@ -54,7 +65,11 @@ def superuser(office):
     quarter(office, "2026Q2", incidents=False)  # two periods: the admin shows the filter
     period = quarter(office)
     appraisal_services.grade_override(
-        actor=office.leader, period=period, staff=office.person, grade="average", reason="复核。"
+        actor=office.leader,
+        period=period,
+        staff=office.person,
+        grade="average",
+        reason="经复核，等次调整为一般。",
     )
     return User.objects.create_superuser("root", password="pw-for-tests-2026")
 

@@ -10,6 +10,7 @@ from functools import partial
 from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from efficiency.management.base import Command as BaseCommand
 from efficiency.models import ReportJob, ReportJobStatus
@@ -33,10 +34,7 @@ def _count(text: str, *, what: str, least: int) -> int:
 class Command(BaseCommand):
     requires_system_checks = []  # started for each job: no need to check the project again
 
-    @property
-    def help(self) -> str:
-        # A str when argparse reads it (a lazy string crashes --help).
-        return _("Make the file of one waiting report job (started by the reports page).")
+    help = gettext_lazy("Make the file of one waiting report job (started by the reports page).")
 
     def add_arguments(self, parser):
         parser.add_argument(
