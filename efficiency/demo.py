@@ -665,6 +665,10 @@ SELF_APPEAL = (
     "报告所引数据系{town}提供的书面材料，本人已按规定核对来源并留存原件，差错不在调研环节，"
     "申请撤销认定。"
 )
+APPEAL_LIGHTENED = (
+    "经督查室复核，认定事实清楚，考虑到该同志系初次发生且已及时纠正，未造成影响，"
+    "申诉部分成立，处理决定改为{lighter}。"
+)
 APPEAL_UPHELD = (
     "经调阅{town}报送的原始材料，数据差错确系报送单位造成，申诉理由成立，撤销原认定和处理决定。"
 )
@@ -684,10 +688,15 @@ class PlannedIncident:
     template: str = ""
     people: list[Staff] = field(default_factory=list)
     explain_by: str = ""  # "head" (of 秘书科) or "self" (the named account holder)
-    appeal: str = ""  # "pending", "rejected" or "upheld"
+    appeal: str = ""  # "pending", "rejected", "partial" or "upheld"
     named: Slot | None = None  # a person named in advance (an account holder, the mover)
     clause_code: str = ""  # a clause fixed in advance
     context: dict = field(default_factory=dict)  # the incident's places, papers and events
+
+
+def _lighter_step(decision: str) -> HandlingDecision:
+    steps = HandlingDecision.ordered()
+    return steps[max(steps.index(HandlingDecision(decision)) - 1, 0)]
 
 
 def _cited(plans: list[PlannedIncident]) -> dict[str, dict[int, int]]:
@@ -909,6 +918,8 @@ class _Loader:
         for plan in rng.sample(free("handled", handled[:30]), 2):
             plan.section, plan.appeal = "MSK", "rejected"
         for plan in rng.sample(free("handled", handled[:30]), 1):
+            plan.section, plan.appeal = "MSK", "partial"
+        for plan in rng.sample(free("handled", handled[:30]), 1):
             plan.section, plan.appeal, plan.named = "DYS", "upheld", ASSESSOR
             plan.clause_code, plan.template = "CW-04", CLAUSE_BY_CODE["CW-04"].templates[1]
         # The mover was named once in the old section, before moving.
@@ -1077,7 +1088,7 @@ class _Loader:
             return
         when = self._later(when, (2, 6))
         yield when
-        decision = self._decision(incident, plan.severity)
+        decision = self._decision(incident, plan)
         incident = incident_handle(
             actor=supervisor,
             incident=incident,
@@ -1095,6 +1106,19 @@ class _Loader:
         when = self._later(when, (3, 8))
         yield when
         upheld = plan.appeal == "upheld"
+        if plan.appeal == "partial":
+            # The supervisor agrees the handling was heavy: the incident stands, a step lighter.
+            lighter = _lighter_step(incident.handling_decision)
+            with translation.override("zh-hans"):
+                reason = APPEAL_LIGHTENED.format(lighter=str(lighter.label))
+            incident_decide_appeal(
+                actor=self.users["supervisor"],
+                incident=incident,
+                uphold=False,
+                reason=reason,
+                lighten_to=lighter,
+            )
+            return
         incident_decide_appeal(
             actor=self.users["supervisor"],
             incident=incident,
@@ -1122,11 +1146,15 @@ class _Loader:
         superseded.active = False
         superseded.save(update_fields=["active"])
 
-    def _decision(self, incident: Incident, severity: str) -> HandlingDecision:
+    def _decision(self, incident: Incident, plan: PlannedIncident) -> HandlingDecision:
         """Mostly the suggested step (a repeat escalates); a heavier case starts higher."""
         steps = HandlingDecision.ordered()
         floor = steps[0]
-        if severity == GRAVE:
+        severity = plan.severity
+        if plan.appeal == "partial":
+            # Handled heavily enough for the appeal to ask, and get, a lighter step.
+            floor = HandlingDecision.WRITTEN_SELF_CRITICISM
+        elif severity == GRAVE:
             floor = HandlingDecision.CIRCULATED_CRITICISM
         elif severity == SERIOUS and self.rng.random() < 0.5:
             floor = HandlingDecision.CRITICISM
@@ -1146,6 +1174,11 @@ class _Loader:
         if plan.named:
             appellant = self._account(plan.named)
             text, rejection = self._text(SELF_APPEAL, plan), ""
+        elif plan.appeal == "partial":
+            appellant, rejection = self.users["head"], ""
+            with translation.override("zh-hans"):
+                lighter = str(_lighter_step(incident.handling_decision).label)
+            text = HEAD_APPEALS[0][0].format(lighter=lighter)
         else:
             appellant = self.users["head"]
             text, rejection = next(head_appeals)
