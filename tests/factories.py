@@ -1,11 +1,12 @@
 """Small builders for tests; writes still go through the services."""
 
 import datetime
+import importlib
 import itertools
 
 from django.contrib.auth.models import Group, User
 
-from efficiency.models import Section, Staff, Standard
+from efficiency.models import Criterion, Section, Staff, Standard
 from efficiency.services import incidents as services
 
 _numbers = itertools.count(1)
@@ -51,3 +52,14 @@ def report(
         responsible=responsible,
         description=description,
     )
+
+
+def ensure_default_criteria() -> None:
+    """The default scheme the migrations create, back after a transactional test emptied it."""
+    migration = importlib.import_module(
+        "efficiency.migrations.0004_period_lock_and_default_criteria"
+    )
+    for code, name, weight, order in migration.DEFAULT_CRITERIA:
+        Criterion.objects.get_or_create(
+            code=code, defaults={"name": name, "weight": weight, "order": order}
+        )

@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 import zipfile
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -20,10 +19,11 @@ from django.db import connection
 from django.utils import timezone
 
 from efficiency import results
-from efficiency.models import Criterion, ReportJob, ReportJobStatus
+from efficiency.models import ReportJob, ReportJobStatus
 from efficiency.reports import ReportError, documents, zipjob
 
 from .conftest import login
+from .factories import ensure_default_criteria
 from .test_report_support import quarter
 
 ROLES = [
@@ -408,15 +408,7 @@ def test_lower_priority_sets_the_niceness_of_the_process_and_its_workers():
 
 @pytest.fixture
 def criteria(transactional_db):
-    # A transactional test may follow another that emptied the tables the migrations filled.
-    for code, name, weight, order in [
-        ("duty", "履行职责", 40, 1),
-        ("performance", "工作绩效", 40, 2),
-        ("service", "服务质量", 20, 3),
-    ]:
-        Criterion.objects.get_or_create(
-            code=code, defaults={"name": name, "weight": Decimal(weight), "order": order}
-        )
+    ensure_default_criteria()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,15 +6,14 @@ itself runs on the real clock so that the session cookie is never already expire
 """
 
 import datetime
-from decimal import Decimal
 
 import pytest
 import time_machine
 
-from efficiency.models import Criterion, Incident
+from efficiency.models import Incident
 from efficiency.services import incidents as incident_services
 
-from ..factories import report
+from ..factories import ensure_default_criteria, report
 from ..test_report_support import quarter
 from .axe import violations
 from .conftest import log_in
@@ -46,15 +45,7 @@ ROLES = ["clerk", "head", "supervisor", "assessor", "leader", "administrator"]
 
 @pytest.fixture
 def busy_office(office):
-    # A transactional test starts from an empty database: the default criteria come back here.
-    for code, name, weight, order in [
-        ("duty", "履行职责", 40, 1),
-        ("performance", "工作绩效", 40, 2),
-        ("service", "服务质量", 20, 3),
-    ]:
-        Criterion.objects.get_or_create(
-            code=code, defaults={"name": name, "weight": Decimal(weight), "order": order}
-        )
+    ensure_default_criteria()
     with time_machine.travel(PINNED, tick=False):
         quarter(office, "2026Q3")
         quarter(office, "2026Q4", state="open", incidents=False)

@@ -1,14 +1,13 @@
 """The quarter as people live it: an assessor marks the sheet with the keyboard, and a leader
 reads the resulting ranking and overrides a grade."""
 
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 
-from efficiency.models import Criterion, GradeOverride
+from efficiency.models import GradeOverride
 from efficiency.services.appraisal import period_open
 
+from ..factories import ensure_default_criteria
 from .conftest import log_in
 from .test_scoresheet import all_saved
 
@@ -17,14 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def open_period(office):
-    for code, name, weight, order in [
-        ("duty", "履行职责", 40, 10),
-        ("performance", "工作绩效", 40, 20),
-        ("service", "服务质量", 20, 30),
-    ]:
-        Criterion.objects.get_or_create(
-            code=code, defaults={"name": name, "weight": Decimal(weight), "order": order}
-        )
+    ensure_default_criteria()
     return period_open(actor=office.leader, code="2026Q3")
 
 

@@ -4,14 +4,12 @@ The page fixture (conftest.py) fails any test whose browser reports a violation;
 walk through the pages that carry scripts, charts, progress bars and dialogs.
 """
 
-from decimal import Decimal
-
 import pytest
 
-from efficiency.models import Criterion, ReportJob, ReportJobStatus, Staff
+from efficiency.models import ReportJob, ReportJobStatus, Staff
 from efficiency.reports import zipjob
 
-from ..factories import make_user
+from ..factories import ensure_default_criteria, make_user
 from ..test_report_support import quarter
 from .conftest import log_in
 
@@ -20,15 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def criteria(db):
-    # A transactional test starts without the criteria the migrations create.
-    for code, name, weight, order in [
-        ("duty", "履行职责", 40, 1),
-        ("performance", "工作绩效", 40, 2),
-        ("service", "服务质量", 20, 3),
-    ]:
-        Criterion.objects.get_or_create(
-            code=code, defaults={"name": name, "weight": Decimal(weight), "order": order}
-        )
+    ensure_default_criteria()
 
 
 def visit(page, path: str) -> None:

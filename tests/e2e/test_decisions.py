@@ -2,15 +2,13 @@
 supervisor upholds an appeal in part. Every step is confirmed on a page that says what
 will happen, in Chromium."""
 
-from decimal import Decimal
-
 import pytest
 
-from efficiency.models import AuditEvent, Criterion, Incident, Period, PeriodState
+from efficiency.models import AuditEvent, Incident, Period, PeriodState
 from efficiency.models.audit import AuditAction
 from efficiency.services import incidents as services
 
-from ..factories import report
+from ..factories import ensure_default_criteria, report
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,14 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def criteria(office):
-    for code, name, weight, order in [
-        ("duty", "履行职责", 40, 10),
-        ("performance", "工作绩效", 40, 20),
-        ("service", "服务质量", 20, 30),
-    ]:
-        Criterion.objects.get_or_create(
-            code=code, defaults={"name": name, "weight": Decimal(weight), "order": order}
-        )
+    ensure_default_criteria()
 
 
 def test_a_quarter_opened_by_mistake_is_withdrawn(page, office, criteria):

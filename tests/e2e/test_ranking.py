@@ -1,15 +1,13 @@
 """A leader reads the quarter's ranking and overrides a grade, in Chromium."""
 
-from decimal import Decimal
-
 import pytest
 
 from efficiency import results
-from efficiency.models import Criterion, GradeOverride
+from efficiency.models import GradeOverride
 from efficiency.roles import Role
 from efficiency.services.appraisal import period_open, score_save
 
-from ..factories import make_user
+from ..factories import ensure_default_criteria, make_user
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,14 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def scored_period(office):
-    for code, name, weight, order in [
-        ("duty", "履行职责", 40, 1),
-        ("performance", "工作绩效", 40, 2),
-        ("service", "服务质量", 20, 3),
-    ]:
-        Criterion.objects.get_or_create(
-            code=code, defaults={"name": name, "weight": Decimal(weight), "order": order}
-        )
+    ensure_default_criteria()
     period = period_open(actor=office.leader, code="2026Q3")
     judges = [office.assessor, office.leader, make_user("judge", Role.ASSESSOR)]
     marks = {office.person: "86", office.colleague: "93", office.other_person: "78"}

@@ -1,14 +1,14 @@
 """An assessor marks the score sheet with the keyboard only, in Chromium."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from efficiency.models import Criterion, Score
+from efficiency.models import Score
 from efficiency.services.appraisal import period_open
 
+from ..factories import ensure_default_criteria
 from ..test_report_support import many_people
 from .conftest import log_in
 
@@ -19,14 +19,7 @@ SHEET = "/appraisal/2026Q3/sheet/"
 
 @pytest.fixture
 def open_period(office):
-    for code, name, weight, order in [
-        ("duty", "履行职责", 40, 10),
-        ("performance", "工作绩效", 40, 20),
-        ("service", "服务质量", 20, 30),
-    ]:
-        Criterion.objects.get_or_create(
-            code=code, defaults={"name": name, "weight": Decimal(weight), "order": order}
-        )
+    ensure_default_criteria()
     return period_open(actor=office.leader, code="2026Q3")
 
 
