@@ -60,7 +60,9 @@ def test_a_supervisor_sees_the_appeals_to_decide(office, incident_a):
     incident_services.incident_handle(
         actor=office.supervisor, incident=incident_a, decision="criticism", note=""
     )
-    incident_services.incident_appeal(actor=office.named, incident=incident_a, text="不服。")
+    incident_services.incident_appeal(
+        actor=office.named, incident=incident_a, text="处理偏重，申请复核。"
+    )
     html = login(office.supervisor).get("/").content.decode()
     assert f'href="/incidents/{incident_a.number}/#appeal"' in section(html, "appeals-waiting")
 
