@@ -5,7 +5,7 @@ without a translation would show up in English. ``test_catalogue_covers_the_sour
 the catalogue from a scratch copy of the source tree and fails on any string left untranslated.
 Fix a failure with ``manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests
 --ignore=bench --ignore=staticfiles --no-location``, then fill the new ``msgstr`` (see
-/work/shared/DOMAIN.md for the vocabulary).
+the shared DOMAIN.md for the vocabulary).
 """
 
 import ast

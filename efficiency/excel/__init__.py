@@ -7,7 +7,7 @@
 * :mod:`.roster`, :mod:`.incidents`, :mod:`.scores` — each sheet's rules and writes;
 * :mod:`.writer`, :mod:`.exports` — formatted workbooks out; :mod:`.access` — who may do what.
 
-Why not django-import-export's resources: measured in 4.4.3 (see /work/shared/FACTS.md), a row
+Why not django-import-export's resources: measured in 4.4.3 (see the shared FACTS.md), a row
 with an error is skipped while the others are committed, its widget and lookup errors are
 English and generic, its per-row save path costs about 3 ms a row and its bulk mode drops
 errors and history; its formula escaping turns numbers into text. Each sheet here must write
