@@ -191,8 +191,18 @@ WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
 
 MESSAGE_TAGS = {40: "danger"}
 
-# Uploads: a body over EXCEL_MAX_UPLOAD_BYTES (default 10 MB) is refused from its
-# Content-Length before any of it is written (efficiency.excel.pending.SizeLimitHandler).
+# Excel uploads (README, "Uploads"): the limits a file must keep to, from the environment.
+EXCEL_MAX_UPLOAD_BYTES = env_int("EXCEL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+EXCEL_MAX_ROWS = env_int("EXCEL_MAX_ROWS", 20_000)
+EXCEL_MAX_CELLS = env_int("EXCEL_MAX_CELLS", 300_000)
+EXCEL_MAX_SHARED_STRINGS = env_int("EXCEL_MAX_SHARED_STRINGS", 200_000)
+EXCEL_MAX_TEXT_CHARS = env_int("EXCEL_MAX_TEXT_CHARS", 20_000_000)
+EXCEL_MAX_UNPACKED_BYTES = env_int("EXCEL_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+# Uploads waiting for confirmation: where, and for how many seconds at most.
+EXCEL_UPLOAD_DIR = Path(os.environ.get("EXCEL_UPLOAD_DIR") or BASE_DIR / "var" / "uploads")
+EXCEL_UPLOAD_MAX_AGE = env_int("EXCEL_UPLOAD_MAX_AGE", 24 * 3600)
+# A body over EXCEL_MAX_UPLOAD_BYTES is refused from its Content-Length before any of it is
+# written (efficiency.excel.pending.SizeLimitHandler).
 FILE_UPLOAD_HANDLERS = [
     "efficiency.excel.pending.SizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

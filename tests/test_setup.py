@@ -49,3 +49,20 @@ def test_a_setting_the_environment_got_wrong_is_said_without_a_traceback():
     assert "LOGIN_FAILURE_LIMIT must be a whole number, not 'five'." in result.stderr
     assert "应为整数" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_documented_excel_limits_come_from_the_environment():
+    env = {**os.environ, "EXCEL_MAX_ROWS": "500", "EXCEL_MAX_UPLOAD_BYTES": "2097152"}
+    code = (
+        "import django; django.setup(); from efficiency.excel import reader; "
+        "print(reader.max_rows(), reader.max_upload_bytes())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "efficiency.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["500", "2097152"]

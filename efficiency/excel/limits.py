@@ -37,15 +37,15 @@ CHUNK = 64 * 1024
 
 
 def max_cells() -> int:
-    return getattr(settings, "EXCEL_MAX_CELLS", 300_000)
+    return settings.EXCEL_MAX_CELLS
 
 
 def max_shared_strings() -> int:
-    return getattr(settings, "EXCEL_MAX_SHARED_STRINGS", 200_000)
+    return settings.EXCEL_MAX_SHARED_STRINGS
 
 
 def max_text_chars() -> int:
-    return getattr(settings, "EXCEL_MAX_TEXT_CHARS", 20_000_000)
+    return settings.EXCEL_MAX_TEXT_CHARS
 
 
 class Refusal(Exception):

@@ -34,11 +34,11 @@ FORM_OVERHEAD = 64 * 1024
 
 
 def max_age() -> int:
-    return getattr(settings, "EXCEL_UPLOAD_MAX_AGE", 24 * 3600)
+    return settings.EXCEL_UPLOAD_MAX_AGE
 
 
 def upload_dir() -> Path:
-    path = Path(getattr(settings, "EXCEL_UPLOAD_DIR", settings.BASE_DIR / "var" / "uploads"))
+    path = Path(settings.EXCEL_UPLOAD_DIR)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

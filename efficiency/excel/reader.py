@@ -54,15 +54,15 @@ BLANK_RUN_END = 1000  # this many blank rows in a row end the table (LibreOffice
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "EXCEL_MAX_UPLOAD_BYTES", 10 * MB)
+    return settings.EXCEL_MAX_UPLOAD_BYTES
 
 
 def max_rows() -> int:
-    return getattr(settings, "EXCEL_MAX_ROWS", 20_000)
+    return settings.EXCEL_MAX_ROWS
 
 
 def max_unpacked_bytes() -> int:
-    return getattr(settings, "EXCEL_MAX_UNPACKED_BYTES", 200 * MB)
+    return settings.EXCEL_MAX_UNPACKED_BYTES
 
 
 class FileRefused(Exception):
