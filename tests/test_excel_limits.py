@@ -171,3 +171,16 @@ def test_a_part_in_utf16_cannot_slip_past_the_counting(tmp_path, settings, part)
             archive.writestr(name, data)
     message, _seconds, _peak = refused(path, "人员.xlsx")
     assert message.startswith("无法读取“人员.xlsx”：文件已损坏或不是正常的工作簿。")
+
+
+def test_openpyxl_still_sizes_sheets_where_the_reader_steps_around_it():
+    """The reader replaces openpyxl's private ReadOnlyWorksheet._get_size, which its __init__
+    calls: if a new openpyxl renames either, this fails before a wide row can hang a worker."""
+    import inspect
+
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from efficiency.excel import reader  # noqa: F401  (installs the replacement)
+
+    assert "self._get_size()" in inspect.getsource(ReadOnlyWorksheet.__init__)
+    assert ReadOnlyWorksheet._get_size(object()) is None
