@@ -20,6 +20,20 @@ from efficiency.roles import Role
 
 from .factories import make_staff, make_user, report
 
+# Every persona of the office below, by its attribute name: the rows of role × page matrices.
+PERSONAS = [
+    "clerk",
+    "clerk_b",
+    "head",
+    "head_b",
+    "supervisor",
+    "leader",
+    "assessor",
+    "administrator",
+    "named",
+    "outsider",
+]
+
 
 @dataclass
 class Office:

@@ -11,7 +11,7 @@ from efficiency.models import Criterion, GradeOverride, Staff
 from efficiency.services import appraisal as appraisal_services
 
 from .conftest import login
-from .test_report_support import quarter
+from .report_support import quarter
 
 # Words that are data or names, not interface text: account names, codes, the keys of
 # Django's own Chinese "按住 Control 键或 Mac 上的 Command 键", the acronym IP (IP 地址), and

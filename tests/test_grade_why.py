@@ -6,7 +6,7 @@ from efficiency.reports import documents
 from efficiency.scoring import ReasonCode
 
 from .conftest import login
-from .test_report_support import established, pdf_text, quarter, squeeze
+from .report_support import established, pdf_text, quarter, squeeze
 
 CAP = "有已认定的三误事件，等次最高为较好"
 QUOTA = "超出“好”等次名额"

@@ -15,20 +15,8 @@ from efficiency.models.audit import AuditAction
 from efficiency.selectors import quarter_of
 from efficiency.services import appraisal as services
 
-from .conftest import login
+from .conftest import PERSONAS, login
 
-ROLES = [
-    "clerk",
-    "clerk_b",
-    "head",
-    "head_b",
-    "supervisor",
-    "leader",
-    "assessor",
-    "administrator",
-    "named",
-    "outsider",
-]
 OPENERS = {"leader", "administrator"}
 CONFIRMED = {"confirmed": "1"}
 REASON_RULE = "理由须写明具体情况：至少4个字，不能只是数字、标点或同一个字重复。"
@@ -84,7 +72,7 @@ def test_anonymous_is_sent_to_login(client, office):
         assert response.url.startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_every_role_sees_every_period_newest_first(office, four_states, role):
     response = login(getattr(office, role)).get("/appraisal/")
     assert response.status_code == 200
@@ -99,7 +87,7 @@ def test_every_role_sees_every_period_newest_first(office, four_states, role):
     assert "服务质量 <strong>20</strong>" in html
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_links_follow_the_role(office, four_states, role):
     user = getattr(office, role)
     html = login(user).get("/appraisal/").content.decode()
@@ -120,7 +108,7 @@ def test_links_follow_the_role(office, four_states, role):
         assert reverse("score_card", args=["2026Q3", staff.staff_no]) not in html
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_actions_follow_the_role(office, four_states, role):
     html = login(getattr(office, role)).get("/appraisal/").content.decode()
     opener, closer = role in OPENERS, role in CLOSERS
@@ -199,7 +187,7 @@ def test_the_page_needs_the_same_queries_for_more_periods(office):
 # --- who may act --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_open_needs_an_administrator_or_leader(office, role):
     response = login(getattr(office, role)).post(
         "/appraisal/open/", {"code": "2026Q4", **CONFIRMED}
@@ -212,7 +200,7 @@ def test_open_needs_an_administrator_or_leader(office, role):
         assert not Period.objects.exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize(
     "action,data",
     [("close", CONFIRMED), ("lock", CONFIRMED), ("reopen", {"reason": "补录两人评分"})],

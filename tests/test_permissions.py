@@ -5,24 +5,11 @@ import pytest
 
 from efficiency.models import IncidentStatus
 
-from .conftest import login
-
-ROLES = [
-    "clerk",
-    "clerk_b",
-    "head",
-    "head_b",
-    "supervisor",
-    "leader",
-    "assessor",
-    "administrator",
-    "named",
-    "outsider",
-]
+from .conftest import PERSONAS, login
 
 
 def expect(table: dict[str, int]) -> list[tuple[str, int]]:
-    assert set(table) == set(ROLES), "every role must be listed"
+    assert set(table) == set(PERSONAS), "every role must be listed"
     return list(table.items())
 
 
@@ -33,7 +20,7 @@ def test_anonymous_is_sent_to_login(client, office, url):
     assert response.url.startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("url", ["/", "/incidents/", "/roster/"])
 def test_every_role_opens_the_shared_pages(office, role, url):
     assert login(getattr(office, role)).get(url).status_code == 200
@@ -233,7 +220,7 @@ def test_handle_and_appeal_decision(office, incident_a, role, status):
         assert incident_a.appeal_status == "rejected"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_list_shows_only_what_the_role_may_see(office, incident_a, incident_b, role):
     content = login(getattr(office, role)).get("/incidents/").content.decode()
     sees_a = role in {"clerk", "head", "supervisor", "leader", "named"}
@@ -242,7 +229,7 @@ def test_list_shows_only_what_the_role_may_see(office, incident_a, incident_b, r
     assert (incident_b.number in content) == sees_b
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_roster_shows_only_what_the_role_may_see(office, role):
     content = login(getattr(office, role)).get("/roster/").content.decode()
     sees_a = role in {"clerk", "head", "supervisor", "leader", "administrator"}
@@ -251,7 +238,7 @@ def test_roster_shows_only_what_the_role_may_see(office, role):
     assert ('<td class="font-monospace">002001</td>' in content) == sees_b
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_the_roster_link_is_shown_only_when_it_leads_somewhere(office, role):
     # A clerk sees the people of the sections they record for; someone with no section to
     # see gets no link (it used to lead to “您的账号无权查看任何科室”).
@@ -260,7 +247,7 @@ def test_the_roster_link_is_shown_only_when_it_leads_somewhere(office, role):
     assert ('href="/roster/"' in home) == leads_somewhere, role
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_unknown_and_malformed_numbers_are_404(office, role):
     client = login(getattr(office, role))
     assert client.get("/incidents/2026-9999/").status_code == 404

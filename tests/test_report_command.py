@@ -6,7 +6,7 @@ import pytest
 
 from efficiency.management.commands.report_pdf import Command
 
-from .test_report_support import pdf_text, quarter, squeeze
+from .report_support import pdf_text, quarter, squeeze
 
 
 @pytest.fixture(autouse=True)

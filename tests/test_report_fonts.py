@@ -14,7 +14,7 @@ from django.core import checks
 
 from efficiency.reports import documents, fonts, pdf
 
-from .test_report_support import pdf_fonts, quarter
+from .report_support import pdf_fonts, quarter
 
 SYSTEM_CJK = Path("/usr/share/fonts/opentype/noto")
 

@@ -16,7 +16,7 @@ from efficiency.reports import ReportError, documents
 from efficiency.scoring import Grade
 from efficiency.services.appraisal import grade_override
 
-from .test_report_support import (
+from .report_support import (
     CJK_FONT,
     established,
     many_people,

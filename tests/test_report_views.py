@@ -12,21 +12,9 @@ import pytest
 from efficiency.models import Period, ReportJob, Staff
 from efficiency.reports import documents, fonts, pdf
 
-from .conftest import login
-from .test_report_support import quarter
+from .conftest import PERSONAS, login
+from .report_support import quarter
 
-ROLES = [
-    "clerk",
-    "clerk_b",
-    "head",
-    "head_b",
-    "supervisor",
-    "leader",
-    "assessor",
-    "administrator",
-    "named",
-    "outsider",
-]
 SEES_RESULTS = {"leader", "administrator"}
 # Whose personal form each role may download (besides view_results, who may download all).
 OWN_FORM = {
@@ -67,7 +55,7 @@ def is_pdf(response) -> bool:
 # --- who may download what -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("staff_no", FORMS)
 def test_personal_form_permissions(office, period, role, staff_no):
     response = login(getattr(office, role)).get(f"/reports/2026Q3/personal/{staff_no}.pdf")
@@ -79,7 +67,7 @@ def test_personal_form_permissions(office, period, role, staff_no):
         assert response.status_code == 403
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("code", ["MSK", "ZHK", "DCS"])
 def test_section_summary_permissions(office, period, role, code):
     response = login(getattr(office, role)).get(f"/reports/2026Q3/section/{code}.pdf")
@@ -89,14 +77,14 @@ def test_section_summary_permissions(office, period, role, code):
         assert is_pdf(response)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("url", ["/reports/2026Q3/bulletin.pdf", "/reports/annual/2026.pdf"])
 def test_office_wide_reports_need_view_results(office, period, role, url):
     response = login(getattr(office, role)).get(url)
     assert response.status_code == (200 if role in SEES_RESULTS else 403)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_the_index_lists_what_the_role_may_download(office, period, role):
     response = login(getattr(office, role)).get("/reports/2026Q3/")
     assert response.status_code == 200
@@ -111,7 +99,7 @@ def test_the_index_lists_what_the_role_may_download(office, period, role):
     )
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_reports_root_sends_to_the_newest_period(office, period, role):
     response = login(getattr(office, role)).get("/reports/")
     assert response.status_code == 302
@@ -139,7 +127,7 @@ def test_anonymous_is_sent_to_login(client, period, url):
 # --- an open quarter -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_an_open_quarter_is_only_for_view_results(office, role):
     quarter(office, state="open")
     own = OWN_FORM.get(role, "001001")

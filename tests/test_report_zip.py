@@ -22,22 +22,10 @@ from efficiency import results
 from efficiency.models import ReportJob, ReportJobStatus
 from efficiency.reports import ReportError, documents, zipjob
 
-from .conftest import login
+from .conftest import PERSONAS, login
 from .factories import ensure_default_criteria
-from .test_report_support import quarter
+from .report_support import quarter
 
-ROLES = [
-    "clerk",
-    "clerk_b",
-    "head",
-    "head_b",
-    "supervisor",
-    "leader",
-    "assessor",
-    "administrator",
-    "named",
-    "outsider",
-]
 SEES_RESULTS = {"leader", "administrator"}
 NAMES = [
     "001000-刘科长-2026Q3.pdf",
@@ -162,7 +150,7 @@ def test_starting_again_while_a_job_runs_gives_that_job(office, period, output, 
     assert client.get(f"/reports/jobs/{started[0].pk}/download/").status_code == 404
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_only_view_results_may_start_see_and_download_jobs(office, period, role, inline_jobs):
     job = ReportJob.objects.create(kind=zipjob.KIND, period=period, requested_by=office.leader)
     zipjob.run(job.pk, workers=1)
@@ -236,7 +224,14 @@ def test_run_report_job_does_a_waiting_job(office, period, output, capsys):
     assert zipjob.file_path(job) is not None
     assert "报表任务" in capsys.readouterr().out
     # a job runs once: running it again changes nothing
+    made = zipjob.file_path(job)
+    before = (made.read_bytes(), made.stat().st_mtime_ns, job.finished_at, job.status)
     call_command("run_report_job", str(job.pk))
+    job.refresh_from_db()
+    again = zipjob.file_path(job)
+    assert again == made
+    assert (made.read_bytes(), made.stat().st_mtime_ns, job.finished_at, job.status) == before
+    assert ReportJob.objects.count() == 1
     with pytest.raises(CommandError) as missing:
         call_command("run_report_job", "999")
     assert str(missing.value) == "报表任务 999 不存在。"

@@ -16,7 +16,7 @@ from efficiency.models import Period, Staff
 from efficiency.reports import documents
 
 from .conftest import login
-from .test_report_support import pdf_text, quarter, squeeze
+from .report_support import pdf_text, quarter, squeeze
 
 MSK_PEOPLE = {"001000", "001001", "001002", "001009"}
 

@@ -8,7 +8,7 @@ from efficiency.models import ReportJob, ReportJobStatus
 from efficiency.reports import zipjob
 
 from .conftest import login
-from .test_report_support import quarter
+from .report_support import quarter
 
 
 @pytest.fixture

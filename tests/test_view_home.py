@@ -5,7 +5,7 @@ import re
 from efficiency.services import incidents as incident_services
 
 from .conftest import login
-from .test_report_support import quarter
+from .report_support import quarter
 
 
 def text(html: str) -> str:

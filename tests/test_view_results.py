@@ -22,21 +22,9 @@ from efficiency.services.appraisal import (
     score_save,
 )
 
-from .conftest import login
+from .conftest import PERSONAS, login
 from .factories import make_staff, make_user, report
 
-ROLES = [
-    "clerk",
-    "clerk_b",
-    "head",
-    "head_b",
-    "supervisor",
-    "leader",
-    "assessor",
-    "administrator",
-    "named",
-    "outsider",
-]
 SEES_RESULTS = {"leader", "administrator"}
 MESSAGE_BAD_FILTERS = "部分筛选条件无效，请修改后重新筛选。"
 CODES = ("duty", "performance", "service")
@@ -118,7 +106,7 @@ def row_html(content: str, key: str) -> str:
 # --- who may see ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("page", ["ranking", "sections", "card", "trends", "annual"])
 def test_only_leaders_and_administrators_see_results(office, period, role, page):
     user = getattr(office, role)
@@ -129,7 +117,7 @@ def test_only_leaders_and_administrators_see_results(office, period, role, page)
 CONFIRMED = {"confirmed": "1"}
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", PERSONAS)
 def test_only_leaders_override(office, period, role):
     response = login(getattr(office, role)).post(
         url("override", period, "002001"), {"grade": "good", "reason": "表现突出", **CONFIRMED}

@@ -14,7 +14,7 @@ from efficiency.models import Incident
 from efficiency.services import incidents as incident_services
 
 from ..factories import ensure_default_criteria, report
-from ..test_report_support import quarter
+from ..report_support import quarter
 from .axe import violations
 from .conftest import log_in
 

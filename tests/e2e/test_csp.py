@@ -10,7 +10,7 @@ from efficiency.models import ReportJob, ReportJobStatus, Staff
 from efficiency.reports import zipjob
 
 from ..factories import ensure_default_criteria, make_user
-from ..test_report_support import quarter
+from ..report_support import quarter
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from efficiency.models import Score
 from efficiency.services.appraisal import period_open
 
 from ..factories import ensure_default_criteria
-from ..test_report_support import many_people
+from ..report_support import many_people
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
