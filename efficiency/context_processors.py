@@ -16,7 +16,7 @@ def navigation(request):
     """Links shown only when they lead somewhere, decided when the template asks."""
 
     def sees_roster() -> bool:
-        from efficiency.views.home import roster_sections
+        from efficiency.selectors import roster_sections
 
         user = request.user
         return user.is_authenticated and roster_sections(user).exists()

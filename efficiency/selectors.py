@@ -206,3 +206,14 @@ def status_label(value: str) -> str:
         if value in choices.values:
             return str(choices(value).label)
     return value
+
+
+def roster_sections(user):
+    """The sections whose people this user may list, on the roster page and in the staff
+    export: every section for office-wide roles and the command line (``user`` None); otherwise
+    the sections they head and those they record incidents for (a clerk)."""
+    if user is None or sees_all_incidents(user) or user.has_perm("efficiency.view_staff"):
+        return Section.objects.all()
+    return Section.objects.filter(
+        Q(pk__in=headed_section_ids(user)) | Q(pk__in=reporting_sections(user))
+    )

@@ -9,9 +9,10 @@ from django.utils import translation
 
 from efficiency import results
 from efficiency.excel import engine, exports, layouts
-from efficiency.models import Incident, Section
+from efficiency.models import Incident, Section, Staff
 from efficiency.services import appraisal as appraisal_services
 
+from .conftest import login
 from .excel_samples import write
 from .factories import report
 
@@ -255,8 +256,17 @@ def test_export_refusals(office, closed_quarter):
     assert refused("annual", office.leader, "明年") == "请写明年度，例如 2026。"
     assert refused("rankings", office.clerk, "2026Q3") == "您没有导出此表的权限。"
     assert refused("scores", office.clerk, "2026Q3") == "您没有导出此表的权限。"
-    assert refused("staff", office.clerk) == "您没有导出此表的权限。"
+    assert refused("staff", office.outsider) == "您没有导出此表的权限。"
     assert refused("payroll", office.leader) == "“payroll”不是可以导出的表。"
+
+
+def test_a_clerk_exports_the_people_the_roster_shows_them(office):
+    _name, data = exports.export("staff", user=office.clerk)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    numbers = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert numbers == set(Staff.objects.filter(section=office.a).values_list("staff_no", flat=True))
+    page = login(office.clerk).get("/roster/").content.decode()
+    assert all(number in page for number in numbers)
 
 
 def test_exports_show_only_what_the_reader_may_see(office, incident_a, incident_b):

@@ -54,7 +54,8 @@ EXPORTERS = {
     "sections": set(ROLES),
     "standards": set(ROLES),
     "incidents": set(ROLES),
-    "staff": {"head", "supervisor", "leader", "administrator"},
+    # The roster page's rule: a clerk lists the people of the sections they record for.
+    "staff": {"clerk", "head", "supervisor", "leader", "administrator"},
     "scores": {"assessor", "leader", "administrator"},
     "rankings": {"leader", "administrator"},
     "annual": {"leader", "administrator"},

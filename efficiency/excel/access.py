@@ -17,7 +17,6 @@ Exports show what the pages show:
 """
 
 from efficiency import selectors
-from efficiency.models import Section
 
 IMPORT_SHEETS = ["sections", "staff", "standards", "incidents", "scores"]
 EXPORT_SHEETS = IMPORT_SHEETS + ["rankings", "annual"]
@@ -31,15 +30,6 @@ def may_import(user, sheet: str) -> bool:
     return IMPORTERS[sheet](actor=user, file_name="").refusal() is None
 
 
-def roster_sections(user):
-    """The sections whose people this user may list (the roster page's rule)."""
-    if user is None:
-        return Section.objects.all()
-    if selectors.sees_all_incidents(user) or user.has_perm("efficiency.view_staff"):
-        return Section.objects.all()
-    return Section.objects.filter(pk__in=selectors.headed_section_ids(user))
-
-
 def may_export(user, sheet: str) -> bool:
     if user is None:  # the command line
         return sheet in EXPORT_SHEETS
@@ -48,7 +38,7 @@ def may_export(user, sheet: str) -> bool:
     if sheet in ("sections", "standards", "incidents"):
         return True
     if sheet == "staff":
-        return roster_sections(user).exists()
+        return selectors.roster_sections(user).exists()
     if sheet == "scores":
         return user.has_perm("efficiency.view_results") or user.has_perm("efficiency.add_score")
     if sheet in ("rankings", "annual"):

@@ -192,7 +192,9 @@ def _standard_rows() -> Iterator[list]:
 
 
 def _staff_rows(user) -> Iterator[list]:
-    staff = Staff.objects.filter(section__in=access.roster_sections(user)).select_related("section")
+    staff = Staff.objects.filter(section__in=selectors.roster_sections(user)).select_related(
+        "section"
+    )
     for person in staff.order_by("section__order", "staff_no"):
         yield [
             person.staff_no,

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from efficiency import selectors
-from efficiency.models import IncidentStatus, Period, PeriodState, Section, Staff
+from efficiency.models import IncidentStatus, Period, PeriodState, Staff
 from efficiency.models.incidents import AppealStatus
 from efficiency.views.scoresheet import sheet_progress
 
@@ -92,19 +92,9 @@ def _period_board(user) -> list[PeriodLine]:
     ]
 
 
-def roster_sections(user):
-    """The sections whose people this user may list: all of them for office-wide roles; the
-    sections they head, and those they record incidents for (a clerk), otherwise."""
-    if selectors.sees_all_incidents(user) or user.has_perm("efficiency.view_staff"):
-        return Section.objects.all()
-    return Section.objects.filter(
-        Q(pk__in=selectors.headed_section_ids(user)) | Q(pk__in=selectors.reporting_sections(user))
-    )
-
-
 @login_required
 def roster(request: HttpRequest) -> HttpResponse:
-    sections = roster_sections(request.user)
+    sections = selectors.roster_sections(request.user)
     staff = Staff.objects.filter(section__in=sections).select_related("section")
     text = request.GET.get("q", "").strip()[:50]
     if text:
