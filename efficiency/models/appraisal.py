@@ -43,6 +43,10 @@ class PeriodState(models.TextChoices):
     LOCKED = "locked", _("Locked")
 
 
+# The states whose results are published: closed for review (公示) or locked for good.
+PUBLISHED_STATES = (PeriodState.CLOSED, PeriodState.LOCKED)
+
+
 class Period(models.Model):
     """A quarter of the appraisal (2026Q3), with the scheme it was opened under."""
 

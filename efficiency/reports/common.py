@@ -32,7 +32,6 @@ from efficiency.wording import quarter_grade_notes
 from . import ReportError, fonts
 
 PDF = "application/pdf"
-PUBLISHED = (PeriodState.CLOSED, PeriodState.LOCKED)
 
 
 @dataclass(frozen=True)

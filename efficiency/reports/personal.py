@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from efficiency import results
 from efficiency.models import Incident, Period, Staff
+from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.scoring import ReasonCode
 
 from . import ReportError, chart, pdf
 from .common import (
     PDF,
-    PUBLISHED,
     Rendered,
     font_family,
     incident_line,
@@ -43,7 +43,7 @@ class MarkLine:
 def trend_periods(period: Period) -> list[Period]:
     """This quarter and up to five before it that are published, oldest first."""
     earlier = (
-        Period.objects.filter(state__in=PUBLISHED)
+        Period.objects.filter(state__in=PUBLISHED_STATES)
         .filter(Q(year__lt=period.year) | Q(year=period.year, quarter__lt=period.quarter))
         .order_by("-year", "-quarter")[: TREND_QUARTERS - 1]
     )

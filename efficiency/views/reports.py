@@ -29,9 +29,10 @@ from django.views.decorators.http import require_POST
 
 from efficiency import results, selectors
 from efficiency.models import Period, PeriodState, ReportJob, ReportJobStatus, Section, Staff
+from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.reports import ReportError, documents, fonts, zipjob
+from efficiency.views import period_or_404
 
-PUBLISHED = (PeriodState.CLOSED, PeriodState.LOCKED)
 PAGE_SIZE = 50
 JOBS_SHOWN = 20
 
@@ -51,7 +52,7 @@ class Access:
         return {s.code for s in self.headed}
 
     def sees_period(self, period: Period) -> bool:
-        return self.everyone or period.state in PUBLISHED
+        return self.everyone or period.state in PUBLISHED_STATES
 
 
 def _access(user) -> Access:
@@ -65,14 +66,7 @@ def _access(user) -> Access:
 
 def _periods_for(access: Access):
     periods = Period.objects.exclude(state=PeriodState.DRAFT).order_by("-year", "-quarter")
-    return periods if access.everyone else periods.filter(state__in=PUBLISHED)
-
-
-def _period_or_404(code: str) -> Period:
-    period = Period.objects.exclude(state=PeriodState.DRAFT).filter(code=code).first()
-    if period is None:
-        raise Http404
-    return period
+    return periods if access.everyone else periods.filter(state__in=PUBLISHED_STATES)
 
 
 def _refusal(request: HttpRequest, error: ReportError) -> HttpResponse:
@@ -96,7 +90,7 @@ def _pdf(rendered: documents.Rendered) -> FileResponse:
 def index_latest(request: HttpRequest) -> HttpResponse:
     """The newest quarter with published results (or, for leaders, the open one if none)."""
     periods = _periods_for(_access(request.user))
-    period = periods.filter(state__in=PUBLISHED).first() or periods.first()
+    period = periods.filter(state__in=PUBLISHED_STATES).first() or periods.first()
     if period is None:
         return render(request, "reports/index.html", {"period": None, "periods": []})
     return redirect("reports_index", code=period.code)
@@ -105,7 +99,7 @@ def index_latest(request: HttpRequest) -> HttpResponse:
 @login_required
 def index(request: HttpRequest, code: str) -> HttpResponse:
     access = _access(request.user)
-    period = _period_or_404(code)
+    period = period_or_404(code)
     if not access.sees_period(period):
         raise PermissionDenied
     table = results.ranking(period, results.STAFF)
@@ -150,7 +144,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def personal_pdf(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
     access = _access(request.user)
-    period = _period_or_404(code)
+    period = period_or_404(code)
     if not access.sees_period(period):
         raise PermissionDenied
     own = staff_no == access.own_staff_no
@@ -172,7 +166,7 @@ def personal_pdf(request: HttpRequest, code: str, staff_no: str) -> HttpResponse
 @login_required
 def section_pdf(request: HttpRequest, code: str, section_code: str) -> HttpResponse:
     access = _access(request.user)
-    period = _period_or_404(code)
+    period = period_or_404(code)
     if not access.sees_period(period):
         raise PermissionDenied
     if not (access.everyone or section_code in access.headed_codes):
@@ -189,7 +183,7 @@ def section_pdf(request: HttpRequest, code: str, section_code: str) -> HttpRespo
 @login_required
 @permission_required("efficiency.view_results", raise_exception=True)
 def bulletin_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    period = _period_or_404(code)
+    period = period_or_404(code)
     try:
         return _pdf(documents.bulletin(period))
     except ReportError as error:
@@ -214,7 +208,7 @@ def annual_pdf(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @permission_required("efficiency.view_results", raise_exception=True)
 def zip_start(request: HttpRequest, code: str) -> HttpResponse:
-    period = _period_or_404(code)
+    period = period_or_404(code)
     try:
         job, started = zipjob.start(period=period, user=request.user)
     except ReportError as error:

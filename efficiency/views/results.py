@@ -23,17 +23,18 @@ from django.views.decorators.http import require_POST
 
 from efficiency import charts, consequences, results, selectors
 from efficiency.models import IncidentKind, Period, PeriodState, Section, Severity, Staff
+from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.reasons import check_reason
 from efficiency.scoring import AnnualGrade, Grade, ReasonCode, WarningCode
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
+from efficiency.views import period_or_404
 from efficiency.wording import annual_notes, quarter_grade_notes
 
 from . import confirm
 
 PAGE_SIZE = 50
 CARD_TREND_QUARTERS = 6
-PUBLISHED = (PeriodState.CLOSED, PeriodState.LOCKED)
 
 
 # --- shared -------------------------------------------------------------------------------
@@ -50,13 +51,6 @@ def _published_periods():
         .order_by("-year", "-quarter")
         .defer("frozen")
     )
-
-
-def _period_or_404(code: str) -> Period:
-    try:
-        return Period.objects.exclude(state=PeriodState.DRAFT).get(code=code)
-    except Period.DoesNotExist:
-        raise Http404 from None
 
 
 def _nav(period: Period | None = None, year: int | None = None) -> dict:
@@ -243,7 +237,7 @@ def _lines(table: results.Ranking, rows) -> list[RankingLine]:
 
 
 def _ranking_page(request: HttpRequest, code: str, kind: str) -> HttpResponse:
-    period = _period_or_404(code)
+    period = period_or_404(code)
     table = results.ranking(period, kind)
     form, page = _filtered(request, table.rows, with_section=kind == results.STAFF)
     can_override = (
@@ -300,7 +294,7 @@ def _back_to_ranking(request: HttpRequest, period: Period, staff_no: str = "") -
 @login_required
 @permission_required("efficiency.override_grade", raise_exception=True)
 def override(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
-    period = _period_or_404(code)
+    period = period_or_404(code)
     staff = Staff.objects.filter(staff_no=staff_no).first()
     if staff is None:
         messages.error(
@@ -493,7 +487,7 @@ def _card_periods(user, period: Period, everyone: bool) -> list[Period]:
         Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter)
     )
     if not everyone:
-        periods = periods.filter(state__in=PUBLISHED)
+        periods = periods.filter(state__in=PUBLISHED_STATES)
     return list(reversed(periods[:CARD_TREND_QUARTERS]))
 
 
@@ -514,14 +508,14 @@ def _person_chart(staff: Staff, periods: list[Period], title: str):
 
 @login_required
 def score_card(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
-    period = _period_or_404(code)
+    period = period_or_404(code)
     everyone = request.user.has_perm("efficiency.view_results")
     staff = Staff.objects.filter(staff_no=staff_no).first()
     if not everyone:
         # Oneself, or a head for the people in their sections that quarter (the personal
         # form PDF shows a head the same numbers). Whoever else is asked about gets the same
         # 403, whether the number exists or not.
-        if period.state not in PUBLISHED:
+        if period.state not in PUBLISHED_STATES:
             raise PermissionDenied
         own = selectors.staff_of(request.user)
         if own is None or own.staff_no != staff_no:
