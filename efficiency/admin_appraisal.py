@@ -18,7 +18,7 @@ from efficiency import scoring
 from efficiency.admin import AuditedAdmin, ReadOnlyAdmin
 from efficiency.models import Criterion, GradeOverride, Period, PeriodCriterion, Score
 from efficiency.services.appraisal import THRESHOLD_FIELDS
-from efficiency.views.periods import weight_text
+from efficiency.wording import weight_text
 
 
 @admin.register(Criterion)

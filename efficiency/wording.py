@@ -1,8 +1,26 @@
 """Plain-language sentences for the rules' outcomes, shared by pages, exports and PDFs."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from efficiency.scoring import AnnualGrade, AnnualSubjectResult, ReasonCode, SubjectResult
+
+# What a period's step says once done, on the page and on the command line.
+ACTION_DONE = {
+    "open": gettext_lazy("Period %(code)s is open for scoring."),
+    "close": gettext_lazy("Period %(code)s is closed; its results are published for review."),
+    "reopen": gettext_lazy("Period %(code)s is open for scoring again."),
+    "lock": gettext_lazy("Period %(code)s is locked; nothing about it can change any more."),
+    "withdraw": gettext_lazy("The opening of period %(code)s was withdrawn; it is a draft again."),
+}
+
+
+def weight_text(weight: Decimal) -> str:
+    """40.00 → 40, 33.50 → 33.5: weights as people write them."""
+    text = f"{weight:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def annual_notes(result: AnnualSubjectResult) -> list[str]:

@@ -24,25 +24,13 @@ from efficiency import consequences, selectors
 from efficiency.models import AuditEvent, Criterion, Period, PeriodState
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
+from efficiency.wording import ACTION_DONE, weight_text
 
 from . import confirm
 
 # What each action says when it has been done; the command line prints the same words.
-ACTION_DONE = {
-    "open": gettext_lazy("Period %(code)s is open for scoring."),
-    "close": gettext_lazy("Period %(code)s is closed; its results are published for review."),
-    "reopen": gettext_lazy("Period %(code)s is open for scoring again."),
-    "lock": gettext_lazy("Period %(code)s is locked; nothing about it can change any more."),
-    "withdraw": gettext_lazy("The opening of period %(code)s was withdrawn; it is a draft again."),
-}
 
 REASON_MAX_LENGTH = 1000
-
-
-def weight_text(weight: Decimal) -> str:
-    """40.00 → 40, 33.50 → 33.5: weights as people write them."""
-    text = f"{weight:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ and posts each changed cell to ``save_mark``, which makes one call to ``score_sa
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +16,7 @@ from efficiency.models import Period, PeriodCriterion, Score
 from efficiency.results import sections_in_period, staff_in_period
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
+from efficiency.wording import weight_text
 
 STAFF = "staff"
 SECTION = "section"
@@ -62,11 +62,6 @@ def mark_text(tenths: int) -> str:
     """875 → "87.5", 800 → "80"; never an exponent such as 1E+2."""
     whole, tenth = divmod(tenths, 10)
     return f"{whole}.{tenth}" if tenth else str(whole)
-
-
-def _weight_text(weight: Decimal) -> str:
-    text = f"{weight:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _my_marks(period: Period, user, kind: str) -> dict[tuple[int, str], tuple[int, str]]:
@@ -207,7 +202,7 @@ def _render_sheet(request: HttpRequest, code: str, kind: str) -> HttpResponse:
                 Column(
                     code=c.code,
                     label=_("%(name)s (%(weight)s%%)")
-                    % {"name": c.name, "weight": _weight_text(c.weight)},
+                    % {"name": c.name, "weight": weight_text(c.weight)},
                 )
                 for c in criteria
             ],

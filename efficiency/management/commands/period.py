@@ -14,7 +14,7 @@ from efficiency.models import Period
 from efficiency.selectors import QUARTER_RE
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
-from efficiency.views.periods import ACTION_DONE
+from efficiency.wording import ACTION_DONE
 
 ACTIONS = ["open", "close", "reopen", "lock", "withdraw"]
 PERMISSION = {
