@@ -13,6 +13,7 @@ from efficiency import results
 from efficiency.models import AuditEvent, GradeOverride, Period, Staff
 from efficiency.models.audit import AuditAction
 from efficiency.roles import Role
+from efficiency.services import ServiceError
 from efficiency.services import incidents as incident_services
 from efficiency.services.appraisal import (
     grade_override,
@@ -450,6 +451,18 @@ def test_someone_not_assessed_has_no_grade_to_override(office, period):
         "周文书本季度未考核，没有可调整的等次。"
     ]
     assert not GradeOverride.objects.exists()
+
+
+def test_the_service_itself_refuses_to_override_someone_not_assessed(office, period):
+    # The rule lives in the service, so the admin, a command or an import cannot skip it.
+    clerk_b = Staff.objects.get(staff_no="002009")
+    with pytest.raises(ServiceError) as refused:
+        grade_override(
+            actor=office.leader, period=period, staff=clerk_b, grade="good", reason="经研究调整"
+        )
+    assert refused.value.message == "周文书本季度未考核，没有可调整的等次。"
+    assert not GradeOverride.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.OVERRIDE).exists()
 
 
 def test_an_unknown_staff_number_is_refused_clearly(office, period):

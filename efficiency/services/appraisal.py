@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from efficiency import scoring
+from efficiency import results, scoring
 from efficiency.models import (
     Criterion,
     GradeOverride,
@@ -214,12 +214,10 @@ def period_withdraw(*, actor, period: Period, reason: str) -> Period:
 @transaction.atomic
 def period_lock(*, actor, period: Period) -> Period:
     """Freeze the period: its inputs are copied so its results can never change again."""
-    from efficiency.results import freeze_inputs
-
     period = _locked_period(period)
     if period.state != PeriodState.CLOSED:
         raise state_error(period, PeriodState.CLOSED)
-    period.frozen = freeze_inputs(period)
+    period.frozen = results.freeze_inputs(period)
     period.locked_at = timezone.now()
     return _transition(
         actor=actor, period=period, to=PeriodState.LOCKED, action=AuditAction.PERIOD_LOCK
@@ -331,12 +329,26 @@ def refuse_locked(period: Period) -> None:
         )
 
 
+def check_override(*, period: Period, staff: Staff, grade: str) -> scoring.Grade:
+    """Refuse an override the rules do not allow; return the computed grade it would replace.
+
+    The page asks this before its confirmation step, and :func:`grade_override` again."""
+    refuse_locked(period)
+    row = results.ranking(period, results.STAFF).row(staff.staff_no)
+    if row is None or not row.result.assessed:
+        raise ServiceError(
+            _("%(name)s is not assessed this quarter: there is no grade to override.")
+            % {"name": staff.name}
+        )
+    if grade not in {g.value for g in scoring.Grade}:
+        raise ServiceError(_("Choose a grade from the list."))
+    return row.result.computed_grade
+
+
 @transaction.atomic
 def grade_override(*, actor, period: Period, staff: Staff, grade: str, reason: str):
     period = _locked_period(period)
-    refuse_locked(period)
-    if grade not in {g.value for g in scoring.Grade}:
-        raise ServiceError(_("Choose a grade from the list."))
+    check_override(period=period, staff=staff, grade=grade)
     reason = check_reason(reason, missing=_("An override needs a written reason."))
     override, _created = GradeOverride.objects.update_or_create(
         period=period,

@@ -305,10 +305,10 @@ def override(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
     back = _back_to_ranking(request, period, staff.staff_no).url
     try:
         services.refuse_locked(period)
-        row = results.ranking(period, results.STAFF).row(staff.staff_no)
-        computed = row.result.computed_grade if row is not None else None
-        computed_label = computed.label if computed is not None else _("not assessed")
         if request.POST.get("action") == "clear":
+            row = results.ranking(period, results.STAFF).row(staff.staff_no)
+            computed = row.result.computed_grade if row is not None else None
+            computed_label = computed.label if computed is not None else _("not assessed")
             # Every refusal comes before the question; the service checks them all again.
             check_reason(reason, missing=_("Withdrawing an override needs a written reason."))
             if not confirm.confirmed(request):
@@ -330,20 +330,14 @@ def override(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
             ) % {"name": staff.name}
         else:
             grade = request.POST.get("grade", "")
-            if row is None or not row.result.assessed:
-                raise ServiceError(
-                    _("%(name)s is not assessed this quarter: there is no grade to override.")
-                    % {"name": staff.name}
-                )
-            if grade not in {g.value for g in Grade}:
-                raise ServiceError(_("Choose a grade from the list."))
+            computed = services.check_override(period=period, staff=staff, grade=grade)
             check_reason(reason, missing=_("An override needs a written reason."))
             if not confirm.confirmed(request):
                 return confirm.ask(
                     request,
                     title=_("Override the grade of %(name)s?") % {"name": staff.name},
                     consequences=consequences.override_set(
-                        period, staff, computed=computed_label, grade=Grade(grade).label
+                        period, staff, computed=computed.label, grade=Grade(grade).label
                     ),
                     details=[(_("Reason"), reason)],
                     submit_label=_("Save the override"),
