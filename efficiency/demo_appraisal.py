@@ -25,6 +25,7 @@ from efficiency.models import Criterion, Period, Section, Staff
 from efficiency.selectors import quarter_bounds
 from efficiency.services.appraisal import (
     grade_override,
+    marking_rights,
     period_close,
     period_lock,
     period_open,
@@ -152,10 +153,7 @@ class AppraisalLoader:
         self.levels.update(
             {("section", s.pk): self._level(self.rng.uniform(84, 93)) for s in self.sections}
         )
-        self.headed = {
-            user.username: set(user.headed_sections.values_list("pk", flat=True))
-            for user in self.assessors
-        }
+        self.rights = {user.username: marking_rights(user) for user in self.assessors}
 
     def _base(self, staff: Staff) -> float:
         if staff in self.strong:
@@ -219,9 +217,12 @@ class AppraisalLoader:
         yield when
         period = Period.objects.get(code=code)
         user = self.users[username]
-        own = getattr(user, "staff", None)
-        people = [s for s in self._marked_people(period.code) if s != own]
-        sections = [s for s in self.sections if s.pk not in self.headed[username]]
+        people = [
+            s
+            for s in self._marked_people(period.code)
+            if self.rights[username].may_mark_staff(s.pk)
+        ]
+        sections = [s for s in self.sections if self.rights[username].may_mark_section(s.pk)]
         people = people[: round(len(people) * share[0])]
         sections = sections[: round(len(sections) * share[1])]
         exceptional = {

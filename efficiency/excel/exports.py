@@ -27,6 +27,7 @@ from efficiency.models import (
 )
 from efficiency.models.incidents import number_order
 from efficiency.scoring import ReasonCode
+from efficiency.services import appraisal as appraisal_services
 from efficiency.wording import annual_notes, quarter_grade_notes
 
 from . import access, layouts, writer
@@ -337,18 +338,17 @@ def _scores(user, period: Period) -> tuple[str, bytes]:
 def _add_unmarked(user, period: Period, grouped: dict) -> None:
     """An assessor's own sheet lists everyone they may mark, so it is ready to fill in."""
     number, name = assessor_key(user)
-    own = getattr(user, "staff", None)
-    headed = set(user.headed_sections.values_list("pk", flat=True))
+    rights = appraisal_services.marking_rights(user)
     orders = dict(Section.objects.values_list("pk", "order"))
     for pk, facts in results.subject_facts(period, results.STAFF).items():
-        if own is not None and own.pk == pk:
+        if not rights.may_mark_staff(pk):
             continue
         subject = ("个人", orders.get(facts.section_id, 0), facts.key, facts.name)
         grouped.setdefault(
             (False, subject[1], facts.key, number), {"subject": subject, "assessor": (number, name)}
         )
     for pk, facts in results.subject_facts(period, results.SECTION).items():
-        if pk in headed:
+        if not rights.may_mark_section(pk):
             continue
         subject = ("科室", orders.get(facts.section_id, 0), facts.key, facts.name)
         grouped.setdefault(

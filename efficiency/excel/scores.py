@@ -83,7 +83,7 @@ class ScoreImporter(Importer):
             self.existing[
                 (score.period_id, score.staff_id, score.section_id, score.criterion.code)
             ] = score
-        self.headed = set(self.actor.headed_sections.values_list("pk", flat=True))
+        self.rights = services.marking_rights(self.actor)
         self.criteria_columns = [c for c in table.columns if c in self.criterion_names]
 
     def plan(self, table: Table) -> list[RowPlan]:
@@ -164,9 +164,8 @@ class ScoreImporter(Importer):
                 return None
             staff = self.staff.by_no[recorded]
             plan.key, plan.label = staff.staff_no, staff.name
-            own_staff = getattr(self.actor, "staff", None)
-            if own_staff is not None and own_staff.pk == staff.pk:
-                plan.problem("对象编号", _("You cannot mark yourself."))
+            if refusal := self.rights.refusal(staff=staff):
+                plan.problem("对象编号", refusal)
         else:
             try:
                 section = self.sections.by_code.get(cleaners.code(subject_cell))
@@ -181,8 +180,8 @@ class ScoreImporter(Importer):
                 )
                 return None
             plan.key, plan.label = section.code, section.name
-            if section.pk in self.headed:
-                plan.problem("对象编号", _("A section head does not mark their own section."))
+            if refusal := self.rights.refusal(section=section):
+                plan.problem("对象编号", refusal)
         if period is None or plan.problems:
             return None
         return ScoreRow(period=period, staff=staff, section=section)

@@ -4,6 +4,7 @@ A locked period refuses every write here, and database triggers refuse them agai
 route that does not come through these services.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -244,11 +245,35 @@ def needs_reason(mark: Decimal | None) -> bool:
     return mark is not None and (mark == 100 or mark < 60)
 
 
-def may_mark(assessor, *, staff: Staff | None = None, section: Section | None = None) -> bool:
-    """Nobody marks themself; a section head never marks a section they head."""
-    if staff is not None:
-        return getattr(assessor, "staff", None) is None or assessor.staff.pk != staff.pk
-    return not section.heads.filter(pk=assessor.pk).exists()
+@dataclass(frozen=True)
+class MarkingRights:
+    """Whom one assessor may mark: nobody marks themself, and a section head never marks a
+    section they head. Fetched once (:func:`marking_rights`) for a whole sheet or file."""
+
+    own_staff_id: int | None
+    headed_section_ids: frozenset[int]
+
+    def may_mark_staff(self, staff_id: int) -> bool:
+        return staff_id != self.own_staff_id
+
+    def may_mark_section(self, section_id: int) -> bool:
+        return section_id not in self.headed_section_ids
+
+    def refusal(self, *, staff: Staff | None = None, section: Section | None = None) -> str:
+        """Why this subject may not be marked by this assessor; empty if it may."""
+        if staff is not None and not self.may_mark_staff(staff.pk):
+            return _("You cannot mark yourself.")
+        if section is not None and not self.may_mark_section(section.pk):
+            return _("A section head does not mark their own section.")
+        return ""
+
+
+def marking_rights(assessor) -> MarkingRights:
+    own = getattr(assessor, "staff", None)
+    return MarkingRights(
+        own_staff_id=own.pk if own is not None else None,
+        headed_section_ids=frozenset(assessor.headed_sections.values_list("pk", flat=True)),
+    )
 
 
 @transaction.atomic
@@ -273,12 +298,9 @@ def score_save(
         )
     if not assessor.has_perm("efficiency.add_score"):
         raise ServiceError(_("Only members of the assessment group give marks."))
-    if not may_mark(assessor, staff=staff, section=section):
-        raise ServiceError(
-            _("You cannot mark yourself.")
-            if staff is not None
-            else _("A section head does not mark their own section.")
-        )
+    refusal = marking_rights(assessor).refusal(staff=staff, section=section)
+    if refusal:
+        raise ServiceError(refusal)
     try:
         criterion = period.criteria.get(code=criterion_code)
     except PeriodCriterion.DoesNotExist:

@@ -100,6 +100,7 @@ def _row(pk, key, name, detail, criteria, marks, left=False) -> SheetRow:
 
 def _staff_groups(period, user, criteria) -> list[SheetGroup]:
     marks = _my_marks(period, user, STAFF)
+    rights = services.marking_rights(user)
     people = (
         staff_in_period(period)
         .select_related("section")
@@ -109,8 +110,7 @@ def _staff_groups(period, user, criteria) -> list[SheetGroup]:
     rows: list[SheetRow] = []
     current = None
     for person in people:
-        # may_mark: nobody marks themself (no query: the assessor's staff is cached).
-        if not services.may_mark(user, staff=person):
+        if not rights.may_mark_staff(person.pk):
             continue
         if current is not None and person.section_id != current.pk:
             groups.append(SheetGroup(title=current.name, rows=tuple(rows)))
@@ -134,13 +134,11 @@ def _staff_groups(period, user, criteria) -> list[SheetGroup]:
 
 def _section_groups(period, user, criteria) -> list[SheetGroup]:
     marks = _my_marks(period, user, SECTION)
-    # The rule of services.appraisal.may_mark (a head never marks a section they head),
-    # fetched once for the whole sheet instead of one query per section.
-    headed = set(user.headed_sections.values_list("pk", flat=True))
+    rights = services.marking_rights(user)
     rows = tuple(
         _row(section.pk, section.code, section.name, "", criteria, marks)
         for section in sections_in_period(period)
-        if section.pk not in headed
+        if rights.may_mark_section(section.pk)
     )
     return [SheetGroup(title="", rows=rows)] if rows else []
 
