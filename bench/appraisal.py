@@ -135,8 +135,8 @@ def build(args: argparse.Namespace) -> dict:
         Standard,
     )
     from efficiency.models.incidents import DEFAULT_POINTS, HandlingDecision
+    from efficiency.quarters import Quarter
     from efficiency.roles import Role
-    from efficiency.selectors import quarter_bounds
     from efficiency.services.appraisal import period_close, period_lock, period_open
 
     rng = random.Random(args.seed)
@@ -219,7 +219,7 @@ def build(args: argparse.Namespace) -> dict:
     marks = 0
     for period in periods:
         criteria = list(period.criteria.all())
-        first, last = quarter_bounds(period.code)
+        first, last = Quarter.parse(period.code).bounds
         day = first + datetime.timedelta(days=45)
         in_post = [
             s
@@ -260,7 +260,7 @@ def build(args: argparse.Namespace) -> dict:
 
     # Incidents, mostly established, spread over the quarters; numbers unique per year.
     span_first = datetime.date(QUARTERS_START, 1, 1)
-    span_days = (quarter_bounds(codes[-1])[1] - span_first).days
+    span_days = (Quarter.parse(codes[-1]).last_day - span_first).days
     kinds = list(standards)
     per_year: dict[int, int] = {}
     incidents, named = [], []

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from efficiency.models import Incident, IncidentStatus, Period, PeriodState, Severity, Staff
 from efficiency.models.incidents import HandlingDecision
-from efficiency.selectors import quarter_bounds, quarter_of
+from efficiency.quarters import Quarter
 
 
 def _names(incident: Incident) -> str:
@@ -17,7 +17,7 @@ def _names(incident: Incident) -> str:
 
 
 def _quarter(incident: Incident) -> str:
-    code = quarter_of(incident.occurred_on)
+    code = Quarter.of(incident.occurred_on).code
     return str(Period(code=code, year=int(code[:4]), quarter=int(code[5])))
 
 
@@ -136,7 +136,7 @@ def period_open(code: str, criteria: list[str], *, begun: bool) -> list[str]:
         sentences.insert(
             0,
             _("%(period)s has not begun yet: it starts on %(first)s. It is opened early.")
-            % {"period": period, "first": quarter_bounds(code)[0].isoformat()},
+            % {"period": period, "first": Quarter.parse(code).first_day.isoformat()},
         )
     sentences.append(_("An opening made by mistake can be withdrawn only while nobody has marked."))
     return sentences

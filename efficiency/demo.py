@@ -43,8 +43,9 @@ from efficiency.models import (
     Standard,
 )
 from efficiency.models.incidents import DEFAULT_POINTS, ResultUse
+from efficiency.quarters import Quarter
 from efficiency.roles import Role, ensure_roles
-from efficiency.selectors import quarter_of, suggested_handling
+from efficiency.selectors import suggested_handling
 from efficiency.services.incidents import (
     incident_appeal,
     incident_decide_appeal,
@@ -712,7 +713,7 @@ def _cited(plans: list[PlannedIncident]) -> dict[str, dict[int, int]]:
                 else DEFAULT_POINTS[clause.kind][plan.severity]
             )
             for staff in plan.people:
-                cited[quarter_of(plan.occurred_on)][staff.pk] += points
+                cited[Quarter.of(plan.occurred_on).code][staff.pk] += points
     return cited
 
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from efficiency import results, scoring
 from efficiency.demo_calendar import Steps, Timeline, at, working_day
 from efficiency.models import Criterion, Period, Section, Staff
-from efficiency.selectors import quarter_bounds
+from efficiency.quarters import Quarter
 from efficiency.services.appraisal import (
     grade_override,
     marking_rights,
@@ -198,7 +198,7 @@ class AppraisalLoader:
         return str(Decimal(str(min(max(value, 61.0), 99.5))).normalize())
 
     def _marked_people(self, code: str) -> list[Staff]:
-        first, last = quarter_bounds(code)
+        first, last = Quarter.parse(code).bounds
         day = first + datetime.timedelta(days=IN_POST_DAY)
         return [
             s

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
 from efficiency.models.incidents import HandlingDecision, ResultUse, number_order
+from efficiency.quarters import Quarter
 from efficiency.reasons import meaningful_reason
 from efficiency.selectors import (
-    QUARTER_RE,
     reporting_sections,
     sees_all_incidents,
     staff_choices,
@@ -367,6 +367,6 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
 
     def clean_quarter(self):
         quarter = self.cleaned_data["quarter"].strip().upper()
-        if quarter and not QUARTER_RE.match(quarter):
+        if quarter and Quarter.parse(quarter) is None:
             raise forms.ValidationError(_("Write the quarter like 2026Q3."))
         return quarter

@@ -30,8 +30,8 @@ from efficiency.models.incidents import (
     Incident,
     number_order,
 )
+from efficiency.quarters import Quarter
 from efficiency.roles import Role
-from efficiency.selectors import quarter_bounds
 
 STAFF = "staff"
 SECTION = "section"
@@ -137,7 +137,7 @@ def _assessors() -> tuple[list[int], dict[int, int | None], dict[int, set[int]]]
 
 def staff_in_period(period: Period):
     """The people a period appraises: in post during the quarter, or already marked in it."""
-    first, last = quarter_bounds(period.code)
+    first, last = Quarter.parse(period.code).bounds
     in_post = (Q(start_date__isnull=True) | Q(start_date__lte=last)) & (
         Q(end_date__isnull=True) | Q(end_date__gte=first)
     )
@@ -153,7 +153,7 @@ def sections_in_period(period: Period):
 
 def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, SubjectFacts]:
     """Everyone the period appraises, with their deductions; ``only``: just that person."""
-    first, last = quarter_bounds(period.code)
+    first, last = Quarter.parse(period.code).bounds
     staff = staff_in_period(period)
     responsible = IncidentResponsible.objects.filter(
         incident__status__in=ESTABLISHED_STATUSES,
@@ -191,7 +191,7 @@ def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, Subj
 
 
 def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
-    first, last = quarter_bounds(period.code)
+    first, last = Quarter.parse(period.code).bounds
     sections = sections_in_period(period)
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for section_id, number, points, severity, kind, clause in (

@@ -1,7 +1,6 @@
 """Reads shaped for pages: who sees what is decided here, in the queries."""
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,27 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import AuditEvent, Incident, IncidentStatus, PeriodState, Section, Staff
 from efficiency.models.incidents import ESTABLISHED_STATUSES, HandlingDecision
-
-QUARTER_RE = re.compile(r"^(?P<year>\d{4})Q(?P<quarter>[1-4])$")
-
-
-def quarter_bounds(code: str) -> tuple[datetime.date, datetime.date] | None:
-    """First and last day of a quarter code such as 2026Q3, or None if it is not one."""
-    match = QUARTER_RE.match(code or "")
-    if not match:
-        return None
-    year, quarter = int(match["year"]), int(match["quarter"])
-    first = datetime.date(year, 3 * quarter - 2, 1)
-    last = (
-        datetime.date(year, 12, 31)
-        if quarter == 4
-        else datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
-    )
-    return first, last
-
-
-def quarter_of(day: datetime.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 def sees_all_incidents(user) -> bool:

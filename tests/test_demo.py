@@ -41,8 +41,8 @@ from efficiency.models import (
 )
 from efficiency.models.audit import AuditAction
 from efficiency.models.incidents import AppealStatus, HandlingDecision
+from efficiency.quarters import Quarter
 from efficiency.roles import Role
-from efficiency.selectors import quarter_bounds
 
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -294,7 +294,7 @@ class TestTheLoadedDemo:
     def test_everyone_in_post_is_marked_by_five_or_six_assessors(self):
         for code in MARKED_QUARTERS:
             period = Period.objects.get(code=code)
-            first, last = quarter_bounds(code)
+            first, last = Quarter.parse(code).bounds
             whole_quarter = Staff.objects.filter(start_date__lte=first).exclude(end_date__lt=last)
             givers = defaultdict(set)
             for staff_id, criterion, assessor in Score.objects.filter(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from efficiency.models import AuditEvent, Criterion, Period, PeriodCriterion, PeriodState
 from efficiency.models.audit import AuditAction
-from efficiency.selectors import quarter_of
+from efficiency.quarters import Quarter
 from efficiency.services import appraisal as services
 
 from .conftest import PERSONAS, login
@@ -142,7 +142,7 @@ def test_lock_asks_for_confirmation_saying_what_will_happen(office, closed_q3):
 
 @pytest.mark.calendar
 def test_the_open_form_defaults_to_the_current_quarter(office):
-    current = quarter_of(timezone.localdate())
+    current = Quarter.of(timezone.localdate()).code
     html = login(office.administrator).get("/appraisal/").content.decode()
     assert f'name="code" value="{current}"' in html
 

@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from efficiency.quarters import Quarter
+
 # Whitespace Python's str.strip() misses or that Excel users paste in: NBSP, zero-width space,
 # BOM. The full-width space U+3000 is whitespace to Python already.
 _INVISIBLE = "\u00a0\u200b\u200c\u200d\u2060\ufeff"
@@ -317,21 +319,12 @@ def choice(value, options: dict[str, str]) -> str:
     )
 
 
-_QUARTER = re.compile(r"^(?P<y>\d{4})-?Q(?P<q>[1-4])$")
-_QUARTER_ZH = re.compile(r"^(?P<y>\d{4})年?第?(?P<q>[1-4一二三四])季度?$")
-_ZH_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
-
-
 def period(value) -> str:
     """A quarter code: 2026Q3, 2026q3, 2026-Q3 or 2026年第3季度 (2026年第三季度) → 2026Q3."""
     check_readable(value)
-    normal = key(value).upper()
-    match = _QUARTER.match(normal)
-    if match:
-        return f"{match['y']}Q{match['q']}"
-    match = _QUARTER_ZH.match(key(value))
-    if match:
-        return f"{match['y']}Q{_ZH_DIGITS.get(match['q'], match['q'])}"
+    quarter = Quarter.parse_typed(key(value))
+    if quarter is not None:
+        return quarter.code
     raise CellError(
         _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": quote(value)}
     )

@@ -26,6 +26,7 @@ from efficiency.models import (
     Standard,
 )
 from efficiency.models.incidents import number_order
+from efficiency.quarters import Quarter
 from efficiency.scoring import ReasonCode
 from efficiency.services import appraisal as appraisal_services
 from efficiency.wording import annual_notes, quarter_grade_notes
@@ -139,7 +140,7 @@ def _quarter_or_none(code: str | None) -> str | None:
     if not code:
         return None
     code = code.strip().upper()
-    if not selectors.QUARTER_RE.match(code):
+    if Quarter.parse(code) is None:
         raise ExportRefused(
             _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": code}
         )
@@ -162,7 +163,7 @@ def _period(code: str | None, *, default_open: bool = False, published: bool = F
 
 def _year(value: str | None) -> int:
     text = (value or "").strip().upper()
-    if selectors.QUARTER_RE.match(text):
+    if Quarter.parse(text) is not None:
         text = text[:4]
     if not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
         raise ExportRefused(_("Say which year, e.g. 2026."))
@@ -210,7 +211,7 @@ def _staff_rows(user) -> Iterator[list]:
 def _incident_rows(user, quarter: str | None) -> Iterator[list]:
     incidents = selectors.incidents_visible_to(user) if user else Incident.objects.all()
     if quarter:
-        incidents = incidents.filter(occurred_on__range=selectors.quarter_bounds(quarter))
+        incidents = incidents.filter(occurred_on__range=Quarter.parse(quarter).bounds)
     fields = (
         "pk",
         "number",

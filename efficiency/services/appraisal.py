@@ -23,8 +23,8 @@ from efficiency.models import (
     Staff,
 )
 from efficiency.models.audit import AuditAction
+from efficiency.quarters import Quarter
 from efficiency.reasons import check_reason
-from efficiency.selectors import QUARTER_RE, quarter_bounds
 
 from . import ServiceError
 from .audit import record
@@ -70,7 +70,7 @@ def state_error(period: Period, wanted: str) -> ServiceError:
 
 def has_begun(code: str) -> bool:
     """Whether the quarter's first day has come (today in the office's time zone)."""
-    return quarter_bounds(code)[0] <= timezone.localdate()
+    return Quarter.parse(code).first_day <= timezone.localdate()
 
 
 def check_open(*, code: str, future: bool = False, lock: bool = False):
@@ -79,10 +79,13 @@ def check_open(*, code: str, future: bool = False, lock: bool = False):
 
     Returns the normalised code, its draft period (or None) and the active criteria.
     """
-    code = (code or "").strip().upper()
-    match = QUARTER_RE.match(code)
-    if not match:
-        raise ServiceError(_("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": code})
+    quarter = Quarter.parse(code)
+    if quarter is None:
+        raise ServiceError(
+            _("“%(code)s” is not a quarter; write it like 2026Q3.")
+            % {"code": (code or "").strip().upper()}
+        )
+    code = quarter.code
     periods = Period.objects.select_for_update() if lock else Period.objects
     period = periods.filter(code=code).first()
     if period is not None and period.state != PeriodState.DRAFT:
@@ -97,7 +100,7 @@ def check_open(*, code: str, future: bool = False, lock: bool = False):
                 "Period %(code)s has not begun yet (it starts on %(first)s). To open it early, "
                 "tick “open a quarter that has not begun”."
             )
-            % {"code": code, "first": quarter_bounds(code)[0].isoformat()}
+            % {"code": code, "first": quarter.first_day.isoformat()}
         )
     criteria = list(Criterion.objects.filter(active=True))
     if not criteria:
@@ -119,7 +122,8 @@ def period_open(*, actor, code: str, future: bool = False) -> Period:
     """
     code, period, criteria = check_open(code=code, future=future, lock=True)
     if period is None:
-        period = Period(code=code, year=int(code[:4]), quarter=int(code[5]))
+        quarter = Quarter.parse(code)
+        period = Period(code=code, year=quarter.year, quarter=quarter.number)
     period.thresholds = thresholds_snapshot()
     period.opened_at = timezone.now()
     period.full_clean()

@@ -23,8 +23,8 @@ from efficiency.models import (
 )
 from efficiency.models.audit import AuditAction
 from efficiency.models.incidents import AppealStatus, HandlingDecision, ResultUse
+from efficiency.quarters import Quarter
 from efficiency.reasons import check_reason
-from efficiency.selectors import quarter_bounds
 
 from . import ServiceError
 from .audit import diff, record, snapshot
@@ -68,10 +68,10 @@ def open_dates() -> OpenDates:
     locked = {p.code: p for p in periods if p.state == PeriodState.LOCKED}
     unlocked = [p for p in periods if p.state != PeriodState.LOCKED]
     if unlocked:
-        return OpenDates(quarter_bounds(unlocked[0].code)[0], unlocked[0], locked)
+        return OpenDates(Quarter.parse(unlocked[0].code).first_day, unlocked[0], locked)
     if periods:
         last = periods[-1]
-        return OpenDates(quarter_bounds(last.code)[1] + datetime.timedelta(days=1), last, locked)
+        return OpenDates(Quarter.parse(last.code).next.first_day, last, locked)
     return OpenDates(None, None, locked)
 
 

@@ -27,6 +27,7 @@ from efficiency.forms import (
 )
 from efficiency.models import Incident, IncidentStatus, Section
 from efficiency.models.incidents import AppealStatus, HandlingDecision, ResultUse
+from efficiency.quarters import Quarter
 from efficiency.services import ServiceError
 from efficiency.services import incidents as services
 
@@ -45,7 +46,7 @@ def _visible_sections(user):
 
 def _quarters(incidents) -> list[str]:
     years = sorted({d.year for d in incidents.dates("occurred_on", "year")}, reverse=True)
-    return [f"{year}Q{q}" for year in years for q in (4, 3, 2, 1)]
+    return [Quarter(year, number).code for year in years for number in (4, 3, 2, 1)]
 
 
 @login_required
@@ -61,8 +62,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             if data["quarter"]:
-                first, last = selectors.quarter_bounds(data["quarter"])
-                incidents = incidents.filter(occurred_on__range=(first, last))
+                quarter = Quarter.parse(data["quarter"])
+                incidents = incidents.filter(occurred_on__range=quarter.bounds)
             if data["section"]:
                 incidents = incidents.filter(section=data["section"])
             for name in ("kind", "severity", "status"):

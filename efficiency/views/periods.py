@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from efficiency import consequences, selectors
 from efficiency.models import AuditEvent, Criterion, Period, PeriodState
+from efficiency.quarters import Quarter
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
 from efficiency.wording import ACTION_DONE, weight_text
@@ -100,7 +101,7 @@ def default_code(periods: list[Period]) -> str:
     typing it and ticking the box, not something a default does for them.
     """
     taken = {p.code for p in periods if p.state != PeriodState.DRAFT}
-    code = selectors.quarter_of(timezone.localdate())
+    code = Quarter.of(timezone.localdate()).code
     return "" if code in taken else code
 
 
@@ -145,7 +146,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
         total = sum((c.weight for c in defaults), Decimal(0))
         context.update(
             default_code=default_code(periods),
-            current_code=selectors.quarter_of(timezone.localdate()),
+            current_code=Quarter.of(timezone.localdate()).code,
             default_criteria=[CriterionLine(c.name, weight_text(c.weight)) for c in defaults],
             default_total=weight_text(total),
             default_total_ok=bool(defaults) and total == 100,

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from efficiency.models import Period
-from efficiency.selectors import QUARTER_RE
+from efficiency.quarters import Quarter
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
 from efficiency.wording import ACTION_DONE
@@ -88,7 +88,7 @@ class Command(BaseCommand):
                 _("“%(action)s” is not an action; use open, close, reopen, lock or withdraw.")
                 % {"action": action}
             )
-        if not QUARTER_RE.match(code):
+        if Quarter.parse(code) is None:
             raise CommandError(
                 _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": code}
             )

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from efficiency.management.base import Command as BaseCommand
 from efficiency.models import Section, Staff
+from efficiency.quarters import Quarter
 from efficiency.reports import ReportError, documents, pdf, zipjob
-from efficiency.selectors import QUARTER_RE
 
 KINDS = ("personal", "section", "bulletin", "annual")
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -96,7 +96,7 @@ class Command(BaseCommand):
                 )
             self.refuse_extra(kind, chosen, allowed=())
             return self.write(documents.annual(int(code)), output)
-        if not QUARTER_RE.match(code):
+        if Quarter.parse(code) is None:
             raise CommandError(
                 _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": code}
             )
