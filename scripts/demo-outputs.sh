@@ -32,19 +32,23 @@ for s in $sections; do
 done
 # Cell values of every sheet, and the PDFs' text without the printing time.
 $py - "$out" <<'PY'
+import re
 import sys
 from pathlib import Path
 from openpyxl import load_workbook
+
+STAMP = re.compile(r"(导出时间|生成时间|打印时间)：[0-9: -]+")
 for path in sorted(Path(sys.argv[1]).glob("*.xlsx")):
     book = load_workbook(path, read_only=True, data_only=True)
     with open(path.with_suffix(".cells.txt"), "w", encoding="utf-8") as out:
         for sheet in book.worksheets:
             out.write(f"## {sheet.title}\n")
             for row in sheet.iter_rows(values_only=True):
-                out.write("\t".join("" if v is None else str(v) for v in row) + "\n")
+                line = "\t".join("" if v is None else str(v) for v in row)
+                out.write(STAMP.sub(r"\1：…", line) + "\n")
 PY
 for pdf in "$out"/*.pdf; do
-    pdftotext -layout "$pdf" - | grep -v '生成于\|打印时间\|导出时间' > "${pdf%.pdf}.txt"
+    pdftotext -layout "$pdf" - | sed -E 's/(导出时间|生成时间|打印时间)：[0-9: -]+/\1：…/' > "${pdf%.pdf}.txt"
 done
 rm -f "$db"
 echo "demo outputs written to $out"
