@@ -41,7 +41,7 @@ from django.db import transaction  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from efficiency.excel import engine, exports, layouts  # noqa: E402
+from efficiency.excel import exports, layouts, sheets  # noqa: E402
 from efficiency.models import (  # noqa: E402
     Incident,
     IncidentResponsible,
@@ -160,7 +160,7 @@ def timed_import(path, user, *, dry_run, trace=False):
         if trace:
             tracemalloc.start()
         started = time.perf_counter()
-        result = engine.run("incidents", path, path.name, user, dry_run=dry_run)
+        result = sheets.run("incidents", path, path.name, user, dry_run=dry_run)
         elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] if trace else 0
         if trace:

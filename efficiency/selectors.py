@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import AuditEvent, Incident, IncidentStatus, PeriodState, Section, Staff
@@ -46,14 +45,6 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
     if staff is not None:
         scope |= Q(pk__in=staff.responsibilities.values("incident_id"))
     return incidents.filter(scope)
-
-
-def incident_for(user, number: str) -> Incident:
-    """The incident if this user may read it; 404 otherwise, so ids cannot be probed."""
-    try:
-        return incidents_visible_to(user).get(number=number)
-    except Incident.DoesNotExist:
-        raise Http404 from None
 
 
 def reporting_sections(user) -> QuerySet[Section]:

@@ -40,6 +40,11 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name, "").strip()
+    return Path(value) if value else default
+
+
 DEBUG = env_bool("DEBUG", False)
 # The test runner imports pytest before these settings; nothing in production does.
 TESTING = "pytest" in sys.modules
@@ -130,7 +135,7 @@ SQLITE_PATH = BASE_DIR / "var" / "efficiency.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -199,7 +204,7 @@ EXCEL_MAX_SHARED_STRINGS = env_int("EXCEL_MAX_SHARED_STRINGS", 200_000)
 EXCEL_MAX_TEXT_CHARS = env_int("EXCEL_MAX_TEXT_CHARS", 20_000_000)
 EXCEL_MAX_UNPACKED_BYTES = env_int("EXCEL_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
 # Uploads waiting for confirmation: where, and for how many seconds at most.
-EXCEL_UPLOAD_DIR = Path(os.environ.get("EXCEL_UPLOAD_DIR") or BASE_DIR / "var" / "uploads")
+EXCEL_UPLOAD_DIR = env_path("EXCEL_UPLOAD_DIR", BASE_DIR / "var" / "uploads")
 EXCEL_UPLOAD_MAX_AGE = env_int("EXCEL_UPLOAD_MAX_AGE", 24 * 3600)
 # A body over EXCEL_MAX_UPLOAD_BYTES is refused from its Content-Length before any of it is
 # written (efficiency.excel.pending.SizeLimitHandler).
@@ -208,6 +213,11 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# PDF reports (README, "Reports"): the fonts' folder (efficiency.reports.fonts), and where the
+# quarter's ZIP jobs write their files and logs (efficiency.reports.zipjob).
+REPORT_FONT_DIR = env_path("REPORT_FONT_DIR", BASE_DIR / "var" / "fonts")
+REPORT_OUTPUT_DIR = env_path("REPORT_OUTPUT_DIR", BASE_DIR / "var" / "reports")
 
 # Login throttling (django-axes): five wrong passwords for one username from one address lock
 # that pair for 15 minutes; an administrator lifts a lockout in the admin (登录失败计数).

@@ -93,7 +93,7 @@ def test_a_mark_reason_must_say_something(office):
 
 
 def test_an_imported_mark_reason_must_say_something(tmp_path, office):
-    from efficiency.excel import engine
+    from efficiency.excel import sheets
 
     periods.period_open(actor=office.leader, code="2026Q3")
     data = openpyxl_xlsx(
@@ -103,7 +103,7 @@ def test_an_imported_mark_reason_must_say_something(tmp_path, office):
             ["2026Q3", "个人", "001002", "assessor", 55, "9" * 400],
         ]
     )
-    result = engine.run("scores", write(tmp_path, "评分.xlsx", data), "评分.xlsx", office.assessor)
+    result = sheets.run("scores", write(tmp_path, "评分.xlsx", data), "评分.xlsx", office.assessor)
     assert [str(p) for p in result.problems] == [
         f"第 2 行「履行职责理由」：{REASON_RULE}",
         f"第 3 行「履行职责理由」：{REASON_RULE}",

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from efficiency import results
-from efficiency.excel import engine, exports, layouts
+from efficiency.excel import exports, layouts, sheets
 from efficiency.models import Incident, Section, Staff
 from efficiency.services import appraisal as appraisal_services
 
@@ -76,7 +76,7 @@ def test_text_a_spreadsheet_would_run_is_escaped_and_numbers_stay_numbers(tmp_pa
     posts = [c for c in book(staff)["人员"]["D"] if c.value == "+86 科员"]
     assert posts and posts[0].data_type == "s" and posts[0].quotePrefix
     # Escaped text reads back exactly as it was: the export re-imports unchanged.
-    result = engine.run("incidents", write(tmp_path, "i.xlsx", data), "i.xlsx", office.supervisor)
+    result = sheets.run("incidents", write(tmp_path, "i.xlsx", data), "i.xlsx", office.supervisor)
     assert result.counts["unchanged"] == 1 and result.ok
     assert Incident.objects.get(pk=incident.pk).description == INJECTION
 

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from efficiency.excel import engine, exports
+from efficiency.excel import exports, sheets
 from efficiency.models import Incident, Staff
 
 from .excel_samples import csv_bytes, openpyxl_xlsx, write
@@ -26,7 +26,7 @@ def chinese_on_a_known_day():
 def problems(tmp_path, sheet, rows, actor, name="f.xlsx") -> list[str]:
     data = csv_bytes(rows) if name.endswith(".csv") else openpyxl_xlsx(rows)
     path = write(tmp_path, name, data)
-    result = engine.run(sheet, path, name, actor)
+    result = sheets.run(sheet, path, name, actor)
     assert result.record is None
     return [str(p) for p in result.problems]
 
@@ -67,7 +67,7 @@ def test_every_text_column_has_the_forms_maximum_length(tmp_path, office):
     assert not Incident.objects.exists()
     rows[1][-1] = "延" * 2000  # the incident form's own maximum is accepted
     path = write(tmp_path, "ok.xlsx", openpyxl_xlsx(rows))
-    assert engine.run("incidents", path, "ok.xlsx", office.supervisor).ok
+    assert sheets.run("incidents", path, "ok.xlsx", office.supervisor).ok
 
 
 def test_an_export_refuses_a_text_longer_than_a_cell_rather_than_cut_it(office):

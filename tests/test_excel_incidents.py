@@ -7,7 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
-from efficiency.excel import engine, exports
+from efficiency.excel import engine, exports, sheets
 from efficiency.excel.incidents import NewIncident, report_many
 from efficiency.models import AuditEvent, ImportRecord, Incident, IncidentResponsible
 from efficiency.services import incidents as services
@@ -37,7 +37,7 @@ def chinese():
 
 
 def run(tmp_path, data, actor, name="三误事件.xlsx", dry_run=False):
-    return engine.run("incidents", write(tmp_path, name, data), name, actor, dry_run=dry_run)
+    return sheets.run("incidents", write(tmp_path, name, data), name, actor, dry_run=dry_run)
 
 
 def state():
@@ -193,7 +193,7 @@ def test_a_status_moves_forward_through_the_services(tmp_path, office, incident_
             ],
         ]
     )
-    preview = engine.preview(
+    preview = sheets.preview(
         "incidents", write(tmp_path, "f.xlsx", data), "f.xlsx", office.supervisor
     )
     assert [[(c.column, c.old, c.new) for c in p.changes] for p in preview.rows] == [

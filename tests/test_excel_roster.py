@@ -7,7 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
-from efficiency.excel import engine, exports
+from efficiency.excel import exports, sheets
 from efficiency.models import AuditEvent, ImportRecord, Section, Staff, Standard
 
 from .excel_samples import csv_bytes, openpyxl_xlsx, write, xlsxwriter_xlsx
@@ -22,7 +22,7 @@ def chinese():
 
 
 def run(tmp_path, sheet, data, actor, name="导入.xlsx", dry_run=False):
-    return engine.run(sheet, write(tmp_path, name, data), name, actor, dry_run=dry_run)
+    return sheets.run(sheet, write(tmp_path, name, data), name, actor, dry_run=dry_run)
 
 
 def state():
@@ -76,7 +76,7 @@ def test_sections_are_created_and_changed_with_their_history(tmp_path, office):
             ["zhk", "综合科", None, None],
         ]
     )
-    preview = engine.preview(
+    preview = sheets.preview(
         "sections", write(tmp_path, "s.xlsx", data), "科室.xlsx", office.administrator
     )
     assert [(p.row, p.action, p.key) for p in preview.rows] == [

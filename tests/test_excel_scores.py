@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
-from efficiency.excel import engine, exports
+from efficiency.excel import engine, exports, sheets
 from efficiency.models import AuditEvent, ImportRecord, Score, Staff
 from efficiency.roles import Role
 from efficiency.services import appraisal as services
@@ -30,7 +30,7 @@ def period(office):
 
 
 def run(tmp_path, data, actor, name="评分.xlsx", dry_run=False):
-    return engine.run("scores", write(tmp_path, name, data), name, actor, dry_run=dry_run)
+    return sheets.run("scores", write(tmp_path, name, data), name, actor, dry_run=dry_run)
 
 
 def marks():
@@ -105,7 +105,7 @@ def test_changes_and_blanks(tmp_path, office, period):
         staff=office.person,
     )
     data = openpyxl_xlsx([HEADER, ["2026Q3", "个人", "001001", "assessor", 82, 75, None]])
-    preview = engine.preview("scores", write(tmp_path, "p.xlsx", data), "p.xlsx", office.assessor)
+    preview = sheets.preview("scores", write(tmp_path, "p.xlsx", data), "p.xlsx", office.assessor)
     (row,) = preview.rows
     assert row.action == "update"
     assert [(c.column, c.old, c.new) for c in row.changes] == [
@@ -193,7 +193,7 @@ def test_an_assessors_own_export_is_ready_to_fill_and_reimports(tmp_path, office
     )
     name, data = exports.export("scores", user=office.assessor, period="2026Q3")
     assert name == "评分_2026Q3.xlsx"
-    preview = engine.preview("scores", write(tmp_path, name, data), name, office.assessor)
+    preview = sheets.preview("scores", write(tmp_path, name, data), name, office.assessor)
     subjects = {(p.key, p.action) for p in preview.rows}
     assert ("001001", "unchanged") in subjects
     assert {"MSK", "ZHK", "DCS", "002001", "001009"} <= {key for key, _action in subjects}

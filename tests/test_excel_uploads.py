@@ -38,7 +38,7 @@ def test_a_file_is_read_once_however_often_the_preview_is_reloaded(office, monke
         reads.append(args[1])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("efficiency.excel.engine.read_table", counted)
+    monkeypatch.setattr("efficiency.excel.sheets.read_table", counted)
     client = login(office.administrator)
     preview_url = upload(client, "staff", staff_file())["Location"]
     for _ in range(3):

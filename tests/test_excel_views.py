@@ -297,11 +297,11 @@ def test_an_assessor_downloads_their_sheet(office):
 
 
 def test_recent_imports_are_listed(office, tmp_path):
-    from efficiency.excel import engine
+    from efficiency.excel import sheets
 
     from .excel_samples import write
 
     name, data = exports.export("sections", user=office.administrator)
-    engine.run("sections", write(tmp_path, "s.xlsx", data), name, office.administrator)
+    sheets.run("sections", write(tmp_path, "s.xlsx", data), name, office.administrator)
     html = login(office.administrator).get("/excel/").content.decode()
     assert "我最近的导入" in html and name in html

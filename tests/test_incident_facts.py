@@ -15,7 +15,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from efficiency.excel import engine
+from efficiency.excel import sheets
 from efficiency.models import Incident, Period, Standard
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as appraisal_services
@@ -218,7 +218,7 @@ def test_the_sheet_refuses_with_the_same_reasons(tmp_path, office, year, revisio
             [None, "2019-01-01", "延误", "YW-01", "一般", "秘书科", "001001", "收文积压。"],
         ]
     )
-    result = engine.run(
+    result = sheets.run(
         "incidents", write(tmp_path, "三误事件.xlsx", data), "三误事件.xlsx", office.supervisor
     )
     assert [str(p) for p in result.problems] == [

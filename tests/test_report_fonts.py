@@ -35,10 +35,10 @@ def fake_font(path: Path) -> Path:
 # --- finding ---------------------------------------------------------------------------------
 
 
-def test_the_font_files_come_first(tmp_path, monkeypatch):
+def test_the_font_files_come_first(tmp_path, monkeypatch, settings):
     fake_font(tmp_path / fonts.SONG_FILE)
     fake_font(tmp_path / fonts.HEI_FILE)
-    monkeypatch.setenv("REPORT_FONT_DIR", str(tmp_path))
+    settings.REPORT_FONT_DIR = tmp_path
     monkeypatch.setattr(fonts, "_fontconfig_families", lambda: ["Noto Sans CJK SC"])
     found = fonts.find()
     assert found.source == "files"
@@ -53,8 +53,10 @@ def test_the_font_files_come_first(tmp_path, monkeypatch):
     assert '"serif"' not in css and '"sans-serif"' not in css
 
 
-def test_fontconfig_chinese_fonts_are_the_fallback_simplified_first(tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORT_FONT_DIR", str(tmp_path / "nothing"))
+def test_fontconfig_chinese_fonts_are_the_fallback_simplified_first(
+    tmp_path, monkeypatch, settings
+):
+    settings.REPORT_FONT_DIR = tmp_path / "nothing"
     monkeypatch.setattr(
         fonts,
         "_fontconfig_families",
@@ -67,8 +69,8 @@ def test_fontconfig_chinese_fonts_are_the_fallback_simplified_first(tmp_path, mo
     assert found.hei == ("Noto Sans CJK SC", "Noto Serif CJK SC")
 
 
-def test_no_chinese_font_at_all(tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORT_FONT_DIR", str(tmp_path))
+def test_no_chinese_font_at_all(tmp_path, monkeypatch, settings):
+    settings.REPORT_FONT_DIR = tmp_path
     fake_font(tmp_path / fonts.SONG_FILE)  # one of two files is not enough
     (tmp_path / fonts.HEI_FILE).write_text("<html>not a font</html>")
     monkeypatch.setattr(fonts, "_fontconfig_families", lambda: [])
@@ -94,8 +96,8 @@ def test_without_a_font_the_pdf_is_refused_rather_than_printed_in_boxes(office, 
 # --- the fonts really print ------------------------------------------------------------------
 
 
-def test_a_pdf_made_with_the_system_font_embeds_it(office, tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORT_FONT_DIR", str(tmp_path / "nothing"))
+def test_a_pdf_made_with_the_system_font_embeds_it(office, tmp_path, settings):
+    settings.REPORT_FONT_DIR = tmp_path / "nothing"
     period = quarter(office, incidents=False)
     content = documents.personal(period, office.person).content
     names = [f["name"] for f in pdf_fonts(content, tmp_path)]
@@ -103,13 +105,13 @@ def test_a_pdf_made_with_the_system_font_embeds_it(office, tmp_path, monkeypatch
     assert any("Noto-Sans-CJK-SC-Bold" in n for n in names), names
 
 
-def test_a_font_file_put_in_the_font_folder_is_embedded(office, tmp_path, monkeypatch, caplog):
+def test_a_font_file_put_in_the_font_folder_is_embedded(office, tmp_path, settings, caplog):
     folder = tmp_path / "fonts"
     folder.mkdir()
     # Any whole font file will do, collections included (the templates say lang="zh-CN").
     (folder / fonts.SONG_FILE).symlink_to(SYSTEM_CJK / "NotoSerifCJK-Regular.ttc")
     (folder / fonts.HEI_FILE).symlink_to(SYSTEM_CJK / "NotoSansCJK-Bold.ttc")
-    monkeypatch.setenv("REPORT_FONT_DIR", str(folder))
+    settings.REPORT_FONT_DIR = folder
     caplog.set_level(logging.WARNING, logger="weasyprint")
     period = quarter(office, incidents=False)
     content = documents.personal(period, office.person).content
@@ -157,12 +159,12 @@ def test_the_system_check_is_quiet_on_a_set_up_machine():
 # --- installing ------------------------------------------------------------------------------
 
 
-def test_install_without_npm_says_what_to_do(tmp_path, monkeypatch):
+def test_install_without_npm_says_what_to_do(tmp_path, monkeypatch, settings):
     monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError) as failed:
         fonts.install(tmp_path)
     assert "fonts-noto-cjk" in str(failed.value)
-    monkeypatch.setenv("REPORT_FONT_DIR", str(tmp_path))
+    settings.REPORT_FONT_DIR = tmp_path
     assert fonts.main(["install"]) == 1
     assert fonts.main(["install", "--optional"]) == 0
 

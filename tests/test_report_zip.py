@@ -45,8 +45,8 @@ def period(office):
 
 
 @pytest.fixture
-def output(tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORT_OUTPUT_DIR", str(tmp_path / "reports"))
+def output(tmp_path, settings):
+    settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
     return tmp_path / "reports"
 
 

@@ -32,8 +32,8 @@ def test_pdfs_and_excel_files_are_private_and_never_stored(office, period, url):
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_the_quarters_zip_is_private_and_never_stored(office, period, tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORT_OUTPUT_DIR", str(tmp_path))
+def test_the_quarters_zip_is_private_and_never_stored(office, period, tmp_path, settings):
+    settings.REPORT_OUTPUT_DIR = tmp_path
     (tmp_path / "job-forms.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
     job = ReportJob.objects.create(
         kind=zipjob.KIND, period=period, status=ReportJobStatus.DONE, file="job-forms.zip"

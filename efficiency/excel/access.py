@@ -18,13 +18,13 @@ Exports show what the pages show:
 
 from efficiency import selectors
 
+from .sheets import IMPORTERS
+
 IMPORT_SHEETS = ["sections", "staff", "standards", "incidents", "scores"]
 EXPORT_SHEETS = IMPORT_SHEETS + ["rankings", "annual"]
 
 
 def may_import(user, sheet: str) -> bool:
-    from .registry import IMPORTERS
-
     if sheet not in IMPORTERS or not user.is_authenticated:
         return False
     return IMPORTERS[sheet](actor=user, file_name="").refusal() is None

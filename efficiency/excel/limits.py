@@ -113,9 +113,21 @@ def cell_too_long(file_name: str) -> Refusal:
 
 
 def _damaged(file_name: str) -> Refusal:
-    from .reader import damaged_message
-
     return Refusal(damaged_message(file_name))
+
+
+def damaged_message(file_name: str) -> str:
+    return _("“%(name)s” could not be read: it is damaged or not a normal workbook. %(hint)s") % {
+        "name": file_name,
+        "hint": save_as_hint(),
+    }
+
+
+def save_as_hint() -> str:
+    return _(
+        "In Excel or WPS choose File → Save As, pick “Excel Workbook (*.xlsx)”, and upload the "
+        "new file."
+    )
 
 
 def row_too_wide(file_name: str) -> Refusal:

@@ -89,20 +89,6 @@ class Table:
     rows: list[Row] = field(default_factory=list)
 
 
-def damaged_message(file_name: str) -> str:
-    return _("“%(name)s” could not be read: it is damaged or not a normal workbook. %(hint)s") % {
-        "name": file_name,
-        "hint": _save_as_hint(),
-    }
-
-
-def _save_as_hint() -> str:
-    return _(
-        "In Excel or WPS choose File → Save As, pick “Excel Workbook (*.xlsx)”, and upload the "
-        "new file."
-    )
-
-
 # --- what kind of file is it ---------------------------------------------------------------------
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -118,7 +104,7 @@ def sniff(head: bytes, file_name: str) -> str:
                 "“%(name)s” is an old Excel 97–2003 (.xls) or WPS (.et) workbook, or one "
                 "protected by a password; it cannot be read here. %(hint)s"
             )
-            % {"name": file_name, "hint": _save_as_hint()}
+            % {"name": file_name, "hint": limits.save_as_hint()}
         )
     if head.startswith(ZIP):
         return "xlsx"
@@ -129,13 +115,13 @@ def sniff(head: bytes, file_name: str) -> str:
         # An HTML table or an XML Spreadsheet 2003 saved with an .xls name.
         raise FileRefused(
             _("“%(name)s” is a web page or XML file, not an Excel workbook. %(hint)s")
-            % {"name": file_name, "hint": _save_as_hint()}
+            % {"name": file_name, "hint": limits.save_as_hint()}
         )
     if name.endswith((".csv", ".txt")):
         return "csv"
     raise FileRefused(
         _("“%(name)s” is not an Excel workbook (.xlsx) or a CSV file. %(hint)s")
-        % {"name": file_name, "hint": _save_as_hint()}
+        % {"name": file_name, "hint": limits.save_as_hint()}
     )
 
 
@@ -148,7 +134,7 @@ def _check_zip(path: Path, file_name: str) -> None:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         raise FileRefused(
             _("“%(name)s” is damaged or is not a real .xlsx file. %(hint)s")
-            % {"name": file_name, "hint": _save_as_hint()}
+            % {"name": file_name, "hint": limits.save_as_hint()}
         ) from None
     if len(names) > limits.ZIP_PARTS:
         raise FileRefused(
@@ -161,12 +147,12 @@ def _check_zip(path: Path, file_name: str) -> None:
     if b"opendocument" in mimetype:
         raise FileRefused(
             _("“%(name)s” is an OpenDocument spreadsheet (.ods). %(hint)s")
-            % {"name": file_name, "hint": _save_as_hint()}
+            % {"name": file_name, "hint": limits.save_as_hint()}
         )
     if "xl/workbook.xml" not in names:
         raise FileRefused(
             _("“%(name)s” is a zip file but not an Excel workbook. %(hint)s")
-            % {"name": file_name, "hint": _save_as_hint()}
+            % {"name": file_name, "hint": limits.save_as_hint()}
         )
     if unpacked > max_unpacked_bytes():
         raise FileRefused(
@@ -269,7 +255,7 @@ def _decode(data: bytes, file_name: str) -> str:
             continue
     raise FileRefused(
         _("The text of “%(name)s” is in an encoding that cannot be read. %(hint)s")
-        % {"name": file_name, "hint": _save_as_hint()}
+        % {"name": file_name, "hint": limits.save_as_hint()}
     )
 
 
@@ -352,7 +338,7 @@ def read_table(path: Path, file_name: str, layout: Layout, accepts=None) -> Tabl
         raise FileRefused(refusal.message) from None
     except Exception:  # a malformed part, forbidden XML entities, a bad date …
         log.warning("could not read %s", file_name, exc_info=True)
-        raise FileRefused(damaged_message(file_name)) from None
+        raise FileRefused(limits.damaged_message(file_name)) from None
     finally:
         close = getattr(sheets, "close", None)
         if close:

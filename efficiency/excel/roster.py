@@ -1,6 +1,6 @@
 """The roster and configuration sheets: 科室, 人员, 三误界定标准.
 
-Their writes go through :func:`save_audited`, the same shape as the admin's ``AuditedAdmin``:
+Their writes go through :func:`efficiency.services.roster.save_audited`, as the admin's do:
 ``full_clean()``, save, and one history entry with what changed. Rows are upserted on their
 natural key (科室代码, 工号, 条款编号); a blank optional cell keeps what is recorded.
 """
@@ -10,62 +10,22 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 
 from efficiency.models import Section, Staff, Standard
-from efficiency.models.audit import AuditAction
 from efficiency.models.incidents import DEFAULT_POINTS
-from efficiency.services.audit import diff, record, snapshot
+from efficiency.services.roster import save_audited
 
 from . import cleaners, layouts
 from .engine import MISSING, Action, Cells, Change, Importer, RowPlan, model_problems, shown
 from .reader import Table
-
-SECTION_FIELDS = ["code", "name", "order", "active"]
-STAFF_FIELDS = ["staff_no", "name", "section", "post", "start_date", "end_date", "user"]
-STANDARD_FIELDS = [
-    "code",
-    "kind",
-    "text",
-    "points_minor",
-    "points_serious",
-    "points_grave",
-    "active",
-    "valid_from",
-    "valid_until",
-]
-
-
-@transaction.atomic
-def save_audited(*, actor, obj: models.Model, fields: list[str], reason: str = "") -> bool:
-    """Validate and save a section, person or clause, recording what changed.
-
-    The audited write for the models that have no service of their own yet (the admin's
-    ``AuditedAdmin`` does the same on its pages). Returns whether anything changed. Nothing is
-    deleted here, ever.
-    """
-    creating = obj.pk is None
-    before = {} if creating else snapshot(type(obj).objects.get(pk=obj.pk), fields)
-    obj.full_clean()
-    obj.save()
-    changes = diff(before, snapshot(obj, fields))
-    if changes:
-        record(
-            actor=actor,
-            obj=obj,
-            action=AuditAction.CREATE if creating else AuditAction.CHANGE,
-            changes=changes,
-            reason=reason,
-        )
-    return bool(changes)
 
 
 class _RosterImporter(Importer):
     """Shared steps: one object per row, checked by the model's own validators."""
 
     model: type[models.Model]
-    fields: list[str]
     columns: dict[str, str]  # model field -> column
     exclude_from_clean: list[str] = []
 
@@ -125,9 +85,7 @@ class _RosterImporter(Importer):
     def write(self, plans: list[RowPlan]) -> None:
         for plan in plans:
             if plan.action in (Action.CREATE, Action.UPDATE):
-                save_audited(
-                    actor=self.actor, obj=plan.payload, fields=self.fields, reason=self.reason
-                )
+                save_audited(actor=self.actor, obj=plan.payload, reason=self.reason)
 
 
 def _unique_across(plans, existing, attribute: str, column: str) -> None:
@@ -161,7 +119,6 @@ def _unique_across(plans, existing, attribute: str, column: str) -> None:
 class SectionImporter(_RosterImporter):
     layout = layouts.SECTIONS
     model = Section
-    fields = SECTION_FIELDS
     columns = {"code": "科室代码", "name": "科室名称", "order": "排序", "active": "启用"}
     permissions = ("efficiency.add_section", "efficiency.change_section")
 
@@ -245,7 +202,6 @@ class StaffLookup:
 class StaffImporter(_RosterImporter):
     layout = layouts.STAFF
     model = Staff
-    fields = STAFF_FIELDS
     columns = {
         "staff_no": "工号",
         "name": "姓名",
@@ -317,7 +273,6 @@ POINT_COLUMNS = {"minor": "一般扣分", "serious": "较重扣分", "grave": "�
 class StandardImporter(_RosterImporter):
     layout = layouts.STANDARDS
     model = Standard
-    fields = STANDARD_FIELDS
     columns = {
         "code": "条款编号",
         "kind": "类别",

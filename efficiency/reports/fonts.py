@@ -29,6 +29,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core import checks
 from django.utils.translation import gettext as _
 
@@ -151,7 +152,11 @@ class CJKFonts:
 
 
 def font_dir() -> Path:
-    return Path(os.environ.get("REPORT_FONT_DIR") or BASE_DIR / "var" / "fonts")
+    if settings.configured:
+        return Path(settings.REPORT_FONT_DIR)
+    # Standalone (`make fonts` runs this module before any settings exist): the same variable
+    # and default as settings.REPORT_FONT_DIR.
+    return Path(os.environ.get("REPORT_FONT_DIR", "").strip() or BASE_DIR / "var" / "fonts")
 
 
 def _usable_file(path: Path) -> bool:

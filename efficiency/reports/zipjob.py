@@ -26,6 +26,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ JOB_FILE = re.compile(r"^job-(?P<id>\d+)(?:-[^/]*)?\.(?P<ext>zip\.part|zip|log|p
 
 
 def reports_dir() -> Path:
-    return Path(os.environ.get("REPORT_OUTPUT_DIR") or fonts.BASE_DIR / "var" / "reports")
+    return Path(settings.REPORT_OUTPUT_DIR)
 
 
 def zip_filename(period: Period) -> str:

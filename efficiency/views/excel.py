@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from efficiency.excel import access, engine, exports, layouts, pending, reader
+from efficiency.excel import access, engine, exports, layouts, pending, reader, sheets
 from efficiency.excel.writer import XLSX_MIME
 from efficiency.models import ImportRecord, Period, PeriodState
 
@@ -200,7 +200,7 @@ def upload(request: HttpRequest, sheet: str) -> HttpResponse:
             for chunk in upload_file.chunks():
                 target.write(chunk)
         try:
-            result = engine.read(sheet, path, name, request.user)
+            result = sheets.read(sheet, path, name, request.user)
         except engine.NotAllowed:
             raise PermissionDenied from None
     pending.save(request.user.pk, token, result, sheet=sheet, name=name)
@@ -223,7 +223,7 @@ def preview_page(request: HttpRequest, sheet: str, token: str) -> HttpResponse:
         return _expired(request)
     meta, table = loaded
     try:
-        preview = engine.preview(sheet, None, meta["name"], request.user, table=table)
+        preview = sheets.preview(sheet, None, meta["name"], request.user, table=table)
     except engine.NotAllowed:
         raise PermissionDenied from None
     show_all = request.GET.get("all") == "1"
@@ -254,7 +254,7 @@ def confirm(request: HttpRequest, sheet: str, token: str) -> HttpResponse:
         return _expired(request)
     meta, table = loaded
     try:
-        result = engine.run(sheet, None, meta["name"], request.user, table=table)
+        result = sheets.run(sheet, None, meta["name"], request.user, table=table)
     except engine.NotAllowed:
         raise PermissionDenied from None
     if result.record is None:

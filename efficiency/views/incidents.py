@@ -31,7 +31,7 @@ from efficiency.quarters import Quarter
 from efficiency.services import ServiceError
 from efficiency.services import incidents as services
 
-from . import confirm
+from . import confirm, incident_or_404
 
 PAGE_SIZE = 20
 
@@ -143,7 +143,7 @@ def _correctable(user, incident: Incident) -> bool:
 
 @login_required
 def incident_edit(request: HttpRequest, number: str) -> HttpResponse:
-    incident = selectors.incident_for(request.user, number)
+    incident = incident_or_404(request.user, number)
     if not _correctable(request.user, incident):
         if incident.status != IncidentStatus.REPORTED:
             messages.error(
@@ -200,7 +200,7 @@ def _action_forms(user, incident: Incident) -> dict:
 
 @login_required
 def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
-    incident = selectors.incident_for(request.user, number)
+    incident = incident_or_404(request.user, number)
     context = {
         "incident": incident,
         "responsibilities": incident.responsibilities.select_related("staff", "section"),
@@ -228,7 +228,7 @@ def _act(
     asked to confirm what cannot be done; ``ask(incident, data)`` returns the keyword arguments
     of the confirmation step (see ``confirm.ask``) for a decision that cannot be taken back.
     """
-    incident = selectors.incident_for(request.user, number)
+    incident = incident_or_404(request.user, number)
     form = form_class(request.POST, **(form_kwargs(incident) if form_kwargs else {}))
     if not form.is_valid():
         for errors in form.errors.values():
@@ -256,7 +256,7 @@ def _status_is(*statuses: str):
 @require_POST
 @login_required
 def incident_explain(request: HttpRequest, number: str) -> HttpResponse:
-    incident = selectors.incident_for(request.user, number)
+    incident = incident_or_404(request.user, number)
     allowed = selectors.explainable_staff(request.user, incident)
     if not allowed:
         if incident.status != IncidentStatus.REPORTED:
@@ -356,7 +356,7 @@ def incident_handle(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 @login_required
 def incident_appeal(request: HttpRequest, number: str) -> HttpResponse:
-    incident = selectors.incident_for(request.user, number)
+    incident = incident_or_404(request.user, number)
     if not selectors.may_appeal(request.user, incident):
         if incident.status != IncidentStatus.HANDLED or incident.appeal_status:
             messages.error(request, _("This incident cannot be appealed now."))

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from efficiency.excel import access, engine
+from efficiency.excel import access, engine, sheets
 from efficiency.management.base import Command as BaseCommand
 
 ERRORS_SHOWN = 200
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             raise CommandError(_("There is no file “%(file)s”.") % {"file": file})
         actor = self.actor(username)
         try:
-            result = engine.run(sheet, path, path.name, actor, dry_run=dry_run)
+            result = sheets.run(sheet, path, path.name, actor, dry_run=dry_run)
         except engine.NotAllowed as error:
             raise CommandError(error.message) from None
         if result.table is not None:

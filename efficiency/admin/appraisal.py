@@ -15,19 +15,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from efficiency import scoring
-from efficiency.admin import AuditedAdmin, ReadOnlyAdmin
 from efficiency.models import Criterion, GradeOverride, Period, PeriodCriterion, Score
 from efficiency.services.appraisal import THRESHOLD_FIELDS
+from efficiency.services.roster import AUDITED_FIELDS
 from efficiency.wording import weight_text
+
+from .base import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Criterion)
 class CriterionAdmin(AuditedAdmin):
-    list_display = ["code", "name", "weight", "order", "active"]
+    list_display = AUDITED_FIELDS[Criterion]
     list_editable = ["weight", "order", "active"]
     list_filter = ["active"]
     search_fields = ["code", "name"]
-    audited_fields = ["code", "name", "weight", "order", "active"]
 
     def changelist_view(self, request, extra_context=None):
         # Weights are edited one row at a time, so say when the active ones stop adding up.

@@ -1,5 +1,4 @@
-"""The administrator's pages, in Chinese. Configuration changes are recorded in the history;
-incidents and history are read-only here: they change only through the app's services."""
+"""Accounts and roles. Role changes, account flags and password resets are recorded."""
 
 import copy
 
@@ -14,155 +13,11 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from efficiency.admin_i18n import TranslatedPermissionsMixin
-from efficiency.models import AuditEvent, Incident, Section, Staff, Standard
 from efficiency.models.audit import AuditAction
 from efficiency.roles import Role
-from efficiency.selectors import status_label
-from efficiency.services.audit import diff, record, snapshot
+from efficiency.services.audit import diff, record
 
-# django-axes (login throttling) ships no Chinese; these are its words in the admin, listed
-# here so that makemessages puts them in our catalogue, which Django consults first.
-AXES_ADMIN_WORDS = [
-    _("access attempt"),
-    _("access attempts"),
-    _("access log"),
-    _("access logs"),
-    _("access failure"),
-    _("access failures"),
-    _("access attempt expiration"),
-    _("access attempt expirations"),
-    _("IP Address"),
-    _("User Agent"),
-    _("HTTP Accept"),
-    _("Path"),
-    _("Attempt Time"),
-    _("Logout Time"),
-    _("Failed Logins"),
-    _("Expires At"),
-    _("Locked Out"),
-    _("Attempt Remaining"),
-    _("Access lock out"),
-    _("Meta Data"),
-    _("Form Data"),
-    _("Not set"),
-    _("Clean up expired attempts"),
-]
-
-admin.site.site_header = _("Efficiency appraisal · administration")
-admin.site.site_title = _("Efficiency appraisal")
-admin.site.index_title = _("Configuration")
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Records every save in the history, and never deletes: deactivate or end-date instead."""
-
-    audited_fields: list[str] = []
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            before = {}
-            if change:
-                before = snapshot(type(obj).objects.get(pk=obj.pk), self.audited_fields)
-            super().save_model(request, obj, form, change)
-            after = snapshot(obj, self.audited_fields)
-            changes = diff(before, after)
-            if changes:
-                record(
-                    actor=request.user,
-                    obj=obj,
-                    action=AuditAction.CHANGE if change else AuditAction.CREATE,
-                    changes=changes,
-                )
-
-
-@admin.register(Section)
-class SectionAdmin(AuditedAdmin):
-    list_display = ["code", "name", "order", "active"]
-    list_editable = ["order"]
-    list_filter = ["active"]
-    search_fields = ["code", "name"]
-    filter_horizontal = ["heads", "clerks"]
-    audited_fields = ["code", "name", "order", "active"]
-
-
-@admin.register(Staff)
-class StaffAdmin(AuditedAdmin):
-    list_display = ["staff_no", "name", "section", "post", "start_date", "end_date", "user"]
-    list_filter = ["section", ("end_date", admin.EmptyFieldListFilter)]
-    search_fields = ["staff_no", "name", "post"]
-    list_select_related = ["section", "user"]
-    autocomplete_fields = ["user"]
-    audited_fields = ["staff_no", "name", "section", "post", "start_date", "end_date", "user"]
-
-
-@admin.register(Standard)
-class StandardAdmin(AuditedAdmin):
-    list_display = [
-        "code",
-        "kind",
-        "text",
-        "points_minor",
-        "points_serious",
-        "points_grave",
-        "active",
-        "valid_from",
-        "valid_until",
-    ]
-    list_filter = ["kind", "active"]
-    search_fields = ["code", "text"]
-    audited_fields = [
-        "code",
-        "kind",
-        "text",
-        "points_minor",
-        "points_serious",
-        "points_grave",
-        "active",
-        "valid_from",
-        "valid_until",
-    ]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Incident)
-class IncidentAdmin(ReadOnlyAdmin):
-    list_display = ["number", "occurred_on", "kind", "severity", "section", "status"]
-    list_filter = ["status", "kind", "severity", "section"]
-    search_fields = ["number", "description"]
-    list_select_related = ["section"]
-    date_hierarchy = "occurred_on"
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "object_repr", "action", "from_label", "to_label"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "reason"]
-    list_select_related = ["actor", "content_type"]
-    date_hierarchy = "at"
-
-    @admin.display(description=_("from status"))
-    def from_label(self, obj):
-        return status_label(obj.from_status)
-
-    @admin.display(description=_("to status"))
-    def to_label(self, obj):
-        return status_label(obj.to_status)
-
+from .i18n import TranslatedPermissionsMixin
 
 PRIVILEGED_ROLES = (Role.LEADER, Role.ADMINISTRATOR)
 # Recorded in the history with the roles whenever an account is saved in the admin.
@@ -297,7 +152,3 @@ class RoleAdmin(TranslatedPermissionsMixin, GroupAdmin):
 
 admin.site.unregister(Group)
 admin.site.register(Group, RoleAdmin)
-
-
-# The appraisal's admin pages live beside it, so the two domains stay apart.
-from efficiency import admin_appraisal  # noqa: E402, F401
