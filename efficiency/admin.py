@@ -300,4 +300,4 @@ admin.site.register(Group, RoleAdmin)
 
 
 # The appraisal's admin pages live beside it, so the two domains stay apart.
-from efficiency import admin_appraisal  # noqa: E402, F401
+from efficiency import admin_appraisal, admin_calendar  # noqa: E402, F401
