@@ -1,5 +1,6 @@
 """Which importer reads which sheet."""
 
+from .attendance import AttendanceImporter
 from .incidents import IncidentImporter
 from .roster import SectionImporter, StaffImporter, StandardImporter
 from .scores import ScoreImporter
@@ -10,4 +11,5 @@ IMPORTERS = {
     "standards": StandardImporter,
     "incidents": IncidentImporter,
     "scores": ScoreImporter,
+    "attendance": AttendanceImporter,
 }
