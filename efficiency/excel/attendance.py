@@ -21,7 +21,7 @@ from efficiency.services.appraisal import refuse_locked
 
 from . import cleaners, layouts
 from .engine import MISSING, Action, Cells, Change, Importer, RowPlan, model_problems, shown
-from .reader import Table
+from .reader import Table, period_codes
 from .roster import StaffLookup
 
 # model field -> column, and how each column's cell is read
@@ -45,12 +45,7 @@ class AttendanceImporter(Importer):
     permissions = ("efficiency.change_attendance",)
 
     def load(self, table: Table) -> None:
-        codes = set()
-        for row in table.rows:
-            try:
-                codes.add(cleaners.period(row.values.get("考核期")))
-            except cleaners.CellError:
-                pass
+        codes = period_codes(table)
         self.periods = {p.code: p for p in Period.objects.filter(code__in=codes)}
         self.roster = {
             code: set(results.staff_in_period(period).values_list("pk", flat=True))

@@ -116,6 +116,15 @@ KIND_COLUMN = Column(
     example="延误",
 )
 
+# The quarter a row is about, the same column in the scores and the attendance sheets.
+PERIOD_COLUMN = Column(
+    "考核期",
+    10,
+    required=True,
+    note=_("The quarter, e.g. 2026Q3 (or 2026年第3季度)."),
+    example="2026Q3",
+)
+
 SECTIONS = Layout(
     sheet="sections",
     title="科室",
@@ -411,13 +420,7 @@ SCORES = Layout(
         "as it is; clear a mark on the score sheet page."
     ),
     columns=(
-        Column(
-            "考核期",
-            10,
-            required=True,
-            note=_("The quarter, e.g. 2026Q3 (or 2026年第3季度)."),
-            example="2026Q3",
-        ),
+        PERIOD_COLUMN,
         Column(
             "对象类型",
             9,
@@ -459,13 +462,7 @@ ATTENDANCE = Layout(
         "(nothing recorded counts as 0). A locked period does not change."
     ),
     columns=(
-        Column(
-            "考核期",
-            10,
-            required=True,
-            note=_("The quarter, e.g. 2026Q3 (or 2026年第3季度)."),
-            example="2026Q3",
-        ),
+        PERIOD_COLUMN,
         Column(
             "工号",
             12,

@@ -89,6 +89,18 @@ class Table:
     rows: list[Row] = field(default_factory=list)
 
 
+def period_codes(table: Table) -> set[str]:
+    """The quarters the rows name under 考核期, to load their periods at once; a cell that is
+    not a quarter is left to the row's own check to report."""
+    codes = set()
+    for row in table.rows:
+        try:
+            codes.add(cleaners.period(row.values.get("考核期")))
+        except cleaners.CellError:
+            pass
+    return codes
+
+
 def damaged_message(file_name: str) -> str:
     return _("“%(name)s” could not be read: it is damaged or not a normal workbook. %(hint)s") % {
         "name": file_name,
