@@ -46,6 +46,7 @@ from efficiency.models.incidents import DEFAULT_POINTS, ResultUse
 from efficiency.quarters import Quarter
 from efficiency.roles import Role, ensure_roles
 from efficiency.selectors import suggested_handling
+from efficiency.services.calendar import office_days_load
 from efficiency.services.incidents import (
     incident_appeal,
     incident_decide_appeal,
@@ -774,6 +775,7 @@ class _Loader:
         # day, then the year's incidents and quarters unfold in date order.
         with self.timeline.clock():
             ensure_roles()
+            office_days_load(actor=None, year=YEAR)
             self.say("建立科室、人员和演示账号……")
             self._roster()
             self._accounts()

@@ -54,6 +54,10 @@ class Quarter:
         return self.next.first_day - datetime.timedelta(days=1)
 
     @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    @property
     def bounds(self) -> tuple[datetime.date, datetime.date]:
         return self.first_day, self.last_day
 

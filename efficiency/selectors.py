@@ -8,8 +8,21 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from efficiency.models import AuditEvent, Incident, IncidentStatus, PeriodState, Section, Staff
+from efficiency import results
+from efficiency.models import (
+    Attendance,
+    AuditEvent,
+    DayKind,
+    Incident,
+    IncidentStatus,
+    OfficeDay,
+    Period,
+    PeriodState,
+    Section,
+    Staff,
+)
 from efficiency.models.incidents import ESTABLISHED_STATUSES, HandlingDecision
+from efficiency.workdays import Calendar
 
 
 def sees_all_incidents(user) -> bool:
@@ -186,3 +199,40 @@ def roster_sections(user):
     return Section.objects.filter(
         Q(pk__in=headed_section_ids(user)) | Q(pk__in=reporting_sections(user))
     )
+
+
+# --- the office's calendar, shaped for efficiency.workdays ---------------------------------
+
+
+def office_calendar(first: datetime.date, last: datetime.date) -> Calendar:
+    """The office's days off and weekend days worked from ``first`` to ``last`` (inclusive),
+    in one query. Counting past ``last`` treats later days by the week alone, so ask for a
+    span that covers every day the count may reach."""
+    rows = OfficeDay.objects.filter(date__range=(first, last)).values_list("date", "kind")
+    off, worked = [], []
+    for day, kind in rows:
+        (worked if kind == DayKind.WORKED else off).append(day)
+    return Calendar.of(off=off, worked=worked)
+
+
+# --- 出勤情况 (attendance), shaped for its page and its sheet ------------------------------
+def attendance_people(period: Period, *, text: str = "", section_code: str = "") -> QuerySet[Staff]:
+    """The quarter's people (on the roster during it), in section order, narrowed by a
+    name or 工号 fragment and a section."""
+    staff = results.staff_in_period(period).select_related("section")
+    if text:
+        staff = staff.filter(Q(name__icontains=text) | Q(staff_no__icontains=text))
+    if section_code:
+        staff = staff.filter(section__code=section_code)
+    return staff.order_by("section__order", "section__code", "staff_no")
+
+
+def attendance_by_staff(period: Period, staff_ids) -> dict[int, Attendance]:
+    return {a.staff_id: a for a in Attendance.objects.filter(period=period, staff_id__in=staff_ids)}
+
+
+def attendance_sections(period: Period) -> QuerySet[Section]:
+    """The sections the quarter's people work in, for the filter."""
+    return Section.objects.filter(
+        pk__in=results.staff_in_period(period).values("section_id")
+    ).order_by("order", "code")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from efficiency.views import home, incidents, periods, results, scoresheet
+from efficiency.views import attendance, home, incidents, periods, results, scoresheet
 
 
 class IncidentNumberConverter:
@@ -41,6 +41,7 @@ appraisal = [
     path("<period:code>/ranking/sections/", results.ranking_sections, name="ranking_sections"),
     path("<period:code>/override/<staff_no:staff_no>/", results.override, name="grade_override"),
     path("<period:code>/card/<staff_no:staff_no>/", results.score_card, name="score_card"),
+    path("<period:code>/attendance/", attendance.attendance, name="attendance"),
     path("trends/", results.trends, name="trends"),
     path("annual/<int:year>/", results.annual, name="annual"),
 ]

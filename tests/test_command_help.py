@@ -9,6 +9,7 @@ COMMANDS = {
     "report_pdf": ("--staff", "--workers"),
     "run_report_job": ("生成一项待处理的报表任务的文件（由报表页面启动）。", "--workers"),
     "period": ("开启、关闭、重新开启或锁定考核期", "--reason"),
+    "office_days": ("将某一年的法定节假日和调休上班日载入办公日历", "--dry-run"),
 }
 
 

@@ -38,6 +38,7 @@ LAYERS = {
     "efficiency.roles": PURE,
     "efficiency.wording": PURE,
     "efficiency.demo_calendar": PURE,
+    "efficiency.workdays": PURE,
     "efficiency.models.*": MODELS,
     "efficiency.consequences": RULES,
     "efficiency.selectors": READS,

@@ -13,14 +13,16 @@ Exports show what the pages show:
   三误事件 — ``selectors.incidents_visible_to``, the incident list's scope;
   评分 — everyone's marks for those who see results (``view_results``); an assessor exports
   their own marks (with a row for everyone they may mark, ready to fill in);
-  排名 and 年度 — ``view_results`` only.
+  排名 and 年度 — ``view_results`` only;
+  出勤 — imported by administrators (the right to change attendance), exported by those who
+  see the attendance page (``view_attendance``).
 """
 
 from efficiency import selectors
 
 from .sheets import IMPORTERS
 
-IMPORT_SHEETS = ["sections", "staff", "standards", "incidents", "scores"]
+IMPORT_SHEETS = ["sections", "staff", "standards", "incidents", "scores", "attendance"]
 EXPORT_SHEETS = IMPORT_SHEETS + ["rankings", "annual"]
 
 
@@ -41,6 +43,8 @@ def may_export(user, sheet: str) -> bool:
         return selectors.roster_sections(user).exists()
     if sheet == "scores":
         return user.has_perm("efficiency.view_results") or user.has_perm("efficiency.add_score")
+    if sheet == "attendance":
+        return user.has_perm("efficiency.view_attendance")
     if sheet in ("rankings", "annual"):
         return user.has_perm("efficiency.view_results")
     return False

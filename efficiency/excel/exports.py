@@ -121,6 +121,8 @@ def _export(sheet: str, user, period: str | None) -> tuple[str, bytes]:
             return _simple(layouts.INCIDENTS, _incident_rows(user, quarter), suffix=quarter)
         if sheet == "scores":
             return _scores(user, _period(period, default_open=True))
+        if sheet == "attendance":
+            return _attendance(_period(period, default_open=True))
         if sheet == "rankings":
             return _rankings(_period(period, published=True))
         return _annual(_year(period))
@@ -171,6 +173,26 @@ def _year(value: str | None) -> int:
 
 
 # --- rows of the importable sheets ---------------------------------------------------------------
+
+
+def _attendance(period: Period) -> tuple[str, bytes]:
+    """Everyone on the quarter's roster, with what is recorded (0 where nothing is)."""
+    people = selectors.attendance_people(period)
+    recorded = selectors.attendance_by_staff(period, people.values("pk"))
+
+    def rows() -> Iterator[list]:
+        for person in people:
+            attendance = recorded.get(person.pk)
+            yield [
+                period.code,
+                person.staff_no,
+                person.name,
+                attendance.absent_days if attendance else 0,
+                attendance.leave_days if attendance else Decimal(0),
+                attendance.late_times if attendance else 0,
+            ]
+
+    return _simple(layouts.ATTENDANCE, rows(), suffix=period.code)
 
 
 def _section_rows() -> Iterator[list]:

@@ -116,6 +116,15 @@ KIND_COLUMN = Column(
     example="延误",
 )
 
+# The quarter a row is about, the same column in the scores and the attendance sheets.
+PERIOD_COLUMN = Column(
+    "考核期",
+    10,
+    required=True,
+    note=_("The quarter, e.g. 2026Q3 (or 2026年第3季度)."),
+    example="2026Q3",
+)
+
 SECTIONS = Layout(
     sheet="sections",
     title="科室",
@@ -411,13 +420,7 @@ SCORES = Layout(
         "as it is; clear a mark on the score sheet page."
     ),
     columns=(
-        Column(
-            "考核期",
-            10,
-            required=True,
-            note=_("The quarter, e.g. 2026Q3 (or 2026年第3季度)."),
-            example="2026Q3",
-        ),
+        PERIOD_COLUMN,
         Column(
             "对象类型",
             9,
@@ -450,7 +453,52 @@ SCORES = Layout(
     ),
 )
 
-LAYOUTS = {layout.sheet: layout for layout in (SECTIONS, STAFF, STANDARDS, INCIDENTS, SCORES)}
+ATTENDANCE = Layout(
+    sheet="attendance",
+    title="出勤",
+    key="工号",
+    about=_(
+        "出勤情况: one row per person and quarter. A blank figure keeps what is recorded "
+        "(nothing recorded counts as 0). A locked period does not change."
+    ),
+    columns=(
+        PERIOD_COLUMN,
+        Column(
+            "工号",
+            12,
+            kind=STAFF_NO,
+            required=True,
+            note=_("The person's 工号, as on the 人员 sheet."),
+            example="001023",
+        ),
+        Column("姓名", 10, info=True, note=_("Exported for reading only; not imported.")),
+        Column(
+            "旷工天数",
+            10,
+            kind=INT,
+            note=_("Days absent without leave: a whole number, 0 or more."),
+            example="0",
+        ),
+        Column(
+            "病事假天数",
+            10,
+            kind=POINTS,
+            note=_("Days of sick or personal leave, in whole or half days, e.g. 1.5."),
+            example="1.5",
+        ),
+        Column(
+            "迟到早退次数",
+            12,
+            kind=INT,
+            note=_("Times late or left early: a whole number, 0 or more."),
+            example="0",
+        ),
+    ),
+)
+
+LAYOUTS = {
+    layout.sheet: layout for layout in (SECTIONS, STAFF, STANDARDS, INCIDENTS, SCORES, ATTENDANCE)
+}
 
 
 def criterion_columns(names: list[str]) -> tuple[Column, ...]:

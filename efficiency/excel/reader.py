@@ -89,6 +89,18 @@ class Table:
     rows: list[Row] = field(default_factory=list)
 
 
+def period_codes(table: Table) -> set[str]:
+    """The quarters the rows name under 考核期, to load their periods at once; a cell that is
+    not a quarter is left to the row's own check to report."""
+    codes = set()
+    for row in table.rows:
+        try:
+            codes.add(cleaners.period(row.values.get("考核期")))
+        except cleaners.CellError:
+            pass
+    return codes
+
+
 # --- what kind of file is it ---------------------------------------------------------------------
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -18,7 +18,7 @@ from efficiency.services import appraisal as services
 
 from . import cleaners, layouts
 from .engine import MISSING, Action, Cells, Change, Importer, RowPlan
-from .reader import Table
+from .reader import Table, period_codes
 from .roster import SectionLookup, StaffLookup
 
 STAFF, SECTION = "staff", "section"
@@ -61,12 +61,7 @@ class ScoreImporter(Importer):
         return lambda header: header in fixed or header in names or header in reasons
 
     def load(self, table: Table) -> None:
-        codes = set()
-        for row in table.rows:
-            try:
-                codes.add(cleaners.period(row.values.get("考核期")))
-            except cleaners.CellError:
-                pass
+        codes = period_codes(table)
         self.periods = {
             p.code: p for p in Period.objects.filter(code__in=codes).prefetch_related("criteria")
         }

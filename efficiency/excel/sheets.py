@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from efficiency.models import ImportRecord
 from efficiency.services import ServiceError
 
+from .attendance import AttendanceImporter
 from .engine import Action, Importer, NotAllowed, Preview, Problem
 from .incidents import IncidentImporter
 from .reader import FileRefused, Table, read_table
@@ -28,6 +29,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     "standards": StandardImporter,
     "incidents": IncidentImporter,
     "scores": ScoreImporter,
+    "attendance": AttendanceImporter,
 }
 
 

@@ -1,5 +1,7 @@
 from .appraisal import Criterion, GradeOverride, Period, PeriodCriterion, PeriodState, Score
+from .attendance import Attendance
 from .audit import AuditEvent
+from .calendar import DayKind, OfficeDay
 from .incidents import (
     Explanation,
     HandlingDecision,
@@ -16,6 +18,9 @@ from .paperwork import ImportRecord, ReportJob, ReportJobStatus
 from .site import DemoMark
 
 __all__ = [
+    "Attendance",
+    "DayKind",
+    "OfficeDay",
     "Criterion",
     "GradeOverride",
     "Period",

@@ -1,4 +1,5 @@
-"""Writes to the office's configuration: sections, staff, the clause catalogue, default criteria.
+"""Writes to the office's configuration: sections, staff, the clause catalogue, default criteria
+and the days of the office's calendar.
 
 These models have no service of their own: the admin's pages and the roster sheets both save
 them through :func:`save_audited`, so each save is validated and recorded the same way.
@@ -6,7 +7,7 @@ them through :func:`save_audited`, so each save is validated and recorded the sa
 
 from django.db import models, transaction
 
-from efficiency.models import Criterion, Section, Staff, Standard
+from efficiency.models import Criterion, OfficeDay, Section, Staff, Standard
 from efficiency.models.audit import AuditAction
 from efficiency.services.audit import diff, record, snapshot
 
@@ -26,12 +27,14 @@ AUDITED_FIELDS: dict[type[models.Model], list[str]] = {
         "valid_until",
     ],
     Criterion: ["code", "name", "weight", "order", "active"],
+    OfficeDay: ["date", "kind", "name"],
 }
 
 
 @transaction.atomic
 def save_audited(*, actor, obj: models.Model, reason: str = "") -> bool:
-    """Validate and save a section, person, clause or default criterion, recording what changed.
+    """Validate and save a section, person, clause, default criterion or calendar day, recording
+    what changed.
 
     Returns whether anything changed. Nothing is deleted here, ever.
     """

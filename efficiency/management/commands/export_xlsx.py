@@ -1,7 +1,8 @@
 """``python manage.py export_xlsx SHEET [--period P] [--template] -o FILE``
 
-SHEET is one of sections, staff, standards, incidents, scores, rankings, annual. --period is
-a quarter (2026Q3) for incidents (optional), scores and rankings, or a year (2026) for annual.
+SHEET is one of sections, staff, standards, incidents, scores, attendance, rankings, annual.
+--period is a quarter (2026Q3) for incidents (optional), scores, attendance and rankings, or a
+year (2026) for annual.
 --template writes the blank template of an importable sheet instead. The command line sees
 the whole office.
 """
