@@ -54,7 +54,7 @@ def test_pages_carry_a_content_security_policy(office, period):
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
     assert directives["default-src"] == "'self'"
     assert directives["script-src"] == "'self'"
-    assert directives["style-src"] == "'self'"  # no nonce: nothing inline on the home page
+    assert directives["style-src"] == "'self'"  # no nonce: nothing inline anywhere
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     # A page with a chart needs no exception: the chart's SVG has no inline style or script.
