@@ -51,10 +51,15 @@ class _Frame:
     right: float
     bottom: float
     height: float
+    step: float  # the width given to one category (a quarter, a grade)
 
     @property
     def plot_height(self) -> float:
         return self.bottom - self.top
+
+    def x(self, index: int) -> float:
+        """The middle of the index-th category."""
+        return self.left + self.step * (index + 0.5)
 
 
 def _text_width(text: str, size: float) -> float:
@@ -155,7 +160,7 @@ def _layout(
     y_title: str,
     y_label_width: float,
     headroom: float,
-) -> tuple[_Frame, float, list[str], list[str]]:
+) -> tuple[_Frame, list[str], list[str]]:
     """Measure the titles, axis labels and legend, and place the plot between them."""
     left = margin + (size * 1.8 if y_title else 0) + y_label_width + size * 0.6
     right = width - margin - size * 1.5
@@ -173,15 +178,14 @@ def _layout(
     row = size * 1.6
     gap = size * 0.6 if legend_parts else 0
     bottom = height - margin - x_height - gap - min(legend_height, row)
-    frame = _Frame(
-        left=left, top=top, right=right, bottom=bottom, height=height + max(0, legend_height - row)
-    )
+    grown = height + max(0, legend_height - row)
+    frame = _Frame(left=left, top=top, right=right, bottom=bottom, height=grown, step=step)
     x_group = [f'<g transform="translate(0 {bottom:.1f})">', *x_parts, "</g>"]
     legend_group = []
     if legend_parts:
         legend_at = bottom + x_height + gap
         legend_group = [f'<g transform="translate(0 {legend_at:.1f})">', *legend_parts, "</g>"]
-    return frame, step, x_group, legend_group
+    return frame, x_group, legend_group
 
 
 def line_chart(
@@ -213,7 +217,7 @@ def line_chart(
     floor = max(0, min(60, int(low) // 10 * 10))
     ceiling = 100 if high <= 100 else int(high) // 10 * 10 + 10
     names = [name for name, _points in series] if legend else []
-    frame, step, x_group, legend_group = _layout(
+    frame, x_group, legend_group = _layout(
         labels=x_labels,
         names=names,
         width=width,
@@ -226,8 +230,7 @@ def line_chart(
         headroom=size * 1.4 if show_values else size * 0.6,
     )
 
-    def x(index: int) -> float:
-        return frame.left + step * (index + 0.5)
+    x = frame.x
 
     def y(value: Decimal | float) -> float:
         share = (float(value) - floor) / (ceiling - floor)
@@ -287,7 +290,7 @@ def _count_scale(high: int) -> tuple[int, int]:
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
         if max(high, 2) <= step * 5:
             return step * max(1, math.ceil(max(high, 2) / step)), step
-    step = 10 ** len(str(high))
+    step = 10 ** (len(str(high)) - 1)
     return step * math.ceil(high / step), step
 
 
@@ -311,7 +314,7 @@ def bar_chart(
     high = max((v for _name, values in series for v in values), default=0)
     ceiling, step_value = _count_scale(high)
     names = [name for name, _values in series] if len(series) > 1 else []
-    frame, step, x_group, legend_group = _layout(
+    frame, x_group, legend_group = _layout(
         labels=x_labels,
         names=names,
         width=width,
@@ -338,6 +341,7 @@ def bar_chart(
             f'text-anchor="end" fill="{MUTED}">{guide}</text>'
         )
     parts += x_group
+    step = frame.step
     group = step * 0.7
     bar = group / max(1, len(series))
     for number, (_name, values) in enumerate(series):
