@@ -99,12 +99,13 @@ def _legend(
 
 
 def _open(title: str, width: int, height: float, font_family: str, size: float) -> list[str]:
+    # A chart without a title (the PDF's, under its section heading) is named by that heading.
     label = escape(title)
+    named = f' aria-label="{label}"' if title else ""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
-        f'width="100%" role="img" aria-label="{label}" font-family="{escape(font_family)}" '
-        f'font-size="{size:g}" fill="{INK}">'
-        f"<title>{label}</title>",
+        f'width="100%" role="img"{named} font-family="{escape(font_family)}" '
+        f'font-size="{size:g}" fill="{INK}">' + (f"<title>{label}</title>" if title else ""),
         f'<rect width="{width}" height="{height:.0f}" fill="#ffffff"/>',
     ]
 

@@ -168,6 +168,7 @@ def test_the_pdf_gets_the_same_drawing_in_its_fonts():
     texts = [t.text for t in root.iter(f"{NS}text")]
     assert "87.05" in texts and "87.15" in texts
     assert not [t for t in root.iter(f"{NS}text") if t.get("class") == "title"]
+    assert root.find(f"{NS}title") is None and root.get("aria-label") is None
 
 
 def test_bars_are_as_tall_as_their_counts():
