@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
@@ -256,14 +256,14 @@ if BEHIND_PROXY:
 X_FRAME_OPTIONS = "DENY"
 
 # Content Security Policy (django-csp): scripts and stylesheets only from this site's static
-# files, no inline <script>, no style="" attributes. The one inline style allowed is a <style>
-# carrying the response's nonce (the charts' SVG, see efficiency/templatetags/csp_extras.py).
+# files, no inline <script>, no inline style at all (the charts' SVG uses presentation
+# attributes only, see efficiency/charts.py).
 # Bootstrap's CSS draws its icons (menu, close, select arrow) as data: SVG images.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, NONCE],
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

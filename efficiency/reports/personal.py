@@ -8,12 +8,12 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from efficiency import results
+from efficiency import charts, results
 from efficiency.models import Incident, Period, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.scoring import ReasonCode
 
-from . import ReportError, chart, pdf
+from . import ReportError, pdf
 from .common import (
     PDF,
     Rendered,
@@ -129,13 +129,29 @@ def _personal_context(
         "override": override,
         "override_by": person_name(override.decided_by) if override else "",
         "trend": points,
-        "chart": chart.trend_svg(points, font_family=font_family) if len(points) > 1 else "",
+        "chart": _trend_chart(points, font_family) if len(points) > 1 else "",
         "signers": [
             _("Signature of the person appraised"),
             _("Head of section"),
             _("Assessment group"),
         ],
     }
+
+
+def _trend_chart(points: list[tuple[str, Decimal | None]], font_family: str):
+    # The page's chart engine at print size, in the fonts the PDF embeds; the section
+    # heading above it is its title.
+    return charts.line_chart(
+        title="",
+        x_labels=[label for label, _final in points],
+        series=[("", [final for _label, final in points])],
+        width=640,
+        height=125,
+        show_values=True,
+        legend=False,
+        font_family=font_family,
+        font_size=10.5,
+    )
 
 
 def personal_filename(staff_no: str, name: str, period: Period) -> str:
