@@ -50,7 +50,6 @@ LAYERS = {
     "efficiency.management.*": PRESENTATION,
     "efficiency.excel.*": PRESENTATION,
     "efficiency.reports.*": PRESENTATION,
-    "efficiency.templatetags.*": PRESENTATION,
     "efficiency.urls": PRESENTATION,
     "efficiency.urls_excel": PRESENTATION,
     "efficiency.urls_reports": PRESENTATION,
