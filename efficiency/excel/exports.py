@@ -27,9 +27,8 @@ from efficiency.models import (
 )
 from efficiency.models.incidents import number_order
 from efficiency.quarters import Quarter
-from efficiency.scoring import ReasonCode
 from efficiency.services import appraisal as appraisal_services
-from efficiency.wording import annual_notes, quarter_grade_notes
+from efficiency.wording import annual_notes, ranking_remarks
 
 from . import access, layouts, writer
 from .layouts import SCORE, Column
@@ -373,26 +372,13 @@ def _period_subheading(period: Period) -> str:
 
 
 def _staff_remarks(table: results.Ranking, row: results.Row) -> str:
-    result = row.result
-    notes = []
-    if not result.assessed:
-        names = [c.name for c in table.criteria if c.code in result.missing_criteria]
-        notes.append(_("not assessed: no marks on %(criteria)s") % {"criteria": "、".join(names)})
-    notes += quarter_grade_notes(result)
-    for step in result.grade_steps:
-        if step.code == ReasonCode.OVERRIDE:
-            notes.append(_("grade set by a leader: %(reason)s") % {"reason": step.detail})
-    if row.facts.deductions:
-        notes.append(
-            _("deductions: %(numbers)s")
-            % {"numbers": "、".join(d.number for d in row.facts.deductions)}
-        )
-    if not row.progress.complete:
-        notes.append(
-            _("%(given)s of %(expected)s marks given")
-            % {"given": row.progress.given, "expected": row.progress.expected}
-        )
-    return "；".join(notes)
+    return ranking_remarks(
+        row.result,
+        missing=[c.name for c in table.criteria if c.code in row.result.missing_criteria],
+        deductions=[d.number for d in row.facts.deductions],
+        given=row.progress.given,
+        expected=row.progress.expected,
+    )
 
 
 def _average(row: results.Row, code: str) -> Decimal | None:

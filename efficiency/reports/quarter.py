@@ -10,6 +10,7 @@ from efficiency import results
 from efficiency.models import IncidentKind, Period, Section, Severity, Staff
 from efficiency.models.incidents import number_sort_key
 from efficiency.scoring import Grade
+from efficiency.wording import quarter_rules
 
 from . import pdf
 from .common import (
@@ -122,6 +123,7 @@ def bulletin_context(period: Period) -> dict:
             "severity_counts": [(s.label, severities.get(s.value, 0)) for s in Severity],
             "incident_count": len(facts),
             "warnings": warning_texts(staff_table),
+            "quarter_rules": quarter_rules(staff_table.result, results.thresholds_of(period)),
         }
 
 
