@@ -67,20 +67,21 @@ def annual_notes(result: AnnualSubjectResult) -> list[str]:
     return notes
 
 
+# Short phrases for a table cell: only the rules that lowered the grade below the final's.
+_QUARTER_NOTES = {
+    ReasonCode.CAP_INCIDENT: gettext_lazy("an established incident caps the grade at 较好"),
+    ReasonCode.CAP_GRAVE_INCIDENT: gettext_lazy("a grave incident caps the grade at 一般"),
+    ReasonCode.QUOTA_DEMOTION: gettext_lazy("beyond the 好 quota"),
+    ReasonCode.TIE_ON_QUOTA_LINE: gettext_lazy(
+        "tied on the 好 quota line: for the leadership group to decide"
+    ),
+}
+
+
 def quarter_grade_notes(result: SubjectResult) -> list[str]:
     """Why a quarterly grade is lower than the final alone gives (a cap or the quota), one
     short phrase per rule that lowered it; a leader's override is told apart, with its reason."""
-    notes = []
-    for step in result.grade_steps:
-        if step.code == ReasonCode.CAP_INCIDENT:
-            notes.append(_("an established incident caps the grade at 较好"))
-        elif step.code == ReasonCode.CAP_GRAVE_INCIDENT:
-            notes.append(_("a grave incident caps the grade at 一般"))
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            notes.append(_("beyond the 好 quota"))
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            notes.append(_("tied on the 好 quota line: for the leadership group to decide"))
-    return notes
+    return [str(_QUARTER_NOTES[s.code]) for s in result.grade_steps if s.code in _QUARTER_NOTES]
 
 
 def choice_label(choices, value: str) -> str:
@@ -152,88 +153,87 @@ def quarter_rules(period: PeriodResult, thresholds: Thresholds) -> str:
     }
 
 
+# Every step from the final to the grade, in full sentences (the score card).
+_QUARTER_SENTENCES = {
+    ReasonCode.THRESHOLD: gettext_lazy(
+        "A final of %(final)s gives “%(grade)s” (好 from %(good)s, 较好 from "
+        "%(fairly_good)s, 一般 from %(average)s, 较差 below that)."
+    ),
+    ReasonCode.CAP_INCIDENT: gettext_lazy(
+        "An established three-errors incident in the quarter caps the grade at "
+        "“较好”: the grade becomes “%(grade)s”."
+    ),
+    ReasonCode.CAP_GRAVE_INCIDENT: gettext_lazy(
+        "An established grave (严重) incident in the quarter caps the grade at "
+        "“一般”: the grade becomes “%(grade)s”."
+    ),
+    ReasonCode.QUOTA_DEMOTION: gettext_lazy(
+        "At most %(quota)s of the %(count)s people graded may be “好” (%(share)s%%, "
+        "rounded down); this rank is beyond that line, so the grade becomes "
+        "“%(grade)s”."
+    ),
+    ReasonCode.TIE_ON_QUOTA_LINE: gettext_lazy(
+        "Tied with others at %(final)s on the line of the “好” quota (%(quota)s "
+        "places): by the rules everyone tied becomes “%(grade)s”, and the leaders "
+        "are asked to decide."
+    ),
+    ReasonCode.OVERRIDE: gettext_lazy("A leader set the grade to “%(grade)s”. Reason: %(reason)s"),
+}
+
+# The same steps, shorter, for the printed personal form (its override has its own line).
+_FORM_NOTES = {
+    ReasonCode.THRESHOLD: gettext_lazy("A final of %(final)s gives “%(grade)s”."),
+    ReasonCode.CAP_INCIDENT: gettext_lazy(
+        "An established three-errors incident in the quarter: at most “较好”."
+    ),
+    ReasonCode.CAP_GRAVE_INCIDENT: gettext_lazy(
+        "An established grave incident in the quarter: at most “一般”."
+    ),
+    ReasonCode.QUOTA_DEMOTION: gettext_lazy(
+        "Beyond the %(quota)s places for “好” (%(share)s%% of those graded): “较好”."
+    ),
+    ReasonCode.TIE_ON_QUOTA_LINE: gettext_lazy(
+        "Tied with others on the line of the “好” quota: “较好” by the rules, "
+        "for the leadership group to decide."
+    ),
+}
+
+
+def _grade_steps_in_words(
+    texts: Mapping, result: SubjectResult, period: PeriodResult, thresholds: Thresholds
+) -> list[str]:
+    words = []
+    for step in result.grade_steps:
+        if step.code in texts:
+            words.append(
+                str(texts[step.code])
+                % {
+                    "final": result.final,
+                    "grade": step.grade.label,
+                    "reason": step.detail,
+                    "quota": period.quota,
+                    "count": period.graded_count,
+                    "share": percent(thresholds.good_quota),
+                    "good": thresholds.good,
+                    "fairly_good": thresholds.fairly_good,
+                    "average": thresholds.average,
+                }
+            )
+    return words
+
+
 def quarter_grade_sentences(
     result: SubjectResult, *, period: PeriodResult, thresholds: Thresholds
 ) -> list[str]:
     """Every step from the final to the grade, in full sentences (the score card)."""
-    sentences = []
-    for step in result.grade_steps:
-        values = {
-            "final": result.final,
-            "grade": step.grade.label,
-            "quota": period.quota,
-            "count": period.graded_count,
-            "share": percent(thresholds.good_quota),
-        }
-        if step.code == ReasonCode.THRESHOLD:
-            sentence = _(
-                "A final of %(final)s gives “%(grade)s” (好 from %(good)s, 较好 from "
-                "%(fairly_good)s, 一般 from %(average)s, 较差 below that)."
-            )
-            values |= {
-                "good": thresholds.good,
-                "fairly_good": thresholds.fairly_good,
-                "average": thresholds.average,
-            }
-        elif step.code == ReasonCode.CAP_INCIDENT:
-            sentence = _(
-                "An established three-errors incident in the quarter caps the grade at "
-                "“较好”: the grade becomes “%(grade)s”."
-            )
-        elif step.code == ReasonCode.CAP_GRAVE_INCIDENT:
-            sentence = _(
-                "An established grave (严重) incident in the quarter caps the grade at "
-                "“一般”: the grade becomes “%(grade)s”."
-            )
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            sentence = _(
-                "At most %(quota)s of the %(count)s people graded may be “好” (%(share)s%%, "
-                "rounded down); this rank is beyond that line, so the grade becomes "
-                "“%(grade)s”."
-            )
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            sentence = _(
-                "Tied with others at %(final)s on the line of the “好” quota (%(quota)s "
-                "places): by the rules everyone tied becomes “%(grade)s”, and the leaders "
-                "are asked to decide."
-            )
-        elif step.code == ReasonCode.OVERRIDE:
-            sentence = _("A leader set the grade to “%(grade)s”. Reason: %(reason)s")
-            values["reason"] = step.detail
-        else:
-            continue
-        sentences.append(sentence % values)
-    return sentences
+    return _grade_steps_in_words(_QUARTER_SENTENCES, result, period, thresholds)
 
 
 def quarter_grade_form_notes(
     result: SubjectResult, *, period: PeriodResult, thresholds: Thresholds
 ) -> list[str]:
     """The same steps, shorter, for the printed personal form (its override has its own line)."""
-    notes = []
-    for step in result.grade_steps:
-        if step.code == ReasonCode.THRESHOLD:
-            notes.append(
-                _("A final of %(final)s gives “%(grade)s”.")
-                % {"final": result.final, "grade": step.grade.label}
-            )
-        elif step.code == ReasonCode.CAP_INCIDENT:
-            notes.append(_("An established three-errors incident in the quarter: at most “较好”."))
-        elif step.code == ReasonCode.CAP_GRAVE_INCIDENT:
-            notes.append(_("An established grave incident in the quarter: at most “一般”."))
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            notes.append(
-                _("Beyond the %(quota)s places for “好” (%(share)s%% of those graded): “较好”.")
-                % {"quota": period.quota, "share": percent(thresholds.good_quota)}
-            )
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            notes.append(
-                _(
-                    "Tied with others on the line of the “好” quota: “较好” by the rules, "
-                    "for the leadership group to decide."
-                )
-            )
-    return notes
+    return _grade_steps_in_words(_FORM_NOTES, result, period, thresholds)
 
 
 def ranking_note(result: SubjectResult) -> str:
@@ -273,42 +273,46 @@ def ranking_remarks(
     return "；".join(notes)
 
 
+# The quarter's warnings for the leaders; a warning added to scoring later still reaches them.
+_QUARTER_WARNINGS = {
+    WarningCode.TIE_ON_QUOTA_LINE: gettext_lazy(
+        "%(count)s people are tied at %(final)s on the line of the “好” quota "
+        "(%(quota)s places): %(names)s. By the rules all of them were graded "
+        "“较好”; the leadership group should decide."
+    ),
+    WarningCode.OVER_QUOTA_AFTER_OVERRIDES: gettext_lazy(
+        "After the leaders' overrides %(count)s people are graded “好”, more than "
+        "the quota of %(quota)s: %(names)s."
+    ),
+    WarningCode.OVERRIDE_ABOVE_CAP: gettext_lazy(
+        "An override grants a grade above the cap set by an established "
+        "three-errors incident: %(names)s."
+    ),
+    WarningCode.OVERRIDE_IGNORED: gettext_lazy(
+        "These people are not assessed this quarter, so their grade override "
+        "has no effect: %(names)s."
+    ),
+}
+
+
 def quarter_warnings(period: PeriodResult, names: Mapping[str, str]) -> list[str]:
     """The quarter's warnings for the leaders, naming the people (``names``: key → name)."""
     finals = {result.key: result.final for result in period.results}
     texts = []
     for warning in period.warnings:
-        values = {
-            "count": len(warning.subject_keys),
-            "quota": period.quota,
-            "names": people(names, warning.subject_keys),
-        }
-        if warning.code == WarningCode.TIE_ON_QUOTA_LINE:
-            values["final"] = finals.get(warning.subject_keys[0], "")
-            text = _(
-                "%(count)s people are tied at %(final)s on the line of the “好” quota "
-                "(%(quota)s places): %(names)s. By the rules all of them were graded "
-                "“较好”; the leadership group should decide."
-            )
-        elif warning.code == WarningCode.OVER_QUOTA_AFTER_OVERRIDES:
-            text = _(
-                "After the leaders' overrides %(count)s people are graded “好”, more than "
-                "the quota of %(quota)s: %(names)s."
-            )
-        elif warning.code == WarningCode.OVERRIDE_ABOVE_CAP:
-            text = _(
-                "An override grants a grade above the cap set by an established "
-                "three-errors incident: %(names)s."
-            )
-        elif warning.code == WarningCode.OVERRIDE_IGNORED:
-            text = _(
-                "These people are not assessed this quarter, so their grade override "
-                "has no effect: %(names)s."
-            )
-        else:  # a warning added to scoring later still reaches the leaders
-            text = "%(detail)s: %(names)s"
-            values["detail"] = warning.detail
-        texts.append(text % values)
+        who = people(names, warning.subject_keys)
+        if warning.code not in _QUARTER_WARNINGS:
+            texts.append(f"{warning.detail}: {who}")
+            continue
+        texts.append(
+            str(_QUARTER_WARNINGS[warning.code])
+            % {
+                "count": len(warning.subject_keys),
+                "final": finals.get(warning.subject_keys[0], ""),
+                "quota": period.quota,
+                "names": who,
+            }
+        )
     return texts
 
 

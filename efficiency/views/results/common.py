@@ -69,15 +69,20 @@ def _section_codes(rows) -> dict[int, tuple[str, str]]:
     return codes
 
 
-class ResultFilterForm(forms.Form):
-    q = forms.CharField(
-        label=gettext_lazy("Name or staff number"),
+def search_field(label) -> forms.CharField:
+    """A short optional search box, as every result page's filter has one."""
+    return forms.CharField(
+        label=label,
         required=False,
         max_length=30,
         widget=forms.TextInput(
             attrs={"class": "form-control", "type": "search", "autocomplete": "off"}
         ),
     )
+
+
+class ResultFilterForm(forms.Form):
+    q = search_field(gettext_lazy("Name or staff number"))
     section = forms.ChoiceField(
         label=gettext_lazy("Section"),
         required=False,

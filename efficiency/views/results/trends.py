@@ -12,18 +12,19 @@ from django.utils.translation import gettext_lazy
 from efficiency import charts, results
 from efficiency.models import PeriodState, Section, Staff
 
-from .common import filter_not_valid, nav, person_chart, published_periods, quarter_label, years
+from .common import (
+    filter_not_valid,
+    nav,
+    person_chart,
+    published_periods,
+    quarter_label,
+    search_field,
+    years,
+)
 
 
 class TrendForm(forms.Form):
-    staff = forms.CharField(
-        label=gettext_lazy("Staff number or name"),
-        required=False,
-        max_length=30,
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "type": "search", "autocomplete": "off"}
-        ),
-    )
+    staff = search_field(gettext_lazy("Staff number or name"))
 
 
 def _staff_for_trend(request: HttpRequest, text: str) -> Staff | None:
