@@ -1,6 +1,7 @@
 """The quarterly ranking of staff and of sections, and a leader's grade override."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -129,20 +130,10 @@ def override(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
             computed_label = computed.label if computed is not None else _("not assessed")
             # Every refusal comes before the question; the service checks them all again.
             check_reason(reason, missing=_("Withdrawing an override needs a written reason."))
-            if not confirm.confirmed(request):
-                return confirm.ask(
-                    request,
-                    title=_("Withdraw the override of %(name)s's grade?") % {"name": staff.name},
-                    consequences=consequences.override_clear(
-                        period, staff, computed=computed_label
-                    ),
-                    details=[(_("Reason"), reason)],
-                    submit_label=_("Withdraw the override"),
-                    back_url=back,
-                )
-            services.grade_override_clear(
-                actor=request.user, period=period, staff=staff, reason=reason
-            )
+            title = _("Withdraw the override of %(name)s's grade?") % {"name": staff.name}
+            said = consequences.override_clear(period, staff, computed=computed_label)
+            submit_label = _("Withdraw the override")
+            save = partial(services.grade_override_clear, period=period, staff=staff)
             success = _(
                 "The override of %(name)s's grade was withdrawn; the computed grade applies."
             ) % {"name": staff.name}
@@ -150,25 +141,27 @@ def override(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
             grade = request.POST.get("grade", "")
             computed = services.check_override(period=period, staff=staff, grade=grade)
             check_reason(reason, missing=_("An override needs a written reason."))
-            if not confirm.confirmed(request):
-                return confirm.ask(
-                    request,
-                    title=_("Override the grade of %(name)s?") % {"name": staff.name},
-                    consequences=consequences.override_set(
-                        period, staff, computed=computed.label, grade=Grade(grade).label
-                    ),
-                    details=[(_("Reason"), reason)],
-                    submit_label=_("Save the override"),
-                    back_url=back,
-                )
-            services.grade_override(
-                actor=request.user, period=period, staff=staff, grade=grade, reason=reason
+            title = _("Override the grade of %(name)s?") % {"name": staff.name}
+            said = consequences.override_set(
+                period, staff, computed=computed.label, grade=Grade(grade).label
             )
+            submit_label = _("Save the override")
+            save = partial(services.grade_override, period=period, staff=staff, grade=grade)
             success = _("%(name)s's grade for %(period)s is now “%(grade)s”.") % {
                 "name": staff.name,
                 "period": period,
                 "grade": Grade(grade).label,
             }
+        if not confirm.confirmed(request):
+            return confirm.ask(
+                request,
+                title=title,
+                consequences=said,
+                details=[(_("Reason"), reason)],
+                submit_label=submit_label,
+                back_url=back,
+            )
+        save(actor=request.user, reason=reason)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
