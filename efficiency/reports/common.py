@@ -100,6 +100,14 @@ def page_context(*, title: str, period_label: str, state: str | None) -> dict:
     }
 
 
+def quarter_page_context(period: Period, *, title: str) -> dict:
+    """The page furniture of a report on one quarter, and the quarter itself."""
+    return {
+        **page_context(title=title, period_label=str(period), state=period.state),
+        "period": period,
+    }
+
+
 def person_name(user) -> str:
     if user is None:
         return ""

@@ -21,8 +21,8 @@ from .common import (
     incident_line,
     incidents_by_number,
     load_override_users,
-    page_context,
     person_name,
+    quarter_page_context,
     safe_filename,
     staff_by_number,
 )
@@ -83,12 +83,7 @@ def _personal_context(
     override = row.override
     points = [(str(p), final) for p, final in trend]
     return {
-        **page_context(
-            title=_("Personal quarterly appraisal form"),
-            period_label=str(period),
-            state=period.state,
-        ),
-        "period": period,
+        **quarter_page_context(period, title=_("Personal quarterly appraisal form")),
         "staff": staff,
         "facts": row.facts,
         "result": result,

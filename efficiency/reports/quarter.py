@@ -19,7 +19,7 @@ from .common import (
     incident_line,
     incidents_by_number,
     load_override_users,
-    page_context,
+    quarter_page_context,
     result_lines,
     safe_filename,
     warning_texts,
@@ -43,12 +43,7 @@ def section_context(period: Period, section: Section) -> dict:
             )
         )
         return {
-            **page_context(
-                title=_("Section appraisal summary"),
-                period_label=str(period),
-                state=period.state,
-            ),
-            "period": period,
+            **quarter_page_context(period, title=_("Section appraisal summary")),
             "section": section,
             # The name it had in the quarter, as printed then (a locked quarter reprints so).
             "section_name": own.facts.name if own else section.name,
@@ -106,12 +101,7 @@ def bulletin_context(period: Period) -> dict:
         kinds = Counter(fact.kind for fact in facts.values())
         severities = Counter(fact.severity for fact in facts.values())
         return {
-            **page_context(
-                title=_("Quarterly appraisal ranking bulletin"),
-                period_label=str(period),
-                state=period.state,
-            ),
-            "period": period,
+            **quarter_page_context(period, title=_("Quarterly appraisal ranking bulletin")),
             "criteria": sections.criteria,
             "sections": result_lines(sections, sections.rows),
             "section_result": sections.result,
