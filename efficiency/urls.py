@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from efficiency.views import attendance, home, incidents, periods, results, scoresheet
+from efficiency.views import attendance, home, incidents, periods, scoresheet
+from efficiency.views.results import annual, card, ranking, trends
 
 
 class IncidentNumberConverter:
@@ -37,13 +38,13 @@ appraisal = [
     path("<period:code>/sheet/", scoresheet.sheet, name="score_sheet"),
     path("<period:code>/sheet/sections/", scoresheet.sheet_sections, name="score_sheet_sections"),
     path("<period:code>/sheet/save/", scoresheet.save_mark, name="score_save"),
-    path("<period:code>/ranking/", results.ranking_staff, name="ranking_staff"),
-    path("<period:code>/ranking/sections/", results.ranking_sections, name="ranking_sections"),
-    path("<period:code>/override/<staff_no:staff_no>/", results.override, name="grade_override"),
-    path("<period:code>/card/<staff_no:staff_no>/", results.score_card, name="score_card"),
+    path("<period:code>/ranking/", ranking.ranking_staff, name="ranking_staff"),
+    path("<period:code>/ranking/sections/", ranking.ranking_sections, name="ranking_sections"),
+    path("<period:code>/override/<staff_no:staff_no>/", ranking.override, name="grade_override"),
+    path("<period:code>/card/<staff_no:staff_no>/", card.score_card, name="score_card"),
     path("<period:code>/attendance/", attendance.attendance, name="attendance"),
-    path("trends/", results.trends, name="trends"),
-    path("annual/<int:year>/", results.annual, name="annual"),
+    path("trends/", trends.trends, name="trends"),
+    path("annual/<int:year>/", annual.annual, name="annual"),
 ]
 
 urlpatterns = [

@@ -1,11 +1,28 @@
-"""Plain-language sentences for the rules' outcomes, shared by pages, exports and PDFs."""
+"""Plain-language sentences for the rules' outcomes, shared by pages, exports and PDFs.
 
+The one home of every sentence a user reads about a result: why a grade is what it is, the
+quarter's and the year's warnings, how marks became an average. Each function takes the
+numbers :mod:`efficiency.results` hands out (:mod:`efficiency.scoring`'s dataclasses) and
+returns words; the ranking page, the score card, the Excel export and the PDFs all call it.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from efficiency.scoring import AnnualGrade, AnnualSubjectResult, ReasonCode, SubjectResult
+from efficiency.scoring import (
+    AnnualGrade,
+    AnnualResult,
+    AnnualSubjectResult,
+    CriterionAverage,
+    PeriodResult,
+    ReasonCode,
+    SubjectResult,
+    Thresholds,
+    WarningCode,
+)
 
 # What a period's step says once done, on the page and on the command line.
 ACTION_DONE = {
@@ -50,17 +67,272 @@ def annual_notes(result: AnnualSubjectResult) -> list[str]:
     return notes
 
 
+# Short phrases for a table cell: only the rules that lowered the grade below the final's.
+_QUARTER_NOTES = {
+    ReasonCode.CAP_INCIDENT: gettext_lazy("an established incident caps the grade at 较好"),
+    ReasonCode.CAP_GRAVE_INCIDENT: gettext_lazy("a grave incident caps the grade at 一般"),
+    ReasonCode.QUOTA_DEMOTION: gettext_lazy("beyond the 好 quota"),
+    ReasonCode.TIE_ON_QUOTA_LINE: gettext_lazy(
+        "tied on the 好 quota line: for the leadership group to decide"
+    ),
+}
+
+
 def quarter_grade_notes(result: SubjectResult) -> list[str]:
     """Why a quarterly grade is lower than the final alone gives (a cap or the quota), one
     short phrase per rule that lowered it; a leader's override is told apart, with its reason."""
-    notes = []
+    return [str(_QUARTER_NOTES[s.code]) for s in result.grade_steps if s.code in _QUARTER_NOTES]
+
+
+def choice_label(choices, value: str) -> str:
+    """A stored choice as people read it; a value the choices no longer know, as stored."""
+    return str(choices(value).label) if value in choices.values else value
+
+
+def percent(share: Decimal) -> str:
+    """0.40 → 40, 0.325 → 32.5: a quota's share as the rules write it."""
+    return weight_text(share * 100)
+
+
+def people(names: Mapping[str, str], keys: Iterable[str]) -> str:
+    """张三（1001）、1002: each person by name and number; a number alone when unknown."""
+    return "、".join(f"{names[key]}（{key}）" if key in names else key for key in keys)
+
+
+# --- a quarter ----------------------------------------------------------------------------
+
+
+def criterion_sentence(average: CriterionAverage | None) -> str:
+    """How a criterion's marks became its average: which were dropped, how many averaged."""
+    if average is None:
+        return _("No marks yet on this criterion.")
+    if average.dropped_high is not None:
+        return _(
+            "%(count)s marks: the highest (%(high)s) and the lowest (%(low)s) are "
+            "dropped, the other %(used)s are averaged."
+        ) % {
+            "count": len(average.marks),
+            "high": f"{average.dropped_high:.1f}",
+            "low": f"{average.dropped_low:.1f}",
+            "used": len(average.used),
+        }
+    return _("%(count)s marks, fewer than five: none is dropped, all are averaged.") % {
+        "count": len(average.marks)
+    }
+
+
+def quota_share_note(thresholds: Thresholds) -> str:
+    """What the 好 quota is a share of, under the count of places."""
+    return _("%(share)s%% of those graded, rounded down") % {
+        "share": percent(thresholds.good_quota)
+    }
+
+
+def quota_sentence(period: PeriodResult, thresholds: Thresholds) -> str:
+    """The quarter's 好 quota in one sentence (the score card)."""
+    return _(
+        "This quarter at most %(quota)s of the %(count)s people graded may be “好” "
+        "(%(share)s%%, rounded down)."
+    ) % {
+        "quota": period.quota,
+        "count": period.graded_count,
+        "share": percent(thresholds.good_quota),
+    }
+
+
+def quarter_rules(period: PeriodResult, thresholds: Thresholds) -> str:
+    """The quota and the caps in two sentences (the printed bulletin)."""
+    return _(
+        "At most %(quota)s of the %(graded)s people graded may be “好” (%(share)s%%, rounded "
+        "down). Anyone with an established incident in the quarter is at most “较好”; with a "
+        "grave one, at most “一般”."
+    ) % {
+        "quota": period.quota,
+        "graded": period.graded_count,
+        "share": percent(thresholds.good_quota),
+    }
+
+
+# Every step from the final to the grade, in full sentences (the score card).
+_QUARTER_SENTENCES = {
+    ReasonCode.THRESHOLD: gettext_lazy(
+        "A final of %(final)s gives “%(grade)s” (好 from %(good)s, 较好 from "
+        "%(fairly_good)s, 一般 from %(average)s, 较差 below that)."
+    ),
+    ReasonCode.CAP_INCIDENT: gettext_lazy(
+        "An established three-errors incident in the quarter caps the grade at "
+        "“较好”: the grade becomes “%(grade)s”."
+    ),
+    ReasonCode.CAP_GRAVE_INCIDENT: gettext_lazy(
+        "An established grave (严重) incident in the quarter caps the grade at "
+        "“一般”: the grade becomes “%(grade)s”."
+    ),
+    ReasonCode.QUOTA_DEMOTION: gettext_lazy(
+        "At most %(quota)s of the %(count)s people graded may be “好” (%(share)s%%, "
+        "rounded down); this rank is beyond that line, so the grade becomes "
+        "“%(grade)s”."
+    ),
+    ReasonCode.TIE_ON_QUOTA_LINE: gettext_lazy(
+        "Tied with others at %(final)s on the line of the “好” quota (%(quota)s "
+        "places): by the rules everyone tied becomes “%(grade)s”, and the leaders "
+        "are asked to decide."
+    ),
+    ReasonCode.OVERRIDE: gettext_lazy("A leader set the grade to “%(grade)s”. Reason: %(reason)s"),
+}
+
+# The same steps, shorter, for the printed personal form (its override has its own line).
+_FORM_NOTES = {
+    ReasonCode.THRESHOLD: gettext_lazy("A final of %(final)s gives “%(grade)s”."),
+    ReasonCode.CAP_INCIDENT: gettext_lazy(
+        "An established three-errors incident in the quarter: at most “较好”."
+    ),
+    ReasonCode.CAP_GRAVE_INCIDENT: gettext_lazy(
+        "An established grave incident in the quarter: at most “一般”."
+    ),
+    ReasonCode.QUOTA_DEMOTION: gettext_lazy(
+        "Beyond the %(quota)s places for “好” (%(share)s%% of those graded): “较好”."
+    ),
+    ReasonCode.TIE_ON_QUOTA_LINE: gettext_lazy(
+        "Tied with others on the line of the “好” quota: “较好” by the rules, "
+        "for the leadership group to decide."
+    ),
+}
+
+
+def _grade_steps_in_words(
+    texts: Mapping, result: SubjectResult, period: PeriodResult, thresholds: Thresholds
+) -> list[str]:
+    words = []
     for step in result.grade_steps:
-        if step.code == ReasonCode.CAP_INCIDENT:
-            notes.append(_("an established incident caps the grade at 较好"))
-        elif step.code == ReasonCode.CAP_GRAVE_INCIDENT:
-            notes.append(_("a grave incident caps the grade at 一般"))
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            notes.append(_("beyond the 好 quota"))
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            notes.append(_("tied on the 好 quota line: for the leadership group to decide"))
-    return notes
+        if step.code in texts:
+            words.append(
+                str(texts[step.code])
+                % {
+                    "final": result.final,
+                    "grade": step.grade.label,
+                    "reason": step.detail,
+                    "quota": period.quota,
+                    "count": period.graded_count,
+                    "share": percent(thresholds.good_quota),
+                    "good": thresholds.good,
+                    "fairly_good": thresholds.fairly_good,
+                    "average": thresholds.average,
+                }
+            )
+    return words
+
+
+def quarter_grade_sentences(
+    result: SubjectResult, *, period: PeriodResult, thresholds: Thresholds
+) -> list[str]:
+    """Every step from the final to the grade, in full sentences (the score card)."""
+    return _grade_steps_in_words(_QUARTER_SENTENCES, result, period, thresholds)
+
+
+def quarter_grade_form_notes(
+    result: SubjectResult, *, period: PeriodResult, thresholds: Thresholds
+) -> list[str]:
+    """The same steps, shorter, for the printed personal form (its override has its own line)."""
+    return _grade_steps_in_words(_FORM_NOTES, result, period, thresholds)
+
+
+def ranking_note(result: SubjectResult) -> str:
+    """A ranking table's note column in the PDFs: not assessed, overridden, or why capped."""
+    if not result.assessed:
+        return _("Not assessed")
+    if result.overridden and result.computed_grade:
+        return _("Grade set by a leader (computed: %(grade)s)") % {
+            "grade": result.computed_grade.label
+        }
+    return "；".join(quarter_grade_notes(result))
+
+
+def ranking_remarks(
+    result: SubjectResult,
+    *,
+    missing: Sequence[str],
+    deductions: Sequence[str],
+    given: int,
+    expected: int,
+) -> str:
+    """The 备注 column of the exported ranking: what is missing, why the grade, what was
+    deducted, how many marks are still to come."""
+    notes = []
+    if not result.assessed:
+        notes.append(_("not assessed: no marks on %(criteria)s") % {"criteria": "、".join(missing)})
+    notes += quarter_grade_notes(result)
+    for step in result.grade_steps:
+        if step.code == ReasonCode.OVERRIDE:
+            notes.append(_("grade set by a leader: %(reason)s") % {"reason": step.detail})
+    if deductions:
+        notes.append(_("deductions: %(numbers)s") % {"numbers": "、".join(deductions)})
+    if given < expected:
+        notes.append(
+            _("%(given)s of %(expected)s marks given") % {"given": given, "expected": expected}
+        )
+    return "；".join(notes)
+
+
+# The quarter's warnings for the leaders; a warning added to scoring later still reaches them.
+_QUARTER_WARNINGS = {
+    WarningCode.TIE_ON_QUOTA_LINE: gettext_lazy(
+        "%(count)s people are tied at %(final)s on the line of the “好” quota "
+        "(%(quota)s places): %(names)s. By the rules all of them were graded "
+        "“较好”; the leadership group should decide."
+    ),
+    WarningCode.OVER_QUOTA_AFTER_OVERRIDES: gettext_lazy(
+        "After the leaders' overrides %(count)s people are graded “好”, more than "
+        "the quota of %(quota)s: %(names)s."
+    ),
+    WarningCode.OVERRIDE_ABOVE_CAP: gettext_lazy(
+        "An override grants a grade above the cap set by an established "
+        "three-errors incident: %(names)s."
+    ),
+    WarningCode.OVERRIDE_IGNORED: gettext_lazy(
+        "These people are not assessed this quarter, so their grade override "
+        "has no effect: %(names)s."
+    ),
+}
+
+
+def quarter_warnings(period: PeriodResult, names: Mapping[str, str]) -> list[str]:
+    """The quarter's warnings for the leaders, naming the people (``names``: key → name)."""
+    finals = {result.key: result.final for result in period.results}
+    texts = []
+    for warning in period.warnings:
+        who = people(names, warning.subject_keys)
+        if warning.code not in _QUARTER_WARNINGS:
+            texts.append(f"{warning.detail}: {who}")
+            continue
+        texts.append(
+            str(_QUARTER_WARNINGS[warning.code])
+            % {
+                "count": len(warning.subject_keys),
+                "final": finals.get(warning.subject_keys[0], ""),
+                "quota": period.quota,
+                "names": who,
+            }
+        )
+    return texts
+
+
+# --- a year -------------------------------------------------------------------------------
+
+
+def annual_warnings(year: AnnualResult, names: Mapping[str, str]) -> list[str]:
+    """The year's warnings for the leaders, naming the people (``names``: key → name)."""
+    texts = []
+    for warning in year.warnings:
+        who = people(names, warning.subject_keys)
+        if warning.code == WarningCode.TIE_ON_QUOTA_LINE:
+            texts.append(
+                _(
+                    "%(count)s people are tied on the line of the “优秀” quota (%(quota)s "
+                    "places): %(names)s. By the rules all of them were graded “称职”; the "
+                    "leadership group should decide."
+                )
+                % {"count": len(warning.subject_keys), "quota": year.quota, "names": who}
+            )
+        else:  # a warning added to scoring later still reaches the leaders
+            texts.append(f"{warning.detail}: {who}")
+    return texts

@@ -27,9 +27,8 @@ from efficiency.models import (
 )
 from efficiency.models.incidents import number_order
 from efficiency.quarters import Quarter
-from efficiency.scoring import ReasonCode
 from efficiency.services import appraisal as appraisal_services
-from efficiency.wording import annual_notes, quarter_grade_notes
+from efficiency.wording import annual_notes, ranking_remarks
 
 from . import access, layouts, writer
 from .layouts import SCORE, Column
@@ -394,27 +393,14 @@ def _period_subheading(period: Period) -> str:
     }
 
 
-def _staff_remarks(table: results.Ranking, row: results.Row) -> str:
-    result = row.result
-    notes = []
-    if not result.assessed:
-        names = [c.name for c in table.criteria if c.code in result.missing_criteria]
-        notes.append(_("not assessed: no marks on %(criteria)s") % {"criteria": "、".join(names)})
-    notes += quarter_grade_notes(result)
-    for step in result.grade_steps:
-        if step.code == ReasonCode.OVERRIDE:
-            notes.append(_("grade set by a leader: %(reason)s") % {"reason": step.detail})
-    if row.facts.deductions:
-        notes.append(
-            _("deductions: %(numbers)s")
-            % {"numbers": "、".join(d.number for d in row.facts.deductions)}
-        )
-    if not row.progress.complete:
-        notes.append(
-            _("%(given)s of %(expected)s marks given")
-            % {"given": row.progress.given, "expected": row.progress.expected}
-        )
-    return "；".join(notes)
+def _remarks(table: results.Ranking, row: results.Row) -> str:
+    return ranking_remarks(
+        row.result,
+        missing=[c.name for c in table.criteria if c.code in row.result.missing_criteria],
+        deductions=[d.number for d in row.facts.deductions],
+        given=row.progress.given,
+        expected=row.progress.expected,
+    )
 
 
 def _average(row: results.Row, code: str) -> Decimal | None:
@@ -424,75 +410,68 @@ def _average(row: results.Row, code: str) -> Decimal | None:
     return None
 
 
-def _rankings(period: Period) -> tuple[str, bytes]:
-    workbook = new_workbook()
-    staff = results.ranking(period, results.STAFF)
-    heading = _("Ranking of staff, %(period)s") % {"period": str(period)}
-    subheading = _period_subheading(period)
+def _ranking_sheet(workbook, table: results.Ranking, *, name: str, heading: str) -> None:
+    """One ranking as a sheet: people (with their section and grade) or sections."""
+    staff = table.kind == results.STAFF
+    if staff:
+        who = [
+            Column("工号", 10, kind=layouts.STAFF_NO),
+            Column("姓名", 10),
+            Column("科室", 12),
+        ]
+    else:
+        who = [Column("科室代码", 10), Column("科室名称", 12)]
     columns = [
         Column("排名", 6, kind=layouts.INT),
-        Column("工号", 10, kind=layouts.STAFF_NO),
-        Column("姓名", 10),
-        Column("科室", 12),
-        *_criterion_columns(staff),
+        *who,
+        *_criterion_columns(table),
         Column("基础分", 9, kind=SCORE),
         Column("扣分", 8, kind=SCORE),
         Column("最终得分", 10, kind=SCORE),
-        Column("等次", 8),
+        *([Column("等次", 8)] if staff else []),
         Column("备注", 40, wrap=True),
     ]
     writer = SheetWriter(
-        workbook, name="个人排名", columns=columns, heading=heading, subheading=subheading
+        workbook,
+        name=name,
+        columns=columns,
+        heading=heading,
+        subheading=_period_subheading(table.period),
     )
-    for row in staff.rows:
+    for row in table.rows:
         result = row.result
+        grade = result.grade.label if result.grade else _("Not assessed")
         writer.append(
             [
                 result.rank,
                 row.facts.key,
                 row.facts.name,
-                row.facts.section,
-                *[_average(row, c.code) for c in staff.criteria],
+                *([row.facts.section] if staff else []),
+                *[_average(row, c.code) for c in table.criteria],
                 result.base,
                 result.deductions_total,
                 result.final,
-                result.grade.label if result.grade else _("Not assessed"),
-                _staff_remarks(staff, row),
+                *([grade] if staff else []),
+                _remarks(table, row),
             ]
         )
     writer.close()
 
-    sections = results.ranking(period, results.SECTION)
-    heading = _("Ranking of sections, %(period)s") % {"period": str(period)}
-    subheading = _period_subheading(period)
-    columns = [
-        Column("排名", 6, kind=layouts.INT),
-        Column("科室代码", 10),
-        Column("科室名称", 12),
-        *_criterion_columns(sections),
-        Column("基础分", 9, kind=SCORE),
-        Column("扣分", 8, kind=SCORE),
-        Column("最终得分", 10, kind=SCORE),
-        Column("备注", 40, wrap=True),
-    ]
-    writer = SheetWriter(
-        workbook, name="科室排名", columns=columns, heading=heading, subheading=subheading
+
+def _rankings(period: Period) -> tuple[str, bytes]:
+    workbook = new_workbook()
+    _ranking_sheet(
+        workbook,
+        results.ranking(period, results.STAFF),
+        name="个人排名",
+        heading=_("Ranking of staff, %(period)s") % {"period": str(period)},
     )
-    for row in sections.rows:
-        result = row.result
-        writer.append(
-            [
-                result.rank,
-                row.facts.key,
-                row.facts.name,
-                *[_average(row, c.code) for c in sections.criteria],
-                result.base,
-                result.deductions_total,
-                result.final,
-                _staff_remarks(sections, row),
-            ]
-        )
-    writer.close()
+    _ranking_sheet(
+        workbook,
+        results.ranking(period, results.SECTION),
+        name="科室排名",
+        heading=_("Ranking of sections, %(period)s") % {"period": str(period)},
+    )
     return f"考核排名_{period.code}.xlsx", to_bytes(workbook)
 
 

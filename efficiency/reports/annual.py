@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from efficiency import results
 from efficiency.models import PeriodState
-from efficiency.scoring import AnnualGrade, WarningCode
-from efficiency.wording import annual_notes
+from efficiency.scoring import AnnualGrade
+from efficiency.wording import annual_notes, annual_warnings
 
 from . import ReportError, pdf
 from .common import PDF, Rendered, page_context, safe_filename
@@ -39,7 +39,6 @@ def annual_context(year: int) -> dict:
             for row in rollup.rows
         ]
         counts = Counter(row.result.grade for row in rollup.rows if row.result.grade is not None)
-        names = {row.facts.key: f"{row.facts.name}（{row.facts.key}）" for row in rollup.rows}
         final = all(p.state == PeriodState.LOCKED for p in rollup.periods)
         return {
             **page_context(
@@ -55,20 +54,10 @@ def annual_context(year: int) -> dict:
             "quarters_missing": 4 - len(rollup.periods),
             "all_locked": final,
             "signers": [_("Assessment group"), _("Leadership group")],
-            "warnings": [
-                _(
-                    "%(count)s people are tied on the line of the “优秀” quota (%(quota)s "
-                    "places): %(names)s. By the rules all of them were graded “称职”; the "
-                    "leadership group should decide."
-                )
-                % {
-                    "count": len(w.subject_keys),
-                    "quota": rollup.result.quota,
-                    "names": "、".join(names.get(key, key) for key in w.subject_keys),
-                }
-                for w in rollup.result.warnings
-                if w.code == WarningCode.TIE_ON_QUOTA_LINE
-            ],
+            # Annual scoring warns only of ties on the 优秀 line: the page shows the same.
+            "warnings": annual_warnings(
+                rollup.result, {row.facts.key: row.facts.name for row in rollup.rows}
+            ),
         }
 
 

@@ -26,8 +26,7 @@ from efficiency.models import (
     Severity,
     Staff,
 )
-from efficiency.scoring import WarningCode
-from efficiency.wording import quarter_grade_notes
+from efficiency.wording import choice_label, quarter_warnings, ranking_note
 
 from . import ReportError, fonts
 
@@ -101,8 +100,12 @@ def page_context(*, title: str, period_label: str, state: str | None) -> dict:
     }
 
 
-def _label(choices, value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
+def quarter_page_context(period: Period, *, title: str) -> dict:
+    """The page furniture of a report on one quarter, and the quarter itself."""
+    return {
+        **page_context(title=title, period_label=str(period), state=period.state),
+        "period": period,
+    }
 
 
 def person_name(user) -> str:
@@ -147,10 +150,10 @@ def incident_line(fact: results.DeductionFact, incident: Incident | None) -> Inc
         occurred_on=incident.occurred_on if incident else None,
         section=incident.section.name if incident else "",
         people="、".join(r.staff.name for r in incident.responsibilities.all()) if incident else "",
-        kind=_label(IncidentKind, fact.kind),
+        kind=choice_label(IncidentKind, fact.kind),
         clause_code=fact.clause_code,
         clause_text=incident.clause_text if incident else "",
-        severity=_label(Severity, fact.severity),
+        severity=choice_label(Severity, fact.severity),
         severity_code=fact.severity,
         points=fact.points,
         handling=(
@@ -172,17 +175,6 @@ class ResultLine:
     post: str = ""
 
 
-def _row_note(row: results.Row) -> str:
-    result = row.result
-    if not result.assessed:
-        return _("Not assessed")
-    if result.overridden and result.computed_grade:
-        return _("Grade set by a leader (computed: %(grade)s)") % {
-            "grade": result.computed_grade.label
-        }
-    return "；".join(quarter_grade_notes(result))
-
-
 def result_lines(
     table: results.Ranking, rows: Iterable[results.Row], posts: dict[str, str] | None = None
 ) -> list[ResultLine]:
@@ -193,7 +185,7 @@ def result_lines(
             ResultLine(
                 row=row,
                 averages=[by_code.get(c.code) for c in table.criteria],
-                note=_row_note(row),
+                note=ranking_note(row.result),
                 post=(posts or {}).get(row.facts.key, ""),
             )
         )
@@ -202,53 +194,7 @@ def result_lines(
 
 def warning_texts(table: results.Ranking) -> list[str]:
     """The period's warnings, in the words of the ranking page."""
-    texts = []
-    names = {row.facts.key: f"{row.facts.name}（{row.facts.key}）" for row in table.rows}
-    quota = table.result.quota
-    for warning in table.result.warnings:
-        who = "、".join(names.get(key, key) for key in warning.subject_keys)
-        if warning.code == WarningCode.TIE_ON_QUOTA_LINE:
-            row = table.row(warning.subject_keys[0])
-            texts.append(
-                _(
-                    "%(count)s people are tied at %(final)s on the line of the “好” quota "
-                    "(%(quota)s places): %(names)s. By the rules all of them were graded "
-                    "“较好”; the leadership group should decide."
-                )
-                % {
-                    "count": len(warning.subject_keys),
-                    "final": row.result.final if row else "",
-                    "quota": quota,
-                    "names": who,
-                }
-            )
-        elif warning.code == WarningCode.OVER_QUOTA_AFTER_OVERRIDES:
-            texts.append(
-                _(
-                    "After the leaders' overrides %(count)s people are graded “好”, more than "
-                    "the quota of %(quota)s: %(names)s."
-                )
-                % {"count": len(warning.subject_keys), "quota": quota, "names": who}
-            )
-        elif warning.code == WarningCode.OVERRIDE_ABOVE_CAP:
-            texts.append(
-                _(
-                    "An override grants a grade above the cap set by an established "
-                    "three-errors incident: %(names)s."
-                )
-                % {"names": who}
-            )
-        elif warning.code == WarningCode.OVERRIDE_IGNORED:
-            texts.append(
-                _(
-                    "These people are not assessed this quarter, so their grade override "
-                    "has no effect: %(names)s."
-                )
-                % {"names": who}
-            )
-        else:
-            texts.append(f"{warning.detail}: {who}")
-    return texts
+    return quarter_warnings(table.result, {row.facts.key: row.facts.name for row in table.rows})
 
 
 def published_period(code: str) -> Period:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from efficiency import charts, results
 from efficiency.models import Incident, Period, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
-from efficiency.scoring import ReasonCode
+from efficiency.wording import quarter_grade_form_notes
 
 from . import ReportError, pdf
 from .common import (
@@ -21,8 +21,8 @@ from .common import (
     incident_line,
     incidents_by_number,
     load_override_users,
-    page_context,
     person_name,
+    quarter_page_context,
     safe_filename,
     staff_by_number,
 )
@@ -48,34 +48,6 @@ def trend_periods(period: Period) -> list[Period]:
         .order_by("-year", "-quarter")[: TREND_QUARTERS - 1]
     )
     return [*reversed(list(earlier)), period]
-
-
-def _grade_notes(table: results.Ranking, result) -> list[str]:
-    notes = []
-    for step in result.grade_steps:
-        grade = step.grade.label
-        if step.code == ReasonCode.THRESHOLD:
-            notes.append(
-                _("A final of %(final)s gives “%(grade)s”.")
-                % {"final": result.final, "grade": grade}
-            )
-        elif step.code == ReasonCode.CAP_INCIDENT:
-            notes.append(_("An established three-errors incident in the quarter: at most “较好”."))
-        elif step.code == ReasonCode.CAP_GRAVE_INCIDENT:
-            notes.append(_("An established grave incident in the quarter: at most “一般”."))
-        elif step.code == ReasonCode.QUOTA_DEMOTION:
-            notes.append(
-                _("Beyond the %(quota)s places for “好” (40%% of those graded): “较好”.")
-                % {"quota": table.result.quota}
-            )
-        elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
-            notes.append(
-                _(
-                    "Tied with others on the line of the “好” quota: “较好” by the rules, "
-                    "for the leadership group to decide."
-                )
-            )
-    return notes
 
 
 def _personal_context(
@@ -111,12 +83,7 @@ def _personal_context(
     override = row.override
     points = [(str(p), final) for p, final in trend]
     return {
-        **page_context(
-            title=_("Personal quarterly appraisal form"),
-            period_label=str(period),
-            state=period.state,
-        ),
-        "period": period,
+        **quarter_page_context(period, title=_("Personal quarterly appraisal form")),
         "staff": staff,
         "facts": row.facts,
         "result": result,
@@ -125,7 +92,9 @@ def _personal_context(
         "deductions": [incident_line(d, incidents.get(d.number)) for d in row.facts.deductions],
         "assessed_count": table.result.assessed_count,
         "tied": tied,
-        "grade_notes": _grade_notes(table, result),
+        "grade_notes": quarter_grade_form_notes(
+            result, period=table.result, thresholds=results.thresholds_of(period)
+        ),
         "override": override,
         "override_by": person_name(override.decided_by) if override else "",
         "trend": points,

@@ -10,6 +10,7 @@ from efficiency import results
 from efficiency.models import IncidentKind, Period, Section, Severity, Staff
 from efficiency.models.incidents import number_sort_key
 from efficiency.scoring import Grade
+from efficiency.wording import quarter_rules
 
 from . import pdf
 from .common import (
@@ -18,7 +19,7 @@ from .common import (
     incident_line,
     incidents_by_number,
     load_override_users,
-    page_context,
+    quarter_page_context,
     result_lines,
     safe_filename,
     warning_texts,
@@ -42,12 +43,7 @@ def section_context(period: Period, section: Section) -> dict:
             )
         )
         return {
-            **page_context(
-                title=_("Section appraisal summary"),
-                period_label=str(period),
-                state=period.state,
-            ),
-            "period": period,
+            **quarter_page_context(period, title=_("Section appraisal summary")),
             "section": section,
             # The name it had in the quarter, as printed then (a locked quarter reprints so).
             "section_name": own.facts.name if own else section.name,
@@ -105,12 +101,7 @@ def bulletin_context(period: Period) -> dict:
         kinds = Counter(fact.kind for fact in facts.values())
         severities = Counter(fact.severity for fact in facts.values())
         return {
-            **page_context(
-                title=_("Quarterly appraisal ranking bulletin"),
-                period_label=str(period),
-                state=period.state,
-            ),
-            "period": period,
+            **quarter_page_context(period, title=_("Quarterly appraisal ranking bulletin")),
             "criteria": sections.criteria,
             "sections": result_lines(sections, sections.rows),
             "section_result": sections.result,
@@ -122,6 +113,7 @@ def bulletin_context(period: Period) -> dict:
             "severity_counts": [(s.label, severities.get(s.value, 0)) for s in Severity],
             "incident_count": len(facts),
             "warnings": warning_texts(staff_table),
+            "quarter_rules": quarter_rules(staff_table.result, results.thresholds_of(period)),
         }
 
 

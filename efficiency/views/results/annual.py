@@ -1,0 +1,68 @@
+"""The annual roll-up: every person's quarters, annual score and grade, and the warnings."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from efficiency import charts, results
+from efficiency.scoring import AnnualGrade
+from efficiency.wording import annual_notes, annual_warnings
+
+from .common import filtered, names, nav, page_query, years
+
+
+@dataclass(frozen=True)
+class AnnualLine:
+    row: results.AnnualRow
+    quarters: list  # (Period, results.Row | None), one per quarter of the year
+    notes: list[str]
+
+
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def annual(request: HttpRequest, year: int) -> HttpResponse:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    rollup = results.annual_rollup(year)
+    form, page = filtered(request, rollup.rows)
+    lines = [
+        AnnualLine(
+            row=row,
+            quarters=[(p, row.quarters.get(p.code)) for p in rollup.periods],
+            notes=annual_notes(row.result),
+        )
+        for row in page.object_list
+    ]
+    counts = {grade: 0 for grade in AnnualGrade}
+    for row in rollup.rows:
+        if row.result.grade is not None:
+            counts[row.result.grade] += 1
+    return render(
+        request,
+        "efficiency/appraisal/annual.html",
+        {
+            "year": year,
+            "years": years(),
+            "rollup": rollup,
+            "lines": lines,
+            "page": page,
+            "form": form,
+            "query": page_query(request),
+            "warnings": annual_warnings(rollup.result, names(rollup.rows)),
+            "grade_counts": [(grade.label, counts[grade]) for grade in AnnualGrade],
+            "chart": charts.bar_chart(
+                title=_("Annual grades"),
+                x_labels=[grade.label for grade in AnnualGrade],
+                series=[(_("People"), [counts[grade] for grade in AnnualGrade])],
+                width=720,
+                height=240,
+            )
+            if rollup.rows
+            else "",
+            "active": "annual",
+            **nav(year=year),
+        },
+    )
