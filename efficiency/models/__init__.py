@@ -14,6 +14,7 @@ from .incidents import (
 from .org import Section, Staff
 from .paperwork import ImportRecord, ReportJob, ReportJobStatus
 from .site import DemoMark
+from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
     "Criterion",
@@ -38,4 +39,7 @@ __all__ = [
     "Severity",
     "Staff",
     "Standard",
+    "SUMMARY_MAX_LENGTH",
+    "Summary",
+    "SummaryStatus",
 ]
