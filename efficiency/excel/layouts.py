@@ -450,7 +450,46 @@ SCORES = Layout(
     ),
 )
 
-LAYOUTS = {layout.sheet: layout for layout in (SECTIONS, STAFF, STANDARDS, INCIDENTS, SCORES)}
+SUMMARIES = Layout(
+    sheet="summaries",
+    title="个人小结",
+    key="工号",
+    about=_(
+        "One row per person: their 个人小结 for the quarter, as handed in on paper. Each is "
+        "entered as submitted and recorded as entered by you; a section head enters only their "
+        "own sections' summaries. An accepted summary no longer changes."
+    ),
+    columns=(
+        Column(
+            "考核期",
+            10,
+            required=True,
+            note=_("The quarter, e.g. 2026Q3 (or 2026年第3季度)."),
+            example="2026Q3",
+        ),
+        Column(
+            "工号",
+            12,
+            kind=STAFF_NO,
+            required=True,
+            note=_("Staff number, kept as text: 001023 stays 001023. Letters, digits or - only."),
+            example="001023",
+        ),
+        Column("姓名", 10, info=True, note=_("Exported for reading only; not imported.")),
+        Column(
+            "个人小结",
+            60,
+            required=True,
+            wrap=True,
+            note=_("The summary of the quarter's work, at most 1,000 characters."),
+            example="本季度完成收发文件登记，按时办结督办事项。",
+        ),
+    ),
+)
+
+LAYOUTS = {
+    layout.sheet: layout for layout in (SECTIONS, STAFF, STANDARDS, INCIDENTS, SCORES, SUMMARIES)
+}
 
 
 def criterion_columns(names: list[str]) -> tuple[Column, ...]:

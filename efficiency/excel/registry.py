@@ -3,6 +3,7 @@
 from .incidents import IncidentImporter
 from .roster import SectionImporter, StaffImporter, StandardImporter
 from .scores import ScoreImporter
+from .summaries import SummaryImporter
 
 IMPORTERS = {
     "sections": SectionImporter,
@@ -10,4 +11,5 @@ IMPORTERS = {
     "standards": StandardImporter,
     "incidents": IncidentImporter,
     "scores": ScoreImporter,
+    "summaries": SummaryImporter,
 }

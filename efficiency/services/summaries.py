@@ -104,8 +104,9 @@ def clean_text(text: str) -> str:
     return text
 
 
-def _summary(period: Period, staff: Staff) -> Summary | None:
-    return Summary.objects.select_for_update().filter(period=period, staff=staff).first()
+def _summary(period: Period, staff: Staff, *, lock: bool = True) -> Summary | None:
+    summaries = Summary.objects.select_for_update() if lock else Summary.objects
+    return summaries.filter(period=period, staff=staff).first()
 
 
 def _refuse_accepted(summary: Summary | None) -> None:
@@ -232,7 +233,7 @@ def enter_for(*, actor, period: Period, staff: Staff, text: str) -> Summary:
     )
 
 
-def _prepare_review(*, actor, period: Period, staff: Staff) -> Summary:
+def _prepare_review(*, actor, period: Period, staff: Staff, lock: bool = True) -> Summary:
     period = _check_period(period)
     if not may_review(actor, staff):
         raise ServiceError(
@@ -240,10 +241,22 @@ def _prepare_review(*, actor, period: Period, staff: Staff) -> Summary:
         )
     if is_self(actor, staff):
         raise ServiceError(_("You cannot accept or return your own summary."))
-    summary = _summary(period, staff)
+    summary = _summary(period, staff, lock=lock)
     if summary is None or summary.status != SummaryStatus.SUBMITTED:
         raise ServiceError(_("%(name)s has no submitted summary to review.") % {"name": staff.name})
     return summary
+
+
+def check_review(*, actor, period: Period, staff: Staff, accepting: bool, comment: str) -> None:
+    """Every reason this acceptance or return would be refused, without writing: the page asks
+    for confirmation only when it would succeed."""
+    _prepare_review(actor=actor, period=period, staff=staff, lock=False)
+    if not accepting:
+        _return_comment(comment)
+
+
+def _return_comment(comment: str) -> str:
+    return check_reason(comment, missing=_("Returning a summary needs a comment."))
 
 
 def _review(*, actor, summary: Summary, status: str, comment: str) -> Summary:
@@ -275,5 +288,5 @@ def accept(*, actor, period: Period, staff: Staff, comment: str = "") -> Summary
 def return_(*, actor, period: Period, staff: Staff, comment: str) -> Summary:
     """Send the summary back to be rewritten; the comment tells the person what to change."""
     summary = _prepare_review(actor=actor, period=period, staff=staff)
-    comment = check_reason(comment, missing=_("Returning a summary needs a comment."))
+    comment = _return_comment(comment)
     return _review(actor=actor, summary=summary, status=SummaryStatus.RETURNED, comment=comment)

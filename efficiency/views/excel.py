@@ -32,6 +32,7 @@ SHEET_LABELS = {
     "standards": gettext_lazy("Three-errors standards"),
     "incidents": gettext_lazy("Three-errors incidents"),
     "scores": gettext_lazy("Marks"),
+    "summaries": gettext_lazy("Personal summaries"),
     "rankings": gettext_lazy("Quarterly ranking"),
     "annual": gettext_lazy("Annual appraisal"),
 }
