@@ -106,7 +106,8 @@ def test_accounts_and_their_rights(tmp_path, office):
 def test_bad_arguments(tmp_path, office):
     assert refused("import_xlsx")[0] == "请写明表名和文件，例如：“import_xlsx staff roster.xlsx”。"
     assert refused("import_xlsx", "rankings", "x.xlsx")[0] == (
-        "“rankings”不是可以导入的表，请使用：sections, staff, standards, incidents, scores。"
+        "“rankings”不是可以导入的表，请使用："
+        "sections, staff, standards, incidents, scores, summaries。"
     )
     assert refused("import_xlsx", "staff", str(tmp_path / "none.xlsx"))[0] == (
         f"文件“{tmp_path / 'none.xlsx'}”不存在。"

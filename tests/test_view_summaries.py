@@ -47,7 +47,7 @@ def test_it_saves_a_draft_without_javascript(office, period):
 
 def test_autosave_answers_json_with_the_time(office, period):
     response = login(office.named).post(MINE, {"text": TEXT, "action": "save"}, **AJAX)
-    assert response.json() == {"ok": True, "time": "10:00", "status": "草稿"}
+    assert response.json() == {"ok": True, "time": "10:00", "status": "draft", "label": "草稿"}
 
 
 def test_autosave_refusal_is_json_in_chinese(office, period):

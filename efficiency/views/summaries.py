@@ -100,7 +100,14 @@ def _write_own(request: HttpRequest, period: Period, staff: Staff) -> HttpRespon
         return _render_mine(request, period, staff, summary, text, status=400)
     if _is_ajax(request):
         saved = timezone.localtime(summary.updated_at).strftime("%H:%M")
-        return JsonResponse({"ok": True, "time": saved, "status": summary.get_status_display()})
+        return JsonResponse(
+            {
+                "ok": True,
+                "time": saved,
+                "status": summary.status,
+                "label": summary.get_status_display(),
+            }
+        )
     messages.success(
         request, _("Your summary has been submitted.") if submitting else _("Draft saved.")
     )

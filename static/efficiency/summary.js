@@ -50,7 +50,8 @@
     body.set("action", "save");
     busy = true;
     savedLine.textContent = texts.saving;
-    fetch(form.action || window.location.href, {
+    // Not form.action: the buttons named "action" shadow it.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: body,
       credentials: "same-origin",
@@ -64,6 +65,11 @@
         if (answer.ok) {
           lastSent = text;
           savedLine.textContent = texts.saved.replace("__TIME__", answer.time);
+          var badge = document.getElementById("summary-status");
+          if (badge) {
+            badge.textContent = answer.label;
+            badge.className = "badge summary-status summary-" + answer.status;
+          }
         } else {
           savedLine.textContent = texts.error + ": " + answer.message;
         }
