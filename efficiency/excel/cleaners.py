@@ -328,3 +328,15 @@ def period(value) -> str:
     raise CellError(
         _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": quote(value)}
     )
+
+
+def periods_named(rows) -> set[str]:
+    """The quarter codes the rows' 考核期 cells name; a bad cell is reported when its row is
+    checked, so it is left out here."""
+    codes = set()
+    for row in rows:
+        try:
+            codes.add(period(row.values.get("考核期")))
+        except CellError:
+            pass
+    return codes

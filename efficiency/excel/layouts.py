@@ -460,21 +460,8 @@ SUMMARIES = Layout(
         "own sections' summaries. An accepted summary no longer changes."
     ),
     columns=(
-        Column(
-            "考核期",
-            10,
-            required=True,
-            note=_("The quarter, e.g. 2026Q3 (or 2026年第3季度)."),
-            example="2026Q3",
-        ),
-        Column(
-            "工号",
-            12,
-            kind=STAFF_NO,
-            required=True,
-            note=_("Staff number, kept as text: 001023 stays 001023. Letters, digits or - only."),
-            example="001023",
-        ),
+        SCORES.column("考核期"),
+        STAFF.column("工号"),
         Column("姓名", 10, info=True, note=_("Exported for reading only; not imported.")),
         Column(
             "个人小结",

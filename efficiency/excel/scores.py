@@ -61,12 +61,7 @@ class ScoreImporter(Importer):
         return lambda header: header in fixed or header in names or header in reasons
 
     def load(self, table: Table) -> None:
-        codes = set()
-        for row in table.rows:
-            try:
-                codes.add(cleaners.period(row.values.get("考核期")))
-            except cleaners.CellError:
-                pass
+        codes = cleaners.periods_named(table.rows)
         self.periods = {
             p.code: p for p in Period.objects.filter(code__in=codes).prefetch_related("criteria")
         }

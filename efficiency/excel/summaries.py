@@ -50,12 +50,7 @@ class SummaryImporter(Importer):
         return None
 
     def load(self, table: Table) -> None:
-        codes = set()
-        for row in table.rows:
-            try:
-                codes.add(cleaners.period(row.values.get("考核期")))
-            except cleaners.CellError:
-                pass
+        codes = cleaners.periods_named(table.rows)
         self.periods = {p.code: p for p in Period.objects.filter(code__in=codes)}
         self.rosters = {
             p.pk: set(staff_in_period(p).values_list("pk", flat=True))

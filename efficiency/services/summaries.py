@@ -151,19 +151,33 @@ def _save(
     return summary
 
 
-def _prepare_write(*, actor, period: Period, staff: Staff) -> tuple[Period, Summary | None]:
+def _prepare_write(
+    *, period: Period, staff: Staff, allowed: bool, refusal: str
+) -> tuple[Period, Summary | None]:
     period = _check_period(period)
-    if not may_write(actor, staff):
-        raise ServiceError(
-            _(
-                "Only the person themself, the head of their section or the administrator "
-                "writes a summary."
-            )
-        )
+    if not allowed:
+        raise ServiceError(refusal)
     _check_roster(period, staff)
     summary = _summary(period, staff)
     _refuse_accepted(summary)
     return period, summary
+
+
+def _writer(actor, staff: Staff) -> dict:
+    return {
+        "allowed": may_write(actor, staff),
+        "refusal": _(
+            "Only the person themself, the head of their section or the administrator "
+            "writes a summary."
+        ),
+    }
+
+
+def _text_to_submit(text: str) -> str:
+    text = clean_text(text)
+    if not text:
+        raise ServiceError(_("Write the summary before submitting it."))
+    return text
 
 
 # --- the steps ----------------------------------------------------------------------------------
@@ -173,7 +187,7 @@ def _prepare_write(*, actor, period: Period, staff: Staff) -> tuple[Period, Summ
 def save_draft(*, actor, period: Period, staff: Staff, text: str) -> Summary:
     """Keep what is written so far (the page autosaves). A returned summary stays 退回 until it
     is submitted again; a submitted one taken back to be changed becomes a draft again."""
-    period, summary = _prepare_write(actor=actor, period=period, staff=staff)
+    period, summary = _prepare_write(period=period, staff=staff, **_writer(actor, staff))
     text = clean_text(text)
     if summary is not None and summary.text == text:
         return summary
@@ -186,10 +200,8 @@ def save_draft(*, actor, period: Period, staff: Staff, text: str) -> Summary:
 @transaction.atomic
 def submit(*, actor, period: Period, staff: Staff, text: str) -> Summary:
     """Hand the summary to the section head."""
-    period, summary = _prepare_write(actor=actor, period=period, staff=staff)
-    text = clean_text(text)
-    if not text:
-        raise ServiceError(_("Write the summary before submitting it."))
+    period, summary = _prepare_write(period=period, staff=staff, **_writer(actor, staff))
+    text = _text_to_submit(text)
     if summary is not None and summary.status == SummaryStatus.SUBMITTED and summary.text == text:
         raise ServiceError(_("This summary has already been submitted."))
     return _save(
@@ -206,20 +218,16 @@ def submit(*, actor, period: Period, staff: Staff, text: str) -> Summary:
 def enter_for(*, actor, period: Period, staff: Staff, text: str) -> Summary:
     """A head or the administrator types in a summary handed in on paper: it is submitted,
     and the history says who entered it."""
-    period = _check_period(period)
-    if not may_review(actor, staff):
-        raise ServiceError(
-            _(
-                "Only the head of the person's section or the administrator enters a summary "
-                "from paper."
-            )
-        )
-    _check_roster(period, staff)
-    summary = _summary(period, staff)
-    _refuse_accepted(summary)
-    text = clean_text(text)
-    if not text:
-        raise ServiceError(_("Write the summary before submitting it."))
+    period, summary = _prepare_write(
+        period=period,
+        staff=staff,
+        allowed=may_review(actor, staff),
+        refusal=_(
+            "Only the head of the person's section or the administrator enters a summary "
+            "from paper."
+        ),
+    )
+    text = _text_to_submit(text)
     if summary is not None and summary.status == SummaryStatus.SUBMITTED and summary.text == text:
         return summary
     return _save(
