@@ -117,7 +117,7 @@ def test_bad_arguments(tmp_path, office):
     )
     assert refused("export_xlsx", "payroll", "-o", "x.xlsx")[0] == (
         "“payroll”不是可以导出的表，请使用："
-        "sections, staff, standards, incidents, scores, rankings, annual。"
+        "sections, staff, standards, incidents, scores, summaries, rankings, annual。"
     )
     assert refused("export_xlsx", "staff", "-o", str(tmp_path / "no" / "x.xlsx"))[0] == (
         f"文件夹“{tmp_path / 'no'}”不存在。"
