@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from efficiency.views import attendance, home, incidents, periods, scoresheet
+from efficiency.views import attendance, home, incidents, periods, scoresheet, summaries
 from efficiency.views.results import annual, card, ranking, trends
 
 
@@ -43,6 +43,23 @@ appraisal = [
     path("<period:code>/override/<staff_no:staff_no>/", ranking.override, name="grade_override"),
     path("<period:code>/card/<staff_no:staff_no>/", card.score_card, name="score_card"),
     path("<period:code>/attendance/", attendance.attendance, name="attendance"),
+    path("<period:code>/summary/", summaries.mine, name="summary_mine"),
+    path("<period:code>/summaries/", summaries.summary_list, name="summary_list"),
+    path(
+        "<period:code>/summaries/<staff_no:staff_no>/",
+        summaries.summary_detail,
+        name="summary_detail",
+    ),
+    path(
+        "<period:code>/summaries/<staff_no:staff_no>/review/",
+        summaries.summary_review,
+        name="summary_review",
+    ),
+    path(
+        "<period:code>/summaries/<staff_no:staff_no>/enter/",
+        summaries.summary_enter,
+        name="summary_enter",
+    ),
     path("trends/", trends.trends, name="trends"),
     path("annual/<int:year>/", annual.annual, name="annual"),
 ]

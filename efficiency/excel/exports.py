@@ -24,10 +24,12 @@ from efficiency.models import (
     Section,
     Staff,
     Standard,
+    Summary,
 )
 from efficiency.models.incidents import number_order
 from efficiency.quarters import Quarter
 from efficiency.services import appraisal as appraisal_services
+from efficiency.services import summaries as summary_services
 from efficiency.wording import annual_notes, ranking_remarks
 
 from . import access, layouts, writer
@@ -122,6 +124,8 @@ def _export(sheet: str, user, period: str | None) -> tuple[str, bytes]:
             return _scores(user, _period(period, default_open=True))
         if sheet == "attendance":
             return _attendance(_period(period, default_open=True))
+        if sheet == "summaries":
+            return _summaries(user, _period(period, default_open=True))
         if sheet == "rankings":
             return _rankings(_period(period, published=True))
         return _annual(_year(period))
@@ -376,6 +380,23 @@ def _add_unmarked(user, period: Period, grouped: dict) -> None:
         grouped.setdefault(
             (True, subject[1], facts.key, number), {"subject": subject, "assessor": (number, name)}
         )
+
+
+# --- 个人小结 --------------------------------------------------------------------------------
+
+
+def _summaries(user, period: Period) -> tuple[str, bytes]:
+    """Everyone on the period's roster in the sections the user lists, with their summary (blank
+    rows are theirs to fill in from paper and import again)."""
+    people = results.staff_in_period(period).select_related("section")
+    if user is not None:
+        people = people.filter(section__in=summary_services.reviewable_sections(user))
+    texts = dict(Summary.objects.filter(period=period).values_list("staff_id", "text"))
+    rows = (
+        [period.code, person.staff_no, person.name, texts.get(person.pk, "")]
+        for person in people.order_by("section__order", "section__code", "staff_no")
+    )
+    return _simple(layouts.SUMMARIES, rows, suffix=period.code)
 
 
 # --- 排名 and 年度 --------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ KIND_COLUMN = Column(
     example="延误",
 )
 
-# The quarter a row is about, the same column in the scores and the attendance sheets.
+# The quarter a row is about, the same column in the scores, attendance and summaries sheets.
 PERIOD_COLUMN = Column(
     "考核期",
     10,
@@ -124,6 +124,9 @@ PERIOD_COLUMN = Column(
     note=_("The quarter, e.g. 2026Q3 (or 2026年第3季度)."),
     example="2026Q3",
 )
+
+# The person's name beside their 工号, for whoever reads the sheet; never imported.
+READ_ONLY_NAME = Column("姓名", 10, info=True, note=_("Exported for reading only; not imported."))
 
 SECTIONS = Layout(
     sheet="sections",
@@ -471,7 +474,7 @@ ATTENDANCE = Layout(
             note=_("The person's 工号, as on the 人员 sheet."),
             example="001023",
         ),
-        Column("姓名", 10, info=True, note=_("Exported for reading only; not imported.")),
+        READ_ONLY_NAME,
         Column(
             "旷工天数",
             10,
@@ -496,8 +499,33 @@ ATTENDANCE = Layout(
     ),
 )
 
+SUMMARIES = Layout(
+    sheet="summaries",
+    title="个人小结",
+    key="工号",
+    about=_(
+        "One row per person: their 个人小结 for the quarter, as handed in on paper. Each is "
+        "entered as submitted and recorded as entered by you; a section head enters only their "
+        "own sections' summaries. An accepted summary no longer changes."
+    ),
+    columns=(
+        PERIOD_COLUMN,
+        STAFF.column("工号"),
+        READ_ONLY_NAME,
+        Column(
+            "个人小结",
+            60,
+            required=True,
+            wrap=True,
+            note=_("The summary of the quarter's work, at most 1,000 characters."),
+            example="本季度完成收发文件登记，按时办结督办事项。",
+        ),
+    ),
+)
+
 LAYOUTS = {
-    layout.sheet: layout for layout in (SECTIONS, STAFF, STANDARDS, INCIDENTS, SCORES, ATTENDANCE)
+    layout.sheet: layout
+    for layout in (SECTIONS, STAFF, STANDARDS, INCIDENTS, SCORES, ATTENDANCE, SUMMARIES)
 }
 
 

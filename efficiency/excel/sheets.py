@@ -20,6 +20,7 @@ from .incidents import IncidentImporter
 from .reader import FileRefused, Table, read_table
 from .roster import SectionImporter, StaffImporter, StandardImporter
 from .scores import ScoreImporter
+from .summaries import SummaryImporter
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     "incidents": IncidentImporter,
     "scores": ScoreImporter,
     "attendance": AttendanceImporter,
+    "summaries": SummaryImporter,
 }
 
 

@@ -16,6 +16,7 @@ from .incidents import (
 from .org import Section, Staff
 from .paperwork import ImportRecord, ReportJob, ReportJobStatus
 from .site import DemoMark
+from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
     "Attendance",
@@ -43,4 +44,7 @@ __all__ = [
     "Severity",
     "Staff",
     "Standard",
+    "SUMMARY_MAX_LENGTH",
+    "Summary",
+    "SummaryStatus",
 ]

@@ -33,6 +33,7 @@ SHEET_LABELS = {
     "incidents": gettext_lazy("Three-errors incidents"),
     "scores": gettext_lazy("Marks"),
     "attendance": gettext_lazy("Attendance"),
+    "summaries": gettext_lazy("Personal summaries"),
     "rankings": gettext_lazy("Quarterly ranking"),
     "annual": gettext_lazy("Annual appraisal"),
 }

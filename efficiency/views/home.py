@@ -11,6 +11,7 @@ from django.shortcuts import render
 from efficiency import selectors
 from efficiency.models import IncidentStatus, Period, PeriodState, Staff
 from efficiency.models.incidents import AppealStatus
+from efficiency.services.summaries import reviewable_sections
 from efficiency.views.scoresheet import sheet_progress
 
 
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_verify": user.has_perm("efficiency.verify_incident"),
         "sheets": _open_sheets(user),
         "periods": _period_board(user),
+        "summaries": _summary_links(user, staff),
         "appeals": (
             incidents.filter(appeal_status=AppealStatus.PENDING).order_by("appealed_at")[:8]
             if user.has_perm("efficiency.decide_appeal")
@@ -46,6 +48,24 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "efficiency/home.html", context)
+
+
+@dataclass(frozen=True)
+class SummaryLinks:
+    period: Period
+    mine: bool  # the user has a staff record: their own 个人小结
+    reviews: bool  # they list others' summaries (a head, the administrator, a leader)
+
+
+def _summary_links(user, staff) -> list[SummaryLinks]:
+    """The 个人小结 of each open quarter: one's own, and the list of those one reviews."""
+    reviews = reviewable_sections(user).exists()
+    if staff is None and not reviews:
+        return []
+    return [
+        SummaryLinks(period=period, mine=staff is not None, reviews=reviews)
+        for period in Period.objects.filter(state=PeriodState.OPEN).order_by("year", "quarter")
+    ]
 
 
 @dataclass(frozen=True)
