@@ -152,6 +152,15 @@ class TestTheLoadedDemo:
             assert {(e.actor, e.reason, e.at) for e in created} == {
                 (None, f"由 Excel 文件“{file_name}”导入", first_day)
             }
+        # The move in June and the catalogue's revision in April are in the history too.
+        changed = AuditEvent.objects.filter(action=AuditAction.CHANGE)
+        moved = changed.get(content_type=ContentType.objects.get_for_model(Staff))
+        assert moved.changes == {"section": ["文电科", "信息科"]}
+        assert moved.at == demo_calendar.at(datetime.date(2026, 6, 1), 8)
+        revised = changed.get(content_type=ContentType.objects.get_for_model(Standard))
+        assert revised.object_repr.startswith("YW-06")
+        assert revised.changes == {"active": ["True", "False"]}
+        assert revised.at == demo_calendar.at(datetime.date(2026, 4, 1), 8)
         # Set up before anything happens in the office.
         first_incident = AuditEvent.objects.filter(
             content_type=ContentType.objects.get_for_model(Incident)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
+from efficiency.excel.roster import STAFF_FIELDS, STANDARD_FIELDS, save_audited
 from efficiency.models import (
     HandlingDecision,
     Incident,
@@ -407,12 +408,12 @@ class IncidentYear:
     def _move(self) -> None:
         mover = self.staff[MOVER]
         mover.section = self.sections[MOVE_TO]
-        mover.save(update_fields=["section"])
+        save_audited(actor=None, obj=mover, fields=STAFF_FIELDS)
 
     def _revise(self) -> None:
         superseded = self.standards[SUPERSEDED]
         superseded.active = False
-        superseded.save(update_fields=["active"])
+        save_audited(actor=None, obj=superseded, fields=STANDARD_FIELDS)
 
     def _decision(self, incident: Incident, plan: PlannedIncident) -> HandlingDecision:
         """Mostly the suggested step (a repeat escalates); a heavier case starts higher."""
