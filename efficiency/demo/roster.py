@@ -26,7 +26,7 @@ WORKBOOKS = ("sections", "staff", "standards")
 CLERK_SECTIONS = ("MSK", "ZHK", "WDK", "XXK")
 CLERK2_SECTIONS = ("DCS", "DYS", "JYK", "XZK", "JDB", "ZBS")
 
-# A person is a slot: (section code, post, nth holder of that post in the section).
+# A person is a slot: (section code, post, nth holder of that post in the section by 工号).
 Slot = tuple[str, str, int]
 
 
