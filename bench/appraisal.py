@@ -111,6 +111,45 @@ def setup_django(db_file: Path) -> None:
     django.setup()
 
 
+# --- names, from fixed lists (no library, and no real people on purpose) ------------------------
+
+COMMON_SURNAMES = "王李张刘陈杨黄赵吴周"
+SURNAMES = (
+    "徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+    "魏苏吕丁任沈姚卢廖邹雷谭贺邱侯段欧"
+)
+COMPOUND_SURNAMES = ["欧阳", "司马"]
+GIVEN_MALE = "伟强军勇杰涛斌华明峰辉鹏亮俊磊建国志文海林波宇浩健平超刚兵德成永春生新跃"
+GIVEN_FEMALE = "芳娟敏静丽艳霞琳婷慧颖倩玲燕雪红萍兰蓉洁秀英梅莉娜丹萱怡佳"
+# Combinations that happen to be well-known people.
+AVOID_NAMES = set(
+    "李强 刘涛 张杰 王菲 李娜 刘翔 黄磊 赵薇 周涛 王峰 李宁 杨澜 孙俪 周迅 刘洋 王刚 李玲 "
+    "张艺 赵丽 李静 王静 李勇 林峰 张华 李娟 王海 周杰 朱军 董洁 李健 王军 张伟 杨洋 "
+    "陈坤 黄晓明 王俊凯 张丹峰 刘欢 李健 陈红 王刚 周华健 刘德华 张国立 王志文 陈建斌".split()
+)
+
+
+def _surname(rng: random.Random) -> str:
+    draw = rng.random()
+    if draw < 0.02:
+        return rng.choice(COMPOUND_SURNAMES)
+    if draw < 0.40:
+        return rng.choice(COMMON_SURNAMES)
+    return rng.choice(SURNAMES)
+
+
+def _names(rng: random.Random, count: int) -> list[str]:
+    names: list[str] = []
+    while len(names) < count:
+        surname = _surname(rng)
+        pool = GIVEN_MALE if rng.random() < 0.58 else GIVEN_FEMALE
+        length = 1 if rng.random() < 0.25 or len(surname) == 2 else 2
+        name = surname + "".join(rng.sample(pool, length))
+        if name not in names and name not in AVOID_NAMES:
+            names.append(name)
+    return names
+
+
 # --- the large office --------------------------------------------------------------------
 
 
@@ -124,7 +163,6 @@ def build(args: argparse.Namespace) -> dict:
     from django.core.management import call_command
     from django.db import transaction
 
-    from efficiency.demo import _names
     from efficiency.models import (
         Incident,
         IncidentResponsible,

@@ -7,12 +7,14 @@ plain functions after it.
 
 import datetime
 import itertools
+import shutil
 import statistics
 from collections import Counter, defaultdict
 from io import StringIO
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -20,13 +22,18 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.test import override_settings
 from django.utils import timezone, translation
+from openpyxl import load_workbook
 
-from efficiency import demo_appraisal, demo_calendar, results, scoring
+from efficiency import results, scoring
 from efficiency.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from efficiency.demo import appraisal as demo_appraisal
+from efficiency.demo import calendar as demo_calendar
+from efficiency.demo.roster import FixtureRefused
 from efficiency.models import (
     AuditEvent,
     Explanation,
     GradeOverride,
+    ImportRecord,
     Incident,
     IncidentKind,
     IncidentResponsible,
@@ -120,6 +127,45 @@ class TestTheLoadedDemo:
             not in {(1, 2, 4), (2, 4, 8), (3, 6, 12)}
         ]
         assert 1 <= len(overridden) <= 3
+
+    def test_the_roster_and_catalogue_were_imported_with_their_history(self):
+        first_day = demo_calendar.at(demo_calendar.FIRST_DAY, 8)
+        records = ImportRecord.objects.order_by("pk")
+        assert [(r.sheet, r.file_name, r.created, r.imported_by) for r in records] == [
+            ("sections", "sections.xlsx", 10, None),
+            ("staff", "staff.xlsx", 60, None),
+            ("standards", "standards.xlsx", 20, None),
+        ]
+        assert {record.imported_at for record in records} == {first_day}
+        for model, file_name in (
+            (Section, "sections.xlsx"),
+            (Staff, "staff.xlsx"),
+            (Standard, "standards.xlsx"),
+        ):
+            content_type = ContentType.objects.get_for_model(model)
+            created = AuditEvent.objects.filter(
+                content_type=content_type, action=AuditAction.CREATE
+            )
+            assert sorted(created.values_list("object_id", flat=True)) == sorted(
+                str(pk) for pk in model.objects.values_list("pk", flat=True)
+            ), model
+            assert {(e.actor, e.reason, e.at) for e in created} == {
+                (None, f"由 Excel 文件“{file_name}”导入", first_day)
+            }
+        # The move in June and the catalogue's revision in April are in the history too.
+        changed = AuditEvent.objects.filter(action=AuditAction.CHANGE)
+        moved = changed.get(content_type=ContentType.objects.get_for_model(Staff))
+        assert moved.changes == {"section": ["文电科", "信息科"]}
+        assert moved.at == demo_calendar.at(datetime.date(2026, 6, 1), 8)
+        revised = changed.get(content_type=ContentType.objects.get_for_model(Standard))
+        assert revised.object_repr.startswith("YW-06")
+        assert revised.changes == {"active": ["True", "False"]}
+        assert revised.at == demo_calendar.at(datetime.date(2026, 4, 1), 8)
+        # Set up before anything happens in the office.
+        first_incident = AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Incident)
+        ).earliest("at")
+        assert first_day < first_incident.at
 
     def test_every_status_kind_and_severity_appears(self):
         incidents = Incident.objects.all()
@@ -425,6 +471,43 @@ def test_the_demo_is_the_same_whatever_the_day():
             prints.append(_fingerprint())
             transaction.set_rollback(True)
     assert prints[0]["incidents"] and prints[0] == prints[1]
+
+
+def _edit(path, sheet_key: str, key: str, column: str, value) -> None:
+    """Write ``value`` into ``column`` of the row whose first cell is ``key``."""
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    (row,) = [row for row in sheet.iter_rows(min_row=2) if row[0].value == key]
+    assert header[0] == sheet_key
+    row[header.index(column)].value = value
+    book.save(path)
+
+
+def test_the_demo_is_read_from_its_workbooks(tmp_path):
+    fixtures = tmp_path / "office"
+    shutil.copytree(settings.BASE_DIR / "fixtures" / "demo", fixtures)
+    _edit(fixtures / "staff.xlsx", "工号", "001001", "姓名", "欧阳修文")
+    _edit(fixtures / "sections.xlsx", "科室代码", "ZBS", "排序", 5)
+    _edit(fixtures / "standards.xlsx", "条款编号", "CW-05", "严重扣分", 15)
+
+    call_command("load_demo", "--fixtures", str(fixtures), stdout=StringIO())
+
+    assert Staff.objects.get(staff_no="001001").name == "欧阳修文"
+    assert get_user_model().objects.get(username="head").first_name == "欧阳修文"
+    assert Section.objects.first().code == "ZBS"
+    assert Standard.objects.get(code="CW-05").points_grave == 15
+    assert Staff.objects.count() == 60
+
+
+def test_a_workbook_the_import_refuses_loads_nothing(tmp_path):
+    fixtures = tmp_path / "office"
+    shutil.copytree(settings.BASE_DIR / "fixtures" / "demo", fixtures)
+    _edit(fixtures / "staff.xlsx", "工号", "001002", "入职日期", "2026-02-30")
+
+    with pytest.raises(FixtureRefused, match="入职日期"):
+        load_demo(fixtures=fixtures)
+    assert counts() == {name: 0 for name in counts()}
 
 
 def test_a_database_with_data_is_left_alone():

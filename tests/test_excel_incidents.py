@@ -8,9 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
 from efficiency.excel import engine, exports, sheets
-from efficiency.excel.incidents import NewIncident, report_many
 from efficiency.models import AuditEvent, ImportRecord, Incident, IncidentResponsible
 from efficiency.services import incidents as services
+from efficiency.services.incidents import NewIncident, report_many
 
 from .excel_samples import openpyxl_xlsx, write, xlsxwriter_xlsx
 from .factories import report

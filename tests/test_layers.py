@@ -37,7 +37,6 @@ LAYERS = {
     "efficiency.quarters": PURE,
     "efficiency.roles": PURE,
     "efficiency.wording": PURE,
-    "efficiency.demo_calendar": PURE,
     "efficiency.workdays": PURE,
     "efficiency.models.*": MODELS,
     "efficiency.consequences": RULES,
@@ -58,8 +57,7 @@ LAYERS = {
     "efficiency.context_processors": PRESENTATION,
     "efficiency.security": PRESENTATION,
     "efficiency.charts": PRESENTATION,
-    "efficiency.demo": PRESENTATION,
-    "efficiency.demo_appraisal": PRESENTATION,
+    "efficiency.demo.*": PRESENTATION,
 }
 
 

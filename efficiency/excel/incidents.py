@@ -15,43 +15,41 @@ What a file may do to incidents (the decision, documented on the 填写说明 sh
 
 Speed: the incident form's service, ``incident_report``, takes about 5 ms a row on SQLite (its
 full_clean, the number sequence and the history each cost queries), so 10,000 rows would take
-nearly a minute. New incidents are therefore written by :func:`report_many`: every row is
+nearly a minute. New incidents are therefore written by the service's bulk path,
+:func:`~efficiency.services.incidents.report_many`: every row is
 checked first with the service's own ``check_facts``, then the numbers are reserved once per
 year and the incidents, the people named and their history entries are inserted in bulk.
 The result is the same rows and the same history ``incident_report`` writes;
 ``tests/test_excel_incidents.py`` compares the two field by field.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from efficiency import selectors
 from efficiency.models import (
-    AuditEvent,
     Incident,
     IncidentResponsible,
-    IncidentSequence,
     IncidentStatus,
-    Section,
     Staff,
     Standard,
 )
-from efficiency.models.audit import AuditAction
 from efficiency.services import incidents as services
-from efficiency.services.audit import snapshot
-from efficiency.services.incidents import CORRECTABLE_FIELDS, FactError, check_facts, open_dates
+from efficiency.services.incidents import (
+    FactError,
+    NewIncident,
+    check_facts,
+    open_dates,
+    report_many,
+)
 
 from . import cleaners, layouts
 from .engine import MISSING, Action, Cells, Change, Importer, RowPlan
 from .reader import Table
 from .roster import SectionLookup, StaffLookup
 
-BATCH = 500
 STEP = {IncidentStatus.REPORTED: 0, IncidentStatus.VERIFIED: 1, IncidentStatus.HANDLED: 2}
 # The sheet's column for each fact the service's check_facts may refuse.
 FACT_COLUMNS = {
@@ -61,27 +59,6 @@ FACT_COLUMNS = {
     "responsible": "责任人工号",
     "description": "情况描述",
 }
-# Foreign keys are checked against the lookups loaded once, not by a query per row.
-FOREIGN_KEYS = [
-    "standard",
-    "section",
-    "reporter",
-    "decided_by",
-    "handled_by",
-    "appealed_by",
-    "appeal_decided_by",
-]
-
-
-@dataclass
-class NewIncident:
-    kind: str
-    standard: Standard
-    severity: str
-    occurred_on: datetime.date
-    section: Section
-    responsible: list[Staff]
-    description: str
 
 
 @dataclass
@@ -92,82 +69,6 @@ class IncidentRow:
     decision: str = ""
     dismissal_reason: str = ""  # with 状态 不予认定
     incident: Incident | None = field(default=None, repr=False)
-
-
-def _responsible_text(people: list[Staff]) -> str:
-    # The order incident.responsible.all() gives: Staff.Meta.ordering.
-    ordered = sorted(people, key=lambda s: (s.section.order, s.staff_no))
-    return "、".join(str(s) for s in ordered)
-
-
-@transaction.atomic
-def report_many(*, reporter, rows: list[NewIncident], reason: str = "") -> list[Incident]:
-    """Report many incidents at once: ``incident_report``'s checks and records, in bulk."""
-    dates = open_dates()
-    for row in rows:
-        check_facts(
-            kind=row.kind,
-            standard=row.standard,
-            occurred_on=row.occurred_on,
-            responsible=row.responsible,
-            description=row.description,
-            dates=dates,
-        )
-    numbers: dict[int, list[str]] = {}
-    for year in sorted({row.occurred_on.year for row in rows}):
-        count = sum(1 for row in rows if row.occurred_on.year == year)
-        sequence, _created = IncidentSequence.objects.select_for_update().get_or_create(year=year)
-        first = sequence.last + 1
-        sequence.last += count
-        sequence.save(update_fields=["last"])
-        numbers[year] = [f"{year}-{n:04d}" for n in range(first, first + count)]
-    incidents = []
-    for row in rows:
-        incident = Incident(
-            number=numbers[row.occurred_on.year].pop(0),
-            kind=row.kind,
-            standard=row.standard,
-            clause_code=row.standard.code,
-            clause_text=row.standard.text,
-            severity=row.severity,
-            points=row.standard.points_for(row.severity),
-            occurred_on=row.occurred_on,
-            section=row.section,
-            description=row.description.strip(),
-            reporter=reporter,
-        )
-        incident.clean_fields(exclude=FOREIGN_KEYS)
-        incidents.append(incident)
-    Incident.objects.bulk_create(incidents, batch_size=BATCH)
-    IncidentResponsible.objects.bulk_create(
-        (
-            IncidentResponsible(incident=incident, staff=staff, section_id=staff.section_id)
-            for incident, row in zip(incidents, rows, strict=True)
-            for staff in {s.pk: s for s in row.responsible}.values()
-        ),
-        batch_size=BATCH,
-    )
-    content_type = ContentType.objects.get_for_model(Incident)
-    actor = reporter if reporter is not None and reporter.is_authenticated else None
-    facts = [name for name in CORRECTABLE_FIELDS if name != "responsible"]
-    events = []
-    for incident, row in zip(incidents, rows, strict=True):
-        values = snapshot(incident, facts)
-        values["responsible"] = _responsible_text(list({s.pk: s for s in row.responsible}.values()))
-        events.append(
-            AuditEvent(
-                actor=actor,
-                content_type=content_type,
-                object_id=str(incident.pk),
-                object_repr=str(incident)[:200],
-                action=AuditAction.CREATE,
-                to_status=incident.status,
-                reason=reason,
-                changes={name: ["", values[name]] for name in CORRECTABLE_FIELDS},
-            )
-        )
-    AuditEvent.objects.bulk_create(events, batch_size=BATCH)
-    return incidents
 
 
 def _fingerprint(occurred_on, kind, clause_code, severity, section_id, staff_ids, description):

@@ -16,10 +16,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Load only into an empty database (always the case; the flag documents intent).",
         )
+        parser.add_argument(
+            "--fixtures",
+            default=None,
+            help="The folder of the demo office's workbooks (default: fixtures/demo).",
+        )
 
     def handle(self, *args, **options):
         progress = self.stdout if options["verbosity"] >= 2 else None
-        if not load_demo(stdout=progress):
+        if not load_demo(stdout=progress, fixtures=options["fixtures"]):
             self.stdout.write(blocking_reason() or "数据库中已有数据，未载入演示数据。")
             return
         accounts = (

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from efficiency import results, scoring
-from efficiency.demo_calendar import Steps, Timeline, at, working_day
 from efficiency.models import Criterion, Period, Section, Staff
 from efficiency.quarters import Quarter
 from efficiency.services.appraisal import (
@@ -31,6 +30,8 @@ from efficiency.services.appraisal import (
     period_open,
     score_save,
 )
+
+from .calendar import Steps, Timeline, at, working_day
 
 SEED = 20261
 # The quarters and where each ends: marked while open, then closed and (the older ones) locked.
@@ -121,7 +122,7 @@ class AppraisalLoader:
         sections: Sequence[Section],
         users: Mapping[str, object],
         criteria: Sequence[str],
-        cited: Mapping[str, Mapping[int, int]],
+        cited: Mapping[str, Mapping[int, Decimal]],
         say: Callable[[str], None] = lambda text: None,
     ) -> None:
         self.timeline = timeline
@@ -312,7 +313,7 @@ def load_appraisal(
     staff: Sequence[Staff],
     sections: Sequence[Section],
     users: Mapping[str, object],
-    cited: Mapping[str, Mapping[int, int]],
+    cited: Mapping[str, Mapping[int, Decimal]],
     say: Callable[[str], None] = lambda text: None,
 ) -> None:
     """Schedule the opening, marking, closing and locking of the demo year's quarters."""
