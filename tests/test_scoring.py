@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from efficiency import scoring
 from efficiency.scoring import (
     AnnualGrade,
     AnnualInput,
@@ -781,3 +782,125 @@ def test_annual_properties(specs: list[tuple[list[Decimal], list[Grade], bool, b
             assert r.grade is AnnualGrade.INCOMPETENT
         if r.grade is AnnualGrade.EXCELLENT:
             assert r.score is not None and r.score >= 90 and r.good_quarters >= 2
+
+
+# --- ties on the quota line (DOMAIN.md: a tie straddling the line drops everyone tied) ----------
+#
+# Few distinct finals, so that ties on the line are common. With one mark per criterion the
+# final is the mark itself (less any deduction); a zero-point incident caps the grade at 较好
+# without moving the final, so capped and uncapped people share finals too.
+
+line_final = st.sampled_from([D(85), D(90), D(92), D(95), D(98)])
+line_subject = st.tuples(line_final, st.booleans())
+
+
+def line_people(specs: Sequence[tuple[Decimal, bool]]) -> list[SubjectInput]:
+    return [
+        SubjectInput(
+            key=f"s{i:02d}",
+            marks={"duty": [final], "performance": [final], "service": [final]},
+            deductions=[ded(0)] if incident else [],
+        )
+        for i, (final, incident) in enumerate(specs)
+    ]
+
+
+def check_the_quota_line(result: PeriodResult, subjects: Sequence[SubjectInput]) -> None:
+    """What DOMAIN.md says of the 好 quota, stated from the inputs alone."""
+    uncapped = {s.key for s in subjects if not s.deductions}
+    # People in the same position (same final, no incident) always get the same grade.
+    for one in result.results:
+        for other in result.results:
+            if one.final == other.final and {one.key, other.key} <= uncapped:
+                assert one.grade is other.grade, (one.key, other.key, one.final)
+    # The quota is never exceeded, not even by people tied on the line.
+    goods = {r.key for r in result.results if r.grade is GOOD}
+    assert len(goods) <= result.quota
+    # 好 are exactly the candidates (90 or more, no incident) above the line; the line is the
+    # final of the first candidate who does not fit in the quota.
+    candidates = sorted(
+        (r.final for r in result.results if r.key in uncapped and r.final >= 90), reverse=True
+    )
+    line = candidates[result.quota] if len(candidates) > result.quota else D(-1)
+    assert goods == {
+        r.key for r in result.results if r.key in uncapped and r.final >= 90 and r.final > line
+    }
+    # A tie is never broken silently: it is reported, naming exactly those tied on the line.
+    straddles = 0 < result.quota < len(candidates) and candidates[result.quota - 1] == line
+    tied = tuple(sorted(r.key for r in result.results if r.key in uncapped and r.final == line))
+    warned = [w for w in result.warnings if w.code is WarningCode.TIE_ON_QUOTA_LINE]
+    assert [sorted(w.subject_keys) for w in warned] == ([list(tied)] if straddles else [])
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(line_subject, max_size=12))
+def test_ties_on_the_quota_line_property(specs: list[tuple[Decimal, bool]]) -> None:
+    subjects = line_people(specs)
+    check_the_quota_line(score(*subjects), subjects)
+
+
+annual_line_subject = st.tuples(line_final, st.sampled_from(["eligible", "grave", "one 好"]))
+
+
+def annual_line_people(specs: Sequence[tuple[Decimal, str]]) -> list[AnnualInput]:
+    return [
+        annual(
+            f"s{i:02d}",
+            [final] * 4,
+            [GOOD, FAIRLY_GOOD, FAIRLY_GOOD, FAIRLY_GOOD] if bar == "one 好" else [GOOD] * 4,
+            grave=bar == "grave",
+        )
+        for i, (final, bar) in enumerate(specs)
+    ]
+
+
+def check_the_annual_quota_line(result, subjects: Sequence[AnnualInput]) -> None:
+    """The same line rule for the 20% 优秀 quota."""
+    eligible = {s.key for s in subjects if not s.has_grave_incident and s.quarter_grades[1] is GOOD}
+    excellent = AnnualGrade.EXCELLENT
+    for one in result.results:
+        for other in result.results:
+            if one.score == other.score and {one.key, other.key} <= eligible:
+                assert one.grade is other.grade, (one.key, other.key, one.score)
+    best = {r.key for r in result.results if r.grade is excellent}
+    assert len(best) <= result.quota
+    candidates = sorted(
+        (r.score for r in result.results if r.key in eligible and r.score >= 90), reverse=True
+    )
+    line = candidates[result.quota] if len(candidates) > result.quota else D(-1)
+    assert best == {
+        r.key for r in result.results if r.key in eligible and r.score >= 90 and r.score > line
+    }
+    straddles = 0 < result.quota < len(candidates) and candidates[result.quota - 1] == line
+    tied = sorted(r.key for r in result.results if r.key in eligible and r.score == line)
+    warned = [w for w in result.warnings if w.code is WarningCode.TIE_ON_QUOTA_LINE]
+    assert [sorted(w.subject_keys) for w in warned] == ([tied] if straddles else [])
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(annual_line_subject, max_size=15))
+def test_ties_on_the_annual_quota_line_property(specs: list[tuple[Decimal, str]]) -> None:
+    subjects = annual_line_people(specs)
+    check_the_annual_quota_line(score_year(subjects=subjects), subjects)
+
+
+def no_tie_rule(candidates, quota):
+    """The quota cut without the tie rule: whoever sorts first keeps the slot."""
+    ordered = sorted(candidates, key=lambda item: (-item[1], item[0]))
+    return [key for key, _ in ordered[quota:]], []
+
+
+def test_the_properties_catch_a_quota_cut_without_the_tie_rule(monkeypatch) -> None:
+    """The properties above are not vacuous: without the tie rule, a straddling tie fails them."""
+    quarter = line_people(
+        [(D(99), False), (D(97), False), (D(97), False), (D(96), False)] + [(D(50), False)]
+    )
+    year = annual_line_people([(D(95), "eligible"), (D(94), "eligible"), (D(94), "eligible")])
+    year += fillers(7)
+    check_the_quota_line(score(*quarter), quarter)
+    check_the_annual_quota_line(score_year(subjects=year), year)
+    monkeypatch.setattr(scoring, "_quota_cut", no_tie_rule)
+    with pytest.raises(AssertionError):
+        check_the_quota_line(score(*quarter), quarter)
+    with pytest.raises(AssertionError):
+        check_the_annual_quota_line(score_year(subjects=year), year)
