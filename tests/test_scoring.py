@@ -805,31 +805,38 @@ def line_people(specs: Sequence[tuple[Decimal, bool]]) -> list[SubjectInput]:
     ]
 
 
-def check_the_quota_line(result: PeriodResult, subjects: Sequence[SubjectInput]) -> None:
-    """What DOMAIN.md says of the 好 quota, stated from the inputs alone."""
-    uncapped = {s.key for s in subjects if not s.deductions}
-    # People in the same position (same final, no incident) always get the same grade.
-    for one in result.results:
-        for other in result.results:
-            if one.final == other.final and {one.key, other.key} <= uncapped:
-                assert one.grade is other.grade, (one.key, other.key, one.final)
+def check_the_line(result, *, top, value, eligible: set[str]) -> None:
+    """DOMAIN.md's quota line, stated from the inputs alone: ``eligible`` are those who reach
+    the ``top`` grade on their ``value`` (final or annual score) and nothing else bars."""
+    results, quota, warnings = result.results, result.quota, result.warnings
+    # People in the same position (same value, both eligible) always get the same grade.
+    for one in results:
+        for other in results:
+            if value(one) == value(other) and {one.key, other.key} <= eligible:
+                assert one.grade is other.grade, (one.key, other.key, value(one))
     # The quota is never exceeded, not even by people tied on the line.
-    goods = {r.key for r in result.results if r.grade is GOOD}
-    assert len(goods) <= result.quota
-    # 好 are exactly the candidates (90 or more, no incident) above the line; the line is the
-    # final of the first candidate who does not fit in the quota.
+    tops = {r.key for r in results if r.grade is top}
+    assert len(tops) <= quota
+    # The top grade goes exactly to the candidates (90 or more, eligible) above the line; the
+    # line is the value of the first candidate who does not fit in the quota.
     candidates = sorted(
-        (r.final for r in result.results if r.key in uncapped and r.final >= 90), reverse=True
+        (value(r) for r in results if r.key in eligible and value(r) >= 90), reverse=True
     )
-    line = candidates[result.quota] if len(candidates) > result.quota else D(-1)
-    assert goods == {
-        r.key for r in result.results if r.key in uncapped and r.final >= 90 and r.final > line
+    line = candidates[quota] if len(candidates) > quota else D(-1)
+    assert tops == {
+        r.key for r in results if r.key in eligible and value(r) >= 90 and value(r) > line
     }
     # A tie is never broken silently: it is reported, naming exactly those tied on the line.
-    straddles = 0 < result.quota < len(candidates) and candidates[result.quota - 1] == line
-    tied = tuple(sorted(r.key for r in result.results if r.key in uncapped and r.final == line))
-    warned = [w for w in result.warnings if w.code is WarningCode.TIE_ON_QUOTA_LINE]
-    assert [sorted(w.subject_keys) for w in warned] == ([list(tied)] if straddles else [])
+    straddles = 0 < quota < len(candidates) and candidates[quota - 1] == line
+    tied = sorted(r.key for r in results if r.key in eligible and value(r) == line)
+    warned = [w for w in warnings if w.code is WarningCode.TIE_ON_QUOTA_LINE]
+    assert [sorted(w.subject_keys) for w in warned] == ([tied] if straddles else [])
+
+
+def check_the_quota_line(result: PeriodResult, subjects: Sequence[SubjectInput]) -> None:
+    """The 40% 好 quota; an incident bars 好 (the cap) without moving the final."""
+    uncapped = {s.key for s in subjects if not s.deductions}
+    check_the_line(result, top=GOOD, value=lambda r: r.final, eligible=uncapped)
 
 
 @PROPERTY_SETTINGS
@@ -855,26 +862,9 @@ def annual_line_people(specs: Sequence[tuple[Decimal, str]]) -> list[AnnualInput
 
 
 def check_the_annual_quota_line(result, subjects: Sequence[AnnualInput]) -> None:
-    """The same line rule for the 20% 优秀 quota."""
+    """The 20% 优秀 quota; a grave incident or a single 好 quarter bars 优秀."""
     eligible = {s.key for s in subjects if not s.has_grave_incident and s.quarter_grades[1] is GOOD}
-    excellent = AnnualGrade.EXCELLENT
-    for one in result.results:
-        for other in result.results:
-            if one.score == other.score and {one.key, other.key} <= eligible:
-                assert one.grade is other.grade, (one.key, other.key, one.score)
-    best = {r.key for r in result.results if r.grade is excellent}
-    assert len(best) <= result.quota
-    candidates = sorted(
-        (r.score for r in result.results if r.key in eligible and r.score >= 90), reverse=True
-    )
-    line = candidates[result.quota] if len(candidates) > result.quota else D(-1)
-    assert best == {
-        r.key for r in result.results if r.key in eligible and r.score >= 90 and r.score > line
-    }
-    straddles = 0 < result.quota < len(candidates) and candidates[result.quota - 1] == line
-    tied = sorted(r.key for r in result.results if r.key in eligible and r.score == line)
-    warned = [w for w in result.warnings if w.code is WarningCode.TIE_ON_QUOTA_LINE]
-    assert [sorted(w.subject_keys) for w in warned] == ([tied] if straddles else [])
+    check_the_line(result, top=AnnualGrade.EXCELLENT, value=lambda r: r.score, eligible=eligible)
 
 
 @PROPERTY_SETTINGS
