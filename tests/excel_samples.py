@@ -4,10 +4,11 @@
 ``Formula("=A2&\"\"", cached)`` for a formula with (or without) the value a spreadsheet
 program would have saved with it. Each builder returns the file's bytes.
 
-``raw_xlsx`` writes the package by hand, for the quirks of files from other programs:
-LibreOffice (formula results typed ``str``, a declared range of a million rows and
-thousands of empty styled rows), WPS (rich-text shared strings with phonetic runs), Excel
-(shared formulas, the 1904 date system of Mac workbooks, cells without coordinates).
+``raw_xlsx`` writes the package by hand, for the quirks of files from other programs: WPS
+(rich-text shared strings with phonetic runs), Excel (shared formulas, the 1904 date system of
+Mac workbooks, cells without coordinates), and shapes no test should need a program for (a
+declared range of a million rows). Files from LibreOffice are not imitated: ``workbook``
+reads the ones LibreOffice itself wrote, committed in fixtures/workbooks/ (see its README).
 """
 
 import codecs
@@ -16,6 +17,7 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import openpyxl
@@ -294,6 +296,14 @@ def write(tmp_path, name: str, data: bytes):
     path = tmp_path / name
     path.write_bytes(data)
     return path
+
+
+WORKBOOKS = Path(__file__).resolve().parent.parent / "fixtures" / "workbooks"
+
+
+def workbook(name: str) -> bytes:
+    """A sample file committed in fixtures/workbooks/, such as one LibreOffice wrote."""
+    return (WORKBOOKS / name).read_bytes()
 
 
 # The first bytes of an old Excel 97–2003 file (an OLE2 compound document).

@@ -1,7 +1,10 @@
 """Reading files as offices make them, and refusing what cannot be read (no database)."""
 
 import datetime
+import io
+import re
 import time
+import zipfile
 
 import openpyxl.xml
 import pytest
@@ -17,6 +20,7 @@ from .excel_samples import (
     csv_bytes,
     openpyxl_xlsx,
     raw_xlsx,
+    workbook,
     write,
     xlsxwriter_xlsx,
     zip_of,
@@ -25,6 +29,7 @@ from .excel_samples import (
 HINT = "请在 Excel 或 WPS 中选择“文件 → 另存为”，保存类型选“Excel 工作簿（*.xlsx）”，再上传新文件。"
 BUILDERS = [openpyxl_xlsx, xlsxwriter_xlsx]
 HEADER = ["工号", "姓名", "科室", "职务", "入职日期", "离岗日期"]
+DAY = datetime.datetime(2020, 9, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +135,34 @@ def test_a_formula_saved_without_its_result_is_not_read_as_blank(tmp_path):
     assert value.formula == '"00"&"1023"'
 
 
-def test_a_libreoffice_file_with_a_million_declared_rows(tmp_path):
+def sheet_xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.read("xl/worksheets/sheet1.xml").decode()
+
+
+LIBREOFFICE_ROW = [(2, {"工号": "001023", "姓名": "王建国", "科室": "秘书科", "入职日期": DAY})]
+
+
+def test_a_libreoffice_file_with_a_formula_and_a_thousand_empty_shaded_rows(tmp_path):
+    data = workbook("libreoffice-roster.xlsx")
+    # What makes it a LibreOffice file (fixtures/workbooks/README.md): a formula saved with a
+    # text result typed "str", a date as a serial number, 1000 empty styled rows declared.
+    xml = sheet_xml(data)
+    formula = '<f aca="false">&quot;&quot;&amp;&quot;001023&quot;</f><v>001023</v>'
+    assert re.search(r'<c r="A2" s="\d+" t="str">' + re.escape(formula), xml)
+    assert '<dimension ref="A1:F1002"/>' in xml and '<row r="1002"' in xml
+    started = time.perf_counter()
+    assert values(read(tmp_path, data)) == LIBREOFFICE_ROW
+    assert time.perf_counter() - started < 5
+
+
+def test_a_libreoffice_file_with_the_whole_sheet_formatted(tmp_path):
+    data = workbook("libreoffice-roster-whole-sheet.xlsx")
+    assert '<dimension ref="A1:AMJ2"/>' in sheet_xml(data)  # all 1024 columns declared
+    assert values(read(tmp_path, data)) == LIBREOFFICE_ROW
+
+
+def test_a_file_declaring_a_million_rows_and_thousands_of_empty_styled_ones(tmp_path):
     data = raw_xlsx(
         [HEADER, [Formula('=""&"001023"', "001023"), "王建国", "秘书科", None, 44075]],
         dimension="A1:AMJ1048576",
@@ -214,15 +246,22 @@ def test_defusedxml_guards_every_part_openpyxl_parses():
     assert openpyxl.xml.DEFUSEDXML
 
 
-def test_an_old_xls_file_is_refused_with_how_to_save_it(tmp_path):
-    assert refusal(tmp_path, XLS_BYTES, name="人员.xls") == (
+@pytest.mark.parametrize("data", [XLS_BYTES, workbook("libreoffice-roster.xls")])
+def test_an_old_xls_file_is_refused_with_how_to_save_it(tmp_path, data):
+    assert refusal(tmp_path, data, name="人员.xls") == (
         "“人员.xls”是旧版 Excel 97–2003（.xls）或 WPS（.et）文件，或设置了打开密码，无法读取。"
         + HINT
     )
 
 
-def test_an_opendocument_file_is_refused(tmp_path):
-    data = zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})
+@pytest.mark.parametrize(
+    "data",
+    [
+        zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}),
+        workbook("libreoffice-roster.ods"),
+    ],
+)
+def test_an_opendocument_file_is_refused(tmp_path, data):
     assert (
         refusal(tmp_path, data, name="人员.ods")
         == "“人员.ods”是 OpenDocument 表格（.ods）。" + HINT

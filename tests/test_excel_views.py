@@ -9,7 +9,7 @@ from efficiency.models import ImportRecord, Section, Staff
 from efficiency.services import appraisal as appraisal_services
 
 from .conftest import login
-from .excel_samples import XLS_BYTES, openpyxl_xlsx
+from .excel_samples import openpyxl_xlsx, workbook
 
 ROLES = ["clerk", "head", "supervisor", "assessor", "leader", "administrator", "named", "outsider"]
 STAFF_HEADER = ["工号", "姓名", "科室", "职务", "入职日期", "离岗日期"]
@@ -191,7 +191,8 @@ def test_a_file_with_errors_shows_them_and_cannot_be_confirmed(office):
 
 def test_a_refused_file_says_how_to_save_it(office):
     client = login(office.administrator)
-    preview_url = upload(client, "staff", XLS_BYTES, name="人员.xls")["Location"]
+    data = workbook("libreoffice-roster.xls")
+    preview_url = upload(client, "staff", data, name="人员.xls")["Location"]
     html = client.get(preview_url).content.decode()
     assert "“人员.xls”是旧版 Excel 97–2003（.xls）或 WPS（.et）文件" in html
     assert "确认导入" not in html

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from efficiency import scoring
 from efficiency.scoring import (
     AnnualGrade,
     AnnualInput,
@@ -781,3 +782,115 @@ def test_annual_properties(specs: list[tuple[list[Decimal], list[Grade], bool, b
             assert r.grade is AnnualGrade.INCOMPETENT
         if r.grade is AnnualGrade.EXCELLENT:
             assert r.score is not None and r.score >= 90 and r.good_quarters >= 2
+
+
+# --- ties on the quota line (DOMAIN.md: a tie straddling the line drops everyone tied) ----------
+#
+# Few distinct finals, so that ties on the line are common. With one mark per criterion the
+# final is the mark itself (less any deduction); a zero-point incident caps the grade at 较好
+# without moving the final, so capped and uncapped people share finals too.
+
+line_final = st.sampled_from([D(85), D(90), D(92), D(95), D(98)])
+line_subject = st.tuples(line_final, st.booleans())
+
+
+def line_people(specs: Sequence[tuple[Decimal, bool]]) -> list[SubjectInput]:
+    return [
+        SubjectInput(
+            key=f"s{i:02d}",
+            marks={"duty": [final], "performance": [final], "service": [final]},
+            deductions=[ded(0)] if incident else [],
+        )
+        for i, (final, incident) in enumerate(specs)
+    ]
+
+
+def check_the_line(result, *, top, value, eligible: set[str]) -> None:
+    """DOMAIN.md's quota line, stated from the inputs alone: ``eligible`` are those who reach
+    the ``top`` grade on their ``value`` (final or annual score) and nothing else bars."""
+    results, quota, warnings = result.results, result.quota, result.warnings
+    # People in the same position (same value, both eligible) always get the same grade.
+    for one in results:
+        for other in results:
+            if value(one) == value(other) and {one.key, other.key} <= eligible:
+                assert one.grade is other.grade, (one.key, other.key, value(one))
+    # The quota is never exceeded, not even by people tied on the line.
+    tops = {r.key for r in results if r.grade is top}
+    assert len(tops) <= quota
+    # The top grade goes exactly to the candidates (90 or more, eligible) above the line; the
+    # line is the value of the first candidate who does not fit in the quota.
+    candidates = sorted(
+        (value(r) for r in results if r.key in eligible and value(r) >= 90), reverse=True
+    )
+    line = candidates[quota] if len(candidates) > quota else D(-1)
+    assert tops == {
+        r.key for r in results if r.key in eligible and value(r) >= 90 and value(r) > line
+    }
+    # A tie is never broken silently: it is reported, naming exactly those tied on the line.
+    straddles = 0 < quota < len(candidates) and candidates[quota - 1] == line
+    tied = sorted(r.key for r in results if r.key in eligible and value(r) == line)
+    warned = [w for w in warnings if w.code is WarningCode.TIE_ON_QUOTA_LINE]
+    assert [sorted(w.subject_keys) for w in warned] == ([tied] if straddles else [])
+
+
+def check_the_quota_line(result: PeriodResult, subjects: Sequence[SubjectInput]) -> None:
+    """The 40% 好 quota; an incident bars 好 (the cap) without moving the final."""
+    uncapped = {s.key for s in subjects if not s.deductions}
+    check_the_line(result, top=GOOD, value=lambda r: r.final, eligible=uncapped)
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(line_subject, max_size=12))
+def test_ties_on_the_quota_line_property(specs: list[tuple[Decimal, bool]]) -> None:
+    subjects = line_people(specs)
+    check_the_quota_line(score(*subjects), subjects)
+
+
+annual_line_subject = st.tuples(line_final, st.sampled_from(["eligible", "grave", "one 好"]))
+
+
+def annual_line_people(specs: Sequence[tuple[Decimal, str]]) -> list[AnnualInput]:
+    return [
+        annual(
+            f"s{i:02d}",
+            [final] * 4,
+            [GOOD, FAIRLY_GOOD, FAIRLY_GOOD, FAIRLY_GOOD] if bar == "one 好" else [GOOD] * 4,
+            grave=bar == "grave",
+        )
+        for i, (final, bar) in enumerate(specs)
+    ]
+
+
+def check_the_annual_quota_line(result, subjects: Sequence[AnnualInput]) -> None:
+    """The 20% 优秀 quota; a grave incident or a single 好 quarter bars 优秀."""
+    eligible = {s.key for s in subjects if not s.has_grave_incident and s.quarter_grades[1] is GOOD}
+    check_the_line(result, top=AnnualGrade.EXCELLENT, value=lambda r: r.score, eligible=eligible)
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(annual_line_subject, max_size=15))
+def test_ties_on_the_annual_quota_line_property(specs: list[tuple[Decimal, str]]) -> None:
+    subjects = annual_line_people(specs)
+    check_the_annual_quota_line(score_year(subjects=subjects), subjects)
+
+
+def no_tie_rule(candidates, quota):
+    """The quota cut without the tie rule: whoever sorts first keeps the slot."""
+    ordered = sorted(candidates, key=lambda item: (-item[1], item[0]))
+    return [key for key, _ in ordered[quota:]], []
+
+
+def test_the_properties_catch_a_quota_cut_without_the_tie_rule(monkeypatch) -> None:
+    """The properties above are not vacuous: without the tie rule, a straddling tie fails them."""
+    quarter = line_people(
+        [(D(99), False), (D(97), False), (D(97), False), (D(96), False)] + [(D(50), False)]
+    )
+    year = annual_line_people([(D(95), "eligible"), (D(94), "eligible"), (D(94), "eligible")])
+    year += fillers(7)
+    check_the_quota_line(score(*quarter), quarter)
+    check_the_annual_quota_line(score_year(subjects=year), year)
+    monkeypatch.setattr(scoring, "_quota_cut", no_tie_rule)
+    with pytest.raises(AssertionError):
+        check_the_quota_line(score(*quarter), quarter)
+    with pytest.raises(AssertionError):
+        check_the_annual_quota_line(score_year(subjects=year), year)

@@ -1,0 +1,384 @@
+# ruff: noqa: E501 - the table of roles and views is wider than a line, to be read as a matrix
+"""Who may do what: every URL of the app × every role, as one table.
+
+Each row is one named URL and one method; each cell is what that role gets:
+
+    200     the page (or file), nothing changed
+    done    200 or 302, and the database (or the files the app writes) changed: it was done
+    302     302 elsewhere, and nothing changed (refused with a message, or nothing to do)
+    login   302 to the login page, nothing changed
+    admin   302 to the admin's login page, nothing changed
+    403 404 405
+            refused, nothing changed
+
+Every cell but ``done`` asserts that nothing changed, so a refusal is proven by the database and
+not only by the status. For POST rows the data is what the permitted role needs to succeed
+(``done``), so an unchanged database for the others means they were refused, not that the data
+was wrong. A row is checked as a whole: a failure prints the actual row, ready to compare.
+
+The last test lists every named URL pattern of the app; a view added without a row fails it.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from efficiency.models import Period, ReportJob, ReportJobStatus
+from efficiency.reports import zipjob
+from efficiency.roles import Role
+from efficiency.services import appraisal as appraisal_services
+from efficiency.services import incidents as incident_services
+
+from .conftest import PERSONAS, login
+from .excel_samples import openpyxl_xlsx
+from .factories import report
+from .report_support import quarter
+
+ROLES = ["anonymous", *PERSONAS]
+REFUSALS = {"302", "login", "admin", "403", "404", "405"}
+
+
+@dataclass
+class World:
+    """The office with a quarter in every state an action needs, and incidents at each step."""
+
+    office: object
+    tmp: Path
+    reported: object = None
+    verified: object = None
+    handled: object = None
+    appealed: object = None
+    job: object = None
+    token: str = ""
+    files: list = field(default_factory=list)
+
+
+@pytest.fixture
+def world(office, tmp_path, settings, monkeypatch) -> World:
+    settings.EXCEL_UPLOAD_DIR = tmp_path / "uploads"
+    monkeypatch.setenv("REPORT_OUTPUT_DIR", str(tmp_path / "reports"))
+    monkeypatch.setattr(zipjob, "launch", lambda job: None)
+    quarter(office, "2026Q2", "closed", incidents=False)
+    quarter(office, "2026Q3", "open", incidents=False)
+    w = World(office=office, tmp=tmp_path)
+
+    def incident(day):
+        return report(
+            office.clerk,
+            section=office.a,
+            responsible=[office.person],
+            standard=office.delay,
+            occurred_on=datetime.date(2026, 8, day),
+        )
+
+    w.reported = incident(3)
+    w.verified = incident_services.incident_verify(actor=office.supervisor, incident=incident(4))
+    w.handled = incident_services.incident_handle(
+        actor=office.supervisor,
+        incident=incident_services.incident_verify(actor=office.supervisor, incident=incident(5)),
+        decision="reminder_talk",
+        note="谈话提醒",
+    )
+    appealed = incident_services.incident_handle(
+        actor=office.supervisor,
+        incident=incident_services.incident_verify(actor=office.supervisor, incident=incident(6)),
+        decision="reminder_talk",
+        note="谈话提醒",
+    )
+    w.appealed = incident_services.incident_appeal(
+        actor=office.named, incident=appealed, text="时限计算有误。"
+    )
+    w.job = ReportJob.objects.create(
+        kind=zipjob.KIND,
+        period=Period.objects.get(code="2026Q2"),
+        requested_by=office.leader,
+        status=ReportJobStatus.DONE,
+        file="job-done-2026Q2.zip",
+    )
+    (tmp_path / "reports").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "reports" / "job-done-2026Q2.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    return w
+
+
+# --- what a request may change --------------------------------------------------------------
+
+
+def snapshot(w: World) -> dict:
+    """Every row of the app's tables and of the accounts, and the files the app writes."""
+    state = {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for model in apps.get_app_config("efficiency").get_models()
+    }
+    state["users"] = [
+        {k: v for k, v in row.items() if k != "last_login"}
+        for row in User.objects.order_by("pk").values()
+    ]
+    state["roles"] = sorted(User.groups.through.objects.values_list("user_id", "group_id"))
+    state["groups"] = sorted(Group.objects.values_list("name", flat=True))
+    state["files"] = sorted(str(p.relative_to(w.tmp)) for p in w.tmp.rglob("*") if p.is_file())
+    return state
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # the URL pattern's name
+    method: str
+    cells: str  # one code per role, in the order of ROLES
+    url: Callable[[World], str]
+    data: Callable[[World], dict] = lambda w: {}
+    prepare: Callable[[World], None] = lambda w: None
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}-{self.method}"
+
+
+def GET(name, cells, url, **kw):  # noqa: N802 - reads as the method in the table
+    return Row(name, "GET", cells, url, **kw)
+
+
+def POST(name, cells, url, data=lambda w: {}, **kw):  # noqa: N802
+    return Row(name, "POST", cells, url, data, **kw)
+
+
+def incident_url(step: str, action: str = "") -> Callable[[World], str]:
+    return lambda w: f"/incidents/{getattr(w, step).number}/{action}"
+
+
+def new_incident(w: World) -> dict:
+    return {
+        "kind": "delay",
+        "standard": w.office.delay.pk,
+        "severity": "serious",
+        "occurred_on": "2026-07-02",
+        "section": w.office.a.pk,
+        "responsible": [w.office.person.pk],
+        "description": "收文后未及时呈批，延误两个工作日。",
+    }
+
+
+def corrected_incident(w: World) -> dict:
+    return {**new_incident(w), "description": "更正：延误三个工作日。", "reason": "更正天数"}
+
+
+def open_q4_unmarked(w: World) -> None:
+    appraisal_services.period_open(actor=w.office.leader, code="2026Q4")
+
+
+def staff_workbook(w: World) -> dict:
+    header = ["工号", "姓名", "科室", "职务", "入职日期"]
+    rows = [header, ["001077", "吴新人", "秘书科", "科员", "2024-03-01"]]
+    return {"file": SimpleUploadedFile("人员.xlsx", openpyxl_xlsx(rows))}
+
+
+def uploaded_by_the_administrator(w: World) -> None:
+    """An upload waiting in the administrator's own session: nobody else's session has it."""
+    client = login(w.office.administrator)
+    response = client.post("/excel/import/staff/", staff_workbook(w))
+    w.token = response["Location"].rstrip("/").split("/")[-1]
+
+
+def preview_url(action: str = "") -> Callable[[World], str]:
+    return lambda w: f"/excel/import/staff/{w.token}/{action}"
+
+
+def user_url(page: str) -> Callable[[World], str]:
+    return lambda w: f"/admin/auth/user/{w.office.outsider.pk}/{page}"
+
+
+def account_form(w: World, **changes) -> dict:
+    outsider = w.office.outsider
+    data = {
+        "username": outsider.username,
+        "first_name": "新名",
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+        "initial-date_joined_0": "2026-01-01",
+        "initial-date_joined_1": "09:00:00",
+        "groups": [],
+    }
+    data.update(changes)
+    return data
+
+
+def role_change(w: World) -> dict:
+    return account_form(w, groups=[Group.objects.get(name=Role.CLERK).pk], first_name="")
+
+
+NEW_PASSWORD = "Xq7-correct-horse-2026"
+
+# fmt: off
+#                                         anonymous
+#                                         |     clerk clerk_b head head_b supervisor leader assessor administrator named outsider
+MATRIX = [
+    GET("home",                          "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/"),
+    GET("roster",                        "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/roster/"),
+    GET("incident_list",                 "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/incidents/"),
+    GET("incident_create",               "login 200   200     403  403    403        403    403      403           403   403", lambda w: "/incidents/new/"),
+    POST("incident_create",              "login done  200     403  403    403        403    403      403           403   403", lambda w: "/incidents/new/", new_incident),
+    GET("incident_detail",               "login 200   404     200  404    200        200    404      404           200   404", incident_url("reported")),
+    GET("incident_edit",                 "login 200   404     403  404    403        403    404      404           403   404", incident_url("reported", "edit/")),
+    POST("incident_edit",                "login done  404     403  404    403        403    404      404           403   404", incident_url("reported", "edit/"), corrected_incident),
+    GET("incident_explain",              "405   405   405     405  405    405        405    405      405           405   405", incident_url("reported", "explain/")),
+    POST("incident_explain",             "login 403   404     done 404    403        403    404      404           done  404", incident_url("reported", "explain/"), lambda w: {"staff": w.office.person.pk, "text": "当日在外开会。"}),
+    GET("incident_verify",               "405   405   405     405  405    405        405    405      405           405   405", incident_url("reported", "verify/")),
+    POST("incident_verify",              "login 403   403     403  403    done       403    403      403           403   403", incident_url("reported", "verify/"), lambda w: {"confirmed": "1"}),
+    GET("incident_dismiss",              "405   405   405     405  405    405        405    405      405           405   405", incident_url("reported", "dismiss/")),
+    POST("incident_dismiss",             "login 403   403     403  403    done       403    403      403           403   403", incident_url("reported", "dismiss/"), lambda w: {"reason": "经核实不属实。", "confirmed": "1"}),
+    GET("incident_handle",               "405   405   405     405  405    405        405    405      405           405   405", incident_url("verified", "handle/")),
+    POST("incident_handle",              "login 403   403     403  403    done       403    403      403           403   403", incident_url("verified", "handle/"), lambda w: {"decision": "criticism", "note": "", "confirmed": "1"}),
+    GET("incident_appeal",               "405   405   405     405  405    405        405    405      405           405   405", incident_url("handled", "appeal/")),
+    POST("incident_appeal",              "login 403   404     done 404    403        403    404      404           done  404", incident_url("handled", "appeal/"), lambda w: {"text": "时限计算有误。", "confirmed": "1"}),
+    GET("incident_decide_appeal",        "405   405   405     405  405    405        405    405      405           405   405", incident_url("appealed", "appeal/decide/")),
+    POST("incident_decide_appeal",       "login 403   403     403  403    done       403    403      403           403   403", incident_url("appealed", "appeal/decide/"), lambda w: {"outcome": "reject", "reason": "事实清楚，维持原处理。", "confirmed": "1"}),
+    GET("period_list",                   "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/appraisal/"),
+    GET("period_open",                   "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/open/"),
+    POST("period_open",                  "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/appraisal/open/", lambda w: {"code": "2026Q4", "confirmed": "1"}),
+    GET("period_close",                  "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/close/"),
+    POST("period_close",                 "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/2026Q3/close/", lambda w: {"confirmed": "1"}),
+    GET("period_reopen",                 "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q2/reopen/"),
+    POST("period_reopen",                "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/2026Q2/reopen/", lambda w: {"reason": "补评第二季度", "confirmed": "1"}),
+    GET("period_lock",                   "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q2/lock/"),
+    POST("period_lock",                  "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/2026Q2/lock/", lambda w: {"confirmed": "1"}),
+    GET("period_withdraw",               "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q4/withdraw/", prepare=open_q4_unmarked),
+    POST("period_withdraw",              "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/appraisal/2026Q4/withdraw/", lambda w: {"reason": "开错了季度", "confirmed": "1"}, prepare=open_q4_unmarked),
+    GET("score_sheet",                   "login 403   403     403  403    403        200    200      403           403   403", lambda w: "/appraisal/2026Q3/sheet/"),
+    GET("score_sheet_sections",          "login 403   403     403  403    403        200    200      403           403   403", lambda w: "/appraisal/2026Q3/sheet/sections/"),
+    GET("score_save",                    "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/sheet/save/"),
+    POST("score_save",                   "login 403   403     403  403    403        done   done     403           403   403", lambda w: "/appraisal/2026Q3/sheet/save/", lambda w: {"subject": "staff", "id": str(w.office.colleague.pk), "criterion": "duty", "value": "50", "reason": "工作失职"}),
+    GET("ranking_staff",                 "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/ranking/"),
+    GET("ranking_sections",              "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/ranking/sections/"),
+    GET("grade_override",                "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/override/001002/"),
+    POST("grade_override",               "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/2026Q3/override/001002/", lambda w: {"grade": "fairly_good", "reason": "年中调岗，按较好评定", "confirmed": "1"}),
+    GET("score_card",                    "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/appraisal/2026Q2/card/001001/"),
+    GET("trends",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/trends/"),
+    GET("annual",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/annual/2026/"),
+    GET("excel_index",                   "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/excel/"),
+    GET("excel_template",                "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/excel/template/staff/"),
+    GET("excel_export",                  "login 200   200     200  200    200        200    403      200           403   403", lambda w: "/excel/export/staff/"),
+    GET("excel_upload",                  "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/excel/import/staff/"),
+    POST("excel_upload",                 "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/excel/import/staff/", staff_workbook),
+    GET("excel_preview",                 "login 302   302     302  302    302        302    302      302           302   302", preview_url(), prepare=uploaded_by_the_administrator),
+    GET("excel_confirm",                 "405   405   405     405  405    405        405    405      405           405   405", preview_url("confirm/"), prepare=uploaded_by_the_administrator),
+    POST("excel_confirm",                "login 302   302     302  302    302        302    302      302           302   302", preview_url("confirm/"), prepare=uploaded_by_the_administrator),
+    GET("excel_cancel",                  "405   405   405     405  405    405        405    405      405           405   405", preview_url("cancel/"), prepare=uploaded_by_the_administrator),
+    POST("excel_cancel",                 "login 302   302     302  302    302        302    302      302           302   302", preview_url("cancel/"), prepare=uploaded_by_the_administrator),
+    GET("reports_index_latest",          "login 302   302     302  302    302        302    302      302           302   302", lambda w: "/reports/"),
+    GET("reports_index",                 "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/reports/2026Q2/"),
+    GET("report_jobs",                   "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/reports/jobs/"),
+    GET("report_job",                    "login 403   403     403  403    403        200    403      200           403   403", lambda w: f"/reports/jobs/{w.job.pk}/"),
+    GET("report_job_status",             "login 403   403     403  403    403        200    403      200           403   403", lambda w: f"/reports/jobs/{w.job.pk}/status.json"),
+    GET("report_job_download",           "login 403   403     403  403    403        200    403      200           403   403", lambda w: f"/reports/jobs/{w.job.pk}/download/"),
+    GET("report_annual",                 "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/reports/annual/2026.pdf"),
+    GET("report_bulletin",               "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/reports/2026Q2/bulletin.pdf"),
+    GET("report_section",                "login 403   403     200  403    403        200    403      200           403   403", lambda w: "/reports/2026Q2/section/MSK.pdf"),
+    GET("report_personal",               "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/2026Q2/personal/001001.pdf"),
+    GET("report_zip_start",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/2026Q2/personal.zip"),
+    POST("report_zip_start",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/2026Q2/personal.zip"),
+    GET("login",                         "200   302   302     302  302    302        302    302      302           302   302", lambda w: "/accounts/login/"),
+    GET("logout",                        "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/accounts/logout/"),
+    POST("logout",                       "login login login   login login login      login  login    login         login login", lambda w: "/accounts/logout/"),
+    POST("set_language",                 "302   302   302     302  302    302        302    302      302           302   302", lambda w: "/i18n/setlang/", lambda w: {"language": "zh-hans", "next": "/"}),
+    # The account admin: the administrator manages ordinary accounts and their roles.
+    GET("admin:index",                   "admin admin admin   admin admin admin      admin  admin    200           admin admin", lambda w: "/admin/"),
+    GET("admin:auth_user_changelist",    "admin admin admin   admin admin admin      admin  admin    200           admin admin", lambda w: "/admin/auth/user/"),
+    GET("admin:auth_user_add",           "admin admin admin   admin admin admin      admin  admin    200           admin admin", lambda w: "/admin/auth/user/add/"),
+    POST("admin:auth_user_add",          "admin admin admin   admin admin admin      admin  admin    done          admin admin", lambda w: "/admin/auth/user/add/", lambda w: {"username": "newcomer", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}),
+    GET("admin:auth_user_change",        "admin admin admin   admin admin admin      admin  admin    200           admin admin", user_url("change/")),
+    POST("admin:auth_user_change",       "admin admin admin   admin admin admin      admin  admin    done          admin admin", user_url("change/"), account_form),
+    POST("admin:auth_user_change+role",  "admin admin admin   admin admin admin      admin  admin    done          admin admin", user_url("change/"), role_change),
+    GET("admin:auth_user_password_change", "admin admin admin admin admin admin      admin  admin    200           admin admin", user_url("password/")),
+    POST("admin:auth_user_password_change", "admin admin admin admin admin admin     admin  admin    done          admin admin", user_url("password/"), lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}),
+]
+# fmt: on
+
+
+def outcome(response, changed: bool) -> str:
+    status = response.status_code
+    code = str(status)
+    if status == 302 and response["Location"].startswith("/accounts/login/"):
+        code = "login"
+    elif status == 302 and response["Location"].startswith("/admin/login/"):
+        code = "admin"
+    elif changed and status in (200, 302):  # a page re-shown, a JSON answer or a redirect
+        return "done"
+    return f"{code}+changed" if changed else code  # a refusal that changed something
+
+
+class Rollback(Exception):
+    pass
+
+
+def ask(w: World, row: Row, role: str) -> str:
+    """One role's request, with everything it wrote rolled back for the next role."""
+    client = Client() if role == "anonymous" else login(getattr(w.office, role))
+    url, data = row.url(w), row.data(w)
+    result = ""
+    try:
+        with transaction.atomic():
+            before = snapshot(w)
+            if row.method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, data)
+            result = outcome(response, snapshot(w) != before)
+            raise Rollback
+    except Rollback:
+        pass
+    for path in w.tmp.rglob("*"):  # files an upload or a job left
+        if path.is_file() and str(path.relative_to(w.tmp)) not in w.files:
+            path.unlink()
+    return result
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_the_matrix(world, row):
+    expected = row.cells.split()
+    assert len(expected) == len(ROLES), f"{row.id}: one cell per role"
+    row.prepare(world)
+    world.files = snapshot(world)["files"]
+    actual = [ask(world, row, role) for role in ROLES]
+    assert " ".join(actual) == " ".join(expected), "\n".join(
+        f"{role:>14} {want:>6} {got:>6}{'' if want == got else '   <--'}"
+        for role, want, got in zip(ROLES, expected, actual, strict=True)
+    )
+    if row.method == "POST" and row.name not in NOTHING_TO_CHANGE:
+        assert "done" in actual, f"{row.id}: no role succeeds, so the data proves nothing"
+
+
+# POSTs that change nothing in the database for anyone (the session or a cookie only), and the
+# Excel pages that refuse an upload waiting in someone else's session.
+NOTHING_TO_CHANGE = {"logout", "set_language", "excel_confirm", "excel_cancel"}
+
+
+def named_patterns(resolver=None, prefix="") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the admin's own views: the account admin rows above stand for it
+            names |= named_patterns(entry, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names
+
+
+def test_every_named_url_has_a_row():
+    rows = {row.name for row in MATRIX}
+    assert named_patterns() - rows == set()
+    assert {row.name for row in MATRIX if not row.name.startswith("admin:")} <= named_patterns()
