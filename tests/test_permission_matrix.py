@@ -37,6 +37,7 @@ from efficiency.reports import zipjob
 from efficiency.roles import Role
 from efficiency.services import appraisal as appraisal_services
 from efficiency.services import incidents as incident_services
+from efficiency.services import summaries as summary_services
 
 from .conftest import PERSONAS, login
 from .excel_samples import openpyxl_xlsx
@@ -65,7 +66,7 @@ class World:
 @pytest.fixture
 def world(office, tmp_path, settings, monkeypatch) -> World:
     settings.EXCEL_UPLOAD_DIR = tmp_path / "uploads"
-    monkeypatch.setenv("REPORT_OUTPUT_DIR", str(tmp_path / "reports"))
+    settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
     monkeypatch.setattr(zipjob, "launch", lambda job: None)
     quarter(office, "2026Q2", "closed", incidents=False)
     quarter(office, "2026Q3", "open", incidents=False)
@@ -220,6 +221,15 @@ def role_change(w: World) -> dict:
     return account_form(w, groups=[Group.objects.get(name=Role.CLERK).pk], first_name="")
 
 
+def submitted_summary(w: World) -> None:
+    summary_services.submit(
+        actor=w.office.named,
+        period=Period.objects.get(code="2026Q3"),
+        staff=w.office.person,
+        text="本季度按时办结收文登记。",
+    )
+
+
 NEW_PASSWORD = "Xq7-correct-horse-2026"
 
 # fmt: off
@@ -268,6 +278,16 @@ MATRIX = [
     GET("score_card",                    "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/appraisal/2026Q2/card/001001/"),
     GET("trends",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/trends/"),
     GET("annual",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/annual/2026/"),
+    GET("attendance",                    "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/attendance/"),
+    POST("attendance",                   "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/2026Q3/attendance/", lambda w: {"staff_no": "001001", "absent_days": "0", "leave_days": "1.5", "late_times": "2"}),
+    GET("summary_mine",                  "login 200   200     200  200    200        404    404      404           200   404", lambda w: "/appraisal/2026Q3/summary/"),
+    POST("summary_mine",                 "login done  done    done done   done       404    404      404           done  404", lambda w: "/appraisal/2026Q3/summary/", lambda w: {"text": "本季度按时办结收文登记。", "action": "submit"}),
+    GET("summary_list",                  "login 403   403     200  200    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/summaries/"),
+    GET("summary_detail",                "login 403   403     200  404    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/summaries/001001/"),
+    GET("summary_review",                "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/summaries/001001/review/"),
+    POST("summary_review",               "login 403   403     done 404    403        302    403      done          403   403", lambda w: "/appraisal/2026Q3/summaries/001001/review/", lambda w: {"action": "return", "comment": "请补充督办事项的办结情况。", "confirmed": "1"}, prepare=submitted_summary),
+    GET("summary_enter",                 "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/summaries/001001/enter/"),
+    POST("summary_enter",                "login 403   403     done 404    403        302    403      done          403   403", lambda w: "/appraisal/2026Q3/summaries/001001/enter/", lambda w: {"text": "纸质小结：本季度按时办结收文登记。"}),
     GET("excel_index",                   "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/excel/"),
     GET("excel_template",                "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/excel/template/staff/"),
     GET("excel_export",                  "login 200   200     200  200    200        200    403      200           403   403", lambda w: "/excel/export/staff/"),
