@@ -295,6 +295,26 @@ def test_the_service_refuses_a_heavier_step(office, incident_a):
         )
 
 
+@pytest.mark.parametrize("who", ["clerk", "head", "leader", "named"])
+def test_the_services_check_the_right_whoever_calls_them(office, incident_a, who):
+    """Not only the pages: a decision asked of a service by someone without the right (from a
+    sheet, a command or a future page) is refused and changes nothing."""
+    actor = getattr(office, who)
+    before = snapshot(incident_a)
+    with pytest.raises(ServiceError, match="您没有执行此操作的权限。"):
+        services.incident_verify(actor=actor, incident=incident_a)
+    with pytest.raises(ServiceError, match="您没有执行此操作的权限。"):
+        services.incident_dismiss(actor=actor, incident=incident_a, reason="经核实不属实。")
+    assert snapshot(incident_a) == before
+    appealed(office, incident_a)
+    before = snapshot(incident_a)
+    with pytest.raises(ServiceError, match="您没有执行此操作的权限。"):
+        services.incident_decide_appeal(
+            actor=actor, incident=incident_a, uphold=True, reason="事实不清，予以撤销。"
+        )
+    assert snapshot(incident_a) == before
+
+
 def test_the_lightest_step_cannot_be_lightened(office, incident_a):
     appealed(office, incident_a, decision="reminder_talk")
     html = login(office.supervisor).get(f"/incidents/{incident_a.number}/").content.decode()

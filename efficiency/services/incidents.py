@@ -191,6 +191,12 @@ def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
 
 
+def require_right(actor, permission: str) -> None:
+    """The service's own check of the actor's right, whatever page, sheet or command calls it."""
+    if actor is not None and not actor.has_perm(f"efficiency.{permission}"):
+        raise ServiceError(_("You do not have the right to do this."))
+
+
 def require_status(incident: Incident, *allowed: str) -> None:
     if incident.status not in allowed:
         raise ServiceError(
@@ -460,6 +466,7 @@ def _transition(
 
 @transaction.atomic
 def incident_verify(*, actor, incident: Incident, note: str = "") -> Incident:
+    require_right(actor, "verify_incident")
     incident = _locked(incident)
     require_status(incident, IncidentStatus.REPORTED)
     return _transition(
@@ -475,6 +482,7 @@ def incident_verify(*, actor, incident: Incident, note: str = "") -> Incident:
 
 @transaction.atomic
 def incident_dismiss(*, actor, incident: Incident, reason: str) -> Incident:
+    require_right(actor, "verify_incident")
     incident = _locked(incident)
     require_status(incident, IncidentStatus.REPORTED)
     reason = check_reason(reason, missing=_("A dismissal needs a reason."))
@@ -494,6 +502,7 @@ def incident_dismiss(*, actor, incident: Incident, reason: str) -> Incident:
 def incident_handle(
     *, actor, incident: Incident, decision: str, note: str, result_use: str = ResultUse.NONE
 ) -> Incident:
+    require_right(actor, "handle_incident")
     incident = _locked(incident)
     require_status(incident, IncidentStatus.VERIFIED)
     if decision not in HandlingDecision.values:
@@ -558,6 +567,7 @@ def incident_decide_appeal(
     """Decide a pending appeal: reject it (the incident stands), uphold it (the incident is
     dismissed), or uphold it in part with ``lighten_to``: the incident stands with its points,
     and the handling decision becomes that lighter step."""
+    require_right(actor, "decide_appeal")
     incident = _locked(incident)
     require_pending_appeal(incident)
     reason = check_reason(reason, missing=_("An appeal decision needs a reason."))
