@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from efficiency.workdays import Calendar
+
 YEAR = 2026
 # The demo's "today": 2026Q4 is open and partly marked, 2026Q3 closed for review (公示).
 TODAY = datetime.date(YEAR, 11, 27)
@@ -38,20 +40,25 @@ HOLIDAYS = [
 Steps = Iterator[datetime.datetime]
 
 
+# The rule for working days is the app's own (efficiency.workdays); only the table is the demo's.
+CALENDAR = Calendar.of(
+    off=[
+        first + datetime.timedelta(days=i)
+        for first, last in HOLIDAYS
+        for i in range((last - first).days + 1)
+    ]
+)
+
+
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and not any(first <= day <= last for first, last in HOLIDAYS)
+    return CALENDAR.is_working_day(day)
 
 
 def working_day(day: datetime.date, offset: int = 0) -> datetime.date:
     """The working day ``offset`` working days after ``day`` (``day`` itself, or the next one,
     for 0)."""
-    while not is_working_day(day):
-        day += datetime.timedelta(days=1)
-    for _ in range(offset):
-        day += datetime.timedelta(days=1)
-        while not is_working_day(day):
-            day += datetime.timedelta(days=1)
-    return day
+    first = day if CALENDAR.is_working_day(day) else CALENDAR.add_working_days(day, 1)
+    return CALENDAR.add_working_days(first, offset)
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
