@@ -431,6 +431,7 @@ class AnnualRollup:
     periods: tuple[Period, ...]
     result: scoring.AnnualResult
     rows: tuple[AnnualRow, ...]
+    thresholds: scoring.Thresholds
 
 
 def annual_rollup(year: int) -> AnnualRollup:
@@ -473,7 +474,8 @@ def annual_rollup(year: int) -> AnnualRollup:
                 disqualified_from_excellence=key in disqualified,
             )
         )
-    result = scoring.score_year(subjects=inputs)
+    thresholds = scoring.DEFAULT_THRESHOLDS
+    result = scoring.score_year(subjects=inputs, thresholds=thresholds)
     rows = tuple(
         AnnualRow(
             facts=facts[r.key],
@@ -482,4 +484,4 @@ def annual_rollup(year: int) -> AnnualRollup:
         )
         for r in result.results
     )
-    return AnnualRollup(year=year, periods=periods, result=result, rows=rows)
+    return AnnualRollup(year=year, periods=periods, result=result, rows=rows, thresholds=thresholds)

@@ -121,11 +121,47 @@ def criterion_sentence(average: CriterionAverage | None) -> str:
     }
 
 
+def _share_note(share: Decimal) -> str:
+    return _("%(share)s%% of those graded, rounded down") % {"share": percent(share)}
+
+
 def quota_share_note(thresholds: Thresholds) -> str:
     """What the 好 quota is a share of, under the count of places."""
-    return _("%(share)s%% of those graded, rounded down") % {
-        "share": percent(thresholds.good_quota)
+    return _share_note(thresholds.good_quota)
+
+
+def excellent_share_note(thresholds: Thresholds) -> str:
+    """What the 优秀 quota is a share of, under the count of places."""
+    return _share_note(thresholds.excellent_quota)
+
+
+def _annual_numbers(thresholds: Thresholds) -> dict[str, str]:
+    return {
+        "fail": weight_text(thresholds.fail_floor),
+        "competent": weight_text(thresholds.competent_floor),
+        "excellent": weight_text(thresholds.excellent),
+        "share": percent(thresholds.excellent_quota),
     }
+
+
+def annual_rules(thresholds: Thresholds) -> str:
+    """The annual grades' rules in one paragraph (the annual page)."""
+    return _(
+        "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below %(competent)s "
+        "or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters 好, no 较差, no "
+        "grave incident and no disqualification in the year, within the %(share)s%% quota. "
+        "Otherwise 称职."
+    ) % _annual_numbers(thresholds)
+
+
+def annual_rules_printed(thresholds: Thresholds) -> str:
+    """The annual score and grades' rules in one paragraph (the printed annual summary)."""
+    return _(
+        "The annual score is the mean of the person's quarterly final scores. 不称职: below "
+        "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; 优秀: "
+        "%(excellent)s or more, at least two quarters 好, no 较差, no grave incident and no "
+        "disqualification, within %(share)s%% of those graded."
+    ) % _annual_numbers(thresholds)
 
 
 def quota_sentence(period: PeriodResult, thresholds: Thresholds) -> str:

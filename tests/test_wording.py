@@ -53,6 +53,20 @@ def test_the_default_share_reads_as_before():
     assert wording.percent(Decimal("0.325")) == "32.5"
 
 
+def test_the_annual_rules_print_the_thresholds_they_apply():
+    odd = Thresholds(
+        excellent=Decimal(88), competent_floor=Decimal(72), excellent_quota=Decimal("0.15")
+    )
+    with translation.override("zh-hans"):
+        page = wording.annual_rules(odd)
+        printed = wording.annual_rules_printed(odd)
+        assert wording.excellent_share_note(odd) == "参加定等人数的 15%，向下取整"
+        assert wording.annual_rules(Thresholds()).startswith("不称职：年度得分低于 60 分")
+    assert "低于 72 分" in page and "88 分及以上" in page and "15% 名额之内" in page
+    assert "低于 72 分" in printed and "参加定等人数的 15%" in printed
+    assert "20%" not in page + printed and "90" not in page + printed
+
+
 def thirty_percent_quarter(office) -> tuple[Period, str]:
     """An open quarter whose 好 share is 30%, ten people all above 90, and the lowest of them."""
     people = many_people(office, 10)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from efficiency import results
 from efficiency.models import PeriodState
 from efficiency.scoring import AnnualGrade
-from efficiency.wording import annual_notes, annual_warnings
+from efficiency.wording import annual_notes, annual_rules_printed, annual_warnings
 
 from . import ReportError, pdf
 from .common import PDF, Rendered, page_context, safe_filename
@@ -54,6 +54,7 @@ def annual_context(year: int) -> dict:
             "quarters_missing": 4 - len(rollup.periods),
             "all_locked": final,
             "signers": [_("Assessment group"), _("Leadership group")],
+            "rules": annual_rules_printed(rollup.thresholds),
             # Annual scoring warns only of ties on the 优秀 line: the page shows the same.
             "warnings": annual_warnings(
                 rollup.result, {row.facts.key: row.facts.name for row in rollup.rows}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from efficiency import charts, results
 from efficiency.scoring import AnnualGrade
-from efficiency.wording import annual_notes, annual_warnings
+from efficiency.wording import annual_notes, annual_rules, annual_warnings, excellent_share_note
 
 from .common import filtered, names, nav, page_query, years
 
@@ -52,6 +52,8 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "query": page_query(request),
             "warnings": annual_warnings(rollup.result, names(rollup.rows)),
+            "rules": annual_rules(rollup.thresholds),
+            "quota_note": excellent_share_note(rollup.thresholds),
             "grade_counts": [(grade.label, counts[grade]) for grade in AnnualGrade],
             "chart": charts.bar_chart(
                 title=_("Annual grades"),
