@@ -10,24 +10,25 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.utils import translation
 
 from efficiency.excel import access, exports, sheets
-from efficiency.models import AuditEvent, ImportRecord, Score, Section
+from efficiency.models import AuditEvent, Section
 from efficiency.roles import Role
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
 
 from .excel_samples import openpyxl_xlsx, write
 
-HEADER = ["考核期", "对象类型", "对象编号", "考评人工号", "履行职责", "工作绩效", "服务质量"]
-REASONS = ["履行职责理由", "工作绩效理由", "服务质量理由"]
-
-
-@pytest.fixture(autouse=True)
-def chinese():
-    with translation.override("zh-hans"):
-        yield
+# The 评分 sheet's own tests' header, runner and views of the database; ``chinese`` is autouse.
+from .test_excel_scores import (  # noqa: F401
+    HEADER,
+    REASONS,
+    chinese,
+    marks,
+    problems,
+    run,
+    state,
+)
 
 
 @pytest.fixture
@@ -35,31 +36,6 @@ def period(office):
     # The head of 秘书科 (工号 001000) sits in the assessment group too.
     office.head.groups.add(Group.objects.get(name=Role.ASSESSOR))
     return services.period_open(actor=office.leader, code="2026Q3")
-
-
-def run(tmp_path, data, actor, name="评分.xlsx", dry_run=False):
-    return sheets.run("scores", write(tmp_path, name, data), name, actor, dry_run=dry_run)
-
-
-def marks():
-    return sorted(
-        (
-            s.assessor.username,
-            s.staff.staff_no if s.staff else s.section.code,
-            s.criterion.code,
-            s.mark,
-            s.reason,
-        )
-        for s in Score.objects.select_related("assessor", "staff", "section", "criterion")
-    )
-
-
-def state():
-    return (marks(), AuditEvent.objects.count(), ImportRecord.objects.count())
-
-
-def problems(result):
-    return [str(p) for p in result.problems]
 
 
 def history(obj):
@@ -170,21 +146,6 @@ def test_every_rule_holds_row_by_row_for_the_rows_assessor(tmp_path, office, per
     assert state() == before
 
 
-@pytest.mark.parametrize("state_name", ["closed", "locked"])
-def test_the_period_must_be_open(tmp_path, office, period, state_name):
-    services.period_close(actor=office.leader, period=period)
-    if state_name == "locked":
-        services.period_lock(actor=office.leader, period=period)
-    label = {"closed": "已关闭（公示中）", "locked": "已锁定"}[state_name]
-    data = openpyxl_xlsx([HEADER, ["2026Q3", "个人", "001001", "leader", 80]])
-    before = state()
-    result = run(tmp_path, data, office.administrator)
-    assert problems(result) == [
-        f"第 2 行「考核期」：考核期 2026Q3 当前为“{label}”，只有在评分阶段才能导入评分"
-    ]
-    assert state() == before
-
-
 def test_an_assessor_still_imports_only_their_own_marks(tmp_path, office, period):
     data = openpyxl_xlsx(
         [
@@ -202,35 +163,24 @@ def test_an_assessor_still_imports_only_their_own_marks(tmp_path, office, period
 
 
 def test_only_the_administrator_enters_marks_for_someone_else(office, period):
-    with pytest.raises(ServiceError) as caught:
-        services.score_save(
-            assessor=office.assessor,
+    def give(assessor, entered_by):
+        return services.score_save(
+            assessor=assessor,
             period=period,
             criterion_code="duty",
             value="80",
             staff=office.person,
-            entered_by=office.head,
+            entered_by=entered_by,
         )
+
+    with pytest.raises(ServiceError) as caught:
+        give(office.assessor, office.head)
     assert caught.value.message == "只有系统管理员可以代为录入其他考评人的评分。"
     with pytest.raises(ServiceError) as caught:
-        services.score_save(
-            assessor=office.clerk,
-            period=period,
-            criterion_code="duty",
-            value="80",
-            staff=office.person,
-            entered_by=office.administrator,
-        )
+        give(office.clerk, office.administrator)
     assert caught.value.message == "只有考评小组成员可以评分。"
     # Entering one's own mark is simply giving it.
-    services.score_save(
-        assessor=office.assessor,
-        period=period,
-        criterion_code="duty",
-        value="80",
-        staff=office.person,
-        entered_by=office.assessor,
-    )
+    give(office.assessor, office.assessor)
     assert history(office.person) == [("assessor", {"2026Q3 履行职责": ["", "80"]})]
 
 
