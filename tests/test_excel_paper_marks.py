@@ -8,6 +8,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -17,6 +18,7 @@ from efficiency.roles import Role
 from efficiency.services import ServiceError
 from efficiency.services import appraisal as services
 
+from .conftest import login
 from .excel_samples import openpyxl_xlsx, write
 
 # The 评分 sheet's own tests' header, runner and views of the database; ``chinese`` is autouse.
@@ -254,3 +256,28 @@ def test_the_secretarys_workbook_round_trips(tmp_path, office, period):
         ("DCS", "unchanged"),
     ]
     assert not preview.changes_anything
+
+
+def test_the_upload_page_takes_the_secretarys_workbook(settings, tmp_path, office, period):
+    settings.EXCEL_UPLOAD_DIR = tmp_path / "uploads"
+    client = login(office.administrator)
+    data = openpyxl_xlsx(
+        [
+            HEADER,
+            ["2026Q3", "个人", "001001", "assessor", 80],
+            ["2026Q3", "个人", "001001", "001000", 82],
+        ]
+    )
+    response = client.post(
+        "/excel/import/scores/", {"file": SimpleUploadedFile("纸质评分.xlsx", data)}
+    )
+    preview_url = response["Location"]
+    page = client.get(preview_url)
+    assert page.context["counts"] == {"create": 2, "update": 0, "unchanged": 0, "error": 0}
+    assert marks() == []
+    response = client.post(preview_url + "confirm/")
+    assert response.status_code == 302
+    assert marks() == [
+        ("assessor", "001001", "duty", Decimal("80"), ""),
+        ("head", "001001", "duty", Decimal("82"), ""),
+    ]

@@ -66,10 +66,13 @@ class ScoreImporter(Importer):
         """Whether the importer types in other assessors' marks (the secretary)."""
         return self.actor is not None and self.actor.has_perm(services.ENTER_FOR_OTHERS)
 
-    def accepts(self):
+    @staticmethod
+    def _criterion_names() -> set[str]:
         names = set(PeriodCriterion.objects.values_list("name", flat=True))
-        names |= set(Criterion.objects.values_list("name", flat=True))
-        self.criterion_names = names
+        return names | set(Criterion.objects.values_list("name", flat=True))
+
+    def accepts(self):
+        names = self._criterion_names()
         fixed = {c.name for c in self.layout.importable}
         reasons = {layouts.reason_header(n) for n in names}
         return lambda header: header in fixed or header in names or header in reasons
@@ -105,7 +108,10 @@ class ScoreImporter(Importer):
             users = get_user_model().objects.select_related("staff")
             self.users = {u.username: u for u in users}
             self.users_by_staff_no = {u.staff.staff_no: u for u in users if _has_staff(u)}
-        self.criteria_columns = [c for c in table.columns if c in self.criterion_names]
+        # Found again here: the upload page reads the file once and plans it later, with
+        # another importer that never ran accepts().
+        names = self._criterion_names()
+        self.criteria_columns = [c for c in table.columns if c in names]
 
     def plan(self, table: Table) -> list[RowPlan]:
         plans = []
