@@ -274,6 +274,8 @@ def test_the_upload_page_takes_the_secretarys_workbook(settings, tmp_path, offic
     preview_url = response["Location"]
     page = client.get(preview_url)
     assert page.context["counts"] == {"create": 2, "update": 0, "unchanged": 0, "error": 0}
+    html = page.content.decode()
+    assert "王建国（评分人：assessor）" in html and "王建国（评分人：刘科长（001000））" in html
     assert marks() == []
     response = client.post(preview_url + "confirm/")
     assert response.status_code == 302

@@ -201,6 +201,12 @@ class ScoreImporter(Importer):
             plan.key, plan.label = section.code, section.name
             if assessor is not None:
                 self._check_rights(plan, assessor, section=section)
+        if self.for_others and assessor is not None:
+            # Rows of many assessors: the preview says whose mark each row holds.
+            plan.label = _("%(subject)s (marked by %(assessor)s)") % {
+                "subject": plan.label,
+                "assessor": services.assessor_label(assessor),
+            }
         if period is None or assessor is None or plan.problems:
             return None
         return ScoreRow(period=period, assessor=assessor, staff=staff, section=section)
