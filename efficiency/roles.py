@@ -53,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "efficiency.view_period",
         "efficiency.view_periodcriterion",
         "efficiency.view_score",
+        "efficiency.enter_marks_for_others",
         "efficiency.view_gradeoverride",
         "efficiency.view_results",
         "efficiency.add_criterion",

@@ -158,14 +158,18 @@ def test_every_rule_of_the_score_sheet_holds(tmp_path, office, period):
 
 
 @pytest.mark.parametrize("state_name", ["closed", "locked"])
-def test_nobody_imports_into_a_closed_or_locked_period(tmp_path, office, period, state_name):
+# The administrator typing in paper marks is held to the period like the assessor.
+@pytest.mark.parametrize("importer", ["assessor", "administrator"])
+def test_nobody_imports_into_a_closed_or_locked_period(
+    tmp_path, office, period, state_name, importer
+):
     services.period_close(actor=office.leader, period=period)
     if state_name == "locked":
         services.period_lock(actor=office.leader, period=period)
     label = {"closed": "已关闭（公示中）", "locked": "已锁定"}[state_name]
     data = openpyxl_xlsx([HEADER, ["2026Q3", "个人", "001001", "assessor", 80]])
     before = state()
-    result = run(tmp_path, data, office.assessor)
+    result = run(tmp_path, data, getattr(office, importer))
     assert problems(result) == [
         f"第 2 行「考核期」：考核期 2026Q3 当前为“{label}”，只有在评分阶段才能导入评分"
     ]

@@ -4,7 +4,8 @@ Imports (each importer checks again, whatever the route):
   科室, 人员, 三误界定标准 — administrators (add and change rights on the model);
   三误事件 — supervisors (the right to verify incidents); moving a status forward also needs
   the right for that step;
-  评分 — members of the assessment group, their own marks, into an open period only;
+  评分 — members of the assessment group, their own marks, into an open period only; the
+  administrator (the right to enter marks for others) any assessor's marks from paper;
   个人小结 — the administrator, or a section head for the sections they head.
 
 Exports show what the pages show:

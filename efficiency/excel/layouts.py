@@ -418,9 +418,10 @@ SCORES = Layout(
     title="评分",
     key="对象编号",
     about=_(
-        "Your own marks, one row per person or section you assess, one column per criterion. "
-        "Only a period open for scoring accepts marks. A blank mark leaves the recorded mark "
-        "as it is; clear a mark on the score sheet page."
+        "Marks, one row per person or section and assessor, one column per criterion: an "
+        "assessor imports their own; the administrator types in marks handed in on paper by "
+        "any assessor. Only a period open for scoring accepts marks. A blank mark leaves "
+        "the recorded mark as it is; clear a mark on the score sheet page."
     ),
     columns=(
         PERIOD_COLUMN,
@@ -448,8 +449,8 @@ SCORES = Layout(
             kind=STAFF_NO,
             required=True,
             note=_(
-                "Your own 工号 (or your login name if you have none): you import only your "
-                "own marks."
+                "The assessor's 工号 (or login name if they have none): an assessor imports "
+                "only their own marks; the administrator enters marks for any assessor."
             ),
         ),
         Column("考评人", 10, info=True, note=_("Exported for reading only; not imported.")),

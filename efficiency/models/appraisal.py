@@ -167,6 +167,10 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
+        permissions = [
+            # The secretary types in marks handed in on paper, each as its assessor gave it.
+            ("enter_marks_for_others", _("Can enter marks on behalf of assessors")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(staff__isnull=True, section__isnull=False)

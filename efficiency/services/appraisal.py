@@ -41,6 +41,13 @@ THRESHOLD_FIELDS = [
 ]
 
 
+# The right to type in marks other assessors gave on paper.
+ENTER_FOR_OTHERS = "efficiency.enter_marks_for_others"
+# The key in a mark's history entry naming the assessor whose mark someone else entered; the
+# entry's actor is the one who entered it (录入人).
+ENTERED_FOR = "assessor"
+
+
 def thresholds_snapshot(thresholds: scoring.Thresholds = scoring.DEFAULT_THRESHOLDS) -> dict:
     return {name: str(getattr(thresholds, name)) for name in THRESHOLD_FIELDS}
 
@@ -290,10 +297,20 @@ def score_save(
     reason: str = "",
     staff: Staff | None = None,
     section: Section | None = None,
+    entered_by=None,
 ) -> Score | None:
-    """Give, change or clear one mark. Saving the same mark twice changes nothing."""
+    """Give, change or clear one mark. Saving the same mark twice changes nothing.
+
+    ``entered_by`` is whoever types in a mark the assessor gave on paper (the secretary, with
+    the right to enter marks for others): the mark is the assessor's, every rule applies to the
+    assessor, and the history names both, the one who entered it as the actor.
+    """
     if (staff is None) == (section is None):
         raise ServiceError(_("Mark either a person or a section."))
+    if entered_by is not None and entered_by.pk == assessor.pk:
+        entered_by = None
+    if entered_by is not None and not entered_by.has_perm(ENTER_FOR_OTHERS):
+        raise ServiceError(_("Only the administrator enters marks given by other assessors."))
     period = Period.objects.get(pk=period.pk)
     if not period.accepts_marks:
         raise ServiceError(
@@ -338,14 +355,26 @@ def score_save(
         score.tenths = int(mark * 10)
         score.reason = reason if needs_reason(mark) else ""
         score.save()
+    changes = {f"{period.code} {criterion.name}": [old, "" if mark is None else str(mark)]}
+    if entered_by is not None:
+        changes[ENTERED_FOR] = ["", assessor_label(assessor)]
     record(
-        actor=assessor,
+        actor=entered_by or assessor,
         obj=staff or section,
         action=AuditAction.SCORE,
         reason=reason,
-        changes={f"{period.code} {criterion.name}": [old, "" if mark is None else str(mark)]},
+        changes=changes,
     )
     return score
+
+
+def assessor_label(user) -> str:
+    """An assessor as the history names them: 姓名（工号）, or the login name without a staff
+    record."""
+    staff = getattr(user, "staff", None)
+    if staff is not None:
+        return f"{staff.name}（{staff.staff_no}）"
+    return user.get_full_name() or user.username
 
 
 def refuse_locked(period: Period) -> None:

@@ -3,8 +3,8 @@
 The same engine as the upload page: every row is checked first and the same row-level errors
 are printed (in Chinese); on any error nothing is written and the command exits non-zero.
 SHEET is one of sections, staff, standards, incidents, scores, attendance. Without --user the
-import is recorded as made by the system; incidents (their reporter) and marks (their assessor)
-need one.
+import is recorded as made by the system; incidents (their reporter) and marks (their assessor,
+or the administrator typing in many assessors' marks from paper) need one.
 """
 
 from pathlib import Path
