@@ -24,13 +24,13 @@ from efficiency.demo_calendar import Steps, Timeline, at, working_day
 from efficiency.models import Criterion, Period, Section, Staff
 from efficiency.quarters import Quarter
 from efficiency.services.appraisal import (
-    grade_override,
     marking_rights,
     period_close,
     period_lock,
     period_open,
     score_save,
 )
+from efficiency.services.reviews import decide
 
 SEED = 20261
 # The quarters and where each ends: marked while open, then closed and (the older ones) locked.
@@ -297,7 +297,7 @@ class AppraisalLoader:
         )
         if chosen is None:
             return
-        grade_override(
+        decide(
             actor=self.users["leader"],
             period=period,
             staff=Staff.objects.get(pk=chosen.facts.pk),
