@@ -139,7 +139,15 @@ class ScoreAdmin(ReadOnlyAdmin):
 
 @admin.register(GradeReview)
 class GradeReviewAdmin(ReadOnlyAdmin):
-    list_display = ["period", "staff", "proposed_grade", "grade", "reason", "decided_by"]
+    list_display = [
+        "period",
+        "staff",
+        "proposed_grade",
+        "grade",
+        "reason",
+        "decided_by",
+        "decided_at",
+    ]
     list_filter = ["period", "grade"]
     search_fields = ["staff__name", "staff__staff_no", "comment", "reason"]
     list_select_related = ["period", "staff", "decided_by"]

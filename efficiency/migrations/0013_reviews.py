@@ -1,11 +1,22 @@
 # 审核评鉴: the section head's proposal and the leader's decision, one row per period and person.
 # Every grade override becomes a decision (same grade, reason, leader and time). The override
 # table stays, no longer read or written: its locked-period triggers (both engines) and the flush
-# command name it, and dropping it is left for a later, separate migration.
+# command name it, and dropping it is left for a later, separate migration. A locked period's
+# decisions are frozen by database triggers like its marks.
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+from efficiency.migrations import _review_triggers as triggers
+
+
+def run(statements_by_vendor):
+    def apply(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return apply
 
 
 def overrides_to_decisions(apps, schema_editor):
@@ -184,5 +195,10 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # Copied before the triggers exist: a locked period's overrides become decisions too.
         migrations.RunPython(overrides_to_decisions, decisions_to_overrides),
+        migrations.RunPython(
+            run({"sqlite": triggers.SQLITE, "postgresql": triggers.POSTGRESQL}),
+            run({"sqlite": triggers.SQLITE_REVERSE, "postgresql": triggers.POSTGRESQL_REVERSE}),
+        ),
     ]
