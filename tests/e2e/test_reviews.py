@@ -5,29 +5,14 @@ import pytest
 
 from efficiency.models import AuditEvent, GradeReview
 from efficiency.models.audit import AuditAction
-from efficiency.roles import Role
-from efficiency.services.appraisal import period_open, score_save
 
-from ..factories import ensure_default_criteria, make_user
+from . import test_ranking
 from .conftest import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def scored_period(office):
-    """Three people marked: 王建国 and 李秀英 (秘书科) 较好, 赵志强 (综合科) 好; quota 1."""
-    ensure_default_criteria()
-    period = period_open(actor=office.leader, code="2026Q3")
-    judges = [office.assessor, office.leader, make_user("judge", Role.ASSESSOR)]
-    marks = {office.person: "86", office.colleague: "84", office.other_person: "93"}
-    for staff, value in marks.items():
-        for judge in judges:
-            for code in ("duty", "performance", "service"):
-                score_save(
-                    assessor=judge, period=period, criterion_code=code, staff=staff, value=value
-                )
-    return period
+# 王建国 较好, 李秀英 好, 赵志强 较好; one place for 好.
+scored_period = test_ranking.scored_period
 
 
 def test_a_head_proposes_and_a_leader_decides_all_as_proposed(page, office, scored_period):
@@ -64,24 +49,24 @@ def test_a_head_proposes_and_a_leader_decides_all_as_proposed(page, office, scor
     assert counter.inner_text() == "可评“好”1人，已定0人"
     assert "牵头完成全县防汛材料，成效突出。" in page.locator("#row-001001").inner_text()
     # The counter follows the selects before anything is saved.
-    page.locator("#row-001002 [data-grade-select]").select_option("good")
+    page.locator("#row-002001 [data-grade-select]").select_option("good")
     assert counter.inner_text() == "可评“好”1人，已定1人"
-    page.locator("#row-001002 [data-grade-select]").select_option("fairly_good")
+    page.locator("#row-002001 [data-grade-select]").select_option("fairly_good")
     assert counter.inner_text() == "可评“好”1人，已定0人"
     page.screenshot(path=ARTIFACTS / "review-decisions-before.png", full_page=True)
 
-    # 王建国 proposed 好 and 赵志强 computed 好 would be two 好 for one place: refused.
+    # 王建国 proposed 好 and 李秀英 computed 好 would be two 好 for one place: refused.
     page.get_by_role("button", name="全部按建议审定").click()
     page.get_by_text("全部按建议审定将有 2 人为“好”，超过可评“好”的 1 人").wait_for()
     assert not GradeReview.objects.exclude(grade="").exists()
 
-    # The leader decides 赵志强 as 较好 with a reason, then all the rest as proposed.
-    row = page.locator("#row-002001")
+    # The leader decides 李秀英 as 较好 with a reason, then all the rest as proposed.
+    row = page.locator("#row-001002")
     row.get_by_label("审定等次").select_option("fairly_good")
     row.get_by_label("理由", exact=True).fill("年内调岗，按较好审定。")
     row.get_by_role("button", name="审定", exact=True).click()
     page.get_by_role("button", name="保存审定").click()
-    page.get_by_text("赵志强 2026年第3季度的等次已调整为“较好”。").wait_for()
+    page.get_by_text("李秀英 2026年第3季度的等次已调整为“较好”。").wait_for()
     page.get_by_role("button", name="全部按建议审定").click()
     page.get_by_text("将按建议审定2026年第3季度的 2 人等次（无建议者按计算等次）。").wait_for()
     page.get_by_text("审定后“好”1人，至多可评1人。").wait_for()
