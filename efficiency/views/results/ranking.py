@@ -51,7 +51,7 @@ def _ranking_page(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     period = period_or_404(code)
     table = results.ranking(period, kind)
     form, page = filtered(request, table.rows, with_section=kind == results.STAFF)
-    can_override = (
+    can_decide = (
         kind == results.STAFF
         and request.user.has_perm("efficiency.override_grade")
         and period.state != PeriodState.LOCKED
@@ -71,7 +71,7 @@ def _ranking_page(request: HttpRequest, code: str, kind: str) -> HttpResponse:
             "query": page_query(request),
             "warnings": quarter_warnings(table.result, names(table.rows)),
             "quota_note": quota_share_note(results.thresholds_of(period)),
-            "can_override": can_override,
+            "can_decide": can_decide,
             "grades": [(g.value, g.label) for g in Grade],
             "back": request.get_full_path(),
             "colspan": len(table.criteria) + (8 if kind == results.STAFF else 5),
