@@ -45,6 +45,18 @@ def snapshot():
     return list(GradeReview.objects.order_by("pk").values()), AuditEvent.objects.count()
 
 
+def propose_good(office, period):
+    """The head proposes 好 for 王建国 (computed 较好), with a reason."""
+    return reviews.propose(
+        actor=office.head,
+        period=period,
+        staff=office.person,
+        grade="good",
+        comment="",
+        reason="牵头完成全县防汛材料。",
+    )
+
+
 # --- propose --------------------------------------------------------------------------------
 
 
@@ -79,14 +91,7 @@ def test_another_grade_needs_a_reason(office, period):
     )
     assert message == "为王建国建议“好”而非计算等次“较好”，须填写理由。"
     assert snapshot() == before
-    review = reviews.propose(
-        actor=office.head,
-        period=period,
-        staff=office.person,
-        grade="good",
-        comment="",
-        reason="牵头完成全县防汛材料。",
-    )
+    review = propose_good(office, period)
     assert (review.proposed_grade, review.proposal_reason) == ("good", "牵头完成全县防汛材料。")
 
 
@@ -199,14 +204,7 @@ def test_a_decision_other_than_the_proposal_needs_a_reason(office, period):
 def test_a_good_over_the_quota_needs_a_reason(office, period):
     reviews.decide(actor=office.leader, period=period, staff=office.colleague, grade="good")
     assert reviews.counter(period) == reviews.Counter(quota=1, decided_good=1)
-    reviews.propose(
-        actor=office.head,
-        period=period,
-        staff=office.person,
-        grade="good",
-        comment="",
-        reason="牵头完成全县防汛材料。",
-    )
+    propose_good(office, period)
     # 王建国: the proposal 好 differs from the computed 较好, so a reason is needed anyway.
     assert "须填写理由" in refused(
         lambda: reviews.decide(
@@ -296,14 +294,7 @@ def test_decide_all_as_proposed(office, period):
 
 
 def test_decide_all_refuses_to_go_over_the_quota(office, period):
-    reviews.propose(
-        actor=office.head,
-        period=period,
-        staff=office.person,
-        grade="good",
-        comment="",
-        reason="牵头完成全县防汛材料。",
-    )
+    propose_good(office, period)
     before = snapshot()
     assert refused(lambda: reviews.decide_all_as_proposed(actor=office.leader, period=period)) == (
         "全部按建议审定将有 2 人为“好”，超过可评“好”的 1 人；请逐人审定超出的人员并填写理由。"
@@ -426,14 +417,7 @@ def test_deciding_all_asks_first_then_decides(office, period):
 
 
 def test_deciding_all_over_the_quota_is_refused_on_the_page(office, period):
-    reviews.propose(
-        actor=office.head,
-        period=period,
-        staff=office.person,
-        grade="good",
-        comment="",
-        reason="牵头完成全县防汛材料。",
-    )
+    propose_good(office, period)
     before = snapshot()
     response = login(office.leader).post(f"{DECISIONS}all/", CONFIRMED, follow=True)
     assert "超过可评“好”的 1 人" in str(list(response.context["messages"])[0])
