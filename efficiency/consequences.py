@@ -172,23 +172,43 @@ def period_withdraw(period: Period) -> list[str]:
     ]
 
 
-def override_set(period: Period, staff: Staff, *, computed: str, grade: str) -> list[str]:
+def decision_set(
+    period: Period, staff: Staff, *, computed: str, proposal: str, grade: str
+) -> list[str]:
     return [
         _(
-            "%(name)s's grade for %(period)s changes from the computed “%(computed)s” to "
-            "“%(grade)s”."
+            "%(name)s's grade for %(period)s is decided as “%(grade)s” (computed “%(computed)s”, "
+            "proposed “%(proposal)s”)."
         )
-        % {"name": staff.name, "period": period, "computed": computed, "grade": grade},
+        % {
+            "name": staff.name,
+            "period": period,
+            "computed": computed,
+            "proposal": proposal,
+            "grade": grade,
+        },
         _(
-            "The override is recorded with your name and reason, shown on the ranking and the "
+            "The decision is recorded with your name and reason, shown on the ranking and the "
             "score card, and a “好” counts against the quota."
         ),
     ]
 
 
-def override_clear(period: Period, staff: Staff, *, computed: str) -> list[str]:
+def decision_clear(period: Period, staff: Staff, *, computed: str) -> list[str]:
     return [
         _("%(name)s's grade for %(period)s returns to the computed “%(computed)s”.")
         % {"name": staff.name, "period": period, "computed": computed},
         _("The withdrawal and its reason are recorded."),
+    ]
+
+
+def decide_all(period: Period, *, count: int, good: int, quota: int) -> list[str]:
+    return [
+        _(
+            "%(count)s grades for %(period)s will be decided as proposed (as computed where "
+            "nobody proposed)."
+        )
+        % {"count": count, "period": period},
+        _("Afterwards “好”: %(good)s of at most %(quota)s.") % {"good": good, "quota": quota},
+        _("Each decision is recorded with your name; each can still be changed one by one."),
     ]

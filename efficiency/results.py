@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from efficiency import scoring
 from efficiency.models import (
-    GradeOverride,
+    GradeReview,
     IncidentResponsible,
     Period,
     PeriodState,
@@ -76,7 +76,7 @@ class Row:
     facts: SubjectFacts
     result: scoring.SubjectResult
     progress: Progress
-    override: GradeOverride | None
+    override: GradeReview | None  # the leader's decision, when there is one
 
 
 @dataclass(frozen=True)
@@ -284,8 +284,14 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
     criteria = criteria_of(period)
     facts = subject_facts(period, kind)
     marks, givers = _marks(period, kind)
+    # The leaders' decisions (审核评鉴) replace the computed grade. A decision without a reason
+    # confirmed the computed grade (services.reviews requires one for any other grade), so only
+    # decisions with a reason change a grade and are told apart on pages, exports and PDFs.
     overrides = (
-        {o.staff_id: o for o in GradeOverride.objects.filter(period=period)}
+        {
+            o.staff_id: o
+            for o in GradeReview.objects.filter(period=period).exclude(grade="").exclude(reason="")
+        }
         if kind == STAFF
         else {}
     )

@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from efficiency.views import attendance, home, incidents, periods, scoresheet, summaries
+from efficiency.views import (
+    attendance,
+    home,
+    incidents,
+    periods,
+    reviews,
+    scoresheet,
+    summaries,
+)
 from efficiency.views.results import annual, card, ranking, trends
 
 
@@ -40,7 +48,10 @@ appraisal = [
     path("<period:code>/sheet/save/", scoresheet.save_mark, name="score_save"),
     path("<period:code>/ranking/", ranking.ranking_staff, name="ranking_staff"),
     path("<period:code>/ranking/sections/", ranking.ranking_sections, name="ranking_sections"),
-    path("<period:code>/override/<staff_no:staff_no>/", ranking.override, name="grade_override"),
+    path("<period:code>/review/", reviews.review, name="grade_review"),
+    path("<period:code>/decisions/", reviews.decisions, name="grade_decisions"),
+    path("<period:code>/decisions/all/", reviews.decide_all, name="grade_decide_all"),
+    path("<period:code>/decisions/<staff_no:staff_no>/", reviews.decide, name="grade_decide"),
     path("<period:code>/card/<staff_no:staff_no>/", card.score_card, name="score_card"),
     path("<period:code>/attendance/", attendance.attendance, name="attendance"),
     path("<period:code>/summary/", summaries.mine, name="summary_mine"),

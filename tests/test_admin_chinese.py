@@ -7,8 +7,8 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 
-from efficiency.models import Criterion, GradeOverride, Staff
-from efficiency.services import appraisal as appraisal_services
+from efficiency.models import Criterion, GradeReview, Staff
+from efficiency.services import reviews
 
 from .conftest import login
 from .report_support import quarter
@@ -64,7 +64,7 @@ def english_in(html: str) -> set[str]:
 def superuser(office):
     quarter(office, "2026Q2", incidents=False)  # two periods: the admin shows the filter
     period = quarter(office)
-    appraisal_services.grade_override(
+    reviews.decide(
         actor=office.leader,
         period=period,
         staff=office.person,
@@ -111,10 +111,10 @@ def test_permissions_are_named_in_chinese(superuser):
     assert "Can " not in html
 
 
-def test_the_grade_overrides_list_has_chinese_columns_and_filters(superuser):
-    assert GradeOverride.objects.exists()
-    html = login(superuser).get("/admin/efficiency/gradeoverride/").content.decode()
-    for header in ("考核期", "干部职工", "决定人", "决定时间"):
+def test_the_grade_reviews_list_has_chinese_columns_and_filters(superuser):
+    assert GradeReview.objects.exists()
+    html = login(superuser).get("/admin/efficiency/gradereview/").content.decode()
+    for header in ("考核期", "干部职工", "建议等次", "审定等次", "决定人", "决定时间"):
         assert f">{header}</a>" in html or f">{header}</span>" in html, header
     assert "以 考核期" in html
 

@@ -32,7 +32,7 @@ from efficiency.demo.roster import FixtureRefused
 from efficiency.models import (
     AuditEvent,
     Explanation,
-    GradeOverride,
+    GradeReview,
     ImportRecord,
     Incident,
     IncidentKind,
@@ -422,11 +422,11 @@ class TestTheLoadedDemo:
             AuditAction.PERIOD_OPEN,
             AuditAction.PERIOD_CLOSE,
             AuditAction.PERIOD_LOCK,
-            AuditAction.OVERRIDE,
+            AuditAction.REVIEW_DECIDE,
         } <= actions
 
-    def test_the_leader_overrides_one_grade_in_the_third_quarter(self):
-        override = GradeOverride.objects.get()
+    def test_the_leader_decides_one_grade_above_the_computed_one_in_the_third_quarter(self):
+        override = GradeReview.objects.get()
         assert override.period.code == "2026Q3"
         assert override.decided_by.username == "leader"
         assert override.reason == demo_appraisal.OVERRIDE_REASON

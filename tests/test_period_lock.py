@@ -1,6 +1,6 @@
 """After locking, nothing about a period changes by any route, and each route is refused.
 
-Routes: the pages (score entry, grade override, the period actions), the admin, the command
+Routes: the pages (score entry, grade decision, the period actions), the admin, the command
 line, the services, and the database itself (triggers). Also: a locked period's ranking
 ignores later incident decisions, while an open period's ranking follows them at once.
 """
@@ -17,13 +17,13 @@ from django.db import DatabaseError, transaction
 
 from efficiency import results
 from efficiency.models import (
-    GradeOverride,
+    GradeReview,
     Period,
     PeriodCriterion,
     PeriodState,
     Score,
 )
-from efficiency.services import ServiceError
+from efficiency.services import ServiceError, reviews
 from efficiency.services import appraisal as services
 from efficiency.services import incidents as incident_services
 
@@ -67,13 +67,13 @@ def handled(office, incident):
 
 @pytest.fixture
 def scored(office):
-    """2026Q3, open, with marks for two people and a section and one grade override."""
+    """2026Q3, open, with marks for two people and a section and one grade decision."""
     period = services.period_open(actor=office.leader, code="2026Q3")
     mark(period, office.assessor, value="88", staff=office.person)
     mark(period, office.leader, value="92", staff=office.person)
     mark(period, office.assessor, value="80", staff=office.colleague)
     mark(period, office.assessor, value="85", section=office.b)
-    services.grade_override(
+    reviews.decide(
         actor=office.leader,
         period=period,
         staff=office.person,
@@ -107,7 +107,7 @@ def everything(period) -> dict:
         "period": list(Period.objects.filter(pk=period.pk).values()),
         "criteria": list(PeriodCriterion.objects.filter(period=period).order_by("pk").values()),
         "scores": list(Score.objects.filter(period=period).order_by("pk").values()),
-        "overrides": list(GradeOverride.objects.filter(period=period).order_by("pk").values()),
+        "reviews": list(GradeReview.objects.filter(period=period).order_by("pk").values()),
         "results": ranking_facts(period),
     }
 
@@ -134,7 +134,7 @@ def refusal_text(response) -> str:
 def test_the_fixture_is_really_locked(locked):
     assert locked.state == PeriodState.LOCKED
     assert Score.objects.filter(period=locked).count() == 12
-    assert GradeOverride.objects.filter(period=locked).count() == 1
+    assert GradeReview.objects.filter(period=locked).count() == 1
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -172,8 +172,8 @@ def test_the_score_sheet_refuses_a_mark(
         {"action": "clear", "reason": "撤销调整"},
     ],
 )
-def test_the_ranking_refuses_a_grade_override(office, locked, unchanged, data):
-    response = login(office.leader).post("/appraisal/2026Q3/override/001001/", data)
+def test_the_decision_page_refuses_a_decision(office, locked, unchanged, data):
+    response = login(office.leader).post("/appraisal/2026Q3/decisions/001001/", data)
     assert response.status_code in (400, 302)
     assert LOCKED_MESSAGE in refusal_text(response)
 
@@ -218,8 +218,8 @@ def admin_objects(period):
     return {
         "period": (period.pk, {"code": "2026Q3", "year": "2026", "quarter": "3", "state": "open"}),
         "score": (score.pk, {"tenths": "500", "reason": "改分"}),
-        "gradeoverride": (
-            GradeOverride.objects.get(period=period).pk,
+        "gradereview": (
+            GradeReview.objects.get(period=period).pk,
             {"grade": "poor", "reason": "改等次"},
         ),
         "periodcriterion": (
@@ -229,7 +229,7 @@ def admin_objects(period):
     }
 
 
-@pytest.mark.parametrize("model", ["period", "score", "gradeoverride", "periodcriterion"])
+@pytest.mark.parametrize("model", ["period", "score", "gradereview", "periodcriterion"])
 @pytest.mark.parametrize("who", ["superuser", "administrator"])
 def test_the_admin_refuses_change_and_delete(request, office, locked, unchanged, model, who):
     user = request.getfixturevalue("superuser") if who == "superuser" else office.administrator
@@ -251,7 +251,7 @@ def test_the_admin_shows_a_locked_period_read_only(superuser, locked):
     assert 'name="_save"' not in html
     assert "履行职责" in html
     assert "好≥90分，较好≥75分，一般≥60分；“好”等次不超过40%。" in html
-    for model in ("score", "gradeoverride", "periodcriterion"):
+    for model in ("score", "gradereview", "periodcriterion"):
         response = client.get(f"/admin/efficiency/{model}/?period__id__exact={locked.pk}")
         assert response.status_code == 200
 
@@ -301,10 +301,10 @@ def test_the_services_refuse(office, locked, unchanged):
             value="",
             section=office.b,
         ),
-        lambda: services.grade_override(
+        lambda: reviews.decide(
             actor=office.leader, period=locked, staff=office.person, grade="good", reason="x"
         ),
-        lambda: services.grade_override_clear(
+        lambda: reviews.withdraw_decision(
             actor=office.leader, period=locked, staff=office.person, reason="x"
         ),
     ]
@@ -324,7 +324,7 @@ def test_the_service_messages(office, locked, unchanged):
         )
     assert error.value.message == NOT_OPEN_MESSAGE
     with pytest.raises(ServiceError) as error:
-        services.grade_override(
+        reviews.decide(
             actor=office.leader, period=locked, staff=office.person, grade="good", reason="x"
         )
     assert error.value.message == LOCKED_MESSAGE
@@ -364,12 +364,12 @@ def test_the_database_refuses_marks(office, locked, unchanged):
     refused_by_the_database(lambda: one.delete())
 
 
-def test_the_database_refuses_grade_overrides(office, locked, unchanged):
-    overrides = GradeOverride.objects.filter(period=locked)
+def test_the_database_refuses_grade_decisions(office, locked, unchanged):
+    overrides = GradeReview.objects.filter(period=locked)
     refused_by_the_database(lambda: overrides.update(grade="poor"))
     refused_by_the_database(lambda: overrides.delete())
     refused_by_the_database(
-        lambda: GradeOverride.objects.create(
+        lambda: GradeReview.objects.create(
             period=locked,
             staff=office.colleague,
             grade="good",

@@ -14,7 +14,7 @@ from efficiency import results
 from efficiency.models import Staff
 from efficiency.reports import ReportError, documents
 from efficiency.scoring import Grade
-from efficiency.services.appraisal import grade_override
+from efficiency.services.reviews import decide
 
 from .report_support import (
     CJK_FONT,
@@ -100,8 +100,8 @@ def test_personal_form_of_someone_with_many_incidents(office, period, tmp_path):
     assert f"最终得分{row.result.final}分，按等次标准为“{row.result.grade.label}”。" in text
 
 
-def test_personal_form_shows_an_override_and_its_reason(office, period, tmp_path):
-    grade_override(
+def test_personal_form_shows_a_decision_and_its_reason(office, period, tmp_path):
+    decide(
         actor=office.leader,
         period=period,
         staff=office.other_person,

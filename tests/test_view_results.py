@@ -1,24 +1,19 @@
-"""The leaders' result pages: ranking (staff, sections), override, score card, trends, annual."""
+"""The leaders' result pages: ranking (staff, sections), score card, trends, annual."""
 
 import datetime
 import re
 
 import pytest
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from efficiency import results
-from efficiency.models import AuditEvent, GradeOverride, Period, Staff
-from efficiency.models.audit import AuditAction
+from efficiency.models import Period, Staff
 from efficiency.roles import Role
-from efficiency.services import ServiceError
 from efficiency.services import incidents as incident_services
 from efficiency.services.appraisal import (
-    grade_override,
     period_close,
-    period_lock,
     period_open,
     score_save,
 )
@@ -92,7 +87,6 @@ def url(name, period=None, staff_no=None):
         "ranking": f"/appraisal/{code}/ranking/",
         "sections": f"/appraisal/{code}/ranking/sections/",
         "card": f"/appraisal/{code}/card/{staff_no}/",
-        "override": f"/appraisal/{code}/override/{staff_no}/",
         "trends": "/appraisal/trends/",
         "annual": "/appraisal/annual/2026/",
     }[name]
@@ -118,24 +112,11 @@ def test_only_leaders_and_administrators_see_results(office, period, role, page)
 CONFIRMED = {"confirmed": "1"}
 
 
-@pytest.mark.parametrize("role", PERSONAS)
-def test_only_leaders_override(office, period, role):
-    response = login(getattr(office, role)).post(
-        url("override", period, "002001"), {"grade": "good", "reason": "表现突出", **CONFIRMED}
-    )
-    assert response.status_code == (302 if role == "leader" else 403)
-    assert GradeOverride.objects.exists() == (role == "leader")
-
-
 @pytest.mark.parametrize("page", ["ranking", "sections", "card", "trends", "annual"])
 def test_anonymous_is_sent_to_login(client, period, page):
     response = client.get(url(page, period, "001001"))
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
-
-
-def test_override_takes_only_post(office, period):
-    assert login(office.leader).get(url("override", period, "001001")).status_code == 405
 
 
 def test_unknown_or_draft_period_is_404(office, period):
@@ -145,7 +126,6 @@ def test_unknown_or_draft_period_is_404(office, period):
     assert leader.get("/appraisal/2030Q1/card/001001/").status_code == 404
     Period.objects.create(code="2026Q4", year=2026, quarter=4)  # a draft has no results
     assert leader.get("/appraisal/2026Q4/ranking/").status_code == 404
-    assert leader.post("/appraisal/2030Q1/override/001001/", {"grade": "good"}).status_code == 404
 
 
 def test_a_person_sees_their_own_card_once_published(office, period):
@@ -226,7 +206,7 @@ def test_the_section_ranking_has_finals_and_no_grades(office, period):
     msk = row_html(content, "MSK")
     assert f">{table.row('MSK').result.final}<" in msk
     assert "grade-" not in msk
-    assert "data-override" not in content
+    assert "data-decide" not in content
 
 
 def test_a_tie_on_the_quota_line_is_shown_to_the_leaders(office, judges):
@@ -319,215 +299,6 @@ def test_the_pages_link_to_each_other(office, period):
     assert 'href="/appraisal/2026Q3/card/001001/"' in row_html(ranking, "001001")
 
 
-# --- overrides ------------------------------------------------------------------------------
-
-
-def override_events(staff):
-    return AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(Staff),
-        object_id=str(staff.pk),
-        action=AuditAction.OVERRIDE,
-    )
-
-
-def test_a_leader_overrides_a_grade_with_a_reason(office, period):
-    leader = login(office.leader)
-    back = url("ranking", period) + "?section=MSK"
-    response = leader.post(
-        url("override", period, "001001"),
-        {"grade": "good", "reason": "牵头完成县委全会文稿，成效突出。", "next": back, **CONFIRMED},
-    )
-    assert response.status_code == 302
-    assert response.url == back + "#row-001001"
-    override = GradeOverride.objects.get(period=period, staff=office.person)
-    assert (override.grade, override.decided_by) == ("good", office.leader)
-    assert override_events(office.person).count() == 1
-    row = results.ranking(period).row("001001")
-    assert row.result.grade == "good" and row.result.overridden
-    # The override lifts a capped grade: the leaders are warned; the reason is on the row.
-    page = leader.get(back)
-    content = page.content.decode()
-    html = row_html(content, "001001")
-    assert "override-mark" in html
-    assert "牵头完成县委全会文稿，成效突出。" in html
-    assert ">好<" in html
-    assert "王建国（001001）" in content.split("results-warnings")[1].split("</div>")[0]
-    messages = [str(m) for m in page.context["messages"]]
-    assert messages == ["王建国 2026年第3季度的等次已调整为“好”。"]
-
-
-def test_an_override_counts_against_the_quota(office, judges):
-    period = period_open(actor=office.leader, code="2026Q3")
-    mark(period, judges[:1], office.person, [("95", "95", "95")])
-    for staff in (office.colleague, office.other_person):
-        mark(period, judges[:1], staff, [("80", "80", "80")])
-    assert results.ranking(period).result.quota == 1
-    login(office.leader).post(
-        url("override", period, "001002"),
-        {"grade": "good", "reason": "承担专项任务", **CONFIRMED},
-    )
-    table = results.ranking(period)
-    assert [w.code for w in table.result.warnings] == ["over_quota_after_overrides"]
-    content = login(office.leader).get(url("ranking", period)).content.decode()
-    assert "经领导调整后，2 人定为“好”等次，超过名额 1 个：" in content
-
-
-@pytest.mark.parametrize(
-    "data,message",
-    [
-        ({"grade": "good", "reason": "  "}, "调整等次须填写理由。"),
-        ({"grade": "excellent", "reason": "理由"}, "请从列表中选择等次。"),
-        ({"grade": "", "reason": "理由"}, "请从列表中选择等次。"),
-        ({"reason": "理由"}, "请从列表中选择等次。"),
-        ({"action": "clear", "reason": ""}, "撤销等次调整须填写理由。"),
-    ],
-)
-def test_bad_override_input_changes_nothing(office, period, data, message):
-    grade_override(
-        actor=office.leader,
-        period=period,
-        staff=office.colleague,
-        grade="good",
-        reason="原有调整理由",
-    )
-    before = list(GradeOverride.objects.values_list("staff_id", "grade", "reason"))
-    leader = login(office.leader)
-    staff_no = "001002" if data.get("action") == "clear" else "001001"
-    response = leader.post(url("override", period, staff_no), data, follow=True)
-    assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == [message]
-    assert list(GradeOverride.objects.values_list("staff_id", "grade", "reason")) == before
-    assert override_events(office.person).count() == 0
-
-
-def test_an_override_asks_for_confirmation_saying_what_will_happen(office, period):
-    leader = login(office.leader)
-    data = {"grade": "good", "reason": "牵头完成县委全会文稿，成效突出。"}
-    response = leader.post(url("override", period, "001001"), data)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "调整王建国的等次？" in html
-    assert "王建国2026年第3季度的等次将由计算所得的“较好”改为“好”。" in html
-    assert '<input type="hidden" name="reason" value="牵头完成县委全会文稿，成效突出。">' in html
-    assert not GradeOverride.objects.exists()
-    leader.post(url("override", period, "001001"), {**data, **CONFIRMED})
-    assert GradeOverride.objects.get().grade == "good"
-    response = leader.post(
-        url("override", period, "001001"), {"action": "clear", "reason": "经复核维持"}
-    )
-    assert "王建国2026年第3季度的等次将恢复为计算所得的“较好”。" in response.content.decode()
-    assert GradeOverride.objects.exists()
-
-
-@pytest.mark.parametrize("reason", ["abc", "-1", "NaN", "9" * 400, "？？？？", "好好好好"])
-@pytest.mark.parametrize("action", ["set", "clear"])
-def test_an_override_reason_must_say_something(office, period, reason, action):
-    grade_override(
-        actor=office.leader,
-        period=period,
-        staff=office.colleague,
-        grade="good",
-        reason="原有调整理由",
-    )
-    staff_no = "001002" if action == "clear" else "001001"
-    response = login(office.leader).post(
-        url("override", period, staff_no),
-        {"action": action, "grade": "good", "reason": reason, **CONFIRMED},
-        follow=True,
-    )
-    assert [str(m) for m in response.context["messages"]] == [
-        "理由须写明具体情况：至少4个字，不能只是数字、标点或同一个字重复。"
-    ]
-    assert list(GradeOverride.objects.values_list("staff__staff_no", "grade")) == [
-        ("001002", "good")
-    ]
-
-
-def test_someone_not_assessed_has_no_grade_to_override(office, period):
-    response = login(office.leader).post(
-        url("override", period, "002009"), {"grade": "good", "reason": "理由"}, follow=True
-    )
-    assert [str(m) for m in response.context["messages"]] == [
-        "周文书本季度未考核，没有可调整的等次。"
-    ]
-    assert not GradeOverride.objects.exists()
-
-
-def test_the_service_itself_refuses_to_override_someone_not_assessed(office, period):
-    # The rule lives in the service, so the admin, a command or an import cannot skip it.
-    clerk_b = Staff.objects.get(staff_no="002009")
-    with pytest.raises(ServiceError) as refused:
-        grade_override(
-            actor=office.leader, period=period, staff=clerk_b, grade="good", reason="经研究调整"
-        )
-    assert refused.value.message == "周文书本季度未考核，没有可调整的等次。"
-    assert not GradeOverride.objects.exists()
-    assert not AuditEvent.objects.filter(action=AuditAction.OVERRIDE).exists()
-
-
-def test_an_unknown_staff_number_is_refused_clearly(office, period):
-    response = login(office.leader).post(
-        url("override", period, "999999"), {"grade": "good", "reason": "理由"}, follow=True
-    )
-    assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == ["没有工号为 999999 的人员。"]
-    assert not GradeOverride.objects.exists()
-
-
-def test_the_next_address_cannot_leave_the_ranking(office, period):
-    response = login(office.leader).post(
-        url("override", period, "001001"),
-        {
-            "grade": "good",
-            "reason": "承担专项任务",
-            "next": "https://example.com/appraisal/",
-            **CONFIRMED,
-        },
-    )
-    assert response.url == "/appraisal/2026Q3/ranking/#row-001001"
-
-
-def test_a_leader_withdraws_an_override_with_a_reason(office, period):
-    grade_override(
-        actor=office.leader, period=period, staff=office.person, grade="good", reason="原有调整理由"
-    )
-    response = login(office.leader).post(
-        url("override", period, "001001"),
-        {"action": "clear", "reason": "经复核，维持计算结果。", **CONFIRMED},
-        follow=True,
-    )
-    assert not GradeOverride.objects.exists()
-    assert [str(m) for m in response.context["messages"]] == [
-        "已撤销对王建国等次的调整，恢复按规则计算的等次。"
-    ]
-    assert override_events(office.person).count() == 2
-    assert results.ranking(period).row("001001").result.grade == "fairly_good"
-
-
-def test_overrides_are_refused_on_a_locked_period(office, period):
-    period_close(actor=office.leader, period=period)
-    period_lock(actor=office.leader, period=period)
-    leader = login(office.leader)
-    response = leader.post(
-        url("override", period, "001001"), {"grade": "good", "reason": "理由"}, follow=True
-    )
-    assert [str(m) for m in response.context["messages"]] == [
-        "考核期2026Q3已锁定，不能再作任何修改。"
-    ]
-    assert not GradeOverride.objects.exists()
-    # The ranking of a locked period offers no override button.
-    assert "data-override" not in leader.get(url("ranking", period)).content.decode()
-
-
-def test_a_closed_period_still_takes_overrides(office, period):
-    period_close(actor=office.leader, period=period)
-    login(office.leader).post(
-        url("override", period, "001001"),
-        {"grade": "good", "reason": "承担专项任务", **CONFIRMED},
-    )
-    assert GradeOverride.objects.filter(period=period).count() == 1
-
-
 # --- the score card -------------------------------------------------------------------------
 
 
@@ -579,15 +350,6 @@ def test_fewer_than_five_marks_drop_nothing(office, period):
     content = login(office.leader).get(url("card", period, "002001")).content.decode()
     assert "mark-dropped" not in content
     assert "2 个评分，不足 5 个，不去掉最高分和最低分，全部取平均。" in content
-
-
-def test_the_score_card_shows_an_override_and_its_reason(office, period):
-    grade_override(
-        actor=office.leader, period=period, staff=office.person, grade="good", reason="特殊贡献"
-    )
-    content = login(office.leader).get(url("card", period, "001001")).content.decode()
-    assert "特殊贡献" in content
-    assert "override-mark" in content
 
 
 def test_a_card_for_someone_not_assessed_says_what_is_missing(office, period):

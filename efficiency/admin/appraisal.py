@@ -1,8 +1,8 @@
 """The appraisal in the administrator's pages.
 
 Only the default criteria are edited here (recorded in the history, never deleted). Periods,
-their criteria, marks and grade overrides are for inspection only: periods change state on the
-appraisal page or with ``manage.py period``, marks and overrides through the services. So a
+their criteria, marks and grade reviews are for inspection only: periods change state on the
+appraisal page or with ``manage.py period``, marks and grades through the services. So a
 locked period and everything under it are read-only here as everywhere else.
 """
 
@@ -14,8 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from efficiency import scoring
-from efficiency.models import Criterion, GradeOverride, Period, PeriodCriterion, Score
+from efficiency.models import Criterion, GradeReview, Period, PeriodCriterion, Score
 from efficiency.services.appraisal import THRESHOLD_FIELDS
 from efficiency.services.roster import AUDITED_FIELDS
 from efficiency.wording import weight_text
@@ -138,18 +137,31 @@ class ScoreAdmin(ReadOnlyAdmin):
         return obj.mark
 
 
-@admin.register(GradeOverride)
-class GradeOverrideAdmin(ReadOnlyAdmin):
-    list_display = ["period", "staff", "grade_label", "reason", "decided_by", "decided_at"]
-    list_filter = ["period"]
-    search_fields = ["staff__name", "staff__staff_no", "reason"]
+@admin.register(GradeReview)
+class GradeReviewAdmin(ReadOnlyAdmin):
+    list_display = [
+        "period",
+        "staff",
+        "proposed_grade",
+        "grade",
+        "reason",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["period", "grade"]
+    search_fields = ["staff__name", "staff__staff_no", "comment", "reason"]
     list_select_related = ["period", "staff", "decided_by"]
-    fields = ["period", "staff", "grade_label", "reason", "decided_by", "decided_at"]
+    fields = [
+        "period",
+        "staff",
+        "comment",
+        "proposed_grade",
+        "proposal_reason",
+        "proposed_by",
+        "proposed_at",
+        "grade",
+        "reason",
+        "decided_by",
+        "decided_at",
+    ]
     readonly_fields = fields
-
-    @admin.display(description=gettext_lazy("grade"), ordering="grade")
-    def grade_label(self, obj):
-        try:
-            return scoring.Grade(obj.grade).label
-        except ValueError:
-            return obj.grade

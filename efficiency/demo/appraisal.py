@@ -23,13 +23,13 @@ from efficiency import results, scoring
 from efficiency.models import Criterion, Period, Section, Staff
 from efficiency.quarters import Quarter
 from efficiency.services.appraisal import (
-    grade_override,
     marking_rights,
     period_close,
     period_lock,
     period_open,
     score_save,
 )
+from efficiency.services.reviews import decide
 
 from .calendar import Steps, Timeline, at, working_day
 
@@ -298,7 +298,7 @@ class AppraisalLoader:
         )
         if chosen is None:
             return
-        grade_override(
+        decide(
             actor=self.users["leader"],
             period=period,
             staff=Staff.objects.get(pk=chosen.facts.pk),

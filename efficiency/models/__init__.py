@@ -15,6 +15,7 @@ from .incidents import (
 )
 from .org import Section, Staff
 from .paperwork import ImportRecord, ReportJob, ReportJobStatus
+from .reviews import COMMENT_MAX_LENGTH, GradeReview
 from .site import DemoMark
 from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
@@ -24,6 +25,8 @@ __all__ = [
     "OfficeDay",
     "Criterion",
     "GradeOverride",
+    "GradeReview",
+    "COMMENT_MAX_LENGTH",
     "Period",
     "PeriodCriterion",
     "PeriodState",

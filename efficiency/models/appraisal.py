@@ -1,4 +1,4 @@
-"""The quarterly appraisal: periods with their frozen scheme, assessors' marks, overrides."""
+"""The quarterly appraisal: periods with their frozen scheme, assessors' marks."""
 
 from decimal import Decimal
 
@@ -203,7 +203,8 @@ class Score(models.Model):
 
 
 class GradeOverride(models.Model):
-    """A leader's decision on a person's grade, with the written reason."""
+    """Superseded by :class:`GradeReview` (审核评鉴): migration 0013 turned every row into a
+    decision. Kept, no longer read or written, until a later migration drops the table."""
 
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="overrides", verbose_name=_("period")

@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
     PERIOD_WITHDRAW = "period_withdraw", pgettext_lazy("history action", "Opening withdrawn")
     SCORE = "score", pgettext_lazy("history action", "Mark given")
     OVERRIDE = "override", pgettext_lazy("history action", "Grade overridden")
+    REVIEW_PROPOSE = "review_propose", pgettext_lazy("history action", "Grade proposed")
+    REVIEW_DECIDE = "review_decide", pgettext_lazy("history action", "Grade decided")
 
 
 class AuditEvent(models.Model):

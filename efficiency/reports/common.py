@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from efficiency import results
 from efficiency.models import (
-    GradeOverride,
+    GradeReview,
     Incident,
     IncidentKind,
     Period,
@@ -213,12 +213,12 @@ def staff_by_number(keys: Iterable[str]) -> dict[str, Staff]:
 
 
 def load_override_users(table: results.Ranking) -> None:
-    """Fetch who decided each override once, not once per form."""
+    """Fetch who decided each decision that changed a grade once, not once per form."""
     overrides = [row.override for row in table.rows if row.override is not None]
     if overrides:
         loaded = {
             o.pk: o
-            for o in GradeOverride.objects.filter(pk__in=[o.pk for o in overrides]).select_related(
+            for o in GradeReview.objects.filter(pk__in=[o.pk for o in overrides]).select_related(
                 "decided_by__staff"
             )
         }

@@ -1,4 +1,4 @@
-"""Writes to the appraisal: period lifecycle, marks, grade overrides.
+"""Writes to the appraisal: period lifecycle and marks (grades are reviewed in ``reviews``).
 
 A locked period refuses every write here, and database triggers refuse them again for any
 route that does not come through these services.
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from efficiency import results, scoring
 from efficiency.models import (
     Criterion,
-    GradeOverride,
+    GradeReview,
     Period,
     PeriodCriterion,
     PeriodState,
@@ -182,7 +182,7 @@ def may_withdraw(period: Period) -> bool:
         period.state == PeriodState.OPEN
         and period.closed_at is None
         and not Score.objects.filter(period=period).exists()
-        and not GradeOverride.objects.filter(period=period).exists()
+        and not GradeReview.objects.filter(period=period).exists()
     )
 
 
@@ -381,56 +381,4 @@ def refuse_locked(period: Period) -> None:
     if period.state == PeriodState.LOCKED:
         raise ServiceError(
             _("Period %(code)s is locked; nothing about it changes.") % {"code": period.code}
-        )
-
-
-def check_override(*, period: Period, staff: Staff, grade: str) -> scoring.Grade:
-    """Refuse an override the rules do not allow; return the computed grade it would replace.
-
-    The page asks this before its confirmation step, and :func:`grade_override` again."""
-    refuse_locked(period)
-    row = results.ranking(period, results.STAFF).row(staff.staff_no)
-    if row is None or not row.result.assessed:
-        raise ServiceError(
-            _("%(name)s is not assessed this quarter: there is no grade to override.")
-            % {"name": staff.name}
-        )
-    if grade not in {g.value for g in scoring.Grade}:
-        raise ServiceError(_("Choose a grade from the list."))
-    return row.result.computed_grade
-
-
-@transaction.atomic
-def grade_override(*, actor, period: Period, staff: Staff, grade: str, reason: str):
-    period = _locked_period(period)
-    check_override(period=period, staff=staff, grade=grade)
-    reason = check_reason(reason, missing=_("An override needs a written reason."))
-    override, _created = GradeOverride.objects.update_or_create(
-        period=period,
-        staff=staff,
-        defaults={"grade": grade, "reason": reason.strip(), "decided_by": actor},
-    )
-    record(
-        actor=actor,
-        obj=staff,
-        action=AuditAction.OVERRIDE,
-        reason=reason.strip(),
-        changes={f"{period.code} grade": ["", scoring.Grade(grade).label]},
-    )
-    return override
-
-
-@transaction.atomic
-def grade_override_clear(*, actor, period: Period, staff: Staff, reason: str) -> None:
-    period = _locked_period(period)
-    refuse_locked(period)
-    reason = check_reason(reason, missing=_("Withdrawing an override needs a written reason."))
-    deleted, _rows = GradeOverride.objects.filter(period=period, staff=staff).delete()
-    if deleted:
-        record(
-            actor=actor,
-            obj=staff,
-            action=AuditAction.OVERRIDE,
-            reason=reason.strip(),
-            changes={f"{period.code} grade": ["override", ""]},
         )

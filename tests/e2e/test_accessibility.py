@@ -34,6 +34,8 @@ PAGES = [
     "/appraisal/2026Q3/ranking/",
     "/appraisal/2026Q3/ranking/sections/",
     "/appraisal/2026Q3/card/001001/",
+    "/appraisal/2026Q3/review/",
+    "/appraisal/2026Q3/decisions/",
     "/appraisal/2026Q4/summary/",
     "/appraisal/2026Q4/summaries/",
     "/appraisal/2026Q4/summaries/001001/",

@@ -1,10 +1,10 @@
 """The quarter as people live it: an assessor marks the sheet with the keyboard, and a leader
-reads the resulting ranking and overrides a grade."""
+reads the resulting ranking and decides a grade."""
 
 import pytest
 from playwright.sync_api import expect
 
-from efficiency.models import GradeOverride
+from efficiency.models import GradeReview
 from efficiency.services.appraisal import period_open
 
 from ..factories import ensure_default_criteria
@@ -62,15 +62,15 @@ def test_marks_typed_by_an_assessor_become_the_leaders_ranking(page, office, ope
         assert final in row.inner_text()
         assert row.locator(".grade").inner_text() == grade
 
-    page.locator("#row-001002 [data-override]").click()
-    dialog = page.locator("#override-modal")
-    dialog.wait_for(state="visible")
-    dialog.locator("label[for=grade-good]").click()
-    dialog.locator("#override-reason").fill("承担全县防汛材料起草，表现突出。")
-    dialog.locator("button[type=submit][value=set]").click()
-    page.get_by_role("button", name="保存调整").click()
-    page.wait_for_url("**/appraisal/2026Q3/ranking/**")
+    page.locator("#row-001002 [data-decide]").click()
+    row = page.locator("#row-001002")
+    row.get_by_label("审定等次").select_option("good")
+    row.get_by_label("理由", exact=True).fill("承担全县防汛材料起草，表现突出。")
+    row.get_by_role("button", name="审定", exact=True).click()
+    page.get_by_role("button", name="保存审定").click()
+    page.wait_for_url("**/appraisal/2026Q3/decisions/**")
+    page.goto("/appraisal/2026Q3/ranking/")
     expect(page.locator("#row-001002 .grade")).to_have_text("好")
     expect(page.get_by_text("经领导调整后，2 人定为“好”等次，超过名额 1 个")).to_be_visible()
-    override = GradeOverride.objects.get()
+    override = GradeReview.objects.get()
     assert (override.staff, override.grade) == (office.colleague, "good")

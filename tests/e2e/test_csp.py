@@ -66,6 +66,7 @@ def test_a_leaders_pages_pass_the_policy(page, office, criteria, csp_violations)
         "/appraisal/2026Q4/sheet/",
         "/appraisal/2026Q3/ranking/",
         "/appraisal/2026Q3/ranking/sections/",
+        "/appraisal/2026Q3/decisions/",
         "/appraisal/2026Q3/card/001001/",
         "/appraisal/trends/?staff=001001",
         "/appraisal/annual/2026/",
@@ -96,10 +97,9 @@ def test_a_leaders_pages_pass_the_policy(page, office, criteria, csp_violations)
         "element => element.style.getPropertyValue('--mark-columns')"
     )
     assert columns == "3"
-    # The ranking's override dialog.
-    visit(page, "/appraisal/2026Q3/ranking/")
-    page.locator("#row-001001 [data-override]").click()
-    page.locator("#override-modal").wait_for(state="visible")
+    # The decision page's counter script.
+    visit(page, "/appraisal/2026Q3/decisions/")
+    page.locator("#row-001001 [data-grade-select]").select_option("poor")
     assert csp_violations == []
 
 

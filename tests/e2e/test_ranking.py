@@ -1,9 +1,9 @@
-"""A leader reads the quarter's ranking and overrides a grade, in Chromium."""
+"""A leader reads the quarter's ranking and decides a grade from it, in Chromium."""
 
 import pytest
 
 from efficiency import results
-from efficiency.models import GradeOverride
+from efficiency.models import GradeReview
 from efficiency.roles import Role
 from efficiency.services.appraisal import period_open, score_save
 
@@ -28,7 +28,7 @@ def scored_period(office):
     return period
 
 
-def test_a_leader_overrides_a_grade_from_the_ranking(page, office, scored_period):
+def test_a_leader_decides_a_grade_from_the_ranking(page, office, scored_period):
     dialogs = []
     page.on("dialog", lambda dialog: dialogs.append(dialog.message))  # conftest accepts it
     log_in(page, "leader")
@@ -42,25 +42,28 @@ def test_a_leader_overrides_a_grade_from_the_ranking(page, office, scored_period
         assert str(table.row(key).result.final) in row.inner_text()
     assert page.locator("#row-001001 .grade").inner_text() == "较好"
 
-    # Override 王建国's grade with a reason, then confirm on the page that follows.
-    page.locator("#row-001001 [data-override]").click()
-    dialog = page.locator("#override-modal")
-    dialog.wait_for(state="visible")
-    assert "王建国" in dialog.locator("[data-field=name]").inner_text()
-    dialog.locator("label[for=grade-good]").click()
-    dialog.locator("#override-reason").fill("牵头完成全县防汛值班调度，成效突出。")
-    dialog.locator("button[type=submit][value=set]").click()
+    # The row's 审定 link leads to the decision page's row; decide with a reason there, then
+    # confirm on the page that follows.
+    page.locator("#row-001001 [data-decide]").click()
+    page.wait_for_url("**/appraisal/2026Q3/decisions/#row-001001")
+    row = page.locator("#row-001001")
+    row.get_by_label("审定等次").select_option("good")
+    row.get_by_label("理由", exact=True).fill("牵头完成全县防汛值班调度，成效突出。")
+    row.get_by_role("button", name="审定", exact=True).click()
 
     # The second look says what will happen; nothing has changed yet.
-    page.get_by_text("王建国2026年第3季度的等次将由计算所得的“较好”改为“好”。").wait_for()
-    assert not GradeOverride.objects.exists()
-    page.get_by_role("button", name="保存调整").click()
-    page.wait_for_url("**/appraisal/2026Q3/ranking/**")
+    page.get_by_text(
+        "王建国2026年第3季度的等次审定为“好”（计算等次“较好”，建议等次“较好”）。"
+    ).wait_for()
+    assert not GradeReview.objects.exists()
+    page.get_by_role("button", name="保存审定").click()
+    page.wait_for_url("**/appraisal/2026Q3/decisions/**")
+    page.get_by_text("王建国 2026年第3季度的等次已调整为“好”。").wait_for()
+    page.goto("/appraisal/2026Q3/ranking/")
     row = page.locator("#row-001001")
     row.locator(".override-mark").wait_for()
     assert row.locator(".grade").inner_text() == "好"
     assert "牵头完成全县防汛值班调度，成效突出。" in row.inner_text()
     assert dialogs == []
-    page.get_by_text("王建国 2026年第3季度的等次已调整为“好”。").wait_for()
-    override = GradeOverride.objects.get()
-    assert (override.staff, override.grade) == (office.person, "good")
+    decision = GradeReview.objects.get()
+    assert (decision.staff, decision.grade) == (office.person, "good")

@@ -8,9 +8,9 @@ whole database lifts them for its own duration only.
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
-from efficiency.migrations import _audit_triggers, _period_triggers
+from efficiency.migrations import _audit_triggers, _period_triggers, _review_triggers
 
-TRIGGER_SETS = [_audit_triggers, _period_triggers]
+TRIGGER_SETS = [_audit_triggers, _period_triggers, _review_triggers]
 
 
 class Command(FlushCommand):

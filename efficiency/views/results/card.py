@@ -132,7 +132,7 @@ def score_card(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
             "chart": chart,
             "chart_points": chart_points,
             "everyone": everyone,
-            "can_override": everyone
+            "can_decide": everyone
             and request.user.has_perm("efficiency.override_grade")
             and period.state != PeriodState.LOCKED,
             "active": "ranking_staff" if everyone else "",

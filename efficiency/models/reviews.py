@@ -1,0 +1,72 @@
+"""审核评鉴: the section head's 评价意见 and proposed grade, then the leader's decision.
+
+One row per period and person. The published grade is the decided one where a decision exists,
+else the computed grade (see ``efficiency.results.ranking``). The field names ``grade``,
+``reason`` and ``decided_by`` are those of the former grade override, so the pages, exports and
+PDFs that print "decided by … because …" read a decision the same way.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from efficiency.scoring import Grade
+
+from .appraisal import Period
+from .org import Staff
+
+COMMENT_MAX_LENGTH = 300
+GRADE_CHOICES = [(g.value, g.label) for g in Grade]
+
+
+class GradeReview(models.Model):
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("period")
+    )
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        related_name="grade_reviews",
+        verbose_name=_("staff member"),
+    )
+    # The section head's part.
+    comment = models.TextField(_("evaluation comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    proposed_grade = models.CharField(
+        _("proposed grade"), max_length=20, choices=GRADE_CHOICES, blank=True
+    )
+    proposal_reason = models.TextField(_("reason for the proposal"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    # The leader's decision; blank grade: not decided yet.
+    grade = models.CharField(_("decided grade"), max_length=20, choices=GRADE_CHOICES, blank=True)
+    reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("grade review")
+        verbose_name_plural = _("grade reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "staff"], name="unique_grade_review")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.staff.name}"
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.grade)

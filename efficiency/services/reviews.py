@@ -1,0 +1,325 @@
+"""Writes to 审核评鉴: the section head's proposal, the leader's decision.
+
+Who may do what:
+  propose   the head of the person's section, or the administrator: a 评价意见 (at most
+            ``COMMENT_MAX_LENGTH`` characters) and a proposed grade, the computed one unless a
+            reason says why not;
+  decide    a leader (the permission the former grade override used): the decided grade, with a
+            reason when it differs from the proposal or the computed grade, or when it takes the
+            pool past its 好 quota; or all undecided people as proposed, in one action.
+Only while the period is open or closed (not before it opens, never once it is locked), only for
+people assessed in it. Every step is recorded in the history with who, when and why.
+
+The pool is everyone graded in the period; its quota is the one scoring computed for the
+ranking (``results.ranking(...).result.quota``), never recounted here.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from efficiency import results
+from efficiency.models import COMMENT_MAX_LENGTH, GradeReview, Period, PeriodState, Staff
+from efficiency.models.audit import AuditAction
+from efficiency.reasons import check_reason
+from efficiency.scoring import Grade
+
+from . import ServiceError
+from .appraisal import refuse_locked
+from .audit import record
+from .summaries import heads_section_of, is_administrator
+
+DECIDE_PERMISSION = "efficiency.override_grade"
+
+
+# --- who may ------------------------------------------------------------------------------------
+
+
+def may_propose(user, staff: Staff) -> bool:
+    return is_administrator(user) or heads_section_of(user, staff)
+
+
+def may_decide(user) -> bool:
+    return user.is_active and user.has_perm(DECIDE_PERMISSION)
+
+
+# --- reads the pages share ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counter:
+    """可评“好”N人，已定M人 for one pool."""
+
+    quota: int
+    decided_good: int
+
+    @property
+    def over(self) -> bool:
+        return self.decided_good > self.quota
+
+
+def reviews_of(period: Period) -> dict[int, GradeReview]:
+    return {r.staff_id: r for r in GradeReview.objects.filter(period=period)}
+
+
+def counter(period: Period, table: results.Ranking | None = None) -> Counter:
+    table = table or results.ranking(period, results.STAFF)
+    decided_good = GradeReview.objects.filter(period=period, grade=Grade.GOOD).count()
+    return Counter(quota=table.result.quota, decided_good=decided_good)
+
+
+# --- the checks every write makes ----------------------------------------------------------------
+
+
+def _check_period(period: Period) -> Period:
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    refuse_locked(period)
+    if period.state not in (PeriodState.OPEN, PeriodState.CLOSED):
+        raise ServiceError(
+            _("Period %(code)s has not been opened yet; grades are reviewed once it is open.")
+            % {"code": period.code}
+        )
+    return period
+
+
+def _computed(table: results.Ranking, staff: Staff) -> Grade:
+    row = table.row(staff.staff_no)
+    if row is None or not row.result.assessed or row.result.computed_grade is None:
+        raise ServiceError(
+            _("%(name)s is not assessed this quarter: there is no grade to review.")
+            % {"name": staff.name}
+        )
+    return row.result.computed_grade
+
+
+def _grade(value: str) -> Grade:
+    if value not in {g.value for g in Grade}:
+        raise ServiceError(_("Choose a grade from the list."))
+    return Grade(value)
+
+
+def _review(period: Period, staff: Staff) -> GradeReview:
+    return GradeReview.objects.filter(period=period, staff=staff).first() or GradeReview(
+        period=period, staff=staff
+    )
+
+
+def check_proposal(
+    *, actor, period: Period, staff: Staff, grade: str, comment: str, reason: str
+) -> tuple[Grade, str, str]:
+    """Every refusal of a proposal, without writing; returns (grade, comment, reason)."""
+    if not may_propose(actor, staff):
+        raise ServiceError(
+            _("Only the head of %(name)s's section proposes their grade.") % {"name": staff.name}
+        )
+    refuse_locked(period)
+    computed = _computed(results.ranking(period, results.STAFF), staff)
+    chosen = _grade(grade)
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ServiceError(
+            _("The comment on %(name)s is %(length)s characters long; at most %(max)s.")
+            % {"name": staff.name, "length": len(comment), "max": COMMENT_MAX_LENGTH}
+        )
+    reason = (reason or "").strip()
+    if chosen != computed:
+        reason = check_reason(
+            reason,
+            missing=_(
+                "Proposing “%(grade)s” for %(name)s instead of the computed “%(computed)s” "
+                "needs a reason."
+            )
+            % {"grade": chosen.label, "name": staff.name, "computed": computed.label},
+        )
+    else:
+        reason = ""
+    return chosen, comment, reason
+
+
+@transaction.atomic
+def propose(
+    *, actor, period: Period, staff: Staff, grade: str, comment: str, reason: str = ""
+) -> GradeReview:
+    period = _check_period(period)
+    chosen, comment, reason = check_proposal(
+        actor=actor, period=period, staff=staff, grade=grade, comment=comment, reason=reason
+    )
+    review = _review(period, staff)
+    old = review.proposed_grade
+    review.proposed_grade = chosen
+    review.comment = comment
+    review.proposal_reason = reason
+    review.proposed_by = actor
+    review.proposed_at = timezone.now()
+    review.full_clean()
+    review.save()
+    record(
+        actor=actor,
+        obj=staff,
+        action=AuditAction.REVIEW_PROPOSE,
+        reason=reason,
+        changes={
+            f"{period.code} proposed grade": [Grade(old).label if old else "", chosen.label],
+            f"{period.code} comment": comment,
+        },
+    )
+    return review
+
+
+def check_decision(*, actor, period: Period, staff: Staff, grade: str, reason: str) -> tuple:
+    """Every refusal of a decision, without writing; returns (grade, computed, proposal, reason).
+
+    The page asks this before its confirmation step, and :func:`decide` again."""
+    if not may_decide(actor):
+        raise ServiceError(_("Only a leader decides grades."))
+    refuse_locked(period)
+    table = results.ranking(period, results.STAFF)
+    computed = _computed(table, staff)
+    chosen = _grade(grade)
+    review = GradeReview.objects.filter(period=period, staff=staff).first()
+    proposal = Grade(review.proposed_grade) if review and review.proposed_grade else computed
+    reason = (reason or "").strip()
+    others_good = (
+        GradeReview.objects.filter(period=period, grade=Grade.GOOD).exclude(staff=staff).count()
+    )
+    over_quota = chosen == Grade.GOOD and others_good + 1 > table.result.quota
+    if chosen != proposal or chosen != computed:
+        reason = check_reason(
+            reason,
+            missing=_(
+                "Deciding “%(grade)s” for %(name)s needs a reason: the computed grade is "
+                "“%(computed)s”, the proposal “%(proposal)s”."
+            )
+            % {
+                "grade": chosen.label,
+                "name": staff.name,
+                "computed": computed.label,
+                "proposal": proposal.label,
+            },
+        )
+    elif over_quota:
+        reason = check_reason(
+            reason,
+            missing=_("“好” for %(name)s goes over the quota of %(quota)s; write a reason.")
+            % {"name": staff.name, "quota": table.result.quota},
+        )
+    return chosen, computed, proposal, reason
+
+
+def _save_decision(*, actor, period: Period, staff: Staff, grade: Grade, reason: str, why: str):
+    review = _review(period, staff)
+    old = review.grade
+    review.grade = grade
+    review.reason = reason
+    review.decided_by = actor
+    review.decided_at = timezone.now()
+    review.full_clean()
+    review.save()
+    record(
+        actor=actor,
+        obj=staff,
+        action=AuditAction.REVIEW_DECIDE,
+        reason=reason or why,
+        changes={f"{period.code} grade": [Grade(old).label if old else "", grade.label]},
+    )
+    return review
+
+
+@transaction.atomic
+def decide(*, actor, period: Period, staff: Staff, grade: str, reason: str = "") -> GradeReview:
+    period = _check_period(period)
+    chosen, _computed_grade, _proposal, reason = check_decision(
+        actor=actor, period=period, staff=staff, grade=grade, reason=reason
+    )
+    return _save_decision(
+        actor=actor, period=period, staff=staff, grade=chosen, reason=reason, why=""
+    )
+
+
+@transaction.atomic
+def withdraw_decision(*, actor, period: Period, staff: Staff, reason: str) -> None:
+    """Withdraw a decision: the computed grade applies again."""
+    if not may_decide(actor):
+        raise ServiceError(_("Only a leader decides grades."))
+    period = _check_period(period)
+    reason = check_reason(reason, missing=_("Withdrawing a decision needs a written reason."))
+    review = GradeReview.objects.filter(period=period, staff=staff).exclude(grade="").first()
+    if review is None:
+        return
+    old = review.grade
+    review.grade, review.reason, review.decided_by, review.decided_at = "", "", None, None
+    review.save()
+    record(
+        actor=actor,
+        obj=staff,
+        action=AuditAction.REVIEW_DECIDE,
+        reason=reason,
+        changes={f"{period.code} grade": [Grade(old).label, ""]},
+    )
+
+
+@dataclass(frozen=True)
+class Pending:
+    staff: Staff
+    grade: Grade  # the proposal, or the computed grade when nobody proposed
+    reason: str  # the proposal's reason (a grade other than the computed one has one)
+
+
+def pending_as_proposed(period: Period, table: results.Ranking | None = None) -> list[Pending]:
+    """Everyone assessed and not yet decided, with the grade "all as proposed" would give."""
+    table = table or results.ranking(period, results.STAFF)
+    reviews = reviews_of(period)
+    staff = {s.staff_no: s for s in results.staff_in_period(period)}
+    pending = []
+    for row in table.rows:
+        person = staff.get(row.facts.key)
+        if person is None or not row.result.assessed or row.result.computed_grade is None:
+            continue
+        review = reviews.get(person.pk)
+        if review is not None and review.grade:
+            continue
+        if review is not None and review.proposed_grade:
+            pending.append(Pending(person, Grade(review.proposed_grade), review.proposal_reason))
+        else:
+            pending.append(Pending(person, row.result.computed_grade, ""))
+    return pending
+
+
+def check_all_as_proposed(*, actor, period: Period) -> list[Pending]:
+    if not may_decide(actor):
+        raise ServiceError(_("Only a leader decides grades."))
+    refuse_locked(period)
+    table = results.ranking(period, results.STAFF)
+    pending = pending_as_proposed(period, table)
+    if not pending:
+        raise ServiceError(_("Every assessed person's grade is already decided."))
+    good = counter(period, table).decided_good + sum(1 for p in pending if p.grade == Grade.GOOD)
+    if good > table.result.quota:
+        raise ServiceError(
+            _(
+                "Deciding all as proposed would give “好” to %(count)s people, more than the "
+                "quota of %(quota)s; decide the extra ones one by one, each with a reason."
+            )
+            % {"count": good, "quota": table.result.quota}
+        )
+    return pending
+
+
+@transaction.atomic
+def decide_all_as_proposed(*, actor, period: Period) -> int:
+    """Decide every undecided person as proposed (or as computed); returns how many."""
+    period = _check_period(period)
+    pending = check_all_as_proposed(actor=actor, period=period)
+    why = _("Decided as proposed, all at once.")
+    for item in pending:
+        _save_decision(
+            actor=actor,
+            period=period,
+            staff=item.staff,
+            grade=item.grade,
+            reason=item.reason,
+            why=why,
+        )
+    return len(pending)

@@ -1,0 +1,248 @@
+"""审核评鉴 pages: the section head's proposals, the leaders' decisions.
+
+The head's page has one small form per person (评价意见 and a proposed grade), so an error names
+that row and nothing else is saved. The leaders' page lists everyone with the computed grade,
+the proposal and the decision; one row is decided (or withdrawn) after a confirmation page, and
+"全部按建议审定" decides every undecided person at once, also after a confirmation page.
+static/efficiency/decisions.js updates the 好 counter as the selects change; the page works
+without it.
+"""
+
+from dataclasses import dataclass
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from efficiency import consequences, results
+from efficiency.models import COMMENT_MAX_LENGTH, GradeReview, PeriodState, Staff
+from efficiency.reasons import check_reason
+from efficiency.scoring import Grade
+from efficiency.services import ServiceError
+from efficiency.services import reviews as services
+from efficiency.services.summaries import reviewable_sections
+from efficiency.views import confirm, period_or_404
+
+
+@dataclass(frozen=True)
+class Line:
+    row: results.Row
+    staff: Staff
+    review: GradeReview | None
+    proposal: Grade  # the proposal, or the computed grade when nobody proposed
+    error: str = ""
+    sent: dict | None = None  # what was posted, shown again with the error
+
+
+def _lines(
+    period, table: results.Ranking, staff: dict[str, Staff], errors=None, posted=None
+) -> list[Line]:
+    reviews = services.reviews_of(period)
+    lines = []
+    for row in table.rows:
+        person = staff.get(row.facts.key)
+        if person is None or not row.result.assessed or row.result.computed_grade is None:
+            continue
+        review = reviews.get(person.pk)
+        proposal = (
+            Grade(review.proposed_grade)
+            if review and review.proposed_grade
+            else row.result.computed_grade
+        )
+        key = person.staff_no
+        lines.append(
+            Line(
+                row, person, review, proposal, (errors or {}).get(key, ""), (posted or {}).get(key)
+            )
+        )
+    return lines
+
+
+def _grades() -> list[tuple[str, str]]:
+    return [(g.value, g.label) for g in Grade]
+
+
+# --- the section head's page ------------------------------------------------------------------
+
+
+def _head_staff(request: HttpRequest, period) -> dict[str, Staff]:
+    """The people whose grades this user proposes: their sections' (every section for the
+    administrator). Anyone else is refused."""
+    user = request.user
+    if services.is_administrator(user):
+        sections = None
+    elif user.has_perm("efficiency.view_section_incidents") and user.headed_sections.exists():
+        sections = user.headed_sections.all()
+    else:
+        raise PermissionDenied
+    people = results.staff_in_period(period).select_related("section")
+    if sections is not None:
+        people = people.filter(section__in=sections)
+    return {s.staff_no: s for s in people}
+
+
+@login_required
+def review(request: HttpRequest, code: str) -> HttpResponse:
+    period = period_or_404(code)
+    staff = _head_staff(request, period)
+    errors: dict[str, str] = {}
+    posted: dict[str, dict[str, str]] = {}
+    if request.method == "POST":
+        staff_no = request.POST.get("staff_no", "")
+        person = staff.get(staff_no)
+        if person is None:
+            raise Http404
+        data = {k: request.POST.get(k, "") for k in ("grade", "comment", "reason")}
+        try:
+            services.propose(actor=request.user, period=period, staff=person, **data)
+        except ServiceError as error:
+            errors[staff_no] = error.message
+            posted[staff_no] = data
+        else:
+            messages.success(
+                request,
+                _("The proposal for %(name)s is saved.") % {"name": person.name},
+            )
+            return redirect(f"{reverse('grade_review', args=[period.code])}#row-{staff_no}")
+    table = results.ranking(period, results.STAFF)
+    lines = _lines(period, table, staff, errors, posted)
+    return render(
+        request,
+        "efficiency/appraisal/review.html",
+        {
+            "period": period,
+            "lines": lines,
+            "grades": _grades(),
+            "editable": period.state in (PeriodState.OPEN, PeriodState.CLOSED),
+            "comment_max": COMMENT_MAX_LENGTH,
+            "sections": reviewable_sections(request.user),
+        },
+        status=400 if errors else 200,
+    )
+
+
+# --- the leaders' page ------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(services.DECIDE_PERMISSION, raise_exception=True)
+def decisions(request: HttpRequest, code: str) -> HttpResponse:
+    period = period_or_404(code)
+    table = results.ranking(period, results.STAFF)
+    staff = {s.staff_no: s for s in results.staff_in_period(period).select_related("section")}
+    return render(
+        request,
+        "efficiency/appraisal/decisions.html",
+        {
+            "period": period,
+            "lines": _lines(period, table, staff),
+            "grades": _grades(),
+            "counter": services.counter(period, table),
+            "editable": period.state in (PeriodState.OPEN, PeriodState.CLOSED),
+        },
+    )
+
+
+def _back(period, staff_no: str = "") -> HttpResponse:
+    target = reverse("grade_decisions", args=[period.code])
+    return redirect(f"{target}#row-{staff_no}" if staff_no else target)
+
+
+@require_POST
+@login_required
+@permission_required(services.DECIDE_PERMISSION, raise_exception=True)
+def decide(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
+    period = period_or_404(code)
+    staff = Staff.objects.filter(staff_no=staff_no).first()
+    if staff is None:
+        messages.error(
+            request, _("No staff member has the number %(staff_no)s.") % {"staff_no": staff_no}
+        )
+        return _back(period)
+    reason = request.POST.get("reason", "").strip()
+    back = _back(period, staff.staff_no).url
+    try:
+        services.refuse_locked(period)
+        if request.POST.get("action") == "clear":
+            row = results.ranking(period, results.STAFF).row(staff.staff_no)
+            computed = row.result.computed_grade if row is not None else None
+            computed_label = computed.label if computed is not None else _("not assessed")
+            # Every refusal comes before the question; the service checks them all again.
+            check_reason(reason, missing=_("Withdrawing a decision needs a written reason."))
+            title = _("Withdraw the decision on %(name)s's grade?") % {"name": staff.name}
+            said = consequences.decision_clear(period, staff, computed=computed_label)
+            submit_label = _("Withdraw the decision")
+            save = partial(services.withdraw_decision, period=period, staff=staff, reason=reason)
+            success = _(
+                "The decision on %(name)s's grade was withdrawn; the computed grade applies."
+            ) % {"name": staff.name}
+        else:
+            grade = request.POST.get("grade", "")
+            chosen, computed, proposal, reason = services.check_decision(
+                actor=request.user, period=period, staff=staff, grade=grade, reason=reason
+            )
+            title = _("Decide the grade of %(name)s?") % {"name": staff.name}
+            said = consequences.decision_set(
+                period,
+                staff,
+                computed=computed.label,
+                proposal=proposal.label,
+                grade=chosen.label,
+            )
+            submit_label = _("Save the decision")
+            save = partial(services.decide, period=period, staff=staff, grade=chosen, reason=reason)
+            success = _("%(name)s's grade for %(period)s is now “%(grade)s”.") % {
+                "name": staff.name,
+                "period": period,
+                "grade": chosen.label,
+            }
+        if not confirm.confirmed(request):
+            return confirm.ask(
+                request,
+                title=title,
+                consequences=said,
+                details=[(_("Reason"), reason)] if reason else [],
+                submit_label=submit_label,
+                back_url=back,
+            )
+        save(actor=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return _back(period, staff.staff_no)
+
+
+@require_POST
+@login_required
+@permission_required(services.DECIDE_PERMISSION, raise_exception=True)
+def decide_all(request: HttpRequest, code: str) -> HttpResponse:
+    period = period_or_404(code)
+    try:
+        pending = services.check_all_as_proposed(actor=request.user, period=period)
+        if not confirm.confirmed(request):
+            counter = services.counter(period)
+            good = counter.decided_good + sum(1 for p in pending if p.grade == Grade.GOOD)
+            return confirm.ask(
+                request,
+                title=_("Decide all grades of %(period)s as proposed?") % {"period": period},
+                consequences=consequences.decide_all(
+                    period, count=len(pending), good=good, quota=counter.quota
+                ),
+                submit_label=_("Decide %(count)s grades") % {"count": len(pending)},
+                back_url=_back(period).url,
+            )
+        count = services.decide_all_as_proposed(actor=request.user, period=period)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(count)s grades were decided as proposed.") % {"count": count}
+        )
+    return _back(period)
