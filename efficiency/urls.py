@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from efficiency.views import attendance, home, incidents, periods, scoresheet, summaries
+from efficiency.views import (
+    attendance,
+    home,
+    incidents,
+    periods,
+    progress,
+    scoresheet,
+    summaries,
+)
 from efficiency.views.results import annual, card, ranking, trends
 
 
@@ -43,6 +51,9 @@ appraisal = [
     path("<period:code>/override/<staff_no:staff_no>/", ranking.override, name="grade_override"),
     path("<period:code>/card/<staff_no:staff_no>/", card.score_card, name="score_card"),
     path("<period:code>/attendance/", attendance.attendance, name="attendance"),
+    path("<period:code>/progress/", progress.board, name="progress"),
+    path("<period:code>/progress/remind/", progress.remind, name="progress_remind"),
+    path("<period:code>/progress/remind-all/", progress.remind_all, name="progress_remind_all"),
     path("<period:code>/summary/", summaries.mine, name="summary_mine"),
     path("<period:code>/summaries/", summaries.summary_list, name="summary_list"),
     path(

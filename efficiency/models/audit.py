@@ -33,6 +33,7 @@ class AuditAction(models.TextChoices):
     PERIOD_WITHDRAW = "period_withdraw", pgettext_lazy("history action", "Opening withdrawn")
     SCORE = "score", pgettext_lazy("history action", "Mark given")
     OVERRIDE = "override", pgettext_lazy("history action", "Grade overridden")
+    REMIND = "remind", pgettext_lazy("history action", "Reminder sent")
 
 
 class AuditEvent(models.Model):
