@@ -49,22 +49,16 @@ def official_2026() -> Calendar:
 
 
 def mark_all(assessor, period, *, staff=(), sections=()):
+    subjects = [{"staff": person} for person in staff]
+    subjects += [{"section": section} for section in sections]
     for criterion in period.criteria.all():
-        for person in staff:
+        for subject in subjects:
             appraisal.score_save(
                 assessor=assessor,
                 period=period,
                 criterion_code=criterion.code,
                 value="85",
-                staff=person,
-            )
-        for section in sections:
-            appraisal.score_save(
-                assessor=assessor,
-                period=period,
-                criterion_code=criterion.code,
-                value="85",
-                section=section,
+                **subject,
             )
 
 
