@@ -210,11 +210,13 @@ def test_the_board_takes_the_same_queries_for_three_times_the_people(office, per
             assert login(office.leader).get(BOARD).status_code == 200
         return len(queries)
 
-    for i in range(10):
+    people = Staff.objects.count()
+    for i in range(people):
         make_staff(office.a, f"甲{i}", f"10{i:04d}")
     small = count()
-    for i in range(20):
+    for i in range(2 * people * 2):  # three times the people of the first count
         make_staff(office.b, f"乙{i}", f"20{i:04d}")
+    assert Staff.objects.count() == 3 * 2 * people
     assert count() == small
 
 
