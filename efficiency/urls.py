@@ -7,6 +7,7 @@ from efficiency.views import (
     home,
     incidents,
     periods,
+    progress,
     reviews,
     scoresheet,
     summaries,
@@ -54,6 +55,9 @@ appraisal = [
     path("<period:code>/decisions/<staff_no:staff_no>/", reviews.decide, name="grade_decide"),
     path("<period:code>/card/<staff_no:staff_no>/", card.score_card, name="score_card"),
     path("<period:code>/attendance/", attendance.attendance, name="attendance"),
+    path("<period:code>/progress/", progress.board, name="progress"),
+    path("<period:code>/progress/remind/", progress.remind, name="progress_remind"),
+    path("<period:code>/progress/remind-all/", progress.remind_all, name="progress_remind_all"),
     path("<period:code>/summary/", summaries.mine, name="summary_mine"),
     path("<period:code>/summaries/", summaries.summary_list, name="summary_list"),
     path(

@@ -15,6 +15,7 @@ from .incidents import (
 )
 from .org import Section, Staff
 from .paperwork import ImportRecord, ReportJob, ReportJobStatus
+from .reminders import Reminder, ReminderKind
 from .reviews import COMMENT_MAX_LENGTH, GradeReview
 from .site import DemoMark
 from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
@@ -30,6 +31,8 @@ __all__ = [
     "Period",
     "PeriodCriterion",
     "PeriodState",
+    "Reminder",
+    "ReminderKind",
     "ReportJob",
     "ReportJobStatus",
     "Score",

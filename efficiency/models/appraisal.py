@@ -69,6 +69,9 @@ class Period(models.Model):
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    # Set when the period opens; the app reminds those behind two working days before each.
+    summary_due = models.DateField(_("summaries due"), null=True, blank=True)
+    marks_due = models.DateField(_("marks due"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-quarter"]

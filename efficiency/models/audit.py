@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     OVERRIDE = "override", pgettext_lazy("history action", "Grade overridden")
     REVIEW_PROPOSE = "review_propose", pgettext_lazy("history action", "Grade proposed")
     REVIEW_DECIDE = "review_decide", pgettext_lazy("history action", "Grade decided")
+    REMIND = "remind", pgettext_lazy("history action", "Reminder sent")
 
 
 class AuditEvent(models.Model):

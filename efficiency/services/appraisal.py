@@ -4,6 +4,7 @@ A locked period refuses every write here, and database triggers refuse them agai
 route that does not come through these services.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from efficiency import results, scoring
+from efficiency import deadlines, results, scoring, selectors
 from efficiency.models import (
     Criterion,
     GradeReview,
@@ -120,17 +121,46 @@ def check_open(*, code: str, future: bool = False, lock: bool = False):
     return code, period, criteria
 
 
+def proposed_deadlines(code: str) -> tuple[datetime.date, datetime.date] | None:
+    """(小结截止, 评分截止) proposed for a quarter: 10 and 15 working days after its end on the
+    office's calendar; None when ``code`` is not a quarter."""
+    quarter = Quarter.parse(code)
+    if quarter is None:
+        return None
+    last = quarter.last_day
+    calendar = selectors.office_calendar(last, last + deadlines.CALENDAR_SPAN)
+    return deadlines.default_deadlines(last, calendar)
+
+
+def check_deadlines(
+    code: str, summary_due: datetime.date | None, marks_due: datetime.date | None
+) -> None:
+    """Refuse deadlines that do not fit the quarter (all reasons in one message)."""
+    errors = deadlines.deadline_errors(Quarter.parse(code).last_day, summary_due, marks_due)
+    if errors:
+        raise ServiceError(" ".join(errors))
+
+
 @transaction.atomic
-def period_open(*, actor, code: str, future: bool = False) -> Period:
+def period_open(
+    *,
+    actor,
+    code: str,
+    future: bool = False,
+    summary_due: datetime.date | None = None,
+    marks_due: datetime.date | None = None,
+) -> Period:
     """Open a quarter for scoring, copying the active criteria and the thresholds into it.
 
     A quarter that has not begun is opened only when asked for explicitly (``future``): a
-    default or a typo must not open next year's quarter.
+    default or a typo must not open next year's quarter. The two deadlines are optional.
     """
     code, period, criteria = check_open(code=code, future=future, lock=True)
+    check_deadlines(code, summary_due, marks_due)
     if period is None:
         quarter = Quarter.parse(code)
         period = Period(code=code, year=quarter.year, quarter=quarter.number)
+    period.summary_due, period.marks_due = summary_due, marks_due
     period.thresholds = thresholds_snapshot()
     period.opened_at = timezone.now()
     period.full_clean()

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from efficiency import selectors
 from efficiency.models import IncidentStatus, Period, PeriodState, Staff
 from efficiency.models.incidents import AppealStatus
+from efficiency.services.reminders import open_reminders
 from efficiency.services.summaries import reviewable_sections
 from efficiency.views.scoresheet import sheet_progress
 
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_reports": incidents.filter(reporter=user).count(),
         "can_report": user.has_perm("efficiency.add_incident"),
         "can_verify": user.has_perm("efficiency.verify_incident"),
+        "reminders": open_reminders(user),
         "sheets": _open_sheets(user),
         "periods": _period_board(user),
         "summaries": _summary_links(user, staff),

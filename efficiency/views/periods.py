@@ -114,6 +114,15 @@ class OpenForm(forms.Form):
         },
     )
     future = forms.BooleanField(required=False)
+    # Blank: the proposed dates (10 and 15 working days after the quarter's end).
+    summary_due = forms.DateField(
+        required=False,
+        error_messages={"invalid": gettext_lazy("Write the dates like 2026-10-15.")},
+    )
+    marks_due = forms.DateField(
+        required=False,
+        error_messages={"invalid": gettext_lazy("Write the dates like 2026-10-15.")},
+    )
 
 
 class ReasonForm(forms.Form):
@@ -144,8 +153,12 @@ def period_list(request: HttpRequest) -> HttpResponse:
     if can_open:
         defaults = list(Criterion.objects.filter(active=True))
         total = sum((c.weight for c in defaults), Decimal(0))
+        code = default_code(periods)
+        proposed = services.proposed_deadlines(code or Quarter.of(timezone.localdate()).code)
         context.update(
-            default_code=default_code(periods),
+            default_summary_due=proposed[0],
+            default_marks_due=proposed[1],
+            default_code=code,
             current_code=Quarter.of(timezone.localdate()).code,
             default_criteria=[CriterionLine(c.name, weight_text(c.weight)) for c in defaults],
             default_total=weight_text(total),
@@ -175,11 +188,15 @@ def _back_to(period: Period | None = None) -> str:
 def period_open(request: HttpRequest) -> HttpResponse:
     form = OpenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["code"][0])
+        messages.error(request, next(iter(form.errors.values()))[0])
         return _back()
     future = form.cleaned_data["future"]
     try:
         code, _period, criteria = services.check_open(code=form.cleaned_data["code"], future=future)
+        proposed = services.proposed_deadlines(code)
+        summary_due = form.cleaned_data["summary_due"] or proposed[0]
+        marks_due = form.cleaned_data["marks_due"] or proposed[1]
+        services.check_deadlines(code, summary_due, marks_due)
         if not confirm.confirmed(request):
             begun = services.has_begun(code)
             return confirm.ask(
@@ -188,10 +205,20 @@ def period_open(request: HttpRequest) -> HttpResponse:
                 consequences=consequences.period_open(
                     code, [f"{c.name} {weight_text(c.weight)}" for c in criteria], begun=begun
                 ),
+                details=[
+                    (_("Summaries due"), summary_due.isoformat()),
+                    (_("Marks due"), marks_due.isoformat()),
+                ],
                 submit_label=pgettext("period action", "Open") if begun else _("Open early"),
                 back_url=_back_to(),
             )
-        period = services.period_open(actor=request.user, code=code, future=future)
+        period = services.period_open(
+            actor=request.user,
+            code=code,
+            future=future,
+            summary_due=summary_due,
+            marks_due=marks_due,
+        )
     except ServiceError as error:
         messages.error(request, error.message)
         return _back()

@@ -1,9 +1,11 @@
 """``python manage.py period open|close|reopen|lock|withdraw 2026Q3 [--reason TEXT] [--future]
-[--user USERNAME]``
+[--summary-due YYYY-MM-DD] [--marks-due YYYY-MM-DD] [--user USERNAME]``
 
 For administrators and scripts. Every change goes through the same services as the page, so
 the same rules hold: a refusal prints the reason and exits with a non-zero status.
 """
+
+import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +26,20 @@ PERMISSION = {
     "lock": "efficiency.close_period",
     "withdraw": "efficiency.open_period",
 }
+
+
+def parse_date_option(value: str, option: str) -> datetime.date | None:
+    """A YYYY-MM-DD option, or None when not given; anything else is refused in Chinese."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            _("%(option)s “%(value)s” is not a date; write it like 2026-10-15.")
+            % {"option": option, "value": value}
+        ) from None
 
 
 class Command(BaseCommand):
@@ -53,6 +69,16 @@ class Command(BaseCommand):
             help=_("Open a quarter that has not begun yet."),
         )
         parser.add_argument(
+            "--summary-due",
+            default="",
+            help=_("When opening: the date the personal summaries are due (YYYY-MM-DD)."),
+        )
+        parser.add_argument(
+            "--marks-due",
+            default="",
+            help=_("When opening: the date the marks are due (YYYY-MM-DD)."),
+        )
+        parser.add_argument(
             "--user",
             default=None,
             help=_("The account recorded in the history (default: the system)."),
@@ -66,16 +92,34 @@ class Command(BaseCommand):
         reason: str,
         user: str | None,
         future: bool = False,
+        summary_due: str = "",
+        marks_due: str = "",
         **options,
     ):
         with translation.override("zh-hans"):
-            period = self.run(action=action, code=code, reason=reason, username=user, future=future)
+            period = self.run(
+                action=action,
+                code=code,
+                reason=reason,
+                username=user,
+                future=future,
+                summary_due=summary_due,
+                marks_due=marks_due,
+            )
             self.stdout.write(
                 self.style.SUCCESS(str(ACTION_DONE[action.strip().lower()] % {"code": period.code}))
             )
 
     def run(
-        self, *, action: str, code: str, reason: str, username: str | None, future: bool = False
+        self,
+        *,
+        action: str,
+        code: str,
+        reason: str,
+        username: str | None,
+        future: bool = False,
+        summary_due: str = "",
+        marks_due: str = "",
     ) -> Period:
         action = action.strip().lower()
         code = code.strip().upper()
@@ -92,10 +136,16 @@ class Command(BaseCommand):
             raise CommandError(
                 _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": code}
             )
+        dates = {
+            "summary_due": parse_date_option(summary_due, "--summary-due"),
+            "marks_due": parse_date_option(marks_due, "--marks-due"),
+        }
+        if action != "open" and any(dates.values()):
+            raise CommandError(_("--summary-due and --marks-due are set only when opening."))
         actor = self.actor(username, action)
         try:
             if action == "open":
-                return services.period_open(actor=actor, code=code, future=future)
+                return services.period_open(actor=actor, code=code, future=future, **dates)
             period = Period.objects.filter(code=code).first()
             if period is None:
                 raise CommandError(_("There is no period %(code)s.") % {"code": code})
