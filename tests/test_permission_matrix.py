@@ -37,6 +37,7 @@ from efficiency.reports import zipjob
 from efficiency.roles import Role
 from efficiency.services import appraisal as appraisal_services
 from efficiency.services import incidents as incident_services
+from efficiency.services import reviews as review_services
 from efficiency.services import summaries as summary_services
 
 from .conftest import PERSONAS, login
@@ -221,6 +222,17 @@ def role_change(w: World) -> dict:
     return account_form(w, groups=[Group.objects.get(name=Role.CLERK).pk], first_name="")
 
 
+def proposed_by_the_head(w: World) -> None:
+    review_services.propose(
+        actor=w.office.head,
+        period=Period.objects.get(code="2026Q3"),
+        staff=w.office.person,
+        grade="fairly_good",
+        comment="工作扎实，按时办结。",
+        reason="按实绩评定为较好",
+    )
+
+
 def submitted_summary(w: World) -> None:
     summary_services.submit(
         actor=w.office.named,
@@ -273,8 +285,18 @@ MATRIX = [
     POST("score_save",                   "login 403   403     403  403    403        done   done     403           403   403", lambda w: "/appraisal/2026Q3/sheet/save/", lambda w: {"subject": "staff", "id": str(w.office.colleague.pk), "criterion": "duty", "value": "50", "reason": "工作失职"}),
     GET("ranking_staff",                 "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/ranking/"),
     GET("ranking_sections",              "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/ranking/sections/"),
-    GET("grade_override",                "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/override/001002/"),
-    POST("grade_override",               "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/2026Q3/override/001002/", lambda w: {"grade": "fairly_good", "reason": "年中调岗，按较好评定", "confirmed": "1"}),
+    GET("grade_review",                  "login 403   403     200  200    403        403    403      200           403   403", lambda w: "/appraisal/2026Q3/review/"),
+    POST("grade_review",                 "login 403   403     done 404    403        403    403      done          403   403", lambda w: "/appraisal/2026Q3/review/", lambda w: {"staff_no": "001001", "grade": "fairly_good", "comment": "工作扎实，按时办结。", "reason": "按实绩评定为较好"}),
+    GET("grade_decisions",               "login 403   403     403  403    403        200    403      403           403   403", lambda w: "/appraisal/2026Q3/decisions/"),
+    GET("grade_decide",                  "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/decisions/001002/"),
+    POST("grade_decide",                 "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/2026Q3/decisions/001002/", lambda w: {"grade": "fairly_good", "reason": "年中调岗，按较好评定", "confirmed": "1"}),
+    GET("grade_decide_all",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/decisions/all/"),
+    POST("grade_decide_all",             "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/2026Q3/decisions/all/", lambda w: {"confirmed": "1"}, prepare=proposed_by_the_head),
+    GET("progress",                      "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/progress/"),
+    GET("progress_remind",               "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/progress/remind/"),
+    POST("progress_remind",              "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/appraisal/2026Q3/progress/remind/", lambda w: {"user": str(w.office.named.pk), "kind": "summary"}),
+    GET("progress_remind_all",           "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/progress/remind-all/"),
+    POST("progress_remind_all",          "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/appraisal/2026Q3/progress/remind-all/", lambda w: {"confirmed": "1"}),
     GET("score_card",                    "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/appraisal/2026Q2/card/001001/"),
     GET("trends",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/trends/"),
     GET("annual",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/annual/2026/"),
