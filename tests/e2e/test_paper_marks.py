@@ -11,6 +11,7 @@ from efficiency.roles import Role
 from efficiency.services import appraisal as services
 
 from ..excel_samples import openpyxl_xlsx
+from ..factories import ensure_default_criteria
 from .conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,6 +31,7 @@ def choose_and_upload(page, path):
 
 
 def test_the_secretary_types_in_paper_marks(page, office, tmp_path):
+    ensure_default_criteria()  # a transactional test before this one may have flushed them
     office.head.groups.add(Group.objects.get(name=Role.ASSESSOR))
     services.period_open(actor=office.leader, code="2026Q3")
     wrong = tmp_path / "纸质评分.xlsx"
