@@ -85,6 +85,12 @@ def _old_format(period: Period) -> dict:
     return frozen
 
 
+def _run(statements) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 class _Editor:
     """The two things the migration asks of its schema editor (SQLite's own cannot be opened
     inside the test's transaction)."""
@@ -108,7 +114,13 @@ def test_the_migration_keys_existing_frozen_data(office):
     office.b.name = "综合信息科"
     office.b.save()
     migration = importlib.import_module("efficiency.migrations.0009_facts")
+    # 0009 ran before 0014 put a trigger on the review table that shares the period's guard
+    # function (which 0009 lifts and restores): take that one away for the run, as it was then.
+    later = importlib.import_module("efficiency.migrations._review_triggers")
+    sql = "POSTGRESQL" if connection.vendor == "postgresql" else "SQLITE"
+    _run(getattr(later, f"{sql}_REVERSE"))
     migration.key_frozen_sections(apps, _Editor())
+    _run(getattr(later, sql))
     frozen = Period.objects.get(pk=period.pk).frozen
     for kind in (results.STAFF, results.SECTION):
         for pk, facts in expected[kind].items():
