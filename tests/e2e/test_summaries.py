@@ -30,7 +30,9 @@ def test_a_summary_is_written_returned_and_resubmitted(page, office):
     text = page.get_by_label("本季度个人工作小结")
     text.fill("本季度完成收发文件登记三百余件。")
     page.get_by_text("已输入16/1000字").wait_for()
-    page.get_by_text("已自动保存").wait_for()
+    # The draft saves itself 1.5 s after typing stops; a loaded machine may take longer.
+    saved = page.locator("#summary-saved")
+    saved.get_by_text("已自动保存").wait_for(timeout=30_000)
     assert page.locator("#summary-status").inner_text() == "草稿"
     assert Summary.objects.get().status == SummaryStatus.DRAFT
     screenshot(page, "summary-mine")
