@@ -247,6 +247,12 @@ def _state_must_be(state: str):
     return check
 
 
+def _closable(period: Period) -> None:
+    # Every refusal before the question; the service checks them again.
+    _state_must_be(PeriodState.OPEN)(period)
+    services.refuse_stale_decisions(period)
+
+
 @login_required
 @require_POST
 @permission_required("efficiency.close_period", raise_exception=True)
@@ -254,7 +260,7 @@ def period_close(request: HttpRequest, code: str) -> HttpResponse:
     return _period_action(
         request,
         code,
-        check=_state_must_be(PeriodState.OPEN),
+        check=_closable,
         ask=lambda period: {
             "title": _("Close period %(code)s?") % {"code": period.code},
             "consequences": consequences.period_close(period),
