@@ -183,7 +183,7 @@ def test_the_decisions_page_flags_a_stale_decision(office, period, judges):
     html = login(office.leader).get(DECISIONS).content.decode()
     assert f"计算等次已由好变为{now.label}，请重新审定。" in base.row_html(html, "001002")
     assert "请重新审定" not in base.row_html(html, "001001")
-    assert "1 项审定须重新作出" in html
+    assert "1 项审定须重新作出" in html and '<a href="#row-001002">李秀英</a>' in html
 
 
 @pytest.mark.django_db

@@ -13,23 +13,11 @@ from django.db.models import F
 from efficiency.migrations import _review_triggers as triggers
 
 
-def run(statements_by_vendor):
-    def apply(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return apply
-
-
 def backfill(apps, schema_editor):
     GradeReview = apps.get_model("efficiency", "GradeReview")
     GradeReview.objects.exclude(grade="").filter(reason="").exclude(period__state="locked").update(
         computed_at_decision=F("grade")
     )
-
-
-SQLITE_ONLY_DROP = run({"sqlite": triggers.SQLITE_REVERSE})
-SQLITE_ONLY_CREATE = run({"sqlite": triggers.SQLITE})
 
 
 class Migration(migrations.Migration):
@@ -38,7 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(SQLITE_ONLY_DROP, SQLITE_ONLY_CREATE),
+        migrations.RunPython(triggers.drop_on_sqlite, triggers.create_on_sqlite),
         migrations.AddField(
             model_name="gradereview",
             name="computed_at_decision",
@@ -55,5 +43,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.RunPython(SQLITE_ONLY_CREATE, SQLITE_ONLY_DROP),
+        migrations.RunPython(triggers.create_on_sqlite, triggers.drop_on_sqlite),
     ]

@@ -156,6 +156,7 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
         {
             "period": period,
             "lines": _lines(period, table, staff, stale=stale),
+            "stale": stale,
             "grades": _grades(),
             "counter": services.counter(period, table),
             "editable": period.state in (PeriodState.OPEN, PeriodState.CLOSED),
