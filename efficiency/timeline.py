@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from efficiency import progress, results
-from efficiency.models import GradeReview, Period, PeriodState, Summary, SummaryStatus
+from efficiency.models import GradeReview, Period, PeriodState, Score, Summary, SummaryStatus
 
 DONE, CURRENT, LATER = "done", "current", "later"
 
@@ -31,6 +31,7 @@ class Counts:
     summaries_accepted: int | None = None
     assessors: int | None = None
     assessors_done: int | None = None
+    assessed: int | None = None  # marked on every criterion: those whose grade is decided
     proposed: int | None = None
     decided: int | None = None
     stale: int | None = None
@@ -85,6 +86,14 @@ def counts(period: Period) -> Counts:
         accepted=Count("pk", filter=Q(status=SummaryStatus.ACCEPTED)),
     )
     assessors = progress.assessor_lines(period)
+    criteria = period.criteria.count()
+    assessed = (
+        Score.objects.filter(period=period, staff__in=staff)
+        .values("staff_id")
+        .annotate(criteria=Count("criterion_id", distinct=True))
+        .filter(criteria__gte=criteria)
+        .count()
+    )
     reviews = GradeReview.objects.filter(period=period).aggregate(
         proposed=Count("pk", filter=~Q(proposed_grade="")),
         decided=Count("pk", filter=~Q(grade="")),
@@ -96,6 +105,7 @@ def counts(period: Period) -> Counts:
         summaries_accepted=summaries["accepted"],
         assessors=len(assessors),
         assessors_done=sum(1 for line in assessors if line.done),
+        assessed=assessed,
         proposed=reviews["proposed"],
         decided=reviews["decided"],
         stale=stale,
@@ -176,27 +186,27 @@ def marking_step(period: Period, n: Counts) -> Step:
 
 def review_step(period: Period, n: Counts) -> Step:
     finished = period.state in (PeriodState.CLOSED, PeriodState.LOCKED) or (
-        n.known and n.people > 0 and n.decided >= n.people and not n.stale
+        n.known and n.assessed > 0 and n.decided >= n.assessed and not n.stale
     )
     shown: tuple[str, ...] = ()
     if n.known:
         shown = (
             _("proposed %(proposed)s/%(people)s, decided %(decided)s/%(people)s")
-            % {"proposed": n.proposed, "decided": n.decided, "people": n.people},
+            % {"proposed": n.proposed, "decided": n.decided, "people": n.assessed},
         )
         if n.stale:
             shown += (_("%(count)s decisions to make again") % {"count": n.stale},)
     waits = []
     if n.known and not finished:
-        if n.people > n.proposed:
+        if n.assessed > n.proposed:
             waits.append(
                 _("the section heads to propose %(count)s grades")
-                % {"count": n.people - n.proposed}
+                % {"count": n.assessed - n.proposed}
             )
-        if n.people > n.decided or n.stale:
+        if n.assessed > n.decided or n.stale:
             waits.append(
                 _("the leaders to decide %(count)s grades")
-                % {"count": max(n.people - n.decided, 0) + n.stale}
+                % {"count": max(n.assessed - n.decided, 0) + n.stale}
             )
     return Step(
         key="review",

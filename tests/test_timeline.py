@@ -72,12 +72,13 @@ def test_an_open_period_counts_summaries_marks_and_decisions(office, period, jud
     marking = step(line, "marking")
     done = sum(1 for s in timeline.progress.assessor_lines(period) if s.done)
     assert marking.counts == (f"考评人已完成{done}/{len(judges)}",)
-    assert step(line, "review").counts == (f"已建议1/{staff}，已审定1/{staff}",)
+    # Decided among the four assessed (marked on every criterion), not everyone on the roster.
+    assert step(line, "review").counts == ("已建议1/4，已审定1/4",)
     assert step(line, "publicity").counts == () and step(line, "publicity").dates == ()
     assert line.next_step == "公示"
     # Everything unfinished before the close is waited for, who for whom.
     assert line.waiting.startswith(f"{staff - 2}人提交小结，科室负责人审核1份小结；")
-    assert f"领导审定{staff - 1}人的等次" in line.waiting
+    assert line.waiting.endswith("科室负责人提出3人的等次建议，领导审定3人的等次")
 
 
 def test_a_stale_decision_is_counted_in_the_review_step(office, period, judges):
