@@ -556,6 +556,8 @@ def run(args: argparse.Namespace, db_file: Path) -> int:
     page(f"sections ranking {code}", f"/appraisal/{code}/ranking/sections/", floor_sections_ms)
     page(f"score card {code}/{staff_no}", f"/appraisal/{code}/card/{staff_no}/", floor_ms)
     page("trends (sections)", "/appraisal/trends/", floor_ms)
+    # Every quarter with its timeline; the open one's counts (summaries, marks, decisions).
+    page("period page (timelines)", "/appraisal/", floor_ms)
     page(f"trends ?staff={staff_no}", f"/appraisal/trends/?staff={staff_no}", floor_ms)
 
     print()

@@ -202,13 +202,27 @@ def decision_clear(period: Period, staff: Staff, *, computed: str) -> list[str]:
     ]
 
 
-def decide_all(period: Period, *, count: int, good: int, quota: int) -> list[str]:
-    return [
+def decide_all(
+    period: Period, *, count: int, good: int, quota: int, over: list[str] | None = None
+) -> list[str]:
+    """``over``: the names of the 好 beyond the quota, who get the reason written on this page."""
+    said = [
         _(
             "%(count)s grades for %(period)s will be decided as proposed (as computed where "
             "nobody proposed)."
         )
         % {"count": count, "period": period},
         _("Afterwards “好”: %(good)s of at most %(quota)s.") % {"good": good, "quota": quota},
-        _("Each decision is recorded with your name; each can still be changed one by one."),
     ]
+    if over:
+        said.append(
+            _(
+                "That is %(over)s over the quota (%(names)s): going over needs a reason, which "
+                "is recorded on each of these decisions and in their history."
+            )
+            % {"over": len(over), "names": "、".join(over)}
+        )
+    said.append(
+        _("Each decision is recorded with your name; each can still be changed one by one.")
+    )
+    return said

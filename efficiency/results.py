@@ -358,6 +358,55 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
     )
 
 
+@dataclass(frozen=True)
+class StaleDecision:
+    """A decision without a reason whose computed grade has moved since it was made."""
+
+    staff_id: int
+    staff_no: str
+    name: str
+    decided: scoring.Grade
+    then: scoring.Grade  # the computed grade the decision agreed with
+    now: scoring.Grade | None  # None: no longer assessed
+
+
+def stale_decisions(period: Period, table: Ranking | None = None) -> list[StaleDecision]:
+    """Decisions without a reason that no longer mean anything (one query besides the ranking).
+
+    Such a decision only said "as computed"; :func:`ranking` ignores it, so once the marks move
+    the computed grade, the published grade follows the marks while the decision still says
+    otherwise. Decisions with a reason stand whatever the marks do."""
+    reviews = (
+        GradeReview.objects.filter(period=period, reason="")
+        .exclude(grade="")
+        .exclude(computed_at_decision="")
+        .select_related("staff")
+        .order_by("staff__staff_no")
+    )
+    stale = []
+    for review in reviews:
+        table = table or ranking(period, STAFF)
+        row = table.row(review.staff.staff_no)
+        now = (
+            row.result.computed_grade
+            if row is not None and row.result.assessed and row.result.computed_grade is not None
+            else None
+        )
+        then = scoring.Grade(review.computed_at_decision)
+        if now != then:
+            stale.append(
+                StaleDecision(
+                    review.staff_id,
+                    review.staff.staff_no,
+                    review.staff.name,
+                    scoring.Grade(review.grade),
+                    then,
+                    now,
+                )
+            )
+    return stale
+
+
 # --- across periods ---------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ LAYERS = {
     "efficiency.selectors": READS,
     "efficiency.results": READS,
     "efficiency.progress": READS,
+    "efficiency.timeline": READS,
     "efficiency.services.*": SERVICES,
     "efficiency.reasons": SERVICES,
     "efficiency.views.*": PRESENTATION,

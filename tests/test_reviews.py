@@ -293,11 +293,11 @@ def test_decide_all_as_proposed(office, period):
     )
 
 
-def test_decide_all_refuses_to_go_over_the_quota(office, period):
+def test_decide_all_refuses_to_go_over_the_quota_without_a_reason(office, period):
     propose_good(office, period)
     before = snapshot()
     assert refused(lambda: reviews.decide_all_as_proposed(actor=office.leader, period=period)) == (
-        "全部按建议审定将有 2 人为“好”，超过可评“好”的 1 人；请逐人审定超出的人员并填写理由。"
+        "全部按建议审定将有 2 人为“好”，可评“好” 1 人，超出 1 人；请填写超出名额的理由。"
     )
     assert snapshot() == before
 
@@ -416,11 +416,12 @@ def test_deciding_all_asks_first_then_decides(office, period):
     assert GradeReview.objects.exclude(grade="").count() == 4
 
 
-def test_deciding_all_over_the_quota_is_refused_on_the_page(office, period):
+def test_deciding_all_over_the_quota_is_refused_on_the_page_without_a_reason(office, period):
     propose_good(office, period)
     before = snapshot()
-    response = login(office.leader).post(f"{DECISIONS}all/", CONFIRMED, follow=True)
-    assert "超过可评“好”的 1 人" in str(list(response.context["messages"])[0])
+    response = login(office.leader).post(f"{DECISIONS}all/", CONFIRMED)
+    assert response.status_code == 400
+    assert "可评“好” 1 人，超出 1 人；请填写超出名额的理由。" in response.content.decode()
     assert snapshot() == before
 
 

@@ -24,3 +24,17 @@ POSTGRESQL = [
     "FOR EACH ROW EXECUTE FUNCTION efficiency_period_guard();"
 ]
 POSTGRESQL_REVERSE = [f"DROP TRIGGER IF EXISTS {TABLE}_locked ON {TABLE};"]
+
+
+def _run(statements_by_vendor):
+    def apply(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return apply
+
+
+# For a migration that rebuilds the table on SQLite (adding a column does), which drops its
+# triggers: drop them first (so that both directions agree) and make them again after.
+drop_on_sqlite = _run({"sqlite": SQLITE_REVERSE})
+create_on_sqlite = _run({"sqlite": SQLITE})

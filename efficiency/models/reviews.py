@@ -56,6 +56,12 @@ class GradeReview(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The computed grade when the decision was made. A decision without a reason agreed with it;
+    # once marks move it elsewhere that decision is stale (``results.stale_decisions``). Blank
+    # where unknown (decisions made before this was kept in a locked period).
+    computed_at_decision = models.CharField(
+        _("computed grade when decided"), max_length=20, choices=GRADE_CHOICES, blank=True
+    )
 
     class Meta:
         verbose_name = _("grade review")

@@ -176,11 +176,37 @@ def period_open(
     )
 
 
+def refuse_stale_decisions(period: Period) -> None:
+    """Closing publishes the decided grades: none may be a decision the marks have overtaken."""
+    stale = results.stale_decisions(period)
+    if stale:
+        raise ServiceError(
+            _(
+                "Period %(code)s cannot be closed: the computed grade has changed since these "
+                "decisions were made without a reason: %(names)s. Decide them again or withdraw "
+                "them on the decisions page."
+            )
+            % {
+                "code": period.code,
+                "names": "、".join(
+                    _("%(name)s (%(then)s → %(now)s)")
+                    % {
+                        "name": s.name,
+                        "then": s.then.label,
+                        "now": s.now.label if s.now else _("not assessed"),
+                    }
+                    for s in stale
+                ),
+            }
+        )
+
+
 @transaction.atomic
 def period_close(*, actor, period: Period) -> Period:
     period = _locked_period(period)
     if period.state != PeriodState.OPEN:
         raise state_error(period, PeriodState.OPEN)
+    refuse_stale_decisions(period)
     period.closed_at = timezone.now()
     return _transition(
         actor=actor, period=period, to=PeriodState.CLOSED, action=AuditAction.PERIOD_CLOSE

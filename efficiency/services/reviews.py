@@ -54,6 +54,7 @@ class Counter:
 
     quota: int
     decided_good: int
+    stale: int = 0  # decisions without a reason whose computed grade has moved since
 
     @property
     def over(self) -> bool:
@@ -67,7 +68,11 @@ def reviews_of(period: Period) -> dict[int, GradeReview]:
 def counter(period: Period, table: results.Ranking | None = None) -> Counter:
     table = table or results.ranking(period, results.STAFF)
     decided_good = GradeReview.objects.filter(period=period, grade=Grade.GOOD).count()
-    return Counter(quota=table.result.quota, decided_good=decided_good)
+    return Counter(
+        quota=table.result.quota,
+        decided_good=decided_good,
+        stale=len(results.stale_decisions(period, table)),
+    )
 
 
 # --- the checks every write makes ----------------------------------------------------------------
@@ -208,11 +213,22 @@ def check_decision(*, actor, period: Period, staff: Staff, grade: str, reason: s
     return chosen, computed, proposal, reason
 
 
-def _save_decision(*, actor, period: Period, staff: Staff, grade: Grade, reason: str, why: str):
+def _save_decision(
+    *,
+    actor,
+    period: Period,
+    staff: Staff,
+    grade: Grade,
+    computed: Grade,
+    reason: str,
+    why: str,
+    changes: dict | None = None,
+):
     review = _review(period, staff)
     old = review.grade
     review.grade = grade
     review.reason = reason
+    review.computed_at_decision = computed
     review.decided_by = actor
     review.decided_at = timezone.now()
     review.full_clean()
@@ -222,7 +238,10 @@ def _save_decision(*, actor, period: Period, staff: Staff, grade: Grade, reason:
         obj=staff,
         action=AuditAction.REVIEW_DECIDE,
         reason=reason or why,
-        changes={f"{period.code} grade": [Grade(old).label if old else "", grade.label]},
+        changes={
+            f"{period.code} grade": [Grade(old).label if old else "", grade.label],
+            **(changes or {}),
+        },
     )
     return review
 
@@ -230,11 +249,17 @@ def _save_decision(*, actor, period: Period, staff: Staff, grade: Grade, reason:
 @transaction.atomic
 def decide(*, actor, period: Period, staff: Staff, grade: str, reason: str = "") -> GradeReview:
     period = _check_period(period)
-    chosen, _computed_grade, _proposal, reason = check_decision(
+    chosen, computed, _proposal, reason = check_decision(
         actor=actor, period=period, staff=staff, grade=grade, reason=reason
     )
     return _save_decision(
-        actor=actor, period=period, staff=staff, grade=chosen, reason=reason, why=""
+        actor=actor,
+        period=period,
+        staff=staff,
+        grade=chosen,
+        computed=computed,
+        reason=reason,
+        why="",
     )
 
 
@@ -250,6 +275,7 @@ def withdraw_decision(*, actor, period: Period, staff: Staff, reason: str) -> No
         return
     old = review.grade
     review.grade, review.reason, review.decided_by, review.decided_at = "", "", None, None
+    review.computed_at_decision = ""
     review.save()
     record(
         actor=actor,
@@ -265,29 +291,49 @@ class Pending:
     staff: Staff
     grade: Grade  # the proposal, or the computed grade when nobody proposed
     reason: str  # the proposal's reason (a grade other than the computed one has one)
+    computed: Grade
 
 
 def pending_as_proposed(period: Period, table: results.Ranking | None = None) -> list[Pending]:
-    """Everyone assessed and not yet decided, with the grade "all as proposed" would give."""
+    """Everyone assessed and not yet decided, in rank order, with the grade "all as proposed"
+    would give."""
     table = table or results.ranking(period, results.STAFF)
     reviews = reviews_of(period)
     staff = {s.staff_no: s for s in results.staff_in_period(period)}
     pending = []
     for row in table.rows:
         person = staff.get(row.facts.key)
-        if person is None or not row.result.assessed or row.result.computed_grade is None:
+        computed = row.result.computed_grade
+        if person is None or not row.result.assessed or computed is None:
             continue
         review = reviews.get(person.pk)
         if review is not None and review.grade:
             continue
         if review is not None and review.proposed_grade:
-            pending.append(Pending(person, Grade(review.proposed_grade), review.proposal_reason))
+            pending.append(
+                Pending(person, Grade(review.proposed_grade), review.proposal_reason, computed)
+            )
         else:
-            pending.append(Pending(person, row.result.computed_grade, ""))
+            pending.append(Pending(person, computed, "", computed))
     return pending
 
 
-def check_all_as_proposed(*, actor, period: Period) -> list[Pending]:
+@dataclass(frozen=True)
+class AllAsProposed:
+    """What 全部按建议审定 would do."""
+
+    pending: list[Pending]
+    quota: int
+    good: int  # decided 好 afterwards
+    over: list[Pending]  # the 好 beyond the quota, the lowest-ranked ones
+    reason: str  # why going over the quota is right; blank when nothing goes over
+
+
+def check_all_as_proposed(*, actor, period: Period, reason: str | None = None) -> AllAsProposed:
+    """Every refusal of 全部按建议审定, without writing.
+
+    ``reason=None`` checks everything but the reason (the page then asks for one when some 好
+    go over the quota); a string is the reason, required when some go over."""
     if not may_decide(actor):
         raise ServiceError(_("Only a leader decides grades."))
     refuse_locked(period)
@@ -295,31 +341,53 @@ def check_all_as_proposed(*, actor, period: Period) -> list[Pending]:
     pending = pending_as_proposed(period, table)
     if not pending:
         raise ServiceError(_("Every assessed person's grade is already decided."))
-    good = counter(period, table).decided_good + sum(1 for p in pending if p.grade == Grade.GOOD)
-    if good > table.result.quota:
-        raise ServiceError(
-            _(
-                "Deciding all as proposed would give “好” to %(count)s people, more than the "
-                "quota of %(quota)s; decide the extra ones one by one, each with a reason."
+    decided_good = counter(period, table).decided_good
+    quota = table.result.quota
+    good_pending = [p for p in pending if p.grade == Grade.GOOD]
+    room = max(quota - decided_good, 0)
+    over = good_pending[room:]
+    good = decided_good + len(good_pending)
+    if over and reason is not None:
+        reason = check_reason(
+            reason,
+            missing=_(
+                "Deciding all as proposed would give “好” to %(count)s people, %(over)s over "
+                "the quota of %(quota)s; write a reason for going over it."
             )
-            % {"count": good, "quota": table.result.quota}
+            % {"count": good, "over": len(over), "quota": quota},
         )
-    return pending
+    return AllAsProposed(
+        pending=pending, quota=quota, good=good, over=over, reason=(reason or "") if over else ""
+    )
 
 
 @transaction.atomic
-def decide_all_as_proposed(*, actor, period: Period) -> int:
-    """Decide every undecided person as proposed (or as computed); returns how many."""
+def decide_all_as_proposed(*, actor, period: Period, reason: str = "") -> int:
+    """Decide every undecided person as proposed (or as computed); returns how many.
+
+    When the 好 go over the quota, ``reason`` is required and recorded on each decision beyond
+    it (the lowest-ranked 好), in the decision and in its history entry."""
     period = _check_period(period)
-    pending = check_all_as_proposed(actor=actor, period=period)
+    plan = check_all_as_proposed(actor=actor, period=period, reason=reason)
+    over = {item.staff.pk for item in plan.over}
     why = _("Decided as proposed, all at once.")
-    for item in pending:
+    for item in plan.pending:
+        item_reason, changes = item.reason, None
+        if item.staff.pk in over:
+            note = _("Over the quota of %(quota)s: %(reason)s") % {
+                "quota": plan.quota,
+                "reason": plan.reason,
+            }
+            item_reason = f"{item.reason}\n{note}" if item.reason else note
+            changes = {f"{period.code} over the quota": plan.quota}
         _save_decision(
             actor=actor,
             period=period,
             staff=item.staff,
             grade=item.grade,
-            reason=item.reason,
+            computed=item.computed,
+            reason=item_reason,
             why=why,
+            changes=changes,
         )
-    return len(pending)
+    return len(plan.pending)

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 CONFIRM_FIELD = "confirmed"
+REASON_FIELD = "reason"
+REASON_MAX_LENGTH = 1000
 
 
 def confirmed(request: HttpRequest) -> bool:
@@ -26,12 +28,19 @@ def ask(
     back_url: str,
     details: list[tuple[str, str]] | None = None,
     danger: bool = False,
+    reason_label: str = "",
+    error: str = "",
 ) -> HttpResponse:
-    """The confirmation page: what will happen, what was entered, confirm or go back."""
+    """The confirmation page: what will happen, what was entered, confirm or go back.
+
+    With ``reason_label`` the page also asks for a written reason (posted as ``reason``), for a
+    step that needs one only once its consequences are known; ``error`` says why it was asked
+    again."""
+    asked = {"csrfmiddlewaretoken", CONFIRM_FIELD} | ({REASON_FIELD} if reason_label else set())
     fields = [
         (name, value)
         for name in request.POST
-        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+        if name not in asked
         for value in request.POST.getlist(name)
     ]
     return render(
@@ -47,5 +56,11 @@ def ask(
             "back_url": back_url,
             "danger": danger,
             "confirm_field": CONFIRM_FIELD,
+            "reason_label": reason_label,
+            "reason_field": REASON_FIELD,
+            "reason_max_length": REASON_MAX_LENGTH,
+            "reason": request.POST.get(REASON_FIELD, ""),
+            "error": error,
         },
+        status=400 if error else 200,
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from efficiency import consequences, selectors
+from efficiency import timeline as timelines
 from efficiency.models import AuditEvent, Criterion, Period, PeriodState
 from efficiency.quarters import Quarter
 from efficiency.services import ServiceError
@@ -48,6 +49,7 @@ class PeriodEntry:
     reopened: bool  # open again after a close: the scores may still change
     begun: bool  # the quarter's first day has come
     withdrawable: bool  # opened by mistake and nothing marked yet: may go back to draft
+    timeline: timelines.Timeline
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def _history(periods: list[Period]) -> dict[str, list[AuditEvent]]:
     return by_period
 
 
-def _year_groups(periods: list[Period]) -> list[YearGroup]:
+def _year_groups(periods: list[Period], *, with_counts: bool) -> list[YearGroup]:
     history = _history(periods)
     entries: dict[int, list[PeriodEntry]] = defaultdict(list)
     for period in periods:
@@ -82,6 +84,11 @@ def _year_groups(periods: list[Period]) -> list[YearGroup]:
                 reopened=period.state == PeriodState.OPEN and period.closed_at is not None,
                 begun=services.has_begun(period.code),
                 withdrawable=period.state == PeriodState.OPEN and services.may_withdraw(period),
+                # Counted while the work runs (open); a finished quarter shows its dates, so
+                # the page's queries do not grow with the number of quarters.
+                timeline=timelines.timeline(
+                    period, with_counts=with_counts and period.state == PeriodState.OPEN
+                ),
             )
         )
     return [
@@ -141,12 +148,14 @@ def period_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     periods = list(Period.objects.order_by("-year", "-quarter").prefetch_related("criteria"))
     can_open = user.has_perm("efficiency.open_period")
+    can_view_results = user.has_perm("efficiency.view_results")
     context = {
-        "years": _year_groups(periods),
+        # The counts (who has written, marked, decided) are for those who see the results.
+        "years": _year_groups(periods, with_counts=can_view_results),
         "can_open": can_open,
         "can_close": user.has_perm("efficiency.close_period"),
         "can_mark": user.has_perm("efficiency.add_score"),
-        "can_view_results": user.has_perm("efficiency.view_results"),
+        "can_view_results": can_view_results,
         "my_staff": selectors.staff_of(user),
         "reason_max_length": REASON_MAX_LENGTH,
     }
@@ -247,6 +256,12 @@ def _state_must_be(state: str):
     return check
 
 
+def _closable(period: Period) -> None:
+    # Every refusal before the question; the service checks them again.
+    _state_must_be(PeriodState.OPEN)(period)
+    services.refuse_stale_decisions(period)
+
+
 @login_required
 @require_POST
 @permission_required("efficiency.close_period", raise_exception=True)
@@ -254,7 +269,7 @@ def period_close(request: HttpRequest, code: str) -> HttpResponse:
     return _period_action(
         request,
         code,
-        check=_state_must_be(PeriodState.OPEN),
+        check=_closable,
         ask=lambda period: {
             "title": _("Close period %(code)s?") % {"code": period.code},
             "consequences": consequences.period_close(period),

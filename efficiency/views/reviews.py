@@ -38,12 +38,19 @@ class Line:
     proposal: Grade  # the proposal, or the computed grade when nobody proposed
     error: str = ""
     sent: dict | None = None  # what was posted, shown again with the error
+    stale: results.StaleDecision | None = None  # a decision the marks have overtaken
 
 
 def _lines(
-    period, table: results.Ranking, staff: dict[str, Staff], errors=None, posted=None
+    period,
+    table: results.Ranking,
+    staff: dict[str, Staff],
+    errors=None,
+    posted=None,
+    stale: list[results.StaleDecision] | None = None,
 ) -> list[Line]:
     reviews = services.reviews_of(period)
+    stale_by_key = {s.staff_no: s for s in stale or ()}
     lines = []
     for row in table.rows:
         person = staff.get(row.facts.key)
@@ -58,7 +65,13 @@ def _lines(
         key = person.staff_no
         lines.append(
             Line(
-                row, person, review, proposal, (errors or {}).get(key, ""), (posted or {}).get(key)
+                row,
+                person,
+                review,
+                proposal,
+                (errors or {}).get(key, ""),
+                (posted or {}).get(key),
+                stale_by_key.get(key),
             )
         )
     return lines
@@ -136,12 +149,14 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
     period = period_or_404(code)
     table = results.ranking(period, results.STAFF)
     staff = {s.staff_no: s for s in results.staff_in_period(period).select_related("section")}
+    stale = results.stale_decisions(period, table)
     return render(
         request,
         "efficiency/appraisal/decisions.html",
         {
             "period": period,
-            "lines": _lines(period, table, staff),
+            "lines": _lines(period, table, staff, stale=stale),
+            "stale": stale,
             "grades": _grades(),
             "counter": services.counter(period, table),
             "editable": period.state in (PeriodState.OPEN, PeriodState.CLOSED),
@@ -224,21 +239,32 @@ def decide(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
 @permission_required(services.DECIDE_PERMISSION, raise_exception=True)
 def decide_all(request: HttpRequest, code: str) -> HttpResponse:
     period = period_or_404(code)
+    reason = request.POST.get(confirm.REASON_FIELD, "").strip()
     try:
-        pending = services.check_all_as_proposed(actor=request.user, period=period)
-        if not confirm.confirmed(request):
-            counter = services.counter(period)
-            good = counter.decided_good + sum(1 for p in pending if p.grade == Grade.GOOD)
+        plan = services.check_all_as_proposed(actor=request.user, period=period)
+        error = ""
+        if confirm.confirmed(request) and plan.over:
+            try:
+                services.check_all_as_proposed(actor=request.user, period=period, reason=reason)
+            except ServiceError as refusal:
+                error = refusal.message
+        if not confirm.confirmed(request) or error:
             return confirm.ask(
                 request,
                 title=_("Decide all grades of %(period)s as proposed?") % {"period": period},
                 consequences=consequences.decide_all(
-                    period, count=len(pending), good=good, quota=counter.quota
+                    period,
+                    count=len(plan.pending),
+                    good=plan.good,
+                    quota=plan.quota,
+                    over=[p.staff.name for p in plan.over],
                 ),
-                submit_label=_("Decide %(count)s grades") % {"count": len(pending)},
+                submit_label=_("Decide %(count)s grades") % {"count": len(plan.pending)},
                 back_url=_back(period).url,
+                reason_label=_("Reason for going over the quota") if plan.over else "",
+                error=error,
             )
-        count = services.decide_all_as_proposed(actor=request.user, period=period)
+        count = services.decide_all_as_proposed(actor=request.user, period=period, reason=reason)
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -55,9 +55,13 @@ def test_a_head_proposes_and_a_leader_decides_all_as_proposed(page, office, scor
     assert counter.inner_text() == "可评“好”1人，已定0人"
     page.screenshot(path=ARTIFACTS / "review-decisions-before.png", full_page=True)
 
-    # 王建国 proposed 好 and 李秀英 computed 好 would be two 好 for one place: refused.
+    # 王建国 proposed 好 and 李秀英 computed 好 would be two 好 for one place: the confirmation
+    # names who goes over and asks why; the leader goes back instead.
     page.get_by_role("button", name="全部按建议审定").click()
-    page.get_by_text("全部按建议审定将有 2 人为“好”，超过可评“好”的 1 人").wait_for()
+    page.get_by_text("超出名额 1 人（王建国）：超出须填写理由").wait_for()
+    assert page.get_by_label("超出名额的理由").is_visible()
+    page.get_by_role("link", name="返回，不执行").click()
+    page.locator("#good-counter").wait_for()
     assert not GradeReview.objects.exclude(grade="").exists()
 
     # The leader decides 李秀英 as 较好 with a reason, then all the rest as proposed.
