@@ -26,12 +26,18 @@ def ask(
     back_url: str,
     details: list[tuple[str, str]] | None = None,
     danger: bool = False,
+    warnings: list[str] | None = None,
+    ask_reason: str = "",
 ) -> HttpResponse:
-    """The confirmation page: what will happen, what was entered, confirm or go back."""
+    """The confirmation page: what will happen, what was entered, confirm or go back.
+
+    ``warnings``: what stands against doing it, listed apart; ``ask_reason``: the label of a
+    written reason asked for on this page itself (posted as ``reason``)."""
+    asked = {"reason"} if ask_reason else set()
     fields = [
         (name, value)
         for name in request.POST
-        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD, *asked)
         for value in request.POST.getlist(name)
     ]
     return render(
@@ -47,5 +53,8 @@ def ask(
             "back_url": back_url,
             "danger": danger,
             "confirm_field": CONFIRM_FIELD,
+            "warnings": warnings or [],
+            "ask_reason": ask_reason,
+            "reason": request.POST.get("reason", ""),
         },
     )
