@@ -33,6 +33,7 @@ from efficiency.models import (
 )
 from efficiency.models.audit import AuditAction
 from efficiency.models.publicity import FEEDBACK_TEXT_MAX_LENGTH, REPLY_MAX_LENGTH
+from efficiency.reasons import check_reason
 from efficiency.scoring import Grade
 
 from . import ServiceError
@@ -117,9 +118,7 @@ def check_lodge(*, actor, period: Period, staff: Staff, reason: str) -> str:
             % {"code": period.code}
         )
     _on_list(period, staff)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Write why you object."))
+    reason = check_reason(reason, missing=_("Write why you object."))
     if len(reason) > OBJECTION_REASON_MAX_LENGTH:
         raise ServiceError(
             _("The reason is %(length)s characters long; at most %(max)s.")
@@ -161,9 +160,7 @@ def check_answer(*, actor, objection: Objection, answer: str, reply: str, new_gr
         )
     if answer not in (ObjectionAnswer.UPHELD, ObjectionAnswer.REJECTED):
         raise ServiceError(_("Choose whether the objection is upheld or rejected."))
-    reply = (reply or "").strip()
-    if not reply:
-        raise ServiceError(_("Write a reply to the objection."))
+    reply = check_reason(reply, missing=_("Write a reply to the objection."))
     if len(reply) > REPLY_MAX_LENGTH:
         raise ServiceError(
             _("The reply is %(length)s characters long; at most %(max)s.")
@@ -199,9 +196,9 @@ def answer_objection(
     objection.answered_at = timezone.now()
     objection.full_clean()
     objection.save()
-    changes = {"answer": ["", answer.label]}
+    changes = {"answer": ["", str(answer.label)]}
     if grade is not None:
-        changes["new grade"] = ["", grade.label]
+        changes["new grade"] = ["", str(grade.label)]
     record(
         actor=actor,
         obj=objection,
@@ -259,13 +256,13 @@ def record_feedback(
         actor=actor, period=period, staff=staff, opinion=opinion, text=text
     )
     feedback = Feedback.objects.filter(period=period, staff=staff).first()
-    old = "" if feedback is None else FeedbackOpinion(feedback.opinion).label
+    old = "" if feedback is None else str(FeedbackOpinion(feedback.opinion).label)
     feedback = feedback or Feedback(period=period, staff=staff)
     feedback.opinion, feedback.text = opinion, text
     feedback.recorded_by, feedback.recorded_at = actor, timezone.now()
     feedback.full_clean()
     feedback.save()
-    changes = {f"{period.code} opinion": [old, opinion.label]}
+    changes = {f"{period.code} opinion": [old, str(opinion.label)]}
     if text:
         changes[f"{period.code} text"] = text
     if not is_self(actor, staff):
