@@ -277,7 +277,6 @@ def period_close(request: HttpRequest, code: str) -> HttpResponse:
         return {
             "title": _("Close period %(code)s?") % {"code": period.code},
             "consequences": [*consequences.period_close(period), window],
-            "details": [(_("Publicity window"), window)],
             "submit_label": _("Close the period"),
         }
 

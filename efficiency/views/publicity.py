@@ -27,6 +27,7 @@ from efficiency.models import (
     ObjectionAnswer,
     Period,
     PeriodState,
+    Section,
     Staff,
 )
 from efficiency.models.publicity import FEEDBACK_TEXT_MAX_LENGTH, REPLY_MAX_LENGTH
@@ -65,7 +66,11 @@ class Listed:
 def _listed(period: Period) -> list[Listed]:
     """The 公示 list: everyone of the quarter with the published (decided) grade, no marks."""
     table = results.ranking(period, results.STAFF)
-    rows = sorted(table.rows, key=lambda r: (r.facts.section_code, r.facts.key))
+    order = dict(Section.objects.values_list("pk", "order"))
+    rows = sorted(
+        table.rows,
+        key=lambda r: (order.get(r.facts.section_id, 0), r.facts.section_code, r.facts.key),
+    )
     return [
         Listed(
             staff_no=row.facts.key,
