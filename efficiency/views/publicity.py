@@ -239,6 +239,22 @@ def objection_answer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # --- 结果反馈 ----------------------------------------------------------------------------------
 
 
+def _record_feedback(request: HttpRequest, period: Period, staff: Staff) -> bool:
+    """The posted opinion recorded for ``staff``; False, with the refusal as a message, if not."""
+    try:
+        services.record_feedback(
+            actor=request.user,
+            period=period,
+            staff=staff,
+            opinion=request.POST.get("opinion", ""),
+            text=request.POST.get("text", ""),
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return False
+    return True
+
+
 @login_required
 def feedback_mine(request: HttpRequest, code: str) -> HttpResponse:
     period = period_or_404(code)
@@ -246,17 +262,7 @@ def feedback_mine(request: HttpRequest, code: str) -> HttpResponse:
     if staff is None:
         raise Http404
     if request.method == "POST":
-        try:
-            services.record_feedback(
-                actor=request.user,
-                period=period,
-                staff=staff,
-                opinion=request.POST.get("opinion", ""),
-                text=request.POST.get("text", ""),
-            )
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
+        if _record_feedback(request, period, staff):
             messages.success(request, _("Your opinion has been recorded. Thank you."))
         return redirect("feedback_mine", code=period.code)
     table = results.ranking(period, results.STAFF)
@@ -343,18 +349,8 @@ def feedback_enter(request: HttpRequest, code: str) -> HttpResponse:
     if staff is None:
         messages.error(request, _("There is nobody with that staff number."))
         return redirect(back)
-    try:
-        services.record_feedback(
-            actor=request.user,
-            period=period,
-            staff=staff,
-            opinion=request.POST.get("opinion", ""),
-            text=request.POST.get("text", ""),
+    if _record_feedback(request, period, staff):
+        messages.success(
+            request, _("The opinion of %(name)s has been recorded.") % {"name": staff.name}
         )
-    except ServiceError as error:
-        messages.error(request, error.message)
-        return redirect(back)
-    messages.success(
-        request, _("The opinion of %(name)s has been recorded.") % {"name": staff.name}
-    )
     return redirect(back)
