@@ -424,3 +424,50 @@ def test_feedback_pages(office, closed):
         html = board.content.decode()
         assert "共6人，已反馈1人。" in html
         assert "王建国" not in html and "陈文书" in html
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def command(monkeypatch, capsys):
+    from efficiency.management.commands.period import Command
+
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+
+    def run(*args: str) -> tuple[int, str]:
+        try:
+            Command().run_from_argv(["manage.py", "period", *args])
+            status = 0
+        except SystemExit as exit_:
+            status = exit_.code
+        out, err = capsys.readouterr()
+        return status, out + err
+
+    return run
+
+
+def test_the_command_closes_with_days_and_locks_with_a_reason(office, period, command):
+    assert (
+        command("close", "2026Q3", "--days", "31")[1].strip().endswith("公示期须为1至30个工作日。")
+    )
+    assert command("close", "2026Q3", "--days", "3", "--user", "leader")[0] == 0
+    assert Period.objects.get(pk=period.pk).publicity_ends == datetime.date(2026, 11, 25)
+    status, text = command("lock", "2026Q3", "--user", "leader")
+    assert status == 1 and "公示期未结束（至2026年11月25日）。" in text
+    assert (
+        command("lock", "2026Q3", "--user", "leader", "--reason", "年底集中归档，经党组同意。")[0]
+        == 0
+    )
+    lock = AuditEvent.objects.get(action=AuditAction.PERIOD_LOCK)
+    assert (lock.actor, lock.reason) == (office.leader, "年底集中归档，经党组同意。")
+
+
+def test_the_command_closes_with_5_days_by_default(office, period, command):
+    assert command("close", "2026Q3")[0] == 0
+    assert Period.objects.get(pk=period.pk).publicity_days == 5
+    assert (
+        command("open", "2026Q4", "--days", "5")[1]
+        .strip()
+        .endswith("--days 只在关闭考核期时使用。")
+    )
