@@ -8,65 +8,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('efficiency', '0015_deadlines_reminders'),
+        ("efficiency", "0015_deadlines_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='period',
-            name='publicity_days',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='publicity days'),
+            model_name="period",
+            name="publicity_days",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="publicity days"
+            ),
         ),
         migrations.AddField(
-            model_name='period',
-            name='publicity_ends',
-            field=models.DateField(blank=True, null=True, verbose_name='publicity ends'),
+            model_name="period",
+            name="publicity_ends",
+            field=models.DateField(blank=True, null=True, verbose_name="publicity ends"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('correct', 'Corrected'), ('change', 'Changed'), ('explain', 'Explanation written'), ('verify', 'Verified'), ('dismiss', 'Dismissed'), ('handle', 'Handling decision recorded'), ('appeal', 'Appeal filed'), ('appeal_uphold', 'Appeal upheld'), ('appeal_reject', 'Appeal rejected'), ('appeal_lighten', 'Appeal upheld in part: handling lightened'), ('period_open', 'Period opened'), ('period_close', 'Period closed'), ('period_reopen', 'Period reopened'), ('period_lock', 'Period locked'), ('period_withdraw', 'Opening withdrawn'), ('score', 'Mark given'), ('override', 'Grade overridden'), ('review_propose', 'Grade proposed'), ('review_decide', 'Grade decided'), ('remind', 'Reminder sent'), ('objection_lodge', 'Objection lodged'), ('objection_answer', 'Objection answered'), ('feedback', 'Feedback recorded')], max_length=20, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created"),
+                    ("correct", "Corrected"),
+                    ("change", "Changed"),
+                    ("explain", "Explanation written"),
+                    ("verify", "Verified"),
+                    ("dismiss", "Dismissed"),
+                    ("handle", "Handling decision recorded"),
+                    ("appeal", "Appeal filed"),
+                    ("appeal_uphold", "Appeal upheld"),
+                    ("appeal_reject", "Appeal rejected"),
+                    ("appeal_lighten", "Appeal upheld in part: handling lightened"),
+                    ("period_open", "Period opened"),
+                    ("period_close", "Period closed"),
+                    ("period_reopen", "Period reopened"),
+                    ("period_lock", "Period locked"),
+                    ("period_withdraw", "Opening withdrawn"),
+                    ("score", "Mark given"),
+                    ("override", "Grade overridden"),
+                    ("review_propose", "Grade proposed"),
+                    ("review_decide", "Grade decided"),
+                    ("remind", "Reminder sent"),
+                    ("objection_lodge", "Objection lodged"),
+                    ("objection_answer", "Objection answered"),
+                    ("feedback", "Feedback recorded"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(max_length=500, verbose_name='reason')),
-                ('lodged_at', models.DateTimeField(verbose_name='lodged at')),
-                ('answer', models.CharField(blank=True, choices=[('', 'Not answered yet'), ('upheld', 'Upheld'), ('rejected', 'Rejected')], default='', max_length=10, verbose_name='answer')),
-                ('reply', models.TextField(blank=True, max_length=500, verbose_name='reply')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('new_grade', models.CharField(blank=True, choices=[('good', '好'), ('fairly_good', '较好'), ('average', '一般'), ('poor', '较差')], default='', max_length=20, verbose_name='new grade')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
-                ('lodged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lodged by')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='efficiency.period', verbose_name='period')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='efficiency.staff', verbose_name='about')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(max_length=500, verbose_name="reason")),
+                ("lodged_at", models.DateTimeField(verbose_name="lodged at")),
+                (
+                    "answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not answered yet"),
+                            ("upheld", "Upheld"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="answer",
+                    ),
+                ),
+                ("reply", models.TextField(blank=True, max_length=500, verbose_name="reply")),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "new_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("good", "好"),
+                            ("fairly_good", "较好"),
+                            ("average", "一般"),
+                            ("poor", "较差"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="new grade",
+                    ),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "lodged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lodged by",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objections",
+                        to="efficiency.period",
+                        verbose_name="period",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objections",
+                        to="efficiency.staff",
+                        verbose_name="about",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objection',
-                'verbose_name_plural': 'objections',
-                'ordering': ['period', 'lodged_at', 'pk'],
+                "verbose_name": "objection",
+                "verbose_name_plural": "objections",
+                "ordering": ["period", "lodged_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opinion', models.CharField(choices=[('agree', 'Agree'), ('disagree', 'Disagree')], max_length=10, verbose_name='opinion')),
-                ('text', models.TextField(blank=True, max_length=500, verbose_name='text')),
-                ('recorded_at', models.DateTimeField(verbose_name='recorded at')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='efficiency.period', verbose_name='period')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='efficiency.staff', verbose_name='staff member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "opinion",
+                    models.CharField(
+                        choices=[("agree", "Agree"), ("disagree", "Disagree")],
+                        max_length=10,
+                        verbose_name="opinion",
+                    ),
+                ),
+                ("text", models.TextField(blank=True, max_length=500, verbose_name="text")),
+                ("recorded_at", models.DateTimeField(verbose_name="recorded at")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feedback",
+                        to="efficiency.period",
+                        verbose_name="period",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="feedback",
+                        to="efficiency.staff",
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feedback',
-                'verbose_name_plural': 'feedback',
-                'ordering': ['period', 'staff'],
-                'constraints': [models.UniqueConstraint(fields=('period', 'staff'), name='unique_feedback')],
+                "verbose_name": "feedback",
+                "verbose_name_plural": "feedback",
+                "ordering": ["period", "staff"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("period", "staff"), name="unique_feedback")
+                ],
             },
         ),
     ]
