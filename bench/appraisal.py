@@ -559,6 +559,9 @@ def run(args: argparse.Namespace, db_file: Path) -> int:
     # Every quarter with its timeline; the open one's counts (summaries, marks, decisions).
     page("period page (timelines)", "/appraisal/", floor_ms)
     page(f"trends ?staff={staff_no}", f"/appraisal/trends/?staff={staff_no}", floor_ms)
+    page(f"公示 list {code}", f"/appraisal/{code}/publicity/", floor_ms)
+    page(f"objections {code}", f"/appraisal/{code}/objections/", floor_ms)
+    page(f"feedback board {code}", f"/appraisal/{code}/feedback/all/", floor_ms)
 
     print()
     print(

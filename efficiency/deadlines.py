@@ -57,3 +57,58 @@ def is_reminder_day(day: datetime.date, due: datetime.date | None, calendar: Cal
         and calendar.is_working_day(day)
         and calendar.working_days_between(day, due) == REMIND_DAYS
     )
+
+
+# --- 公示: the window after closing -------------------------------------------------------------
+
+PUBLICITY_DAYS = 5  # the default window, in working days
+PUBLICITY_MIN_DAYS, PUBLICITY_MAX_DAYS = 1, 30
+
+
+def publicity_end(closed_on: datetime.date, days: int, calendar: Calendar) -> datetime.date:
+    """The last day of a 公示 window of ``days`` working days for a quarter closed on
+    ``closed_on``: the window runs the ``days`` working days starting with the first working
+    day after the close date (the close date itself never counts, even when worked)."""
+    return calendar.add_working_days(closed_on, days)
+
+
+def publicity_days_left(
+    closed_on: datetime.date, ends: datetime.date, today: datetime.date, calendar: Calendar
+) -> int:
+    """Working days of the window still to run, today included when it is one; 0 once over."""
+    if today > ends:
+        return 0
+    start = max(today - datetime.timedelta(days=1), closed_on)
+    return calendar.working_days_between(start, ends)
+
+
+def long_date(day: datetime.date) -> str:
+    """2026年10月27日."""
+    return _("%(month)s/%(day)s/%(year)s") % {
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+    }
+
+
+def short_date(day: datetime.date) -> str:
+    """10月27日."""
+    return _("%(month)s/%(day)s") % {"month": day.month, "day": day.day}
+
+
+def publicity_window_sentence(ends: datetime.date, days: int) -> str:
+    """公示期至2026年10月27日（5个工作日）, as the close confirmation states it."""
+    return _("Published for review until %(date)s (%(days)s working days).") % {
+        "date": long_date(ends),
+        "days": days,
+    }
+
+
+def publicity_countdown(left: int, ends: datetime.date) -> str:
+    """公示期剩余3个工作日，至10月27日; or 公示期已结束."""
+    if left <= 0:
+        return _("The publicity window has ended.")
+    return _("%(left)s working days of the publicity window left, until %(date)s.") % {
+        "left": left,
+        "date": short_date(ends),
+    }

@@ -1,6 +1,8 @@
 """``manage.py period open|close|reopen|lock CODE``: messages, exit status, history."""
 
+import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -34,6 +36,13 @@ def period(capsys):
     return run
 
 
+def after_the_window():
+    """A day after the 公示 window of a quarter closed on the pinned today (2026-11-20)."""
+    return time_machine.travel(
+        datetime.datetime(2026, 12, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True
+    )
+
+
 def history(code: str) -> list[tuple]:
     target = Period.objects.get(code=code)
     return list(
@@ -62,7 +71,8 @@ def test_open_close_reopen_lock(db, period):
         "",
     )
     assert period("close", "2026Q3")[0] == 0
-    assert period("lock", "2026Q3") == (0, "考核期2026Q3已锁定，此后不能再作任何修改。\n", "")
+    with after_the_window():
+        assert period("lock", "2026Q3") == (0, "考核期2026Q3已锁定，此后不能再作任何修改。\n", "")
     assert Period.objects.get(code="2026Q3").state == PeriodState.LOCKED
     # Without --user the history names nobody: the page shows 系统.
     assert history("2026Q3") == [
@@ -174,7 +184,8 @@ def test_wrong_states_are_refused(db, period):
         "考核期2026Q3当前为“已关闭（公示中）”，须为“评分中”才能进行此操作。",
     )
     refused(period("open", "2026Q3"), "考核期2026Q3已关闭，如需继续评分，请说明理由后重新开启。")
-    assert period("lock", "2026Q3")[0] == 0
+    with after_the_window():
+        assert period("lock", "2026Q3")[0] == 0
     refused(period("reopen", "2026Q3", "--reason", "x"), "考核期2026Q3已锁定，不能重新开启。")
     refused(
         period("close", "2026Q3"),

@@ -254,7 +254,8 @@ def test_open_close_reopen_lock_with_their_messages(office):
     assert state_of("2026Q4") == PeriodState.OPEN
 
     messages_of(client.post("/appraisal/2026Q4/close/", CONFIRMED))
-    response = client.post("/appraisal/2026Q4/lock/", CONFIRMED)
+    # 公示 has just begun: a leader locks only with a reason (see test_publicity.py).
+    response = client.post("/appraisal/2026Q4/lock/", {"reason": "试行季度，不公示", **CONFIRMED})
     assert response.url == "/appraisal/"
     assert messages_of(response) == ["考核期2026Q4已锁定，此后不能再作任何修改。"]
     period = Period.objects.get(code="2026Q4")
@@ -396,7 +397,7 @@ def test_each_transition_is_in_the_history(office):
     client.post("/appraisal/2026Q3/close/", CONFIRMED)
     client.post("/appraisal/2026Q3/reopen/", {"reason": "  有考评人漏评  "})
     client.post("/appraisal/2026Q3/close/", CONFIRMED)
-    client.post("/appraisal/2026Q3/lock/", CONFIRMED)
+    client.post("/appraisal/2026Q3/lock/", {"reason": "试行季度，不公示", **CONFIRMED})
     period = Period.objects.get(code="2026Q3")
     events = AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Period), object_id=str(period.pk)
@@ -406,7 +407,7 @@ def test_each_transition_is_in_the_history(office):
         (AuditAction.PERIOD_CLOSE, "open", "closed", ""),
         (AuditAction.PERIOD_REOPEN, "closed", "open", "有考评人漏评"),
         (AuditAction.PERIOD_CLOSE, "open", "closed", ""),
-        (AuditAction.PERIOD_LOCK, "closed", "locked", ""),
+        (AuditAction.PERIOD_LOCK, "closed", "locked", "试行季度，不公示"),
     ]
     assert {e.actor for e in events} == {office.leader}
     assert {e.object_repr for e in events} == {"2026年第3季度"}

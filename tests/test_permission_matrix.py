@@ -32,11 +32,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from efficiency.models import Period, ReportJob, ReportJobStatus
+from efficiency.models import Objection, Period, ReportJob, ReportJobStatus
 from efficiency.reports import zipjob
 from efficiency.roles import Role
 from efficiency.services import appraisal as appraisal_services
 from efficiency.services import incidents as incident_services
+from efficiency.services import publicity as publicity_services
 from efficiency.services import reviews as review_services
 from efficiency.services import summaries as summary_services
 
@@ -242,6 +243,27 @@ def submitted_summary(w: World) -> None:
     )
 
 
+def q2_in_publicity(w: World) -> None:
+    """2026Q2, closed today, in a 公示 window of 5 working days."""
+    Period.objects.filter(code="2026Q2").update(
+        publicity_days=5, publicity_ends=datetime.date(2026, 11, 27)
+    )
+
+
+def objection_lodged(w: World) -> None:
+    q2_in_publicity(w)
+    publicity_services.lodge_objection(
+        actor=w.office.named,
+        period=Period.objects.get(code="2026Q2"),
+        staff=w.office.colleague,
+        reason="有迟报未扣分。",
+    )
+
+
+def objection_url(w: World) -> str:
+    return f"/appraisal/2026Q2/objections/{Objection.objects.get().pk}/answer/"
+
+
 NEW_PASSWORD = "Xq7-correct-horse-2026"
 
 # fmt: off
@@ -310,6 +332,17 @@ MATRIX = [
     POST("summary_review",               "login 403   403     done 404    403        302    403      done          403   403", lambda w: "/appraisal/2026Q3/summaries/001001/review/", lambda w: {"action": "return", "comment": "请补充督办事项的办结情况。", "confirmed": "1"}, prepare=submitted_summary),
     GET("summary_enter",                 "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/summaries/001001/enter/"),
     POST("summary_enter",                "login 403   403     done 404    403        302    403      done          403   403", lambda w: "/appraisal/2026Q3/summaries/001001/enter/", lambda w: {"text": "纸质小结：本季度按时办结收文登记。"}),
+    GET("publicity",                     "login 200   200     200  200    200        200    403      200           200   403", lambda w: "/appraisal/2026Q2/publicity/", prepare=q2_in_publicity),
+    GET("objection_lodge",               "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q2/publicity/object/"),
+    POST("objection_lodge",              "login done  done    done done   done       done   403      done          done  403", lambda w: "/appraisal/2026Q2/publicity/object/", lambda w: {"staff_no": "001002", "reason": "有迟报未扣分。"}, prepare=q2_in_publicity),
+    GET("objection_list",                "login 403   403     403  403    403        200    403      403           403   403", lambda w: "/appraisal/2026Q2/objections/", prepare=objection_lodged),
+    GET("objection_answer",              "login 405   405     405  405    405        405    405      405           405   405", objection_url, prepare=objection_lodged),
+    POST("objection_answer",             "login 403   403     403  403    403        done   403      403           403   403", objection_url, lambda w: {"answer": "rejected", "reply": "评定依据充分，维持原等次。", "confirmed": "1"}, prepare=objection_lodged),
+    GET("feedback_mine",                 "login 200   200     200  200    200        404    404      404           200   404", lambda w: "/appraisal/2026Q2/feedback/"),
+    POST("feedback_mine",                "login done  done    done done   done       404    404      404           done  404", lambda w: "/appraisal/2026Q2/feedback/", lambda w: {"opinion": "agree"}),
+    GET("feedback_all",                  "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q2/feedback/all/"),
+    GET("feedback_enter",                "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q2/feedback/enter/"),
+    POST("feedback_enter",               "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/2026Q2/feedback/enter/", lambda w: {"staff_no": "001001", "opinion": "agree"}),
     GET("excel_index",                   "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/excel/"),
     GET("excel_template",                "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/excel/template/staff/"),
     GET("excel_export",                  "login 200   200     200  200    200        200    403      200           403   403", lambda w: "/excel/export/staff/"),

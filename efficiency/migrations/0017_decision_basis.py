@@ -22,7 +22,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("efficiency", "0015_deadlines_reminders"),
+        ("efficiency", "0016_publicity_feedback"),
     ]
 
     operations = [

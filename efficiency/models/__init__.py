@@ -15,6 +15,13 @@ from .incidents import (
 )
 from .org import Section, Staff
 from .paperwork import ImportRecord, ReportJob, ReportJobStatus
+from .publicity import (
+    OBJECTION_REASON_MAX_LENGTH,
+    Feedback,
+    FeedbackOpinion,
+    Objection,
+    ObjectionAnswer,
+)
 from .reminders import Reminder, ReminderKind
 from .reviews import COMMENT_MAX_LENGTH, GradeReview
 from .site import DemoMark
@@ -31,6 +38,11 @@ __all__ = [
     "Period",
     "PeriodCriterion",
     "PeriodState",
+    "Feedback",
+    "FeedbackOpinion",
+    "Objection",
+    "ObjectionAnswer",
+    "OBJECTION_REASON_MAX_LENGTH",
     "Reminder",
     "ReminderKind",
     "ReportJob",

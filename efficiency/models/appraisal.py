@@ -72,6 +72,10 @@ class Period(models.Model):
     # Set when the period opens; the app reminds those behind two working days before each.
     summary_due = models.DateField(_("summaries due"), null=True, blank=True)
     marks_due = models.DateField(_("marks due"), null=True, blank=True)
+    # Set when the period closes (公示): the window runs this many working days from the
+    # first working day after the close date, to ``publicity_ends``; cleared on reopening.
+    publicity_days = models.PositiveSmallIntegerField(_("publicity days"), null=True, blank=True)
+    publicity_ends = models.DateField(_("publicity ends"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-quarter"]

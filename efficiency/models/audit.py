@@ -36,6 +36,9 @@ class AuditAction(models.TextChoices):
     REVIEW_PROPOSE = "review_propose", pgettext_lazy("history action", "Grade proposed")
     REVIEW_DECIDE = "review_decide", pgettext_lazy("history action", "Grade decided")
     REMIND = "remind", pgettext_lazy("history action", "Reminder sent")
+    OBJECTION_LODGE = "objection_lodge", pgettext_lazy("history action", "Objection lodged")
+    OBJECTION_ANSWER = "objection_answer", pgettext_lazy("history action", "Objection answered")
+    FEEDBACK = "feedback", pgettext_lazy("history action", "Feedback recorded")
 
 
 class AuditEvent(models.Model):

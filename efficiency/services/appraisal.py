@@ -11,11 +11,13 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from efficiency import deadlines, results, scoring, selectors
 from efficiency.models import (
     Criterion,
     GradeReview,
+    Objection,
     Period,
     PeriodCriterion,
     PeriodState,
@@ -201,13 +203,45 @@ def refuse_stale_decisions(period: Period) -> None:
         )
 
 
+def check_publicity_days(days) -> int:
+    """The 公示 window asked for when closing: a whole number of working days, 1–30."""
+    try:
+        days = int(str(days).strip())
+    except (TypeError, ValueError):
+        days = 0
+    if not deadlines.PUBLICITY_MIN_DAYS <= days <= deadlines.PUBLICITY_MAX_DAYS:
+        raise ServiceError(
+            _("The publicity window is %(min)s to %(max)s working days.")
+            % {"min": deadlines.PUBLICITY_MIN_DAYS, "max": deadlines.PUBLICITY_MAX_DAYS}
+        )
+    return days
+
+
+def publicity_end(closed_on: datetime.date, days: int) -> datetime.date:
+    """The window's last day on the office's calendar (see ``deadlines.publicity_end``)."""
+    calendar = selectors.office_calendar(closed_on, closed_on + deadlines.CALENDAR_SPAN)
+    return deadlines.publicity_end(closed_on, days, calendar)
+
+
 @transaction.atomic
-def period_close(*, actor, period: Period) -> Period:
+def period_close(*, actor, period: Period, days: int | None = None) -> Period:
+    """Close the quarter and publish its decided grades (公示) for ``days`` working days.
+
+    The pages and the command always ask for a window (5 days unless changed); ``days=None``
+    closes without one, as quarters were closed before 公示 existed: no objections can then be
+    lodged, and feedback is not awaited before locking.
+    """
     period = _locked_period(period)
     if period.state != PeriodState.OPEN:
         raise state_error(period, PeriodState.OPEN)
     refuse_stale_decisions(period)
     period.closed_at = timezone.now()
+    if days is not None:
+        days = check_publicity_days(days)
+        period.publicity_days = days
+        period.publicity_ends = publicity_end(timezone.localdate(), days)
+    else:
+        period.publicity_days = period.publicity_ends = None
     return _transition(
         actor=actor, period=period, to=PeriodState.CLOSED, action=AuditAction.PERIOD_CLOSE
     )
@@ -223,6 +257,8 @@ def period_reopen(*, actor, period: Period, reason: str) -> Period:
     if period.state != PeriodState.CLOSED:
         raise state_error(period, PeriodState.CLOSED)
     reason = check_reason(reason, missing=_("Reopening a closed period needs a reason."))
+    # A re-close sets a new window.
+    period.publicity_days = period.publicity_ends = None
     return _transition(
         actor=actor,
         period=period,
@@ -279,16 +315,100 @@ def period_withdraw(*, actor, period: Period, reason: str) -> Period:
     )
 
 
-@transaction.atomic
-def period_lock(*, actor, period: Period) -> Period:
-    """Freeze the period: its inputs are copied so its results can never change again."""
-    period = _locked_period(period)
+# Who may lock despite blockers: a leader, the one who decides grades (services.reviews
+# imports this module, so its constant is not imported here).
+DECIDE_PERMISSION = "efficiency.override_grade"
+BLOCKER_NAMES = 10  # people named in the feedback blocker; the rest are counted
+
+
+def feedback_owed(period: Period):
+    """The quarter's people with a login who have not recorded their own opinion yet."""
+    return (
+        results.staff_in_period(period)
+        .filter(user__isnull=False, user__is_active=True)
+        .exclude(feedback__period=period)
+        .order_by("section__order", "staff_no")
+    )
+
+
+def lock_blockers(period: Period) -> list[str]:
+    """Every step of 公示 and 结果反馈 still outstanding, one sentence each; empty: lock.
+
+    A quarter closed without a window (``period_close(days=None)``) awaits no feedback."""
+    blockers = []
+    ends = period.publicity_ends
+    if ends is not None and timezone.localdate() <= ends:
+        blockers.append(
+            _("The publicity window has not ended (until %(date)s).")
+            % {"date": deadlines.long_date(ends)}
+        )
+    unanswered = Objection.objects.filter(period=period, answer="").count()
+    if unanswered:
+        blockers.append(
+            ngettext(
+                "%(count)s objection has not been answered.",
+                "%(count)s objections have not been answered.",
+                unanswered,
+            )
+            % {"count": unanswered}
+        )
+    if ends is not None:
+        owed = list(feedback_owed(period).values_list("name", flat=True))
+        if owed:
+            names = "、".join(owed[:BLOCKER_NAMES])
+            if len(owed) > BLOCKER_NAMES:
+                names += _(" and others")
+            blockers.append(
+                ngettext(
+                    "%(count)s person has not given their own opinion: %(names)s.",
+                    "%(count)s people have not given their own opinion: %(names)s.",
+                    len(owed),
+                )
+                % {"count": len(owed), "names": names}
+            )
+    return blockers
+
+
+def check_lock(*, actor, period: Period, reason: str = "") -> str:
+    """Every refusal of a lock, without writing; returns the reason to record (may be empty).
+
+    With blockers only a leader locks, and only with a written reason (someone on leave)."""
     if period.state != PeriodState.CLOSED:
         raise state_error(period, PeriodState.CLOSED)
+    reason = (reason or "").strip()
+    blockers = lock_blockers(period)
+    if not blockers:
+        return reason
+    if actor is None or not actor.has_perm(DECIDE_PERMISSION):
+        raise ServiceError(
+            _("Period %(code)s cannot be locked yet: %(blockers)s")
+            % {"code": period.code, "blockers": " ".join(blockers)}
+        )
+    return check_reason(
+        reason,
+        missing=_(
+            "Period %(code)s cannot be locked yet: %(blockers)s To lock it all the same, write why."
+        )
+        % {"code": period.code, "blockers": " ".join(blockers)},
+    )
+
+
+@transaction.atomic
+def period_lock(*, actor, period: Period, reason: str = "") -> Period:
+    """Freeze the period: its inputs are copied so its results can never change again.
+
+    Refused while 公示 or 结果反馈 is outstanding (:func:`lock_blockers`), unless a leader
+    writes why; the reason is recorded on the lock's history entry."""
+    period = _locked_period(period)
+    reason = check_lock(actor=actor, period=period, reason=reason)
     period.frozen = results.freeze_inputs(period)
     period.locked_at = timezone.now()
     return _transition(
-        actor=actor, period=period, to=PeriodState.LOCKED, action=AuditAction.PERIOD_LOCK
+        actor=actor,
+        period=period,
+        to=PeriodState.LOCKED,
+        action=AuditAction.PERIOD_LOCK,
+        reason=reason,
     )
 
 

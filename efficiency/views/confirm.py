@@ -28,11 +28,13 @@ def ask(
     back_url: str,
     details: list[tuple[str, str]] | None = None,
     danger: bool = False,
+    warnings: list[str] | None = None,
     reason_label: str = "",
     error: str = "",
 ) -> HttpResponse:
     """The confirmation page: what will happen, what was entered, confirm or go back.
 
+    ``warnings``: what stands against doing it, listed apart.
     With ``reason_label`` the page also asks for a written reason (posted as ``reason``), for a
     step that needs one only once its consequences are known; ``error`` says why it was asked
     again."""
@@ -61,6 +63,7 @@ def ask(
             "reason_max_length": REASON_MAX_LENGTH,
             "reason": request.POST.get(REASON_FIELD, ""),
             "error": error,
+            "warnings": warnings or [],
         },
         status=400 if error else 200,
     )

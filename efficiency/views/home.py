@@ -7,11 +7,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from efficiency import selectors
-from efficiency.models import IncidentStatus, Period, PeriodState, Staff
+from efficiency import results, selectors
+from efficiency.models import Feedback, IncidentStatus, Objection, Period, PeriodState, Staff
 from efficiency.models.incidents import AppealStatus
+from efficiency.services import publicity
 from efficiency.services.reminders import open_reminders
+from efficiency.services.reviews import may_decide
 from efficiency.services.summaries import reviewable_sections
 from efficiency.views.scoresheet import sheet_progress
 
@@ -43,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "sheets": _open_sheets(user),
         "periods": _period_board(user),
         "summaries": _summary_links(user, staff),
+        "publicity": _publicity_cards(user, staff),
         "appeals": (
             incidents.filter(appeal_status=AppealStatus.PENDING).order_by("appealed_at")[:8]
             if user.has_perm("efficiency.decide_appeal")
@@ -68,6 +74,74 @@ def _summary_links(user, staff) -> list[SummaryLinks]:
         SummaryLinks(period=period, mine=staff is not None, reviews=reviews)
         for period in Period.objects.filter(state=PeriodState.OPEN).order_by("year", "quarter")
     ]
+
+
+@dataclass(frozen=True)
+class PublicityCard:
+    period: Period
+    kind: str  # "window", "objections", "answered", "feedback"
+    text: str
+    url: str
+
+
+def _publicity_cards(user, staff) -> list[PublicityCard]:
+    """公示 and 结果反馈 of each closed quarter: the list while the window runs, answers to the
+    user's objections, their own opinion still to give, objections waiting for a leader."""
+    if not publicity.may_see_publicity(user):
+        return []
+    cards = []
+    leader = may_decide(user)
+    for period in Period.objects.filter(state=PeriodState.CLOSED).order_by("year", "quarter"):
+        window = publicity.window(period)
+        code = period.code
+        if window.running:
+            cards.append(
+                PublicityCard(period, "window", window.countdown, reverse("publicity", args=[code]))
+            )
+        for objection in (
+            Objection.objects.filter(period=period, lodged_by=user)
+            .exclude(answer="")
+            .select_related("staff")
+        ):
+            cards.append(
+                PublicityCard(
+                    period,
+                    "answered",
+                    _("Your objection about %(name)s has been answered: %(answer)s.")
+                    % {"name": objection.staff.name, "answer": objection.get_answer_display()},
+                    reverse("publicity", args=[code]) + "#my-objections",
+                )
+            )
+        unanswered = Objection.objects.filter(period=period, answer="").count() if leader else 0
+        if unanswered:
+            cards.append(
+                PublicityCard(
+                    period,
+                    "objections",
+                    ngettext(
+                        "%(count)s objection waits for your answer.",
+                        "%(count)s objections wait for your answer.",
+                        unanswered,
+                    )
+                    % {"count": unanswered},
+                    reverse("objection_list", args=[code]),
+                )
+            )
+        if (
+            staff is not None
+            and not window.running
+            and not Feedback.objects.filter(period=period, staff=staff).exists()
+            and results.staff_in_period(period).filter(pk=staff.pk).exists()
+        ):
+            cards.append(
+                PublicityCard(
+                    period,
+                    "feedback",
+                    _("Your result is published: record your own opinion of it."),
+                    reverse("feedback_mine", args=[code]),
+                )
+            )
+    return cards
 
 
 @dataclass(frozen=True)

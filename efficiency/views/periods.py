@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from efficiency import consequences, selectors
+from efficiency import consequences, deadlines, selectors
 from efficiency import timeline as timelines
 from efficiency.models import AuditEvent, Criterion, Period, PeriodState
 from efficiency.quarters import Quarter
-from efficiency.services import ServiceError
+from efficiency.services import ServiceError, publicity
 from efficiency.services import appraisal as services
+from efficiency.services.reviews import may_decide
+from efficiency.services.summaries import is_administrator
 from efficiency.wording import ACTION_DONE, weight_text
 
 from . import confirm
@@ -50,6 +52,7 @@ class PeriodEntry:
     begun: bool  # the quarter's first day has come
     withdrawable: bool  # opened by mistake and nothing marked yet: may go back to draft
     timeline: timelines.Timeline
+    countdown: str = ""  # closed: where its 公示 window stands
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ def _year_groups(periods: list[Period], *, with_counts: bool) -> list[YearGroup]
                 # the page's queries do not grow with the number of quarters.
                 timeline=timelines.timeline(
                     period, with_counts=with_counts and period.state == PeriodState.OPEN
+                ),
+                countdown=(
+                    publicity.window(period).countdown if period.state == PeriodState.CLOSED else ""
                 ),
             )
         )
@@ -158,6 +164,12 @@ def period_list(request: HttpRequest) -> HttpResponse:
         "can_view_results": can_view_results,
         "my_staff": selectors.staff_of(user),
         "reason_max_length": REASON_MAX_LENGTH,
+        "may_see_publicity": publicity.may_see_publicity(user),
+        "may_answer": may_decide(user),
+        "may_see_feedback": may_decide(user) or is_administrator(user),
+        "publicity_days": deadlines.PUBLICITY_DAYS,
+        "publicity_min_days": deadlines.PUBLICITY_MIN_DAYS,
+        "publicity_max_days": deadlines.PUBLICITY_MAX_DAYS,
     }
     if can_open:
         defaults = list(Criterion.objects.filter(active=True))
@@ -266,16 +278,29 @@ def _closable(period: Period) -> None:
 @require_POST
 @permission_required("efficiency.close_period", raise_exception=True)
 def period_close(request: HttpRequest, code: str) -> HttpResponse:
+    raw_days = request.POST.get("days", "").strip() or deadlines.PUBLICITY_DAYS
+    days = deadlines.PUBLICITY_DAYS
+
+    def check(period: Period) -> None:
+        nonlocal days
+        _closable(period)
+        days = services.check_publicity_days(raw_days)
+
+    def ask(period: Period) -> dict:
+        ends = services.publicity_end(timezone.localdate(), days)
+        window = deadlines.publicity_window_sentence(ends, days)
+        return {
+            "title": _("Close period %(code)s?") % {"code": period.code},
+            "consequences": [*consequences.period_close(period), window],
+            "submit_label": _("Close the period"),
+        }
+
     return _period_action(
         request,
         code,
-        check=_closable,
-        ask=lambda period: {
-            "title": _("Close period %(code)s?") % {"code": period.code},
-            "consequences": consequences.period_close(period),
-            "submit_label": _("Close the period"),
-        },
-        perform=lambda period: services.period_close(actor=request.user, period=period),
+        check=check,
+        ask=ask,
+        perform=lambda period: services.period_close(actor=request.user, period=period, days=days),
         action="close",
     )
 
@@ -303,17 +328,27 @@ def period_reopen(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @permission_required("efficiency.close_period", raise_exception=True)
 def period_lock(request: HttpRequest, code: str) -> HttpResponse:
+    reason = request.POST.get("reason", "")[:REASON_MAX_LENGTH]
+
+    def ask(period: Period) -> dict:
+        blockers = services.lock_blockers(period)
+        return {
+            "title": _("Lock period %(code)s?") % {"code": period.code},
+            "consequences": consequences.period_lock(period),
+            "warnings": blockers,
+            "reason_label": _("Why lock it all the same (only a leader may)") if blockers else "",
+            "submit_label": _("Lock the period"),
+            "danger": True,
+        }
+
     return _period_action(
         request,
         code,
         check=_state_must_be(PeriodState.CLOSED),
-        ask=lambda period: {
-            "title": _("Lock period %(code)s?") % {"code": period.code},
-            "consequences": consequences.period_lock(period),
-            "submit_label": _("Lock the period"),
-            "danger": True,
-        },
-        perform=lambda period: services.period_lock(actor=request.user, period=period),
+        ask=ask,
+        perform=lambda period: services.period_lock(
+            actor=request.user, period=period, reason=reason
+        ),
         action="lock",
     )
 

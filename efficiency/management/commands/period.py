@@ -1,5 +1,8 @@
 """``python manage.py period open|close|reopen|lock|withdraw 2026Q3 [--reason TEXT] [--future]
-[--summary-due YYYY-MM-DD] [--marks-due YYYY-MM-DD] [--user USERNAME]``
+[--summary-due YYYY-MM-DD] [--marks-due YYYY-MM-DD] [--days N] [--user USERNAME]``
+
+``close --days N``: the 公示 window in working days (default 5). ``lock --reason TEXT``: why a
+leader locks while 公示 or 结果反馈 is outstanding.
 
 For administrators and scripts. Every change goes through the same services as the page, so
 the same rules hold: a refusal prints the reason and exits with a non-zero status.
@@ -12,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from efficiency import deadlines
 from efficiency.models import Period
 from efficiency.quarters import Quarter
 from efficiency.services import ServiceError
@@ -79,6 +83,11 @@ class Command(BaseCommand):
             help=_("When opening: the date the marks are due (YYYY-MM-DD)."),
         )
         parser.add_argument(
+            "--days",
+            default=None,
+            help=_("When closing: the publicity window in working days (default 5, 1–30)."),
+        )
+        parser.add_argument(
             "--user",
             default=None,
             help=_("The account recorded in the history (default: the system)."),
@@ -94,6 +103,7 @@ class Command(BaseCommand):
         future: bool = False,
         summary_due: str = "",
         marks_due: str = "",
+        days: str | None = None,
         **options,
     ):
         with translation.override("zh-hans"):
@@ -105,6 +115,7 @@ class Command(BaseCommand):
                 future=future,
                 summary_due=summary_due,
                 marks_due=marks_due,
+                days=days,
             )
             self.stdout.write(
                 self.style.SUCCESS(str(ACTION_DONE[action.strip().lower()] % {"code": period.code}))
@@ -120,6 +131,7 @@ class Command(BaseCommand):
         future: bool = False,
         summary_due: str = "",
         marks_due: str = "",
+        days: str | None = None,
     ) -> Period:
         action = action.strip().lower()
         code = code.strip().upper()
@@ -142,6 +154,8 @@ class Command(BaseCommand):
         }
         if action != "open" and any(dates.values()):
             raise CommandError(_("--summary-due and --marks-due are set only when opening."))
+        if action != "close" and days is not None:
+            raise CommandError(_("--days is set only when closing."))
         actor = self.actor(username, action)
         try:
             if action == "open":
@@ -150,12 +164,16 @@ class Command(BaseCommand):
             if period is None:
                 raise CommandError(_("There is no period %(code)s.") % {"code": code})
             if action == "close":
-                return services.period_close(actor=actor, period=period)
+                return services.period_close(
+                    actor=actor,
+                    period=period,
+                    days=deadlines.PUBLICITY_DAYS if days is None else days,
+                )
             if action == "reopen":
                 return services.period_reopen(actor=actor, period=period, reason=reason)
             if action == "withdraw":
                 return services.period_withdraw(actor=actor, period=period, reason=reason)
-            return services.period_lock(actor=actor, period=period)
+            return services.period_lock(actor=actor, period=period, reason=reason)
         except ServiceError as error:
             raise CommandError(error.message) from None
 
