@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from efficiency import results
+from efficiency import deadlines, results
 from efficiency.models import (
     Attendance,
     AuditEvent,
@@ -213,6 +214,54 @@ def office_calendar(first: datetime.date, last: datetime.date) -> Calendar:
     for day, kind in rows:
         (worked if kind == DayKind.WORKED else off).append(day)
     return Calendar.of(off=off, worked=worked)
+
+
+# --- 公示 and 结果反馈 ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicityWindow:
+    """Where a closed quarter stands in its 公示 window today."""
+
+    ends: datetime.date | None
+    days: int | None
+    left: int  # working days still to run, today included; 0 when over or never held
+
+    @property
+    def running(self) -> bool:
+        return self.ends is not None and self.left > 0
+
+    @property
+    def countdown(self) -> str:
+        if self.ends is None:
+            return ""
+        return deadlines.publicity_countdown(self.left, self.ends)
+
+
+def publicity_window(period: Period, today: datetime.date | None = None) -> PublicityWindow:
+    today = today or timezone.localdate()
+    ends = period.publicity_ends
+    if period.state != PeriodState.CLOSED or ends is None or period.closed_at is None:
+        return PublicityWindow(ends=ends, days=period.publicity_days, left=0)
+    closed_on = timezone.localdate(period.closed_at)
+    calendar = office_calendar(closed_on, ends)
+    if today > ends:
+        left = 0
+    else:
+        # The window counts as running from the close itself to its last day, even on a
+        # day off: on the close day and a weekend the count is of the days still to come.
+        left = max(deadlines.publicity_days_left(closed_on, ends, today, calendar), 1)
+    return PublicityWindow(ends=ends, days=period.publicity_days, left=left)
+
+
+def feedback_owed(period: Period):
+    """The quarter's people with a login who have not recorded their own opinion yet."""
+    return (
+        results.staff_in_period(period)
+        .filter(user__isnull=False, user__is_active=True)
+        .exclude(feedback__period=period)
+        .order_by("section__order", "staff_no")
+    )
 
 
 # --- 出勤情况 (attendance), shaped for its page and its sheet ------------------------------

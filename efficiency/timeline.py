@@ -16,8 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from efficiency import progress, results
-from efficiency.models import GradeReview, Period, PeriodState, Score, Summary, SummaryStatus
+from efficiency import progress, results, selectors
+from efficiency.models import (
+    Feedback,
+    FeedbackOpinion,
+    GradeReview,
+    Objection,
+    ObjectionAnswer,
+    Period,
+    PeriodState,
+    Score,
+    Summary,
+    SummaryStatus,
+)
 
 DONE, CURRENT, LATER = "done", "current", "later"
 
@@ -35,10 +46,22 @@ class Counts:
     proposed: int | None = None
     decided: int | None = None
     stale: int | None = None
+    # 公示 and 结果反馈, read while the period is closed.
+    window: selectors.PublicityWindow | None = None
+    objections: int | None = None
+    objections_open: int | None = None  # not answered yet
+    feedback_given: int | None = None
+    feedback_owed: int | None = None
+    feedback_disagree: int | None = None
 
     @property
     def known(self) -> bool:
         return self.people is not None
+
+    @property
+    def published(self) -> bool:
+        """Closed with a 公示 window (a quarter closed without one shows no counts)."""
+        return self.window is not None and self.window.ends is not None
 
 
 @dataclass(frozen=True)
@@ -77,6 +100,8 @@ def counts(period: Period) -> Counts:
     while the period is open: a decision goes stale only when marks move)."""
     if period.state == PeriodState.DRAFT:
         return Counts()
+    if period.state == PeriodState.CLOSED:
+        return publicity_counts(period)
     staff = results.staff_in_period(period)
     people = staff.count()
     summaries = Summary.objects.filter(period=period, staff__in=staff).aggregate(
@@ -109,6 +134,28 @@ def counts(period: Period) -> Counts:
         proposed=reviews["proposed"],
         decided=reviews["decided"],
         stale=stale,
+    )
+
+
+def publicity_counts(period: Period) -> Counts:
+    """公示 and 结果反馈 of a closed period: its window, objections and opinions (four queries).
+    A quarter closed without a window (only through the service) holds no 公示: nothing read."""
+    if period.publicity_ends is None:
+        return Counts()
+    objections = Objection.objects.filter(period=period).aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(answer=ObjectionAnswer.NONE))
+    )
+    feedback = Feedback.objects.filter(period=period).aggregate(
+        given=Count("pk"), disagree=Count("pk", filter=Q(opinion=FeedbackOpinion.DISAGREE))
+    )
+    window = selectors.publicity_window(period)
+    return Counts(
+        window=window,
+        objections=objections["total"],
+        objections_open=objections["open"],
+        feedback_given=feedback["given"],
+        feedback_owed=selectors.feedback_owed(period).count(),
+        feedback_disagree=feedback["disagree"],
     )
 
 
@@ -218,31 +265,60 @@ def review_step(period: Period, n: Counts) -> Step:
 
 
 def publicity_step(period: Period, n: Counts) -> Step:
-    # Closing publishes the grades. The window's end and its objections come with 公示 (a
-    # count function added here); until then the step runs from the close to the lock.
+    window = n.window
+    running = window is not None and window.running
+    unanswered = n.objections_open or 0
+    dates: tuple[str, ...] = ()
+    if period.closed_at and period.state != PeriodState.OPEN:
+        dates = (_("published (%(day)s)") % {"day": day(period.closed_at)},)
+        if period.publicity_ends:
+            dates += (_("window until %(day)s") % {"day": day(period.publicity_ends)},)
+    shown: tuple[str, ...] = ()
+    if n.published:
+        shown = (
+            _("objections %(count)s, unanswered %(open)s")
+            % {"count": n.objections, "open": unanswered},
+        )
+        if running:
+            shown += (window.countdown,)
+    waits = []
+    if running:
+        waits.append(_("the publicity window to end"))
+    if unanswered:
+        waits.append(_("the leaders to answer %(count)s objections") % {"count": unanswered})
     return Step(
         key="publicity",
         label=pgettext("timeline", "Publicity"),
-        finished=period.state == PeriodState.LOCKED,
-        dates=(_("published (%(day)s)") % {"day": day(period.closed_at)},)
-        if period.closed_at and period.state != PeriodState.OPEN
-        else (),
-        waiting=_("a leader to close the period and publish the grades")
+        finished=period.state == PeriodState.LOCKED
+        or (n.published and not running and not unanswered),
+        dates=dates,
+        counts=shown,
+        waiting="，".join(waits)
+        if waits
+        else _("a leader to close the period and publish the grades")
         if period.state in (PeriodState.DRAFT, PeriodState.OPEN)
         else _("the publicity window to end"),
     )
 
 
 def feedback_step(period: Period, n: Counts) -> Step:
+    owed = n.feedback_owed or 0
+    shown: tuple[str, ...] = ()
+    if n.published:
+        shown = (
+            _("answered %(given)s, not yet %(owed)s, disagreeing %(disagree)s")
+            % {"given": n.feedback_given, "owed": owed, "disagree": n.feedback_disagree},
+        )
+    elif period.state in (PeriodState.OPEN, PeriodState.CLOSED):
+        shown = (_("written by each person after the publicity window"),)
     return Step(
         key="feedback",
         label=pgettext("timeline", "Feedback"),
-        finished=period.state == PeriodState.LOCKED,
-        # Nothing counted until 反馈 exists: no number is better than a made-up one.
-        counts=(_("written by each person after the publicity window"),)
-        if period.state in (PeriodState.OPEN, PeriodState.CLOSED)
-        else (),
-        waiting=_("each person to record their view of the result"),
+        finished=period.state == PeriodState.LOCKED or (n.published and not owed),
+        counts=shown,
+        waiting=_("%(count)s people to record their view of the result") % {"count": owed}
+        if owed
+        else _("each person to record their view of the result"),
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 
-from efficiency import deadlines, results
+from efficiency import deadlines, results, selectors
 from efficiency.models import (
     AuditEvent,
     Feedback,
@@ -53,7 +53,7 @@ def closed(office, period):
 
 def with_login(office) -> list[Staff]:
     """The quarter's people with a login: they owe their opinion."""
-    return list(services.feedback_owed(Period.objects.get(code="2026Q3")))
+    return list(selectors.feedback_owed(Period.objects.get(code="2026Q3")))
 
 
 def everyone_agrees(office, period):

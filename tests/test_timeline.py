@@ -6,13 +6,14 @@ The office of tests/test_view_results.py: 2026Q3 open, four people fully marked 
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from efficiency import timeline
+from efficiency import selectors, timeline
 from efficiency.models import Period, Staff
-from efficiency.services import reviews
+from efficiency.services import publicity, reviews
 from efficiency.services import summaries as summary_services
 from efficiency.services.appraisal import period_close, period_lock, period_open
 
@@ -97,6 +98,39 @@ def test_a_closed_period_is_in_publicity(office, period):
     assert publicity.dates == ("已发布（11月20日）",)
     assert step(line, "feedback").counts == ("公示期结束后由本人填写",)
     assert (line.next_step, line.waiting) == ("反馈", "公示期结束")
+
+
+def test_publicity_counts_objections_then_feedback(office, period):
+    closed = period_close(actor=office.leader, period=period, days=5)  # Fri 20 Nov: to 27 Nov
+    publicity.lodge_objection(
+        actor=office.named, period=closed, staff=office.colleague, reason="工作量统计有误。"
+    )
+    line = timeline.timeline(Period.objects.get(pk=closed.pk))
+    shown = step(line, "publicity")
+    assert shown.dates == ("已发布（11月20日）", "公示至11月27日")
+    assert shown.counts == ("异议1条，未答复1条", "公示期剩余5个工作日，至11月27日。")
+    assert shown.state == "current"
+    assert line.waiting == "公示期结束，领导答复1条异议"
+    owed = selectors.feedback_owed(closed).count()
+    assert step(line, "feedback").counts == (f"已反馈0人，未反馈{owed}人，有异议0人",)
+    with time_machine.travel("2026-11-30 09:00 +0800", tick=False):
+        objection = closed.objections.get()
+        publicity.answer_objection(
+            actor=office.leader, objection=objection, answer="rejected", reply="经核实无误。"
+        )
+        publicity.record_feedback(
+            actor=office.named,
+            period=closed,
+            staff=office.person,
+            opinion="disagree",
+            text="对评价有不同意见。",
+        )
+        line = timeline.timeline(Period.objects.get(pk=closed.pk))
+    assert step(line, "publicity").state == "done"
+    assert step(line, "publicity").counts == ("异议1条，未答复0条",)
+    assert step(line, "feedback").state == "current"
+    assert step(line, "feedback").counts == (f"已反馈1人，未反馈{owed - 1}人，有异议1人",)
+    assert line.waiting == f"{owed - 1}人填写本人意见"
 
 
 def test_a_locked_period_has_every_step_done(office, period):

@@ -321,16 +321,6 @@ DECIDE_PERMISSION = "efficiency.override_grade"
 BLOCKER_NAMES = 10  # people named in the feedback blocker; the rest are counted
 
 
-def feedback_owed(period: Period):
-    """The quarter's people with a login who have not recorded their own opinion yet."""
-    return (
-        results.staff_in_period(period)
-        .filter(user__isnull=False, user__is_active=True)
-        .exclude(feedback__period=period)
-        .order_by("section__order", "staff_no")
-    )
-
-
 def lock_blockers(period: Period) -> list[str]:
     """Every step of 公示 and 结果反馈 still outstanding, one sentence each; empty: lock.
 
@@ -353,7 +343,7 @@ def lock_blockers(period: Period) -> list[str]:
             % {"count": unanswered}
         )
     if ends is not None:
-        owed = list(feedback_owed(period).values_list("name", flat=True))
+        owed = list(selectors.feedback_owed(period).values_list("name", flat=True))
         if owed:
             names = "、".join(owed[:BLOCKER_NAMES])
             if len(owed) > BLOCKER_NAMES:

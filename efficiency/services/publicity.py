@@ -13,9 +13,6 @@ Who:
 Every write is recorded in the history.
 """
 
-import datetime
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,39 +41,9 @@ from .summaries import is_administrator, is_self
 # --- the window ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Window:
-    """Where a closed quarter stands in its 公示 window today."""
-
-    ends: datetime.date | None
-    days: int | None
-    left: int  # working days still to run, today included; 0 when over or never held
-
-    @property
-    def running(self) -> bool:
-        return self.ends is not None and self.left > 0
-
-    @property
-    def countdown(self) -> str:
-        if self.ends is None:
-            return ""
-        return deadlines.publicity_countdown(self.left, self.ends)
-
-
-def window(period: Period, today: datetime.date | None = None) -> Window:
-    today = today or timezone.localdate()
-    ends = period.publicity_ends
-    if period.state != PeriodState.CLOSED or ends is None or period.closed_at is None:
-        return Window(ends=ends, days=period.publicity_days, left=0)
-    closed_on = timezone.localdate(period.closed_at)
-    calendar = selectors.office_calendar(closed_on, ends)
-    if today > ends:
-        left = 0
-    else:
-        # The window counts as running from the close itself to its last day, even on a
-        # day off: on the close day and a weekend the count is of the days still to come.
-        left = max(deadlines.publicity_days_left(closed_on, ends, today, calendar), 1)
-    return Window(ends=ends, days=period.publicity_days, left=left)
+# The window is a read (selectors), shared with the period's timeline.
+Window = selectors.PublicityWindow
+window = selectors.publicity_window
 
 
 def in_window(period: Period) -> bool:

@@ -90,7 +90,9 @@ def _year_groups(periods: list[Period], *, with_counts: bool) -> list[YearGroup]
                 # Counted while the work runs (open); a finished quarter shows its dates, so
                 # the page's queries do not grow with the number of quarters.
                 timeline=timelines.timeline(
-                    period, with_counts=with_counts and period.state == PeriodState.OPEN
+                    period,
+                    with_counts=with_counts
+                    and period.state in (PeriodState.OPEN, PeriodState.CLOSED),
                 ),
                 countdown=(
                     publicity.window(period).countdown if period.state == PeriodState.CLOSED else ""

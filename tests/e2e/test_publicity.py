@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from efficiency import results
+from efficiency import results, selectors
 from efficiency.models import AuditEvent, Feedback, Objection, Period, PeriodState
 from efficiency.models.audit import AuditAction
 from efficiency.scoring import Grade
@@ -128,7 +128,7 @@ def test_lock_refused_then_with_a_reason_then_after_everything(page, office, q3)
     q2 = quarter(office, "2026Q2", "open", incidents=False)
     closed(office, "2026Q2")
     with time_machine.travel(AFTER_THE_WINDOW, tick=True):
-        for staff in appraisal_services.feedback_owed(q2):
+        for staff in selectors.feedback_owed(q2):
             publicity_services.record_feedback(
                 actor=office.administrator, period=q2, staff=staff, opinion="agree"
             )
