@@ -287,11 +287,14 @@ def pending_as_proposed(period: Period, table: results.Ranking | None = None) ->
     return pending
 
 
-def check_all_as_proposed(*, actor, period: Period) -> list[Pending]:
+def check_all_as_proposed(
+    *, actor, period: Period, table: results.Ranking | None = None
+) -> list[Pending]:
+    """``table``: the period's staff ranking when the caller has computed it already."""
     if not may_decide(actor):
         raise ServiceError(_("Only a leader decides grades."))
     refuse_locked(period)
-    table = results.ranking(period, results.STAFF)
+    table = table or results.ranking(period, results.STAFF)
     pending = pending_as_proposed(period, table)
     if not pending:
         raise ServiceError(_("Every assessed person's grade is already decided."))
