@@ -159,3 +159,36 @@ def test_the_review_page_keeps_its_page_after_a_proposal(office, period, monkeyp
     assert response.url == f"{REVIEW}?page=2#row-{line.staff.staff_no}"
     review = GradeReview.objects.get(period=period, staff=line.staff)
     assert review.comment == "按时完成任务。"
+
+
+def test_an_assessors_home_takes_the_same_queries_for_three_times_the_people(office, period):
+    add_people(office, period, office.a, 4, 0)
+    small = queries(office.assessor, "/")
+    add_people(office, period, office.b, 8, 4)
+    page = login(office.assessor).get("/")
+    staff_sheet = next(s for s in page.context["sheets"] if s.kind == "staff")
+    # Everyone in post but the assessor themself, three criteria each; the new people marked.
+    eligible = results.staff_in_period(period).exclude(user=office.assessor).count()
+    assert staff_sheet.to_mark == 3 * eligible
+    assert staff_sheet.marked == 3 * 12
+    assert queries(office.assessor, "/") == small
+
+
+def test_the_board_pages_its_sections(office, period, monkeypatch):
+    from efficiency.models import Section
+    from efficiency.views import progress as progress_views
+
+    monkeypatch.setattr(progress_views, "SECTIONS_PER_PAGE", 1)
+    Section.objects.create(code="XXK", name="信息科", order=30)
+    client = login(office.leader)
+
+    def sections(query: str) -> list[str]:
+        page = client.get("/appraisal/2026Q3/progress/" + query)
+        return [line.code for line in page.context["section_page"]]
+
+    assert sections("") == ["MSK"]
+    assert sections("?spage=2") == ["ZHK"]
+    assert sections("?spage=3") == ["XXK"]
+    # The sections' pages keep the filters and the assessors' page.
+    content = client.get("/appraisal/2026Q3/progress/?behind=1&page=1").content.decode()
+    assert "?behind=1&amp;page=1&amp;spage=2" in content
