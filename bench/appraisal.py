@@ -599,15 +599,22 @@ class Timings:
         )
 
 
-def run(args: argparse.Namespace, db_file: Path) -> int:
+def announce(args: argparse.Namespace, db_file: Path) -> None:
+    """Say which database is timed, and at what size it is built."""
     if args.reuse:
         print(f"Timing against {db_file}, built earlier.", flush=True)
-    else:
-        print(
-            f"Building the office in {db_file}: {args.staff:,} staff, {args.sections} sections, "
-            f"{args.assessors} assessors, {args.quarters} quarters, {args.incidents:,} incidents",
-            flush=True,
-        )
+        return
+    big = f" ({args.big_section} in one section)" if args.big_section else ""
+    print(
+        f"Building the office in {db_file}: {args.staff:,} staff{big}, {args.sections} "
+        f"sections, {args.assessors} assessors, {args.quarters} quarters, "
+        f"{args.incidents:,} incidents",
+        flush=True,
+    )
+
+
+def run(args: argparse.Namespace, db_file: Path) -> int:
+    announce(args, db_file)
     setup_django(db_file)
     import logging
 

@@ -320,15 +320,7 @@ def personas(built: dict) -> dict:
 
 
 def run(args: argparse.Namespace, db_file: Path) -> int:
-    if args.reuse:
-        print(f"Timing against {db_file}, built earlier.", flush=True)
-    else:
-        print(
-            f"Building the office in {db_file}: {args.staff:,} staff ({args.big_section} in "
-            f"one section), {args.sections} sections, {args.assessors} assessors, "
-            f"{args.quarters} quarters, {args.incidents:,} incidents",
-            flush=True,
-        )
+    appraisal.announce(args, db_file)
     appraisal.setup_django(db_file)
     import logging
 

@@ -5,7 +5,6 @@ counter still over the whole pool (bench/pages.py times them at 2,000 staff)."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from efficiency import results
 from efficiency.models import GradeReview
@@ -15,18 +14,12 @@ from efficiency.views import reviews as review_views
 
 from .conftest import login
 from .factories import make_staff
+from .test_progress import chinese  # noqa: F401  (autouse: the pages in Chinese)
 
 CODES = ("duty", "performance", "service")
 CONFIRMED = {"confirmed": "1"}
 REVIEW = "/appraisal/2026Q3/review/"
 DECISIONS = "/appraisal/2026Q3/decisions/"
-
-
-@pytest.fixture(autouse=True)
-def chinese(settings):
-    settings.LANGUAGE_CODE = "zh-hans"
-    with translation.override("zh-hans"):
-        yield
 
 
 @pytest.fixture
