@@ -305,12 +305,17 @@ def personas(built: dict) -> dict:
         head_no=head.staff.staff_no,
         staff_no=staff_member.staff_no,
         submitted_no=in_big.filter(status="submitted").first().staff.staff_no,
-        # Entered from paper by the bench: a different person each time the database is reused.
+        # Entered from paper by the bench: someone who has written nothing, while there is
+        # one (the database may be reused), else the same text again on a submitted one.
         unwritten_no=staff_in_period(open_period)
         .filter(section=big, user__isnull=True)
         .exclude(summaries__period=open_period)
         .order_by("staff_no")
         .values_list("staff_no", flat=True)
+        .first()
+        or in_big.filter(status="submitted", staff__user__isnull=True)
+        .order_by("staff__staff_no")
+        .values_list("staff__staff_no", flat=True)
         .first(),
     )
     return built
