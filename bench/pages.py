@@ -8,7 +8,7 @@ uses it (administrator, leader, the head of the big section, a staff member) thr
 django.test.Client against the real views. **Goal: every page under 300 ms at 2,000 staff.**
 
     .venv/bin/python bench/pages.py                          # full size (a few minutes)
-    .venv/bin/python bench/pages.py --keep /tmp/pages.sqlite3  # build once, then --reuse it
+    .venv/bin/python bench/pages.py --keep pages.sqlite3   # build once, then --reuse it
     .venv/bin/python bench/pages.py --staff 200 --sections 12 --incidents 2000 --big-section 40
 
 A page is one line of :func:`pages`; see bench/README.md for the columns.
