@@ -42,10 +42,9 @@ GOAL_MS = 300  # the issue's goal for the ranking page at full size
 QUARTERS_START = 2024
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Time the appraisal pages on a generated large office (SQLite)."
-    )
+def make_parser(description: str) -> argparse.ArgumentParser:
+    """The options of the large office and of the timing; bench/pages.py shares them."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--staff", type=int, default=2000, help="people (default 2000)")
     parser.add_argument("--sections", type=int, default=120, help="sections (default 120)")
     parser.add_argument("--assessors", type=int, default=10, help="assessors (default 10)")
@@ -53,6 +52,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--quarters", type=int, default=12, help="quarters from 2024Q1 (default 12, max 12)"
     )
     parser.add_argument("--incidents", type=int, default=20000, help="incidents (default 20000)")
+    parser.add_argument(
+        "--big-section",
+        type=int,
+        default=0,
+        metavar="N",
+        help="put N of the people in the first section, whose head then sees many (default 0)",
+    )
     parser.add_argument("--requests", type=int, default=10, help="timed requests per page")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
@@ -80,6 +86,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     where.add_argument(
         "--reuse", metavar="FILE", help="time against FILE, built earlier with --keep"
     )
+    return parser
+
+
+def parse_args(
+    argv: list[str] | None = None, parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
+    parser = parser or make_parser("Time the appraisal pages on a generated large office (SQLite).")
     args = parser.parse_args(argv)
     problems = []
     for name in ("staff", "sections", "assessors", "quarters", "requests", "timeout"):
@@ -87,6 +100,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             problems.append(f"--{name} 必须是正整数。")
     if args.incidents < 0:
         problems.append("--incidents 不能是负数。")
+    if not 0 <= args.big_section <= args.staff:
+        problems.append("--big-section 须在 0 到 --staff 之间。")
     if args.quarters > 12:
         problems.append("--quarters 最多 12（2024Q1–2026Q4）。")
     if args.assessors > args.staff:
@@ -208,7 +223,7 @@ def build(args: argparse.Namespace) -> dict:
                 Staff(
                     staff_no=f"{i + 1:06d}",
                     name=names[i],
-                    section=sections[i % len(sections)],
+                    section=sections[0 if i < args.big_section else i % len(sections)],
                     post="科员",
                     start_date=start,
                     end_date=end,
@@ -431,6 +446,23 @@ def p90(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
+def floor_for(target, subject: str = "staff_id") -> Callable[[], object]:
+    """The yardstick: one aggregate query over the period's marks (timing only)."""
+    from django.db import connection
+
+    def floor():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {subject}, criterion_id, AVG(tenths) FROM efficiency_score "
+                f"WHERE period_id = %s AND {subject} IS NOT NULL "
+                f"GROUP BY {subject}, criterion_id",
+                [target.pk],
+            )
+            return cursor.fetchall()
+
+    return floor
+
+
 def count_queries(func: Callable[[], object]) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -440,19 +472,152 @@ def count_queries(func: Callable[[], object]) -> int:
     return len(captured.captured_queries)
 
 
-def run(args: argparse.Namespace, db_file: Path) -> int:
+Row = tuple[str, str, list[float] | None, int | None, float]
+
+
+class Timings:
+    """The rows of one bench's table: each page or computation timed, or why it was not."""
+
+    def __init__(self, args: argparse.Namespace, label_width: int = 38) -> None:
+        self.args = args
+        self.width = label_width
+        self.rows: list[Row] = []
+        self.notes: list[str] = []
+
+    def progress(self, label: str) -> None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"  timing {label} (peak memory so far {peak} MB)", flush=True)
+
+    def failed(self, label: str, what: str, error: BaseException) -> None:
+        if isinstance(error, Hung):
+            self.rows.append((label, "hung", None, None, 0))
+            self.notes.append(
+                f"{what} did not finish within {self.args.timeout} s (--timeout); stopped."
+            )
+        else:
+            self.rows.append((label, "fail", None, None, 0))
+            self.notes.append(f"{what} failed: {type(error).__name__}: {error}")
+        gc.collect()
+
+    def computation(self, label: str, func: Callable[[], object], floor: float) -> None:
+        self.progress(label)
+        try:
+            times, _result = measure(func, self.args.requests, self.args.timeout)
+        except Exception as error:  # a hang or memory
+            self.failed(label, label, error)
+            return
+        self.rows.append((label, "—", times, count_queries(func), floor))
+
+    def page(
+        self,
+        label: str,
+        send: Callable[..., object],
+        url: str,
+        floor: float,
+        data: dict | None = None,
+        expect: int = 200,
+    ) -> None:
+        """Time ``send(url)`` (a test client's get, or post with ``data``); ``expect``: the
+        status of a working page (a redirect for a form that answers with one)."""
+
+        def request():
+            return send(url) if data is None else send(url, data)
+
+        self.progress(label)
+        try:
+            response = limited(request, self.args.timeout)
+        except Exception as error:  # a hang, memory, or a view error the client re-raises
+            self.failed(label, url, error)
+            return
+        status = response.status_code
+        if status == 404:
+            self.rows.append((label, "404", None, None, floor))
+            self.notes.append(f"{url} answered 404: the view is not written yet (or no such data).")
+            return
+        if status != expect:
+            self.rows.append((label, str(status), None, None, floor))
+            self.notes.append(f"{url} answered {status}, not {expect}.")
+            return
+        times, _response = measure(request, self.args.requests, self.args.timeout)
+        self.rows.append((label, str(status), times, count_queries(request), floor))
+
+    def print_table(self) -> None:
+        width = self.width
+        header = (
+            f"{'what':<{width}} {'HTTP':>4} {'median ms':>10} {'p90 ms':>8} {'queries':>8} "
+            f"{'x floor':>8}"
+        )
+        print(header)
+        print("-" * len(header))
+        for label, status, times, queries, floor in self.rows:
+            if times is None:
+                print(f"{label:<{width}} {status:>4} {'—':>10} {'—':>8} {'—':>8} {'—':>8}")
+                continue
+            median = statistics.median(times)
+            ratio = f"{median / floor:>8.1f}" if floor else f"{'—':>8}"
+            print(
+                f"{label:<{width}} {status:>4} {median:>10.1f} {p90(times):>8.1f} "
+                f"{queries:>8} {ratio}"
+            )
+        print()
+
+    def full_size(self) -> bool:
+        args = self.args
+        return (args.staff, args.sections, args.quarters) == (2000, 120, 12)
+
+    def print_goal(self, label: str, what: str) -> None:
+        """The goal line for one row of the table."""
+        row = next((r for r in self.rows if r[0] == label), None)
+        if row and row[2] is not None:
+            median = statistics.median(row[2])
+            verdict = "met" if median < GOAL_MS else "NOT met"
+            size = (
+                "at this size" if self.full_size() else "(set for 2,000 staff; this run is smaller)"
+            )
+            print(f"Goal: {what} under {GOAL_MS} ms {size} — {verdict} ({median:.0f} ms).")
+
+    def slow(self) -> list[str]:
+        """The pages over the goal, or that did not answer as they should (computations
+        apart: they are yardsticks, not pages)."""
+        return [
+            label
+            for label, status, times, _queries, _floor in self.rows
+            if status != "—" and (times is None or statistics.median(times) >= GOAL_MS)
+        ]
+
+    def print_footer(self, generation: dict[str, float]) -> None:
+        for note in self.notes:
+            print(f"Note: {note}")
+        if generation:
+            print(f"Generation: {generation['total']:.1f} s.")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"Peak memory (ru_maxrss): {peak:.0f} MB.")
+        load = os.getloadavg()
+        print(
+            f"Load average while running: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+            f"on {os.cpu_count()} CPUs."
+        )
+
+
+def announce(args: argparse.Namespace, db_file: Path) -> None:
+    """Say which database is timed, and at what size it is built."""
     if args.reuse:
         print(f"Timing against {db_file}, built earlier.", flush=True)
-    else:
-        print(
-            f"Building the office in {db_file}: {args.staff:,} staff, {args.sections} sections, "
-            f"{args.assessors} assessors, {args.quarters} quarters, {args.incidents:,} incidents",
-            flush=True,
-        )
+        return
+    big = f" ({args.big_section} in one section)" if args.big_section else ""
+    print(
+        f"Building the office in {db_file}: {args.staff:,} staff{big}, {args.sections} "
+        f"sections, {args.assessors} assessors, {args.quarters} quarters, "
+        f"{args.incidents:,} incidents",
+        flush=True,
+    )
+
+
+def run(args: argparse.Namespace, db_file: Path) -> int:
+    announce(args, db_file)
     setup_django(db_file)
     import logging
 
-    from django.db import connection
     from django.test import Client
 
     # A page that fails is reported in the table; its traceback would only bury it.
@@ -466,21 +631,6 @@ def run(args: argparse.Namespace, db_file: Path) -> int:
     client.force_login(built["leader"])
     staff_no = built["staff_no"]
 
-    def floor_for(target, subject: str = "staff_id") -> Callable[[], object]:
-        """The yardstick: one aggregate query over the period's marks (timing only)."""
-
-        def floor():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT {subject}, criterion_id, AVG(tenths) FROM efficiency_score "
-                    f"WHERE period_id = %s AND {subject} IS NOT NULL "
-                    f"GROUP BY {subject}, criterion_id",
-                    [target.pk],
-                )
-                return cursor.fetchall()
-
-        return floor
-
     floor_times, _rows = measure(floor_for(period), args.requests)
     floor_ms = statistics.median(floor_times)
     floor_sections_ms = statistics.median(
@@ -490,48 +640,9 @@ def run(args: argparse.Namespace, db_file: Path) -> int:
         statistics.median(measure(floor_for(locked), args.requests)[0]) if locked else floor_ms
     )
 
-    rows: list[tuple[str, str, list[float] | None, int | None, float]] = []
-    notes: list[str] = []
-
-    def progress(label: str) -> None:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        print(f"  timing {label} (peak memory so far {peak} MB)", flush=True)
-
-    def failed(label: str, what: str, error: BaseException) -> None:
-        if isinstance(error, Hung):
-            rows.append((label, "hung", None, None, 0))
-            notes.append(f"{what} did not finish within {args.timeout} s (--timeout); stopped.")
-        else:
-            rows.append((label, "fail", None, None, 0))
-            notes.append(f"{what} failed: {type(error).__name__}: {error}")
-        gc.collect()
-
-    def computation(label: str, func: Callable[[], object], floor: float) -> None:
-        progress(label)
-        try:
-            times, _result = measure(func, args.requests, args.timeout)
-        except Exception as error:  # a hang or memory
-            failed(label, label, error)
-            return
-        rows.append((label, "—", times, count_queries(func), floor))
-
-    def page(label: str, url: str, floor: float) -> None:
-        progress(label)
-        try:
-            response = limited(lambda: client.get(url), args.timeout)
-        except Exception as error:  # a hang, memory, or a view error the client re-raises
-            failed(label, url, error)
-            return
-        if response.status_code == 404:
-            rows.append((label, "404", None, None, floor))
-            notes.append(f"{url} answered 404: the view is not written yet (or no such data).")
-            return
-        if response.status_code != 200:
-            rows.append((label, str(response.status_code), None, None, floor))
-            notes.append(f"{url} answered {response.status_code}.")
-            return
-        times, _response = measure(lambda: client.get(url), args.requests, args.timeout)
-        rows.append((label, "200", times, count_queries(lambda: client.get(url)), floor))
+    timings = Timings(args)
+    computation, page = timings.computation, timings.page
+    client_get = client.get
 
     code = period.code
     computation(f"results.ranking({code}) staff", lambda: results.ranking(period), floor_ms)
@@ -546,22 +657,25 @@ def run(args: argparse.Namespace, db_file: Path) -> int:
             lambda: results.ranking(locked),
             floor_locked_ms,
         )
-    page(f"ranking page {code}", f"/appraisal/{code}/ranking/", floor_ms)
+    page(f"ranking page {code}", client_get, f"/appraisal/{code}/ranking/", floor_ms)
     if locked:
         page(
             f"ranking page {locked.code} (locked)",
+            client_get,
             f"/appraisal/{locked.code}/ranking/",
             floor_locked_ms,
         )
-    page(f"sections ranking {code}", f"/appraisal/{code}/ranking/sections/", floor_sections_ms)
-    page(f"score card {code}/{staff_no}", f"/appraisal/{code}/card/{staff_no}/", floor_ms)
-    page("trends (sections)", "/appraisal/trends/", floor_ms)
-    # Every quarter with its timeline; the open one's counts (summaries, marks, decisions).
-    page("period page (timelines)", "/appraisal/", floor_ms)
-    page(f"trends ?staff={staff_no}", f"/appraisal/trends/?staff={staff_no}", floor_ms)
-    page(f"公示 list {code}", f"/appraisal/{code}/publicity/", floor_ms)
-    page(f"objections {code}", f"/appraisal/{code}/objections/", floor_ms)
-    page(f"feedback board {code}", f"/appraisal/{code}/feedback/all/", floor_ms)
+    page(
+        f"sections ranking {code}",
+        client_get,
+        f"/appraisal/{code}/ranking/sections/",
+        floor_sections_ms,
+    )
+    page(
+        f"score card {code}/{staff_no}", client_get, f"/appraisal/{code}/card/{staff_no}/", floor_ms
+    )
+    page("trends (sections)", client_get, "/appraisal/trends/", floor_ms)
+    page(f"trends ?staff={staff_no}", client_get, f"/appraisal/trends/?staff={staff_no}", floor_ms)
 
     print()
     print(
@@ -570,40 +684,9 @@ def run(args: argparse.Namespace, db_file: Path) -> int:
         + (f"; over {locked.code}'s staff marks {floor_locked_ms:.1f} ms" if locked else "")
         + f". {built['marks']:,} marks in all."
     )
-    header = (
-        f"{'what':<38} {'HTTP':>4} {'median ms':>10} {'p90 ms':>8} {'queries':>8} {'x floor':>8}"
-    )
-    print(header)
-    print("-" * len(header))
-    for label, status, times, queries, floor in rows:
-        if times is None:
-            print(f"{label:<38} {status:>4} {'—':>10} {'—':>8} {'—':>8} {'—':>8}")
-            continue
-        median = statistics.median(times)
-        print(
-            f"{label:<38} {status:>4} {median:>10.1f} {p90(times):>8.1f} "
-            f"{queries:>8} {median / floor:>8.1f}"
-        )
-    print()
-    ranking_page = next((r for r in rows if r[0] == f"ranking page {code}"), None)
-    if ranking_page and ranking_page[2] is not None:
-        median = statistics.median(ranking_page[2])
-        verdict = "met" if median < GOAL_MS else "NOT met"
-        full_size = (args.staff, args.sections, args.quarters) == (2000, 120, 12)
-        size = "at this size" if full_size else "(set for 2,000 staff; this run is smaller)"
-        print(f"Goal: ranking page under {GOAL_MS} ms {size} — {verdict} ({median:.0f} ms).")
-    for note in notes:
-        print(f"Note: {note}")
-    timings = built["timings"]
-    if timings:
-        print(f"Generation: {timings['total']:.1f} s.")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Peak memory (ru_maxrss): {peak:.0f} MB.")
-    load = os.getloadavg()
-    print(
-        f"Load average while running: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-        f"on {os.cpu_count()} CPUs."
-    )
+    timings.print_table()
+    timings.print_goal(f"ranking page {code}", "ranking page")
+    timings.print_footer(built["timings"])
 
     if args.profile:
         print()
@@ -618,8 +701,8 @@ def run(args: argparse.Namespace, db_file: Path) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def start(args: argparse.Namespace, run: Callable[[argparse.Namespace, Path], int]) -> int:
+    """Limit the memory, choose the database file (kept, reused or thrown away) and run."""
     limit = args.memory_limit * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if args.reuse:
@@ -632,6 +715,10 @@ def main(argv: list[str] | None = None) -> int:
         return run(args, db_file)
     with tempfile.TemporaryDirectory(prefix="bench-appraisal-") as tmp:
         return run(args, Path(tmp) / "bench.sqlite3")
+
+
+def main(argv: list[str] | None = None) -> int:
+    return start(parse_args(argv), run)
 
 
 if __name__ == "__main__":

@@ -329,15 +329,22 @@ class AllAsProposed:
     reason: str  # why going over the quota is right; blank when nothing goes over
 
 
-def check_all_as_proposed(*, actor, period: Period, reason: str | None = None) -> AllAsProposed:
+def check_all_as_proposed(
+    *,
+    actor,
+    period: Period,
+    reason: str | None = None,
+    table: results.Ranking | None = None,
+) -> AllAsProposed:
     """Every refusal of 全部按建议审定, without writing.
 
     ``reason=None`` checks everything but the reason (the page then asks for one when some 好
-    go over the quota); a string is the reason, required when some go over."""
+    go over the quota); a string is the reason, required when some go over. ``table``: the
+    period's staff ranking when the caller has computed it already."""
     if not may_decide(actor):
         raise ServiceError(_("Only a leader decides grades."))
     refuse_locked(period)
-    table = results.ranking(period, results.STAFF)
+    table = table or results.ranking(period, results.STAFF)
     pending = pending_as_proposed(period, table)
     if not pending:
         raise ServiceError(_("Every assessed person's grade is already decided."))

@@ -181,7 +181,11 @@ def _period_board(user) -> list[PeriodLine]:
     if not user.has_perm("efficiency.view_results"):
         return []
     may_lock = user.has_perm("efficiency.close_period")
-    periods = Period.objects.exclude(state=PeriodState.DRAFT).order_by("-year", "-quarter")
+    periods = (
+        Period.objects.exclude(state=PeriodState.DRAFT)
+        .order_by("-year", "-quarter")
+        .defer("frozen")  # a locked quarter's frozen inputs: large, and not shown here
+    )
     return [
         PeriodLine(period=period, to_lock=may_lock and period.state == PeriodState.CLOSED)
         for period in periods[:BOARD_PERIODS]

@@ -14,9 +14,11 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,21 +43,71 @@ class Line:
     stale: results.StaleDecision | None = None  # a decision the marks have overtaken
 
 
-def _lines(
+PAGE_SIZE = 50
+SEARCH_MAX = 30
+FILTERS = ("q", "section", "undecided")  # what a listing's address may carry besides the page
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a review or decision list, with its filters."""
+
+    page: Page
+    lines: list[Line]
+    sections: list[tuple[str, str]]  # (code, name) of the sections listed, for the filter
+    search: str
+    section: str
+    undecided: bool
+    query: str  # the filters, for the pagination links
+
+
+def _listing(
+    request: HttpRequest,
     period,
     table: results.Ranking,
-    staff: dict[str, Staff],
+    *,
+    allowed: set[int] | None = None,
     errors=None,
     posted=None,
     stale: list[results.StaleDecision] | None = None,
-) -> list[Line]:
-    reviews = services.reviews_of(period)
+) -> Listing:
+    """The page of graded people ``request`` asks for, in ranking order.
+
+    The rows are narrowed (``allowed``: the staff ids this user may see; a name or 工号; a
+    section; only those undecided) and paginated from the ranking alone, so only the shown
+    page's people and reviews are read, whatever the size of the office."""
+    rows = [
+        row
+        for row in table.rows
+        if row.result.assessed
+        and row.result.computed_grade is not None
+        and (allowed is None or row.facts.pk in allowed)
+    ]
+    sections = sorted({(row.facts.section_code, row.facts.section) for row in rows})
+    section = request.GET.get("section", "")[:20]
+    if section in {code for code, _name in sections}:
+        rows = [row for row in rows if row.facts.section_code == section]
+    else:
+        section = ""
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX]
+    if search:
+        rows = [row for row in rows if search in row.facts.name or search in row.facts.key]
+    undecided = request.GET.get("undecided") == "1"
+    if undecided:
+        decided = set(
+            GradeReview.objects.filter(period=period)
+            .exclude(grade="")
+            .values_list("staff_id", flat=True)
+        )
+        rows = [row for row in rows if row.facts.pk not in decided]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = [row.facts.pk for row in page]
+    staff = {s.pk: s for s in Staff.objects.filter(pk__in=ids).select_related("section")}
+    reviews = {r.staff_id: r for r in GradeReview.objects.filter(period=period, staff_id__in=ids)}
     stale_by_key = {s.staff_no: s for s in stale or ()}
     lines = []
-    for row in table.rows:
-        person = staff.get(row.facts.key)
-        if person is None or not row.result.assessed or row.result.computed_grade is None:
-            continue
+    for row in page:
+        person = staff[row.facts.pk]
         review = reviews.get(person.pk)
         proposal = (
             Grade(review.proposed_grade)
@@ -74,7 +126,25 @@ def _lines(
                 stale_by_key.get(key),
             )
         )
-    return lines
+    filters = {"q": search, "section": section, "undecided": "1" if undecided else ""}
+    return Listing(
+        page=page,
+        lines=lines,
+        sections=sections,
+        search=search,
+        section=section,
+        undecided=undecided,
+        query=urlencode({k: v for k, v in filters.items() if v}),
+    )
+
+
+def _listing_address(name: str, period, source) -> str:
+    """The listing's address with the filters and page found in ``source`` (a QueryDict):
+    only known keys, so nothing else is ever redirected to."""
+    kept = {k: source.get(k, "") for k in (*FILTERS, "page")}
+    query = urlencode({k: v[:SEARCH_MAX] for k, v in kept.items() if v})
+    target = reverse(name, args=[period.code])
+    return f"{target}?{query}" if query else target
 
 
 def _grades() -> list[tuple[str, str]]:
@@ -84,7 +154,7 @@ def _grades() -> list[tuple[str, str]]:
 # --- the section head's page ------------------------------------------------------------------
 
 
-def _head_staff(request: HttpRequest, period) -> dict[str, Staff]:
+def _head_staff(request: HttpRequest, period):
     """The people whose grades this user proposes: their sections' (every section for the
     administrator). Anyone else is refused."""
     user = request.user
@@ -94,10 +164,10 @@ def _head_staff(request: HttpRequest, period) -> dict[str, Staff]:
         sections = user.headed_sections.all()
     else:
         raise PermissionDenied
-    people = results.staff_in_period(period).select_related("section")
+    people = results.staff_in_period(period)
     if sections is not None:
         people = people.filter(section__in=sections)
-    return {s.staff_no: s for s in people}
+    return people
 
 
 @login_required
@@ -108,7 +178,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     posted: dict[str, dict[str, str]] = {}
     if request.method == "POST":
         staff_no = request.POST.get("staff_no", "")
-        person = staff.get(staff_no)
+        person = staff.filter(staff_no=staff_no).select_related("section").first()
         if person is None:
             raise Http404
         data = {k: request.POST.get(k, "") for k in ("grade", "comment", "reason")}
@@ -122,15 +192,20 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
                 request,
                 _("The proposal for %(name)s is saved.") % {"name": person.name},
             )
-            return redirect(f"{reverse('grade_review', args=[period.code])}#row-{staff_no}")
+            back = _listing_address("grade_review", period, request.GET)
+            return redirect(f"{back}#row-{staff_no}")
     table = results.ranking(period, results.STAFF)
-    lines = _lines(period, table, staff, errors, posted)
+    allowed = set(staff.values_list("pk", flat=True))
+    listing = _listing(request, period, table, allowed=allowed, errors=errors, posted=posted)
     return render(
         request,
         "efficiency/appraisal/review.html",
         {
             "period": period,
-            "lines": lines,
+            "listing": listing,
+            "lines": listing.lines,
+            "page": listing.page,
+            "query": listing.query,
             "grades": _grades(),
             "editable": period.state in (PeriodState.OPEN, PeriodState.CLOSED),
             "comment_max": COMMENT_MAX_LENGTH,
@@ -148,14 +223,17 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
 def decisions(request: HttpRequest, code: str) -> HttpResponse:
     period = period_or_404(code)
     table = results.ranking(period, results.STAFF)
-    staff = {s.staff_no: s for s in results.staff_in_period(period).select_related("section")}
     stale = results.stale_decisions(period, table)
+    listing = _listing(request, period, table, stale=stale)
     return render(
         request,
         "efficiency/appraisal/decisions.html",
         {
             "period": period,
-            "lines": _lines(period, table, staff, stale=stale),
+            "listing": listing,
+            "lines": listing.lines,
+            "page": listing.page,
+            "query": listing.query,
             "stale": stale,
             "grades": _grades(),
             "counter": services.counter(period, table),
@@ -164,8 +242,9 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _back(period, staff_no: str = "") -> HttpResponse:
-    target = reverse("grade_decisions", args=[period.code])
+def _back(period, staff_no: str = "", source=None) -> HttpResponse:
+    """Back to the decisions, on the page and with the filters the form was posted from."""
+    target = _listing_address("grade_decisions", period, source or {})
     return redirect(f"{target}#row-{staff_no}" if staff_no else target)
 
 
@@ -179,9 +258,9 @@ def decide(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
         messages.error(
             request, _("No staff member has the number %(staff_no)s.") % {"staff_no": staff_no}
         )
-        return _back(period)
+        return _back(period, source=request.POST)
     reason = request.POST.get("reason", "").strip()
-    back = _back(period, staff.staff_no).url
+    back = _back(period, staff.staff_no, request.POST).url
     try:
         services.refuse_locked(period)
         if request.POST.get("action") == "clear":
@@ -231,7 +310,7 @@ def decide(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, success)
-    return _back(period, staff.staff_no)
+    return _back(period, staff.staff_no, request.POST)
 
 
 @require_POST
@@ -241,11 +320,15 @@ def decide_all(request: HttpRequest, code: str) -> HttpResponse:
     period = period_or_404(code)
     reason = request.POST.get(confirm.REASON_FIELD, "").strip()
     try:
-        plan = services.check_all_as_proposed(actor=request.user, period=period)
+        # The ranking is the costly part of the question: computed once for every read.
+        table = results.ranking(period, results.STAFF)
+        plan = services.check_all_as_proposed(actor=request.user, period=period, table=table)
         error = ""
         if confirm.confirmed(request) and plan.over:
             try:
-                services.check_all_as_proposed(actor=request.user, period=period, reason=reason)
+                services.check_all_as_proposed(
+                    actor=request.user, period=period, reason=reason, table=table
+                )
             except ServiceError as refusal:
                 error = refusal.message
         if not confirm.confirmed(request) or error:

@@ -144,16 +144,26 @@ def _section_groups(period, user, criteria) -> list[SheetGroup]:
 
 
 def sheet_progress(period: Period, user) -> list[tuple[str, int, int]]:
-    """(kind, marked, to mark) of this assessor's staff and section sheets, for the home page."""
-    criteria = list(period.criteria.all())
+    """(kind, marked, to mark) of this assessor's staff and section sheets, for the home page.
+
+    Counted as the sheets count (marks given to those the assessor may mark), without
+    building the sheets: the home page shows it for each open quarter."""
+    codes = set(period.criteria.values_list("code", flat=True))
+    rights = services.marking_rights(user)
     progress = []
-    for kind, groups in (
-        (STAFF, _staff_groups(period, user, criteria)),
-        (SECTION, _section_groups(period, user, criteria)),
+    for kind, subjects, may_mark in (
+        (STAFF, staff_in_period(period), rights.may_mark_staff),
+        (SECTION, sections_in_period(period), rights.may_mark_section),
     ):
-        rows = [row for group in groups for row in group.rows]
-        if rows:
-            progress.append((kind, sum(row.marked for row in rows), len(rows) * len(criteria)))
+        eligible = {pk for pk in subjects.values_list("pk", flat=True) if may_mark(pk)}
+        if not eligible:
+            continue
+        marked = sum(
+            1
+            for (pk, code), (tenths, _reason) in _my_marks(period, user, kind).items()
+            if pk in eligible and code in codes and tenths is not None
+        )
+        progress.append((kind, marked, len(eligible) * len(codes)))
     return progress
 
 
