@@ -78,6 +78,8 @@ def fill_office(*, people: int, seed: int = 2026, assessors: int = 5):
         user = User.objects.create_user(username=f"bench-judge{n}", password=None)
         user.groups.add(group)
         judges.append(user)
+    # The first judge is also a leader (as in most offices): it decides grades.
+    judges[0].groups.add(Group.objects.get(name=Role.LEADER))
     standards = Standard.objects.bulk_create(
         Standard(
             code=code,
@@ -127,6 +129,7 @@ def fill_period(code: str, state: str, *, judges, seed: int = 1, override_reason
     """Open ``code``, give every person and section a mark from every judge, then close/lock."""
     from efficiency.models import Period, PeriodState, Score, Section, Staff
     from efficiency.services import appraisal as services
+    from efficiency.services import reviews
 
     rng = random.Random(f"{code}-{seed}")
     period = services.period_open(actor=judges[0], code=code)
@@ -163,7 +166,7 @@ def fill_period(code: str, state: str, *, judges, seed: int = 1, override_reason
                 )
     Score.objects.bulk_create(scores, batch_size=2000)
     if override_reason and staff:
-        services.grade_override(
+        reviews.decide(
             actor=judges[0], period=period, staff=staff[7], grade="good", reason=override_reason
         )
     if state in (PeriodState.CLOSED, PeriodState.LOCKED):

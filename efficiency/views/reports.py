@@ -192,6 +192,17 @@ def bulletin_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("efficiency.view_results", raise_exception=True)
+def request_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """关于审定…平时考核等次的请示, linked from the leaders' decisions page."""
+    period = period_or_404(code)
+    try:
+        return _pdf(documents.request(period))
+    except ReportError as error:
+        return _refusal(request, error)
+
+
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
 def annual_pdf(request: HttpRequest, year: int) -> HttpResponse:
     if not 2000 <= year <= 2100:
         raise Http404
