@@ -62,8 +62,9 @@ def test_the_request_prints_the_memo_and_the_attached_table(office, period, tmp_
     pages = pdf_pages(rendered.content, tmp_path)
     memo = squeeze(pages[0])
     assert "关于审定2026年第3季度平时考核等次的请示" in memo
-    assert "全体参加定等人员" in memo
-    assert "1人（占12.5%）" in memo  # proposed 好, proposed 较好, decided 好
+    assert "全体定等人员" in memo
+    # pool, graded, places, then 好/较好 proposed and decided: people and share
+    assert "全体定等人员83112.5%112.5%112.5%00.0%" in memo
     assert "新同志（秘书科）：本季度未考核：" in memo
     assert "妥否，请批示。" in memo
     annex = squeeze("".join(pages[1:]))
