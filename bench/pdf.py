@@ -78,6 +78,8 @@ def fill_office(*, people: int, seed: int = 2026, assessors: int = 5):
         user = User.objects.create_user(username=f"bench-judge{n}", password=None)
         user.groups.add(group)
         judges.append(user)
+    # The first judge is also a leader (as in most offices): it decides grades.
+    judges[0].groups.add(Group.objects.get(name=Role.LEADER))
     standards = Standard.objects.bulk_create(
         Standard(
             code=code,
@@ -127,6 +129,7 @@ def fill_period(code: str, state: str, *, judges, seed: int = 1, override_reason
     """Open ``code``, give every person and section a mark from every judge, then close/lock."""
     from efficiency.models import Period, PeriodState, Score, Section, Staff
     from efficiency.services import appraisal as services
+    from efficiency.services import reviews
 
     rng = random.Random(f"{code}-{seed}")
     period = services.period_open(actor=judges[0], code=code)
@@ -163,7 +166,7 @@ def fill_period(code: str, state: str, *, judges, seed: int = 1, override_reason
                 )
     Score.objects.bulk_create(scores, batch_size=2000)
     if override_reason and staff:
-        services.grade_override(
+        reviews.decide(
             actor=judges[0], period=period, staff=staff[7], grade="good", reason=override_reason
         )
     if state in (PeriodState.CLOSED, PeriodState.LOCKED):
@@ -171,6 +174,51 @@ def fill_period(code: str, state: str, *, judges, seed: int = 1, override_reason
     if state == PeriodState.LOCKED:
         period = services.period_lock(actor=judges[0], period=period)
     return Period.objects.get(pk=period.pk)
+
+
+def fill_records(period, *, seed: int = 3) -> None:
+    """What the 登记表 prints besides the marks: an accepted 个人小结 of about 400 characters,
+    attendance, and the head's comment and proposal for everyone (data only, bulk inserts)."""
+    from django.contrib.auth.models import User
+
+    from efficiency.models import Attendance, GradeReview, Staff, Summary
+    from efficiency.models.summaries import SummaryStatus
+
+    rng = random.Random(seed)
+    writer = User.objects.get(username="bench-judge0")
+    sentence = "本季度认真完成文件收发、会务保障和督查督办等工作，未发生延误。"
+    staff = list(Staff.objects.all())
+    Summary.objects.bulk_create(
+        Summary(
+            period=period,
+            staff=person,
+            text=sentence * rng.randint(10, 14),
+            status=SummaryStatus.ACCEPTED,
+            written_by=writer,
+        )
+        for person in staff
+    )
+    Attendance.objects.bulk_create(
+        Attendance(
+            period=period,
+            staff=person,
+            absent_days=0,
+            leave_days=Decimal(rng.choice([0, 0, 0, 1, 2.5])),
+            late_times=rng.choice([0, 0, 1]),
+        )
+        for person in staff
+    )
+    existing = set(GradeReview.objects.filter(period=period).values_list("staff_id", flat=True))
+    GradeReview.objects.bulk_create(
+        GradeReview(
+            period=period,
+            staff=person,
+            comment="工作认真负责，能按时完成交办任务，服务意识较强。",
+            proposed_grade="fairly_good",
+        )
+        for person in staff
+        if person.pk not in existing
+    )
 
 
 def _peak_mb() -> tuple[float, float]:
@@ -209,6 +257,10 @@ def main() -> None:
             f"filled in {time.perf_counter() - started:.1f} s ({db})"
         )
     period = Period.objects.get(code="2026Q3")
+    from efficiency.models import Summary
+
+    if not Summary.objects.filter(period=period).exists():
+        fill_records(period)
     found = fonts.cached()
     print(
         f"fonts: {found.describe() if found else 'NONE'}; "

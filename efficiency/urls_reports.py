@@ -16,6 +16,7 @@ urlpatterns = [
     path("annual/<int:year>.pdf", reports.annual_pdf, name="report_annual"),
     path("<period:code>/", reports.index, name="reports_index"),
     path("<period:code>/bulletin.pdf", reports.bulletin_pdf, name="report_bulletin"),
+    path("<period:code>/request.pdf", reports.request_pdf, name="report_request"),
     path(
         "<period:code>/section/<slug:section_code>.pdf", reports.section_pdf, name="report_section"
     ),

@@ -20,6 +20,7 @@ for q in 2026Q1 2026Q2 2026Q3 2026Q4; do
     done
     $py manage.py report_pdf bulletin --period "$q" -o "$out/bulletin-$q.pdf" --verbosity 0 || true
 done
+$py manage.py report_pdf request --period 2026Q3 -o "$out/request-2026Q3.pdf" --verbosity 0
 $py manage.py export_xlsx annual --period 2026 -o "$out/annual-2026.xlsx" --verbosity 0
 $py manage.py report_pdf annual --period 2026 -o "$out/annual-2026.pdf" --verbosity 0
 staff=$($py manage.py shell -v 0 -c "from efficiency.models import Staff; print(' '.join(Staff.objects.order_by('staff_no').values_list('staff_no', flat=True)[:40:7]))")

@@ -3,7 +3,9 @@
 - 个人平时考核登记表: :func:`personal` (one person, one quarter), :func:`personal_contexts`
   (everyone's, for the ZIP) — :mod:`.personal`;
 - 科室考核汇总: :func:`section`; 季度考核排名通报: :func:`bulletin` — :mod:`.quarter`;
-- 年度考核汇总: :func:`annual` — :mod:`.annual`.
+- 年度考核汇总: :func:`annual` — :mod:`.annual`;
+- 关于审定…平时考核等次的请示: :func:`request` — :mod:`.request`;
+- 平时考核结果公示: :func:`publicity` — :mod:`.publicity`.
 
 Each returns a :class:`Rendered` (file name, MIME type, bytes). Every number printed comes from
 :mod:`efficiency.results`, the same objects the pages show; nothing here does arithmetic.
@@ -21,6 +23,7 @@ from .personal import (
     render_personal,
     trend_periods,
 )
+from .publicity import publicity, publicity_context, publicity_filename
 from .quarter import (
     bulletin,
     bulletin_context,
@@ -29,6 +32,7 @@ from .quarter import (
     section_context,
     section_filename,
 )
+from .request import request, request_context, request_filename
 
 __all__ = [
     "PDF",
@@ -46,7 +50,13 @@ __all__ = [
     "personal_contexts",
     "personal_filename",
     "published_period",
+    "publicity",
+    "publicity_context",
+    "publicity_filename",
     "render_personal",
+    "request",
+    "request_context",
+    "request_filename",
     "safe_filename",
     "section",
     "section_context",

@@ -1,4 +1,8 @@
-"""个人平时考核登记表: one person, one quarter, and the quarter's forms for the ZIP."""
+"""公务员平时考核登记表: one person, one quarter, and the quarter's forms for the ZIP.
+
+The first page is the official form (its boxes come from :mod:`.register`); the score sheet
+(marks, deductions, result, trend) follows as its annex, 附：评分明细.
+"""
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -13,7 +17,7 @@ from efficiency.models import Incident, Period, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.wording import quarter_grade_form_notes
 
-from . import ReportError, pdf
+from . import ReportError, pdf, register
 from .common import (
     PDF,
     Rendered,
@@ -58,6 +62,7 @@ def _personal_context(
     staff: Staff,
     trend: Sequence[tuple[Period, Decimal | None]],
     incidents: dict[str, Incident],
+    records: register.Records,
     font_family: str,
 ) -> dict:
     result = row.result
@@ -82,14 +87,22 @@ def _personal_context(
     )
     override = row.override
     points = [(str(p), final) for p, final in trend]
+    deductions = [incident_line(d, incidents.get(d.number)) for d in row.facts.deductions]
     return {
-        **quarter_page_context(period, title=_("Personal quarterly appraisal form")),
+        **quarter_page_context(period, title=_("Civil servant's quarterly appraisal form")),
+        "form": register.boxes(
+            staff=staff,
+            row=row,
+            criteria={c.code: c.name for c in table.criteria},
+            incidents=[d for d in deductions if not d.no_longer_established],
+            records=records,
+        ),
         "staff": staff,
         "facts": row.facts,
         "result": result,
         "marks": marks,
         "missing": [c.name for c in table.criteria if c.code in result.missing_criteria],
-        "deductions": [incident_line(d, incidents.get(d.number)) for d in row.facts.deductions],
+        "deductions": deductions,
         "assessed_count": table.result.assessed_count,
         "tied": tied,
         "grade_notes": quarter_grade_form_notes(
@@ -99,11 +112,6 @@ def _personal_context(
         "override_by": person_name(override.decided_by) if override else "",
         "trend": points,
         "chart": _trend_chart(points, font_family) if len(points) > 1 else "",
-        "signers": [
-            _("Signature of the person appraised"),
-            _("Head of section"),
-            _("Assessment group"),
-        ],
     }
 
 
@@ -150,6 +158,7 @@ def personal_context(period: Period, staff: Staff) -> dict:
             staff=staff,
             trend=trend,
             incidents=incidents_by_number(d.number for d in row.facts.deductions),
+            records=register.records_for(period, [staff.pk])[staff.pk],
             font_family=font_family(),
         )
 
@@ -171,6 +180,7 @@ def personal_contexts(period: Period) -> Iterator[tuple[str, dict]]:
         incidents = incidents_by_number(
             d.number for row in table.rows for d in row.facts.deductions
         )
+        records = register.records_for(period, [s.pk for s in staff.values()])
         family = font_family()
         for row in sorted(table.rows, key=lambda r: r.facts.key):
             person = staff.get(row.facts.key)
@@ -190,6 +200,7 @@ def personal_contexts(period: Period) -> Iterator[tuple[str, dict]]:
                     staff=person,
                     trend=trend,
                     incidents=incidents,
+                    records=records[person.pk],
                     font_family=family,
                 ),
             )

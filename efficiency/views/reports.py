@@ -180,14 +180,26 @@ def section_pdf(request: HttpRequest, code: str, section_code: str) -> HttpRespo
         return _refusal(request, error)
 
 
+def _office_pdf(request: HttpRequest, code: str, make) -> HttpResponse:
+    """One of the office-wide PDFs of a period (``make(period)``), or a readable refusal."""
+    period = period_or_404(code)
+    try:
+        return _pdf(make(period))
+    except ReportError as error:
+        return _refusal(request, error)
+
+
 @login_required
 @permission_required("efficiency.view_results", raise_exception=True)
 def bulletin_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    period = period_or_404(code)
-    try:
-        return _pdf(documents.bulletin(period))
-    except ReportError as error:
-        return _refusal(request, error)
+    return _office_pdf(request, code, documents.bulletin)
+
+
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def request_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """关于审定…平时考核等次的请示, linked from the leaders' decisions page."""
+    return _office_pdf(request, code, documents.request)
 
 
 @login_required

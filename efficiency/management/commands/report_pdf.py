@@ -1,8 +1,9 @@
 """``python manage.py report_pdf KIND --period P [--staff 工号 | --section CODE | --all] -o FILE``
 
-KIND is ``personal`` (one person, or ``--all``: everyone's form in one ZIP), ``section`` (one
-section, or ``--all``: every section's summary in one ZIP), ``bulletin`` (the whole office) or
-``annual`` (``--period 2026``). The same documents as the pages, from the same numbers. A bad
+KIND is ``personal`` (one person's 公务员平时考核登记表, or ``--all``: everyone's in one ZIP),
+``section`` (one section, or ``--all``: every section's summary in one ZIP), ``bulletin`` (the
+whole office), ``request`` (the 请示 asking the leadership to decide the grades) or ``annual``
+(``--period 2026``). The same documents as the pages, from the same numbers. A bad
 argument prints what is wrong, in Chinese, and exits with a non-zero status; nothing is written.
 """
 
@@ -22,20 +23,20 @@ from efficiency.models import Section, Staff
 from efficiency.quarters import Quarter
 from efficiency.reports import ReportError, documents, pdf, zipjob
 
-KINDS = ("personal", "section", "bulletin", "annual")
+KINDS = ("personal", "section", "bulletin", "request", "annual")
 YEAR_RE = re.compile(r"^\d{4}$")
 
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Make a PDF report: personal, section, bulletin or annual, e.g. "
+        "Make a PDF report: personal, section, bulletin, request or annual, e.g. "
         "“report_pdf personal --period 2026Q3 --staff 001023 -o form.pdf”."
     )
 
     def add_arguments(self, parser):
         # Optional for argparse, so that a missing one gets our own message in Chinese.
         parser.add_argument(
-            "kind", nargs="?", default="", help="personal | section | bulletin | annual"
+            "kind", nargs="?", default="", help="personal | section | bulletin | request | annual"
         )
         parser.add_argument("--period", default="", help="2026Q3 (annual: 2026)")
         parser.add_argument("--staff", default="", help=_("Staff number (personal)."))
@@ -68,13 +69,13 @@ class Command(BaseCommand):
         if not kind:
             raise CommandError(
                 _(
-                    "Say which report: personal, section, bulletin or annual, e.g. "
+                    "Say which report: personal, section, bulletin, request or annual, e.g. "
                     "“report_pdf bulletin --period 2026Q3”."
                 )
             )
         if kind not in KINDS:
             raise CommandError(
-                _("“%(kind)s” is not a report; use personal, section, bulletin or annual.")
+                _("“%(kind)s” is not a report; use personal, section, bulletin, request or annual.")
                 % {"kind": kind}
             )
         if not code:
@@ -104,6 +105,9 @@ class Command(BaseCommand):
         if kind == "bulletin":
             self.refuse_extra(kind, chosen, allowed=())
             return self.write(documents.bulletin(quarter), output)
+        if kind == "request":
+            self.refuse_extra(kind, chosen, allowed=())
+            return self.write(documents.request(quarter), output)
         if kind == "personal":
             self.refuse_extra(kind, chosen, allowed=("--staff", "--all"))
             if all:
