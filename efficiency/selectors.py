@@ -254,6 +254,16 @@ def publicity_window(period: Period, today: datetime.date | None = None) -> Publ
     return PublicityWindow(ends=ends, days=period.publicity_days, left=left)
 
 
+def publicity_dates(period: Period) -> tuple[datetime.date, datetime.date] | None:
+    """The 公示 window's first and last day, or None for a quarter never published with one.
+    It runs the working days after the close day (``deadlines.publicity_end``)."""
+    if period.publicity_ends is None or period.closed_at is None:
+        return None
+    closed_on = timezone.localdate(period.closed_at)
+    first = deadlines.publicity_end(closed_on, 1, office_calendar(closed_on, period.publicity_ends))
+    return first, period.publicity_ends
+
+
 def feedback_owed(period: Period):
     """The quarter's people with a login who have not recorded their own opinion yet."""
     return (

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<period:code>/", reports.index, name="reports_index"),
     path("<period:code>/bulletin.pdf", reports.bulletin_pdf, name="report_bulletin"),
     path("<period:code>/request.pdf", reports.request_pdf, name="report_request"),
+    path("<period:code>/publicity.pdf", reports.publicity_pdf, name="report_publicity"),
     path(
         "<period:code>/section/<slug:section_code>.pdf", reports.section_pdf, name="report_section"
     ),

@@ -362,6 +362,7 @@ MATRIX = [
     GET("report_annual",                 "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/reports/annual/2026.pdf"),
     GET("report_bulletin",               "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/reports/2026Q2/bulletin.pdf"),
     GET("report_request",                "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/reports/2026Q2/request.pdf"),
+    GET("report_publicity",              "login 200   200     200  200    200        200    403      200           200   403", lambda w: "/reports/2026Q2/publicity.pdf", prepare=q2_in_publicity),
     GET("report_section",                "login 403   403     200  403    403        200    403      200           403   403", lambda w: "/reports/2026Q2/section/MSK.pdf"),
     GET("report_personal",               "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/2026Q2/personal/001001.pdf"),
     GET("report_zip_start",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/2026Q2/personal.zip"),

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.management import CommandError
 
 from efficiency import results
 from efficiency.management.commands.report_pdf import Command
@@ -10,6 +11,7 @@ from efficiency.models import Staff
 from efficiency.reports import documents
 from efficiency.reports.request import share
 from efficiency.services import reviews
+from efficiency.services.appraisal import period_close
 
 from .report_support import pdf_pages, quarter, squeeze
 
@@ -129,3 +131,43 @@ def test_the_publicity_list_names_sections_and_grades_only(office, period, tmp_p
     assert names == sorted(names, key=lambda n: (order.get(sections[n][0], 99), n))
     line = next(line for page in pages for line in page.splitlines() if "李秀英" in line)
     assert line.split()[-1] == "好"
+
+
+def test_the_publicity_list_prints_the_window_recorded_at_closing(
+    office, period, tmp_path, capsys, monkeypatch
+):
+    # Closed on Friday 20 November with 5 working days: Monday 23 to Friday 27 November.
+    period_close(actor=office.leader, period=period, days=5)
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+    monkeypatch.chdir(tmp_path)
+    Command().run_from_argv(["manage.py", "report_pdf", "publicity", "--period", "2026Q3"])
+    written = next(tmp_path.glob("2026Q3-*.pdf"))
+    text = squeeze("".join(pdf_pages(written.read_bytes(), tmp_path)))
+    assert "公示时间：2026年11月23日至2026年11月27日" in text
+
+
+def test_the_publicity_page_links_its_pdf_for_every_reader(client, office, period):
+    period_close(actor=office.leader, period=period, days=5)
+    client.force_login(office.named)
+    page = client.get("/appraisal/2026Q3/publicity/").content.decode()
+    assert 'href="/reports/2026Q3/publicity.pdf"' in page
+    response = client.get("/reports/2026Q3/publicity.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_quarter_without_a_window_has_no_publicity_list(client, office, period):
+    client.force_login(office.leader)
+    response = client.get("/reports/2026Q3/publicity.pdf")  # still open: never published
+    assert response.status_code == 404
+    assert "未设公示期" in response.content.decode()
+    with pytest.raises(CommandError, match="未设公示期"):
+        Command().handle(
+            kind="publicity",
+            period="2026Q3",
+            staff="",
+            section="",
+            all=False,
+            output="",
+            workers=0,
+        )

@@ -2,8 +2,8 @@
 
 Name, section and published grade of everyone on the ranking (no marks, no scores), by the
 sections' display order then by name; the 公示 window, where to lodge an objection, the issuing
-office and the date. The window's dates are the caller's (the period's 公示 window once the
-close records it), so this renderer reads no calendar.
+office and the date. The window is the one recorded when the period was closed
+(``selectors.publicity_dates``) unless the caller gives the dates.
 """
 
 import datetime
@@ -13,10 +13,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from efficiency import results
+from efficiency import results, selectors
 from efficiency.models import Period, Section
 
-from . import pdf
+from . import ReportError, pdf
 from .common import PDF, Rendered, quarter_page_context, safe_filename
 
 TEMPLATE = "reports/publicity_pdf.html"
@@ -72,7 +72,21 @@ def publicity_filename(period: Period) -> str:
         return safe_filename(f"{period.code}-{_('Public notice of the results')}") + ".pdf"
 
 
-def publicity(period: Period, *, starts: datetime.date, ends: datetime.date) -> Rendered:
+def publicity(
+    period: Period, *, starts: datetime.date | None = None, ends: datetime.date | None = None
+) -> Rendered:
+    """The notice for ``period``'s 公示 window (the one recorded at closing unless given)."""
+    if starts is None or ends is None:
+        dates = selectors.publicity_dates(period)
+        if dates is None:
+            raise ReportError(
+                _(
+                    "Period %(code)s has no publicity window: it is printed once the period is "
+                    "closed with one."
+                )
+                % {"code": period.code}
+            )
+        starts, ends = dates
     context = publicity_context(period, starts=starts, ends=ends)
     return Rendered(publicity_filename(period), PDF, pdf.render_pdf(TEMPLATE, context))
 

@@ -31,6 +31,7 @@ from efficiency import results, selectors
 from efficiency.models import Period, PeriodState, ReportJob, ReportJobStatus, Section, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.reports import ReportError, documents, fonts, zipjob
+from efficiency.services import publicity
 from efficiency.views import period_or_404
 
 PAGE_SIZE = 50
@@ -193,6 +194,14 @@ def _office_pdf(request: HttpRequest, code: str, make) -> HttpResponse:
 @permission_required("efficiency.view_results", raise_exception=True)
 def bulletin_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return _office_pdf(request, code, documents.bulletin)
+
+
+@login_required
+def publicity_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The 公示 list for the notice board: whoever may see the 公示 page may print it."""
+    if not publicity.may_see_publicity(request.user):
+        raise PermissionDenied
+    return _office_pdf(request, code, documents.publicity)
 
 
 @login_required

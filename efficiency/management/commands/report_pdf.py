@@ -23,13 +23,13 @@ from efficiency.models import Section, Staff
 from efficiency.quarters import Quarter
 from efficiency.reports import ReportError, documents, pdf, zipjob
 
-KINDS = ("personal", "section", "bulletin", "request", "annual")
+KINDS = ("personal", "section", "bulletin", "request", "publicity", "annual")
 YEAR_RE = re.compile(r"^\d{4}$")
 
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Make a PDF report: personal, section, bulletin, request or annual, e.g. "
+        "Make a PDF report: personal, section, bulletin, request, publicity or annual, e.g. "
         "“report_pdf personal --period 2026Q3 --staff 001023 -o form.pdf”."
     )
 
@@ -69,13 +69,16 @@ class Command(BaseCommand):
         if not kind:
             raise CommandError(
                 _(
-                    "Say which report: personal, section, bulletin, request or annual, e.g. "
-                    "“report_pdf bulletin --period 2026Q3”."
+                    "Say which report: personal, section, bulletin, request, publicity or annual, "
+                    "e.g. “report_pdf bulletin --period 2026Q3”."
                 )
             )
         if kind not in KINDS:
             raise CommandError(
-                _("“%(kind)s” is not a report; use personal, section, bulletin, request or annual.")
+                _(
+                    "“%(kind)s” is not a report; use personal, section, bulletin, request, "
+                    "publicity or annual."
+                )
                 % {"kind": kind}
             )
         if not code:
@@ -108,6 +111,9 @@ class Command(BaseCommand):
         if kind == "request":
             self.refuse_extra(kind, chosen, allowed=())
             return self.write(documents.request(quarter), output)
+        if kind == "publicity":
+            self.refuse_extra(kind, chosen, allowed=())
+            return self.write(documents.publicity(quarter), output)
         if kind == "personal":
             self.refuse_extra(kind, chosen, allowed=("--staff", "--all"))
             if all:
