@@ -299,6 +299,8 @@ class AppraisalLoader:
         records.proposals(code, day(last, PROPOSAL_DAY))
         # The leader decides the day after the marks are due: first the one grade they
         # change (with its reason), then everyone else as proposed.
+        yield at(day(marks_due, 1), 9, 30)
+        records.refresh_proposals(code)
         yield at(day(marks_due, 1), 10)
         if code == OVERRIDE_PERIOD:
             self._override(Period.objects.get(code=code))

@@ -7,7 +7,7 @@ login writes their own summary; the head of their section enters the others' fro
 accepts or returns them. Seven of the ten sections have no head account in the demo; there the
 administrator does the head's part (the procedure allows it), and proposes the heads' own
 grades. Nobody accepts their own summary, so the administrator's own stays 已提交: their head
-has no login.
+has no login, and their grade, which nobody may propose, is decided as computed.
 
 Each quarter draws from its own seeded generator, apart from the marks' (:mod:`.appraisal`),
 so adding a record here moves no mark.
@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from efficiency import results
-from efficiency.models import Period, ReminderKind, Staff, SummaryStatus
+from efficiency.models import GradeReview, Period, ReminderKind, Staff, SummaryStatus
 from efficiency.quarters import Quarter
 from efficiency.services import attendance, reminders, reviews, summaries
 
@@ -214,15 +214,15 @@ class QuarterRecords:
     # -- 评价意见 and 等次建议 -------------------------------------------------------------------
 
     def proposals(self, code: str, day: datetime.date) -> None:
-        """Each proposer (a head with a login, else the administrator) proposes the computed
+        """Each person's reviewer (their head, else the administrator) proposes the computed
         grade with a comment, one person every few minutes, from nine on ``day``."""
         rng = random.Random(f"{SEED}-{code}-proposals")
         by_proposer: dict[str, list[Staff]] = {}
         for person in self._people(code):
-            head = self.heads.get(person.section_id)
-            proposer = head if head is not None and head.pk != person.user_id else None
-            name = proposer.username if proposer else ADMINISTRATOR
-            by_proposer.setdefault(name, []).append(person)
+            proposer = self.reviewer(person)
+            # Nobody proposes their own grade: the administrator's is decided as computed.
+            if proposer is not None:
+                by_proposer.setdefault(proposer.username, []).append(person)
         for index, (name, people) in enumerate(sorted(by_proposer.items())):
             start = at(day, 9) + datetime.timedelta(minutes=20 * index)
             seed = rng.random()
@@ -250,6 +250,31 @@ class QuarterRecords:
             )
             when += datetime.timedelta(seconds=rng.randint(60, 240))
             yield when
+
+    def refresh_proposals(self, code: str) -> None:
+        """Where the computed grade has changed since the proposal (an appeal upheld after
+        it, say), the proposer proposes again before the leader decides."""
+        rng = random.Random(f"{SEED}-{code}-refresh")
+        period = Period.objects.get(code=code)
+        table = results.ranking(period, results.STAFF)
+        proposed = (
+            GradeReview.objects.filter(period=period)
+            .exclude(proposed_grade="")
+            .select_related("staff", "proposed_by")
+            .order_by("staff__staff_no")
+        )
+        for review in proposed:
+            row = table.row(review.staff.staff_no)
+            grade = row.result.computed_grade if row is not None else None
+            if grade is None or grade == review.proposed_grade:
+                continue
+            reviews.propose(
+                actor=review.proposed_by,
+                period=period,
+                staff=review.staff,
+                grade=grade.value,
+                comment=texts.head_comment(rng, grade),
+            )
 
     # -- 催办 ----------------------------------------------------------------------------------
 
