@@ -1,7 +1,7 @@
 """The demo office shows each state of the quarter as an office runs it: 2026Q1 and Q2 locked
 with full records, 2026Q3 closed (in 公示), 2026Q4 open mid-way; all on the office's calendar.
 
-One load of the demo for the module (as in test_demo.py), rolled back after it.
+One load of the demo for the class (test_demo.py's fixture), rolled back after it.
 """
 
 import datetime
@@ -9,14 +9,12 @@ from collections import Counter
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from efficiency import results
 from efficiency.demo import appraisal as demo_appraisal
 from efficiency.demo import calendar as demo_calendar
-from efficiency.demo import load_demo, records
+from efficiency.demo import records
 from efficiency.models import (
     Attendance,
     AuditEvent,
@@ -35,22 +33,11 @@ from efficiency.selectors import office_calendar
 from efficiency.services.appraisal import proposed_deadlines
 from efficiency.services.reminders import open_reminders
 
+from .test_demo import demo  # noqa: F401  (the class's one load of the demo)
+
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 GRADED = ["2026Q1", "2026Q2", "2026Q3"]
 HEADS = {"MSK": "head", "XXK": "assessor2", "JYK": "assessor3"}  # the heads with an account
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
-        transaction.atomic(),
-    ):
-        assert load_demo() is True
-        yield
-        transaction.set_rollback(True)
 
 
 def local_day(moment: datetime.datetime) -> datetime.date:
