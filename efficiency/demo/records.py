@@ -197,10 +197,12 @@ class QuarterRecords:
         for person in absent:
             figures[person.pk] = (1, Decimal(0), 0, texts.ABSENT)
         admin = self.users[ADMINISTRATOR]
+        # All zeros are what the app records for the rest (full attendance): the service
+        # stores nothing for them, so they are not entered one by one.
         for person in sorted(people, key=lambda p: p.staff_no):
-            absent_days, leave_days, late_times, reason = figures.get(
-                person.pk, (0, Decimal(0), 0, "")
-            )
+            if person.pk not in figures:
+                continue
+            absent_days, leave_days, late_times, reason = figures[person.pk]
             attendance.record_attendance(
                 actor=admin,
                 period=period,
