@@ -9,6 +9,7 @@ on the demo's calendar (:mod:`.calendar`). Everything random comes from seeded g
 the same day always gives the same office.
 """
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from efficiency.models import DemoMark, Incident, Period, Section, Staff, Standard
 from efficiency.roles import ensure_roles
+from efficiency.selectors import office_calendar
 from efficiency.services.calendar import office_days_load
 
 from .appraisal import load_appraisal
@@ -77,6 +79,11 @@ def _load(fixtures: Path, stdout) -> None:
     with timeline.clock():
         ensure_roles()
         office_days_load(actor=None, year=YEAR)
+        # Every step is scheduled on the office's calendar, as the app counts deadlines;
+        # the first months of the next year count by the week, as they would in the office.
+        timeline.use_calendar(
+            office_calendar(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31))
+        )
         say("导入科室、人员和三误界定标准，建立演示账号……")
         roster = import_roster(fixtures)
         create_accounts(roster)

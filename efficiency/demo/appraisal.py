@@ -1,8 +1,10 @@
 """The demo office's quarterly appraisal: 2026Q1–Q4 marked by six assessors, through the services.
 
 Scheduled by :func:`efficiency.demo.load_demo` on the demo's timeline beside the incidents,
-inside its transaction: each quarter opens on its first working day, the assessors mark it in
-the days after it ends, then the leader closes and locks it. Every
+inside its transaction: each quarter opens on its first working day with its two deadlines,
+the assessors mark it in the days after it ends while the summaries, attendance and the heads'
+proposals are recorded (:mod:`.records`), then the leader decides the grades, closes and
+locks it; 2026Q3 is closed (in 公示) and 2026Q4 open mid-way. Every
 mark goes through :func:`~efficiency.services.appraisal.score_save`, every state change through
 the period services, so the history and the rules (nobody marks themself, a head never marks
 their own section, 100 or below 60 needs a reason) apply exactly as they do for users.
@@ -27,11 +29,13 @@ from efficiency.services.appraisal import (
     period_close,
     period_lock,
     period_open,
+    proposed_deadlines,
     score_save,
 )
-from efficiency.services.reviews import decide
+from efficiency.services.reviews import decide, decide_all_as_proposed
 
-from .calendar import Steps, Timeline, at, working_day
+from .calendar import FIRST_DAY, Steps, Timeline, at
+from .records import QuarterRecords
 
 SEED = 20261
 # The quarters and where each ends: marked while open, then closed and (the older ones) locked.
@@ -44,23 +48,29 @@ QUARTERS: list[tuple[str, str]] = [
 ]
 # The assessment group (考评小组), in the order they mark; all are demo accounts.
 ASSESSORS = ("leader", "assessor", "assessor2", "assessor3", "assessor4", "assessor5")
-# How far each assessor has got with the open quarter's sheet (share of people, then sections).
+# How far each assessor has got with the open quarter's sheet (share of people, then
+# sections): most are done or nearly, one is clearly behind (and is reminded, see records.py).
 OPEN_PROGRESS: dict[str, tuple[float, float]] = {
     "assessor2": (1.0, 1.0),
     "assessor3": (1.0, 1.0),
+    "leader": (1.0, 1.0),
     "assessor4": (0.8, 0.5),
-    "assessor": (0.6, 0.0),
-    "leader": (0.45, 0.0),
+    "assessor": (0.9, 0.5),
     "assessor5": (0.3, 0.0),
 }
-# When each quarter opens, when its marking starts (one assessor a working day from then),
-# closes and locks, on the demo's calendar.
-CALENDAR: dict[str, tuple[datetime.date, datetime.date, datetime.date | None]] = {
-    "2026Q1": (datetime.date(2026, 1, 5), datetime.date(2026, 4, 1), datetime.date(2026, 4, 14)),
-    "2026Q2": (datetime.date(2026, 4, 1), datetime.date(2026, 7, 1), datetime.date(2026, 7, 14)),
-    "2026Q3": (datetime.date(2026, 7, 1), datetime.date(2026, 10, 9), datetime.date(2026, 10, 20)),
-    "2026Q4": (datetime.date(2026, 10, 9), datetime.date(2026, 11, 16), None),
-}
+# Each quarter opens on its first working day (the demo's first day for 2026Q1) with the
+# deadlines the app proposes (小结截止 and 评分截止, 10 and 15 working days after its end).
+# After it ends: marking from the next working day (one assessor a working day later than the
+# one before), summaries written and reviewed before 小结截止, attendance recorded on day
+# ATTENDANCE_DAY, the heads' proposals on PROPOSAL_DAY, the leader's decisions the working day
+# after 评分截止 and the close the day after that, all counted in working days.
+ATTENDANCE_DAY = 2
+SUMMARY_DAY = 1
+PROPOSAL_DAY = 12
+# The open quarter is marked, and its summaries written, from this day on.
+OPEN_MARKING = datetime.date(2026, 11, 16)
+# The leader's 催办 to the assessor behind, in the open quarter.
+OPEN_REMINDER_DAY = datetime.date(2026, 11, 26)
 # Locking comes eight working days after closing.
 LOCK_AFTER = 8
 # Someone who leaves during a quarter is marked for it only if still in post on this day of it.
@@ -98,6 +108,11 @@ EXCEPTIONAL = [
     ),
 ]
 OVERRIDE_PERIOD = "2026Q3"
+# Steps after a quarter closes, before it is locked: (working days after the close, step).
+# 2026Q3 is in 公示 on the demo's today; what happens during the window goes here.
+AFTER_CLOSE: dict[str, list[tuple[int, Callable[["AppraisalLoader", Period], None]]]] = {
+    "2026Q3": [],
+}
 OVERRIDE_REASON = (
     "该同志本季度牵头承办全县防汛工作调度会会务保障，圆满完成省市检查迎检任务，"
     "经办公室主任办公会研究，等次确定为好。"
@@ -155,6 +170,7 @@ class AppraisalLoader:
             {("section", s.pk): self._level(self.rng.uniform(84, 93)) for s in self.sections}
         )
         self.rights = {user.username: marking_rights(user) for user in self.assessors}
+        self.records = QuarterRecords(timeline=timeline, users=users, staff=self.staff)
 
     def _base(self, staff: Staff) -> float:
         if staff in self.strong:
@@ -261,23 +277,43 @@ class AppraisalLoader:
 
     def _quarter(self, code: str, end: str) -> Steps:
         leader = self.users["leader"]
-        opens, marking, closes = CALENDAR[code]
-        yield at(opens, 9)
+        quarter = Quarter.parse(code)
+        last = quarter.last_day
+        day = self.timeline.working_day  # (day, n): n working days after day
+        yield at(max(day(quarter.first_day), FIRST_DAY), 9)
         self.say(f"{code}：开启考核期……")
-        period_open(actor=leader, code=code)
+        summary_due, marks_due = proposed_deadlines(code)
+        period_open(actor=leader, code=code, summary_due=summary_due, marks_due=marks_due)
+        marking = day(last, 1) if end != OPEN else OPEN_MARKING
         for index, username in enumerate(ASSESSORS):
             share = (1.0, 1.0) if end != OPEN else OPEN_PROGRESS[username]
-            start = at(working_day(marking, index), 9, 30)
+            start = at(day(marking, index), 9, 30)
             self.timeline.add(self._sheet(code, username, share, start))
+        records = self.records
         if end == OPEN:
+            records.summaries(code, records.open_plan(code), OPEN_MARKING)
+            self.timeline.add(records.reminder(code, at(OPEN_REMINDER_DAY, 9, 15)))
             return
-        yield at(closes, 10)
-        period = period_close(actor=leader, period=Period.objects.get(code=code))
+        records.summaries(code, records.closed_plan(code), day(last, SUMMARY_DAY))
+        self.timeline.add(records.attendance(code, at(day(last, ATTENDANCE_DAY), 10)))
+        records.proposals(code, day(last, PROPOSAL_DAY))
+        # The leader decides the day after the marks are due: first the one grade they
+        # change (with its reason), then everyone else as proposed.
+        yield at(day(marks_due, 1), 9, 30)
+        records.refresh_proposals(code)
+        yield at(day(marks_due, 1), 10)
         if code == OVERRIDE_PERIOD:
-            yield at(working_day(closes, 2), 10)
-            self._override(period)
+            self._override(Period.objects.get(code=code))
+        yield at(day(marks_due, 1), 10, 30)
+        decide_all_as_proposed(actor=leader, period=Period.objects.get(code=code))
+        closes = day(marks_due, 2)
+        yield at(closes, 10)
+        period_close(actor=leader, period=Period.objects.get(code=code))
+        for offset, step in AFTER_CLOSE.get(code, []):
+            yield at(day(closes, offset), 10)
+            step(self, Period.objects.get(code=code))
         if end == LOCKED:
-            yield at(working_day(closes, LOCK_AFTER), 10)
+            yield at(day(closes, LOCK_AFTER), 10)
             period_lock(actor=leader, period=Period.objects.get(code=code))
 
     def _override(self, period: Period) -> None:

@@ -1,9 +1,10 @@
-"""The demo office's own calendar: the year 2026, seen from a fixed day in late November.
+"""The demo office's time: the year 2026, seen from a fixed day in late November.
 
 The demo must be the same office whatever day it is loaded on, so nothing in it is drawn
 relative to today. Its steps (an incident reported, verified, handled, appealed; a quarter
-opened, marked, closed, locked) are scheduled on this calendar and run in date order by a
-:class:`Timeline`. Django stamps history entries and ``auto_now`` fields with
+opened, marked, closed, locked) are scheduled on the office's own calendar (the State
+Council's 2026 table, loaded into the database first; :meth:`Timeline.use_calendar`) and run
+in date order by a :class:`Timeline`. Django stamps history entries and ``auto_now`` fields with
 ``django.utils.timezone.now()``; while the timeline runs, that reads the timeline's clock, so
 every entry carries the moment its step happened in the demo year, not the minute of loading.
 """
@@ -26,39 +27,8 @@ YEAR = 2026
 TODAY = datetime.date(YEAR, 11, 27)
 FIRST_DAY = datetime.date(YEAR, 1, 5)
 
-# The demo year's public holidays (and the Spring Festival break): no work is done on them.
-HOLIDAYS = [
-    (datetime.date(YEAR, 1, 1), datetime.date(YEAR, 1, 3)),
-    (datetime.date(YEAR, 2, 14), datetime.date(YEAR, 2, 23)),
-    (datetime.date(YEAR, 4, 4), datetime.date(YEAR, 4, 6)),
-    (datetime.date(YEAR, 5, 1), datetime.date(YEAR, 5, 5)),
-    (datetime.date(YEAR, 6, 19), datetime.date(YEAR, 6, 21)),
-    (datetime.date(YEAR, 10, 1), datetime.date(YEAR, 10, 8)),
-]
-
 # A step is an iterator that yields when its next piece of work happens; see Timeline.
 Steps = Iterator[datetime.datetime]
-
-
-# The rule for working days is the app's own (efficiency.workdays); only the table is the demo's.
-CALENDAR = Calendar.of(
-    off=[
-        first + datetime.timedelta(days=i)
-        for first, last in HOLIDAYS
-        for i in range((last - first).days + 1)
-    ]
-)
-
-
-def is_working_day(day: datetime.date) -> bool:
-    return CALENDAR.is_working_day(day)
-
-
-def working_day(day: datetime.date, offset: int = 0) -> datetime.date:
-    """The working day ``offset`` working days after ``day`` (``day`` itself, or the next one,
-    for 0)."""
-    first = day if CALENDAR.is_working_day(day) else CALENDAR.add_working_days(day, 1)
-    return CALENDAR.add_working_days(first, offset)
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -82,8 +52,23 @@ class Timeline:
 
     def __init__(self, start: datetime.datetime) -> None:
         self.now = start
+        # Weekdays only until the office's calendar is loaded (use_calendar).
+        self.calendar = Calendar()
         self._queue: list[tuple[datetime.datetime, int, Steps]] = []
         self._order = itertools.count()
+
+    def use_calendar(self, calendar: Calendar) -> None:
+        """Schedule on ``calendar`` from now on: the office's, read from the database."""
+        self.calendar = calendar
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        return self.calendar.is_working_day(day)
+
+    def working_day(self, day: datetime.date, offset: int = 0) -> datetime.date:
+        """The working day ``offset`` working days after ``day`` (``day`` itself, or the next
+        one, for 0)."""
+        first = day if self.is_working_day(day) else self.calendar.add_working_days(day, 1)
+        return self.calendar.add_working_days(first, offset)
 
     def add(self, steps: Steps) -> None:
         self._push(next(steps, None), steps)

@@ -32,7 +32,7 @@ from efficiency.services.incidents import (
 )
 from efficiency.services.roster import save_audited
 
-from .calendar import FIRST_DAY, NOW, TODAY, Steps, Timeline, at, is_working_day, working_day
+from .calendar import FIRST_DAY, NOW, TODAY, Steps, Timeline, at
 from .roster import CLERK_SECTIONS, DEMO_ACCOUNTS, Roster, Slot
 from .texts import (
     ACCEPTED_DISMISSAL,
@@ -148,7 +148,7 @@ class IncidentYear:
         dates: list[datetime.date] = []
         while len(dates) < INCIDENT_COUNT:
             day = FIRST_DAY + datetime.timedelta(days=self.rng.randint(0, span))
-            if is_working_day(day):
+            if self.timeline.is_working_day(day):
                 dates.append(day)
         return sorted(dates)
 
@@ -303,7 +303,7 @@ class IncidentYear:
 
     def _later(self, after: datetime.datetime, days: tuple[int, int]) -> datetime.datetime:
         """A moment in office hours some working days after ``after``, never past the demo's now."""
-        day = working_day(after.date(), self.rng.randint(*days))
+        day = self.timeline.working_day(after.date(), self.rng.randint(*days))
         when = at(day, self.rng.randint(9, 16), self.rng.randint(0, 59))
         if when <= after:
             when = after + datetime.timedelta(minutes=self.rng.randint(10, 50))
