@@ -231,7 +231,7 @@ class TestTheLoadedDemo:
         assert moment("2026Q1", AuditAction.PERIOD_OPEN) == demo_calendar.at(
             datetime.date(2026, 1, 5), 9
         )
-        for code, month in (("2026Q1", 4), ("2026Q2", 7), ("2026Q3", 10)):
+        for code, month in (("2026Q1", 4), ("2026Q2", 7), ("2026Q3", 11)):
             opened = moment(code, AuditAction.PERIOD_OPEN)
             closed = moment(code, AuditAction.PERIOD_CLOSE)
             assert opened < closed and (closed.year, closed.month) == (2026, month)

@@ -18,8 +18,11 @@ from efficiency.demo import records
 from efficiency.models import (
     Attendance,
     AuditEvent,
+    Feedback,
     GradeReview,
     Incident,
+    Objection,
+    ObjectionAnswer,
     Period,
     PeriodState,
     Reminder,
@@ -29,8 +32,8 @@ from efficiency.models import (
     SummaryStatus,
 )
 from efficiency.progress import assessor_lines
-from efficiency.selectors import office_calendar
-from efficiency.services.appraisal import proposed_deadlines
+from efficiency.selectors import feedback_owed, office_calendar
+from efficiency.services.appraisal import lock_blockers, proposed_deadlines
 from efficiency.services.reminders import open_reminders
 
 from .test_demo import demo  # noqa: F401  (the class's one load of the demo)
@@ -74,7 +77,9 @@ class TestTheQuarterStates:
             datetime.date(2026, 10, 20),
             datetime.date(2026, 10, 27),
         )
-        assert local_day(q3.closed_at) == datetime.date(2026, 10, 29)
+        # The leaders took the 请示 to their meeting of Monday 16 November: 公示 to the 23rd.
+        assert local_day(q3.closed_at) == datetime.date(2026, 11, 16)
+        assert (q3.publicity_days, q3.publicity_ends) == (5, datetime.date(2026, 11, 23))
         assert local_day(Period.objects.get(code="2026Q4").opened_at) == datetime.date(2026, 10, 8)
         for code in ["2026Q1", "2026Q2"]:
             period = Period.objects.get(code=code)
@@ -163,6 +168,34 @@ class TestTheQuarterStates:
             .decided_at
         )
 
+    def test_the_locked_quarters_went_through_publicity_and_everyones_opinion(self):
+        for code in ["2026Q1", "2026Q2"]:
+            period = Period.objects.get(code=code)
+            assert period.publicity_days == 5
+            # Everyone with a login gave their opinion after the window, before the lock.
+            people = results.staff_in_period(period).filter(user__isnull=False)
+            opinions = Feedback.objects.filter(period=period)
+            assert opinions.count() == people.count() > 0
+            for opinion in opinions:
+                assert period.publicity_ends < local_day(opinion.recorded_at)
+                assert opinion.recorded_at < period.locked_at
+        q2 = Objection.objects.get(period__code="2026Q2")
+        assert q2.answer == ObjectionAnswer.REJECTED and q2.reply
+        assert Feedback.objects.filter(period__code="2026Q2", opinion="disagree").count() == 1
+
+    def test_the_third_quarter_waits_for_an_answer_and_some_opinions(self):
+        q3 = Period.objects.get(code="2026Q3")
+        objection = Objection.objects.get(period=q3)
+        assert objection.answer == ObjectionAnswer.NONE
+        assert local_day(q3.closed_at) < local_day(objection.lodged_at) <= q3.publicity_ends
+        given = Feedback.objects.filter(period=q3).count()
+        missing = feedback_owed(q3).count()
+        assert given > 0 and missing > 0
+        assert all(q3.publicity_ends < local_day(f.recorded_at) for f in q3.feedback.all())
+        blockers = lock_blockers(q3)
+        assert "1条异议未答复。" in blockers
+        assert any(f"{missing}人未反馈本人意见" in b for b in blockers)
+
     def test_the_open_quarter_is_half_way_through_its_summaries(self):
         period = Period.objects.get(code="2026Q4")
         statuses = Counter(Summary.objects.filter(period=period).values_list("status", flat=True))
@@ -206,6 +239,9 @@ class TestTheQuarterStates:
             GradeReview.objects.values_list("proposed_at", flat=True),
             GradeReview.objects.values_list("decided_at", flat=True),
             Reminder.objects.values_list("sent_at", flat=True),
+            Objection.objects.values_list("lodged_at", flat=True),
+            Objection.objects.values_list("answered_at", flat=True),
+            Feedback.objects.values_list("recorded_at", flat=True),
         ):
             days |= {local_day(moment) for moment in moments if moment is not None}
         assert days and max(days) <= demo_calendar.TODAY

@@ -102,7 +102,8 @@ def test_bulletin_and_annual(period, report_pdf, tmp_path):
         ),
         (
             ("forms", "--period", "2026Q3"),
-            "“forms”不是报表类型，请使用 personal、section、bulletin、request、publicity 或 annual。",
+            "“forms”不是报表类型，请使用 personal、section、bulletin、request、publicity 或 "
+            "annual。",
         ),
         (
             ("bulletin",),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from efficiency import results, scoring
+from efficiency.deadlines import PUBLICITY_DAYS
 from efficiency.models import Criterion, Period, Section, Staff
 from efficiency.quarters import Quarter
 from efficiency.services.appraisal import (
@@ -71,7 +72,8 @@ PROPOSAL_DAY = 12
 OPEN_MARKING = datetime.date(2026, 11, 16)
 # The leader's 催办 to the assessor behind, in the open quarter.
 OPEN_REMINDER_DAY = datetime.date(2026, 11, 26)
-# Locking comes eight working days after closing.
+# Locking comes eight working days after closing: after the 公示 window (PUBLICITY_DAYS) and
+# the two days in which everyone records their own opinion.
 LOCK_AFTER = 8
 # Someone who leaves during a quarter is marked for it only if still in post on this day of it.
 IN_POST_DAY = 45
@@ -108,10 +110,32 @@ EXCEPTIONAL = [
     ),
 ]
 OVERRIDE_PERIOD = "2026Q3"
-# Steps after a quarter closes, before it is locked: (working days after the close, step).
-# 2026Q3 is in 公示 on the demo's today; what happens during the window goes here.
-AFTER_CLOSE: dict[str, list[tuple[int, Callable[["AppraisalLoader", Period], None]]]] = {
-    "2026Q3": [],
+
+
+@dataclass(frozen=True)
+class Publicity:
+    """What happens in a closed quarter's 公示 window and after it (see ``_quarter``)."""
+
+    feedback: float  # the share of people with a login who record their own opinion
+    disagree: int = 0  # how many of them 有异议
+    objection: str = ""  # who objects during the window ("" for nobody)
+    answered: bool = True  # whether a leader has answered the objection
+    closes: datetime.date | None = None  # the close day, when not the usual one
+
+
+# Closed quarters are published for the default window; Q1 and Q2 then locked with everyone's
+# opinion recorded; Q3 is the demo's 公示 under way: the leaders took the 请示 to their meeting
+# of 16 November, an objection is waiting for an answer and some opinions are still missing.
+PUBLICITY = {
+    "2026Q1": Publicity(feedback=1.0),
+    "2026Q2": Publicity(feedback=1.0, disagree=1, objection="clerk2"),
+    "2026Q3": Publicity(
+        feedback=0.6,
+        disagree=1,
+        objection="clerk2",
+        answered=False,
+        closes=datetime.date(2026, 11, 16),
+    ),
 }
 OVERRIDE_REASON = (
     "该同志本季度牵头承办全县防汛工作调度会会务保障，圆满完成省市检查迎检任务，"
@@ -306,14 +330,24 @@ class AppraisalLoader:
             self._override(Period.objects.get(code=code))
         yield at(day(marks_due, 1), 10, 30)
         decide_all_as_proposed(actor=leader, period=Period.objects.get(code=code))
-        closes = day(marks_due, 2)
+        plan = PUBLICITY[code]
+        closes = plan.closes or day(marks_due, 2)
         yield at(closes, 10)
-        period_close(actor=leader, period=Period.objects.get(code=code))
-        for offset, step in AFTER_CLOSE.get(code, []):
-            yield at(day(closes, offset), 10)
-            step(self, Period.objects.get(code=code))
+        period_close(actor=leader, period=Period.objects.get(code=code), days=PUBLICITY_DAYS)
+        if plan.objection:
+            self.timeline.add(
+                records.objection(
+                    code,
+                    lodger=plan.objection,
+                    when=at(day(closes, 2), 15),
+                    answer_at=at(day(closes, 4), 11) if plan.answered else None,
+                )
+            )
+        records.feedback(
+            code, day(closes, PUBLICITY_DAYS + 1), share=plan.feedback, disagree=plan.disagree
+        )
         if end == LOCKED:
-            yield at(day(closes, LOCK_AFTER), 10)
+            yield at(day(closes, LOCK_AFTER), 16)
             period_lock(actor=leader, period=Period.objects.get(code=code))
 
     def _override(self, period: Period) -> None:

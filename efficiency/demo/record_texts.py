@@ -113,3 +113,11 @@ def head_comment(rng: random.Random, grade: Grade) -> str:
     return rng.choice(COMMENTS[grade]).format(
         strength=rng.choice(STRENGTHS), weakness=rng.choice(WEAKNESSES)
     )
+
+
+# 公示 and 结果反馈.
+OBJECTION_REASON = (
+    "该同志本季度牵头完成的专项督查任务量大、质量高，公示等次偏低，请求复核其工作绩效评分。"
+)
+OBJECTION_REPLY = "经核对评分记录和工作台账，评分和等次计算无误，维持原等次。"
+FEEDBACK_DISAGREE = "本季度承担了科室大部分临时性任务，对“较好”等次有不同意见，希望说明评分依据。"

@@ -1,6 +1,7 @@
 """The demo quarter's records beside its marks, through the services, on the timeline: each
 person's 个人小结 (written, a few returned once with a comment and rewritten, accepted), the
-quarter's 出勤情况, the heads' 评价意见 and 等次建议, and a leader's 催办 in the open quarter.
+quarter's 出勤情况, the heads' 评价意见 and 等次建议, a leader's 催办 in the open quarter, and
+after each close the 公示 window's objections and everyone's 本人意见.
 
 Who does what follows the app's rules, so the history reads like an office's: a person with a
 login writes their own summary; the head of their section enters the others' from paper and
@@ -21,7 +22,7 @@ from decimal import Decimal
 from efficiency import results
 from efficiency.models import GradeReview, Period, ReminderKind, Staff, SummaryStatus
 from efficiency.quarters import Quarter
-from efficiency.services import attendance, reminders, reviews, summaries
+from efficiency.services import attendance, publicity, reminders, reviews, summaries
 
 from . import record_texts as texts
 from .calendar import NOW, Steps, Timeline, at
@@ -288,4 +289,58 @@ class QuarterRecords:
             period=Period.objects.get(code=code),
             user=self.users[to],
             kind=kind,
+        )
+
+    # -- 公示 and 结果反馈 ----------------------------------------------------------------------
+
+    def objection(
+        self, code: str, *, lodger: str, when: datetime.datetime, answer_at=None
+    ) -> Steps:
+        """``lodger`` objects, during the window, to the grade of the best-ranked 较好 outside
+        their own section; a leader rejects it at ``answer_at`` (None: still unanswered)."""
+        yield when
+        period = Period.objects.get(code=code)
+        user = self.users[lodger]
+        table = results.ranking(period, results.STAFF)
+        about = next(
+            row
+            for row in table.rows
+            if row.result.grade is not None
+            and row.result.grade.value == "fairly_good"
+            and row.facts.pk != user.staff.pk
+            and row.facts.section_id != user.staff.section_id
+        )
+        staff = Staff.objects.get(pk=about.facts.pk)
+        objection = publicity.lodge_objection(
+            actor=user, period=period, staff=staff, reason=texts.OBJECTION_REASON
+        )
+        if answer_at is None:
+            return
+        yield answer_at
+        publicity.answer_objection(
+            actor=self.users["leader"],
+            objection=objection,
+            answer="rejected",
+            reply=texts.OBJECTION_REPLY,
+        )
+
+    def feedback(self, code: str, start: datetime.date, *, share: float, disagree: int) -> None:
+        """After the window, ``share`` of the people with a login record their own opinion over
+        two working days from ``start``; the first ``disagree`` of them 有异议."""
+        rng = random.Random(f"{SEED}-{code}-feedback")
+        period = Period.objects.get(code=code)
+        owed = [p for p in self._people(code) if self.account(p) is not None]
+        owed = owed[: round(len(owed) * share)]
+        for index, person in enumerate(owed):
+            when = self.later(rng, at(start, 8, 30), (0, 1))
+            self.timeline.add(self._feedback(period, person, when, index < disagree))
+
+    def _feedback(self, period: Period, person: Staff, when: datetime.datetime, disagree: bool):
+        yield when
+        publicity.record_feedback(
+            actor=self.account(person),
+            period=Period.objects.get(pk=period.pk),
+            staff=person,
+            opinion="disagree" if disagree else "agree",
+            text=texts.FEEDBACK_DISAGREE if disagree else "",
         )
