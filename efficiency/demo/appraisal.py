@@ -75,7 +75,8 @@ OPEN_REMINDER_DAY = datetime.date(2026, 11, 26)
 # Locking comes eight working days after closing: after the 公示 window (PUBLICITY_DAYS) and
 # the two days in which everyone records their own opinion.
 LOCK_AFTER = 8
-# Someone who leaves during a quarter is marked for it only if still in post on this day of it.
+# Someone who leaves during a closed quarter is marked for it only if still in post on this day
+# of it (in the open quarter, everyone on the roster during it is marked).
 IN_POST_DAY = 45
 
 
@@ -240,7 +241,10 @@ class AppraisalLoader:
 
     def _marked_people(self, code: str) -> list[Staff]:
         first, last = Quarter.parse(code).bounds
-        day = first + datetime.timedelta(days=IN_POST_DAY)
+        # The open quarter's sheets list everyone on the roster during it, as its completion
+        # board does, so an assessor who has marked all they are shown counts as done.
+        open_quarter = dict(QUARTERS)[code] == OPEN
+        day = first if open_quarter else first + datetime.timedelta(days=IN_POST_DAY)
         return [
             s
             for s in self.staff
