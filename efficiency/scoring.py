@@ -50,6 +50,7 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 _RAW_DIGITS = 50  # significant digits of the informative raw_* values
 _EXACT_DIGITS = 1000  # context for exact sums and products; Inexact is trapped
+_RAW = Context(prec=_RAW_DIGITS)  # the default context's rounding and traps, 50 digits
 _EXACT = Context(  # built once: a fresh context per sum cost more than the sum
     prec=_EXACT_DIGITS, traps=[Inexact, InvalidOperation, DivisionByZero, Overflow]
 )
@@ -368,9 +369,9 @@ def _round2_quotient(numerator: Decimal, denominator: int) -> Decimal:
 
 
 def _raw_quotient(numerator: Decimal, denominator: int) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = _RAW_DIGITS
-        return numerator / denominator
+    # One context built once: entering a local context per call was half of a ranking's
+    # arithmetic at 2,000 staff. Same precision, rounding and traps as the default's copy.
+    return _RAW.divide(numerator, Decimal(denominator))
 
 
 def _exact_sum(values: Iterable[Decimal]) -> Decimal:

@@ -1,7 +1,7 @@
 """The arithmetic of DOMAIN.md, tested without a database (efficiency.scoring is pure)."""
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 import pytest
@@ -894,3 +894,13 @@ def test_the_properties_catch_a_quota_cut_without_the_tie_rule(monkeypatch) -> N
         check_the_quota_line(score(*quarter), quarter)
     with pytest.raises(AssertionError):
         check_the_annual_quota_line(score_year(subjects=year), year)
+
+
+@given(st.lists(mark, min_size=1, max_size=9))
+def test_the_raw_average_is_the_quotient_to_fifty_significant_digits(marks):
+    average = trimmed_mean(marks)
+    with localcontext() as ctx:
+        ctx.prec = 50
+        expected = sum(average.used, D(0)) / len(average.used)
+    assert average.raw_average == expected
+    assert str(average.raw_average) == str(expected)  # the same digits, not only the same value
