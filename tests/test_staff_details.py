@@ -21,11 +21,13 @@ from efficiency.models import (
     Standard,
 )
 from efficiency.models.audit import AuditAction
+from efficiency.reports import annual as annual_report
 from efficiency.scoring import AnnualGrade
 from efficiency.services import appraisal as appraisal_services
 
 from .conftest import login
 from .excel_samples import openpyxl_xlsx, write
+from .report_support import pdf_text, squeeze
 
 pytestmark = pytest.mark.django_db
 
@@ -372,3 +374,13 @@ def test_an_institution_persons_annual_grade_reads_qualified_in_the_export(offic
     }
     assert grades[row.facts.key] == "合格"
     assert "称职" in grades.values()  # a civil servant in the same grade keeps 称职
+
+
+def test_an_institution_persons_annual_grade_reads_qualified_in_the_pdf(
+    office, closed_quarter, tmp_path
+):
+    row = competent_institution_person()
+    text = squeeze(pdf_text(annual_report.annual(2026).content, tmp_path))
+    line = text.split(row.facts.key + row.facts.name, 1)[1][:80]
+    assert f"{row.result.score}合格" in line
+    assert "称职/合格" in text
