@@ -6,28 +6,24 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
 from efficiency import results, wording
 from efficiency.excel import exports, layouts, sheets
 from efficiency.models import (
-    AuditEvent,
     Gender,
     PoliticalStatus,
-    Section,
     Staff,
     StaffCategory,
-    Standard,
 )
 from efficiency.models.audit import AuditAction
 from efficiency.reports import annual as annual_report
 from efficiency.scoring import AnnualGrade
-from efficiency.services import appraisal as appraisal_services
 
 from .conftest import login
 from .excel_samples import openpyxl_xlsx, write
-from .report_support import pdf_text, squeeze
+from .report_support import pdf_text, quarter, squeeze
+from .test_excel_roster import history, state
 
 pytestmark = pytest.mark.django_db
 
@@ -57,23 +53,6 @@ DETAILS = {
 def chinese():
     with translation.override("zh-hans"):
         yield
-
-
-def history(obj) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-        ).order_by("pk")
-    )
-
-
-def state():
-    return (
-        list(Section.objects.order_by("pk").values()),
-        list(Staff.objects.order_by("pk").values()),
-        list(Standard.objects.order_by("pk").values()),
-        AuditEvent.objects.count(),
-    )
 
 
 def run(tmp_path, data, actor, name="人员.xlsx"):
@@ -331,18 +310,7 @@ def test_the_roster_page_shows_the_details(office):
 
 @pytest.fixture
 def closed_quarter(office):
-    period = appraisal_services.period_open(actor=office.leader, code="2026Q3")
-    for assessor, base in ((office.assessor, 90), (office.leader, 80)):
-        for staff, bonus in ((office.person, 5), (office.colleague, 0)):
-            for criterion in ("duty", "performance", "service"):
-                appraisal_services.score_save(
-                    assessor=assessor,
-                    period=period,
-                    criterion_code=criterion,
-                    value=str(base + bonus),
-                    staff=staff,
-                )
-    return appraisal_services.period_close(actor=office.leader, period=period)
+    return quarter(office, incidents=False)
 
 
 def competent_institution_person() -> results.AnnualRow:
