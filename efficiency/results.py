@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from efficiency import scoring
+from efficiency import scoring, wording
 from efficiency.models import (
     GradeReview,
     IncidentResponsible,
@@ -478,6 +478,12 @@ class AnnualRow:
     facts: SubjectFacts
     result: scoring.AnnualSubjectResult
     quarters: dict[str, Row | None]
+    category: str = wording.CIVIL_SERVANT  # the person's 人员类别 today, which names the grade
+
+    @property
+    def grade_label(self) -> str:
+        """优秀/称职/… (事业编: 优秀/合格/…); "" when not graded."""
+        return wording.annual_label(self.result.grade, self.category)
 
 
 @dataclass(frozen=True)
@@ -531,11 +537,13 @@ def annual_rollup(year: int) -> AnnualRollup:
         )
     thresholds = scoring.DEFAULT_THRESHOLDS
     result = scoring.score_year(subjects=inputs, thresholds=thresholds)
+    categories = dict(Staff.objects.filter(staff_no__in=facts).values_list("staff_no", "category"))
     rows = tuple(
         AnnualRow(
             facts=facts[r.key],
             result=r,
             quarters={p.code: quarter_rows[r.key].get(p.code) for p in periods},
+            category=categories.get(r.key, wording.CIVIL_SERVANT),
         )
         for r in result.results
     )

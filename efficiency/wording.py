@@ -34,6 +34,41 @@ ACTION_DONE = {
 }
 
 
+# 人员类别 as stored (models.StaffCategory takes its values from here).
+CIVIL_SERVANT = "civil_servant"
+INSTITUTION = "institution"
+
+# 事业单位工作人员考核规定: the same four grades under the names of public institutions.
+_INSTITUTION_ANNUAL_LABELS = {
+    AnnualGrade.EXCELLENT: "优秀",
+    AnnualGrade.COMPETENT: "合格",
+    AnnualGrade.BASIC: "基本合格",
+    AnnualGrade.INCOMPETENT: "不合格",
+}
+
+
+def annual_label(grade: AnnualGrade | None, category: str = CIVIL_SERVANT) -> str:
+    """The annual grade as the person's category names it: 称职 for a civil servant is 合格 for
+    事业编 staff. "" for no grade."""
+    if grade is None:
+        return ""
+    if category == INSTITUTION:
+        return _INSTITUTION_ANNUAL_LABELS[grade]
+    return grade.label
+
+
+def annual_count_labels(categories: Iterable[str]) -> dict[AnnualGrade, str]:
+    """The heading of each grade's count: 称职/合格 when both categories are counted."""
+    present = set(categories) or {CIVIL_SERVANT}
+    labels = {}
+    for grade in AnnualGrade:
+        names = dict.fromkeys(
+            annual_label(grade, c) for c in (CIVIL_SERVANT, INSTITUTION) if c in present
+        )
+        labels[grade] = "/".join(names)
+    return labels
+
+
 def weight_text(weight: Decimal) -> str:
     """40.00 → 40, 33.50 → 33.5: weights as people write them."""
     text = f"{weight:f}"

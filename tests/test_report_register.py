@@ -200,3 +200,12 @@ def test_someone_not_assessed_is_explained(office, tmp_path):
     newcomer = Staff.objects.create(staff_no="001077", name="新同志", section=office.a, post="科员")
     _labels, values = columns(documents.personal(period, newcomer).content, tmp_path)
     assert "（盖章）本季度未考核：履行职责、工作绩效、服务质量无评分。本表一式两份" in values[0]
+
+
+def test_it_prints_the_rank_and_the_work_from_the_staff_record(office, tmp_path):
+    period = with_records(office, summary=summary_of(50))
+    Staff.objects.filter(pk=office.person.pk).update(rank="一级科员", duties="文秘、档案管理")
+    office.person.refresh_from_db()
+    labels, values = columns(documents.personal(period, office.person).content, tmp_path)
+    assert values[0].startswith("王建国部门及职务（职级）秘书科科员（一级科员）文秘、档案管理")
+    assert labels[0].index("从事或分管工作") < labels[0].index("个人小结")

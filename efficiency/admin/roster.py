@@ -21,9 +21,14 @@ class SectionAdmin(AuditedAdmin):
 
 @admin.register(Staff)
 class StaffAdmin(AuditedAdmin):
-    list_display = AUDITED_FIELDS[Staff]
-    list_filter = ["section", ("end_date", admin.EmptyFieldListFilter)]
-    search_fields = ["staff_no", "name", "post"]
+    # The personal details (性别 … 从事或分管工作) are on the change page, not in the list.
+    list_display = [
+        f
+        for f in AUDITED_FIELDS[Staff]
+        if f not in ("gender", "birth_date", "political_status", "duties")
+    ]
+    list_filter = ["section", "category", ("end_date", admin.EmptyFieldListFilter)]
+    search_fields = ["staff_no", "name", "post", "rank"]
     list_select_related = ["section", "user"]
     autocomplete_fields = ["user"]
 

@@ -242,6 +242,23 @@ def date(value) -> datetime.date:
         raise invalid from None
 
 
+_MONTH_TEXT = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?$")
+
+
+def month(value) -> datetime.date:
+    """A year and month (出生年月): 1985年3月, 1985-03, 1985.3, or any full date; kept as the
+    first of the month when no day is given."""
+    check_readable(value)
+    if not isinstance(value, datetime.date | int | float):
+        normal = unicodedata.normalize("NFKC", display(value)).strip()
+        match = _MONTH_TEXT.match(normal)
+        if match:
+            if 1 <= int(match["m"]) <= 12:
+                return datetime.date(int(match["y"]), int(match["m"]), 1)
+            raise CellError(_("“%(value)s” is not a valid date") % {"value": quote(normal)})
+    return date(value)
+
+
 def decimal(value, *, places: int, maximum: Decimal | None = None) -> Decimal:
     """A number of at most ``places`` decimals, not negative."""
     check_readable(value)

@@ -230,6 +230,14 @@ def _staff_rows(user) -> Iterator[list]:
             person.post,
             person.start_date,
             person.end_date,
+            layouts.label_of(layouts.GENDERS, person.gender) if person.gender else None,
+            person.birth_date,
+            layouts.label_of(layouts.POLITICAL_STATUSES, person.political_status)
+            if person.political_status
+            else None,
+            person.rank,
+            person.duties,
+            layouts.label_of(layouts.STAFF_CATEGORIES, person.category),
         ]
 
 
@@ -545,7 +553,7 @@ def _annual(year: int) -> tuple[str, bytes]:
                 row.facts.section,
                 *finals,
                 result.score,
-                result.grade.label if result.grade else _("Not assessed"),
+                row.grade_label or _("Not assessed"),
                 _annual_remarks(result, row),
             ]
         )

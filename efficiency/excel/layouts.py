@@ -24,6 +24,17 @@ STATUSES = {
 }
 SUBJECT_TYPES = {"个人": "staff", "科室": "section"}
 YES_NO = {"是": True, "否": False}
+# The staff details (models.Gender, PoliticalStatus, StaffCategory), as the forms write them.
+GENDERS = {"男": "male", "女": "female"}
+POLITICAL_STATUSES = {
+    "中共党员": "cpc_member",
+    "中共预备党员": "cpc_probationary",
+    "共青团员": "cyl_member",
+    "民主党派": "democratic_party",
+    "无党派人士": "non_partisan",
+    "群众": "masses",
+}
+STAFF_CATEGORIES = {"公务员/参公": "civil_servant", "事业编": "institution"}
 DECISIONS = {
     "提醒谈话": "reminder_talk",
     "批评教育": "criticism",
@@ -49,10 +60,11 @@ def yes_no_label(value: bool) -> str:
 
 # --- columns ----------------------------------------------------------------------------------
 
-TEXT, STAFF_NO, DATE, INT, POINTS, MARK, SCORE, CHOICE = (
+TEXT, STAFF_NO, DATE, MONTH, INT, POINTS, MARK, SCORE, CHOICE = (
     "text",
     "staff_no",
     "date",
+    "month",
     "int",
     "points",
     "mark",
@@ -220,6 +232,58 @@ STAFF = Layout(
                 _("The day the person left or moved away; blank while in post. "),
                 BLANK_KEEPS,
             ),
+        ),
+        Column(
+            "性别",
+            6,
+            kind=CHOICE,
+            choices=tuple(GENDERS),
+            note=format_lazy("{}{}", _("男 or 女. "), BLANK_KEEPS),
+            example="男",
+        ),
+        Column(
+            "出生年月",
+            10,
+            kind=MONTH,
+            note=format_lazy("{}{}", _("Year and month, e.g. 1985-03 or 1985年3月. "), BLANK_KEEPS),
+            example="1985-03",
+        ),
+        Column(
+            "政治面貌",
+            12,
+            kind=CHOICE,
+            choices=tuple(POLITICAL_STATUSES),
+            note=format_lazy("{}{}", _("One of the drop-down's values. "), BLANK_KEEPS),
+            example="中共党员",
+        ),
+        Column(
+            "职级",
+            14,
+            note=format_lazy("{}{}", _("Rank, e.g. 一级科员, 四级主任科员. "), BLANK_KEEPS),
+            example="一级科员",
+        ),
+        Column(
+            "从事或分管工作",
+            30,
+            wrap=True,
+            note=format_lazy(
+                "{}{}",
+                _("The work the person does or oversees, at most 200 characters. "),
+                BLANK_KEEPS,
+            ),
+            example="文秘、档案管理",
+        ),
+        Column(
+            "人员类别",
+            12,
+            kind=CHOICE,
+            choices=tuple(STAFF_CATEGORIES),
+            note=format_lazy(
+                "{}{}",
+                _("公务员/参公 or 事业编; 事业编 annual grades read 合格 for 称职. "),
+                BLANK_KEEPS,
+            ),
+            example="公务员/参公",
         ),
     ),
 )

@@ -209,6 +209,21 @@ class StaffImporter(_RosterImporter):
         "post": "职务",
         "start_date": "入职日期",
         "end_date": "离岗日期",
+        "gender": "性别",
+        "birth_date": "出生年月",
+        "political_status": "政治面貌",
+        "rank": "职级",
+        "duties": "从事或分管工作",
+        "category": "人员类别",
+    }
+    # The details are read the same way: a blank cell keeps what is recorded.
+    details = {
+        "gender": ("性别", cleaners.choice, {"options": layouts.GENDERS}),
+        "birth_date": ("出生年月", cleaners.month, {}),
+        "political_status": ("政治面貌", cleaners.choice, {"options": layouts.POLITICAL_STATUSES}),
+        "rank": ("职级", cleaners.text, {}),
+        "duties": ("从事或分管工作", cleaners.text, {}),
+        "category": ("人员类别", cleaners.choice, {"options": layouts.STAFF_CATEGORIES}),
     }
     exclude_from_clean = ["section", "user"]
     permissions = ("efficiency.add_staff", "efficiency.change_staff")
@@ -228,6 +243,10 @@ class StaffImporter(_RosterImporter):
         post = cells.get("职务", cleaners.text)
         start = cells.get("入职日期", cleaners.date)
         end = cells.get("离岗日期", cleaners.date)
+        details = {
+            field: cells.get(column, clean, **options)
+            for field, (column, clean, options) in self.details.items()
+        }
         if number is MISSING:
             return None
         typed, was_number = number
@@ -253,6 +272,9 @@ class StaffImporter(_RosterImporter):
             staff.start_date = start
         if end is not MISSING:
             staff.end_date = end
+        for field, value in details.items():
+            if value is not MISSING:
+                setattr(staff, field, value)
         if isinstance(staff.start_date, datetime.date) and isinstance(
             staff.end_date, datetime.date
         ):

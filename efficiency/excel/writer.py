@@ -31,6 +31,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 NUMBER_FORMATS = {
     layouts.DATE: "yyyy-mm-dd",
+    layouts.MONTH: "yyyy-mm",
     layouts.INT: "0",
     layouts.POINTS: "0.0",
     layouts.MARK: "0.0",

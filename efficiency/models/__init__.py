@@ -13,7 +13,7 @@ from .incidents import (
     Severity,
     Standard,
 )
-from .org import Section, Staff
+from .org import Gender, PoliticalStatus, Section, Staff, StaffCategory
 from .paperwork import ImportRecord, ReportJob, ReportJobStatus
 from .publicity import (
     OBJECTION_REASON_MAX_LENGTH,
@@ -59,6 +59,9 @@ __all__ = [
     "IncidentSequence",
     "IncidentStatus",
     "Section",
+    "Gender",
+    "PoliticalStatus",
+    "StaffCategory",
     "Severity",
     "Staff",
     "Standard",

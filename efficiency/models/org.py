@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from efficiency import wording
+
 
 class Section(models.Model):
     code = models.CharField(
@@ -46,6 +48,29 @@ class StaffQuerySet(models.QuerySet):
         return self.filter(end_date__isnull=True)
 
 
+class Gender(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class PoliticalStatus(models.TextChoices):
+    """政治面貌, as the personnel forms list it."""
+
+    CPC_MEMBER = "cpc_member", _("CPC member")
+    CPC_PROBATIONARY = "cpc_probationary", _("CPC probationary member")
+    CYL_MEMBER = "cyl_member", _("Communist Youth League member")
+    DEMOCRATIC_PARTY = "democratic_party", _("democratic party member")
+    NON_PARTISAN = "non_partisan", _("non-partisan")
+    MASSES = "masses", _("ordinary citizen")
+
+
+class StaffCategory(models.TextChoices):
+    """人员类别: which rules name the annual grades (see wording.annual_label)."""
+
+    CIVIL_SERVANT = wording.CIVIL_SERVANT, _("civil servant")
+    INSTITUTION = wording.INSTITUTION, _("public institution staff")
+
+
 class Staff(models.Model):
     staff_no = models.CharField(
         _("staff number"),
@@ -59,6 +84,27 @@ class Staff(models.Model):
         Section, on_delete=models.PROTECT, related_name="staff", verbose_name=_("section")
     )
     post = models.CharField(_("post"), max_length=50, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(
+        _("date of birth"),
+        null=True,
+        blank=True,
+        help_text=_("Only the year and month are printed (1985年3月)."),
+    )
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    rank = models.CharField(
+        _("rank"), max_length=30, blank=True, help_text=_("e.g. 一级科员, 四级主任科员.")
+    )
+    duties = models.CharField(_("work done or overseen"), max_length=200, blank=True)
+    category = models.CharField(
+        _("staff category"),
+        max_length=20,
+        choices=StaffCategory.choices,
+        default=StaffCategory.CIVIL_SERVANT,
+        help_text=_("事业编 staff's annual grades read 优秀, 合格, 基本合格, 不合格."),
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(
         _("end date"), null=True, blank=True, help_text=_("Set when the person leaves the office.")

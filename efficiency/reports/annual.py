@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from efficiency import results
 from efficiency.models import PeriodState
 from efficiency.scoring import AnnualGrade
-from efficiency.wording import annual_notes, annual_rules_printed, annual_warnings
+from efficiency.wording import (
+    annual_count_labels,
+    annual_notes,
+    annual_rules_printed,
+    annual_warnings,
+)
 
 from . import ReportError, pdf
 from .common import PDF, Rendered, page_context, safe_filename
@@ -39,6 +44,7 @@ def annual_context(year: int) -> dict:
             for row in rollup.rows
         ]
         counts = Counter(row.result.grade for row in rollup.rows if row.result.grade is not None)
+        labels = annual_count_labels(row.category for row in rollup.rows)
         final = all(p.state == PeriodState.LOCKED for p in rollup.periods)
         return {
             **page_context(
@@ -50,7 +56,7 @@ def annual_context(year: int) -> dict:
             "periods": rollup.periods,
             "lines": lines,
             "result": rollup.result,
-            "grade_counts": [(g.label, counts.get(g, 0)) for g in AnnualGrade],
+            "grade_counts": [(labels[g], counts.get(g, 0)) for g in AnnualGrade],
             "quarters_missing": 4 - len(rollup.periods),
             "all_locked": final,
             "signers": [_("Assessment group"), _("Leadership group")],

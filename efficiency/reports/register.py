@@ -36,7 +36,7 @@ class Records:
 class Boxes:
     name: str
     section_and_post: str
-    work: str  # 从事或分管工作: not kept yet, printed blank
+    work: str  # 从事或分管工作
     summary: str  # the accepted summary, or "" (then ``summary_missing`` says why)
     summary_missing: str
     attendance: str
@@ -121,12 +121,15 @@ def boxes(
 ) -> Boxes:
     section = row.facts.section
     post = staff.post.strip()
+    rank = staff.rank.strip()
+    if rank:
+        post = f"{post}（{rank}）"
     summary, summary_missing = _summary(records.summary)
     review = records.review
     return Boxes(
         name=staff.name,
         section_and_post=f"{section}　{post}" if post else section,
-        work="",
+        work=staff.duties.strip(),
         summary=summary,
         summary_missing=summary_missing,
         attendance=attendance_sentence(records.attendance),

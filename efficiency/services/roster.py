@@ -14,7 +14,21 @@ from efficiency.services.audit import diff, record, snapshot
 # The fields whose changes the history records, by model.
 AUDITED_FIELDS: dict[type[models.Model], list[str]] = {
     Section: ["code", "name", "order", "active"],
-    Staff: ["staff_no", "name", "section", "post", "start_date", "end_date", "user"],
+    Staff: [
+        "staff_no",
+        "name",
+        "section",
+        "post",
+        "start_date",
+        "end_date",
+        "user",
+        "gender",
+        "birth_date",
+        "political_status",
+        "rank",
+        "duties",
+        "category",
+    ],
     Standard: [
         "code",
         "kind",

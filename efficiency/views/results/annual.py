@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from efficiency import charts, results
 from efficiency.scoring import AnnualGrade
-from efficiency.wording import annual_notes, annual_rules, annual_warnings, excellent_share_note
+from efficiency.wording import (
+    annual_count_labels,
+    annual_notes,
+    annual_rules,
+    annual_warnings,
+    excellent_share_note,
+)
 
 from .common import filtered, names, nav, page_query, years
 
@@ -36,6 +42,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
         )
         for row in page.object_list
     ]
+    labels = annual_count_labels(row.category for row in rollup.rows)
     counts = {grade: 0 for grade in AnnualGrade}
     for row in rollup.rows:
         if row.result.grade is not None:
@@ -54,10 +61,10 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             "warnings": annual_warnings(rollup.result, names(rollup.rows)),
             "rules": annual_rules(rollup.thresholds),
             "quota_note": excellent_share_note(rollup.thresholds),
-            "grade_counts": [(grade.label, counts[grade]) for grade in AnnualGrade],
+            "grade_counts": [(labels[grade], counts[grade]) for grade in AnnualGrade],
             "chart": charts.bar_chart(
                 title=_("Annual grades"),
-                x_labels=[grade.label for grade in AnnualGrade],
+                x_labels=[labels[grade] for grade in AnnualGrade],
                 series=[(_("People"), [counts[grade] for grade in AnnualGrade])],
                 width=720,
                 height=240,
