@@ -296,6 +296,10 @@ def test_the_roster_page_shows_the_details(office):
     assert "从事或分管工作：文秘、档案管理" in content
     assert content.count("<td>公务员/参公</td>") >= 1
     assert "<td>事业编</td>" in content
+    # Personnel-file details are for those who keep the records, not every roster reader.
+    clerk = login(office.clerk).get("/roster/").content.decode()
+    assert "女 · 1985年3月" not in clerk and "中共党员" not in clerk
+    assert "（四级主任科员）" in clerk
 
 
 # --- 事业编 annual grades ------------------------------------------------------------------------

@@ -218,6 +218,9 @@ def roster(request: HttpRequest) -> HttpResponse:
             "q": text,
             "section_code": section_code,
             "show_all": request.GET.get("all") == "1",
+            # Sex, birth month and political status are personnel-file details: only for
+            # those who keep the staff records.
+            "may_see_personal": request.user.has_perm("efficiency.change_staff"),
             "query": query.urlencode(),
         },
     )
