@@ -4,7 +4,7 @@ requests change nothing and say why."""
 import pytest
 from django.db import DatabaseError, transaction
 
-from efficiency.models import AuditEvent, Incident
+from efficiency.models import AuditEvent, Incident, StaffCategory
 from efficiency.services import incidents as services
 
 from .conftest import login
@@ -280,6 +280,7 @@ def test_a_move_between_sections_keeps_the_incidents_section(office, incident_a)
             "start_date": "",
             "end_date": "",
             "user": office.named.pk,
+            "category": StaffCategory.CIVIL_SERVANT,
         },
     )
     assert response.status_code == 302
