@@ -6,6 +6,7 @@ strict: ``repr`` of the results, so every Decimal has the same value *and* expon
 (Decimal("85.50") and Decimal("85.5") would differ), as pages and exports print them.
 """
 
+import math
 from decimal import Decimal, Inexact, localcontext
 
 import pytest
@@ -137,14 +138,15 @@ def reference_base(
 ) -> tuple[Decimal, Decimal]:
     """The base and final numerators as scoring computed them before the fast path: the same
     products and sums inside a local 1000-digit context with Inexact trapped."""
-    import math
-
     common = math.lcm(*(len(marks) for marks in used))
     with localcontext() as ctx:
         ctx.prec = 1000
         ctx.traps[Inexact] = True
         numerator = sum(
-            (w * sum(marks, D(0)) * (common // len(marks)) for w, marks in zip(weights, used)),
+            (
+                w * sum(marks, D(0)) * (common // len(marks))
+                for w, marks in zip(weights, used, strict=True)
+            ),
             D(0),
         )
         final = max(D(0), numerator - deducted * (100 * common))
@@ -162,16 +164,14 @@ def reference_base(
 def test_base_and_final_are_those_of_the_local_context(drawn, deductions, as_tenths) -> None:
     weights, tenths = drawn
     criteria = criteria_for(weights)
-    marks = {
-        f"c{i}": (Tenths(t) if as_tenths else as_decimals(t)) for i, t in enumerate(tenths)
-    }
+    marks = {f"c{i}": (Tenths(t) if as_tenths else as_decimals(t)) for i, t in enumerate(tenths)}
     result = score_period(
         criteria=criteria, subjects=[SubjectInput("k", marks, tuple(deductions))]
     ).results[0]
     used = [trimmed_mean(as_decimals(t)).used for t in tenths]
     deducted = sum((d.points for d in deductions), D(0))
     numerator, final = reference_base(weights, used, deducted)
-    denominator = 100 * __import__("math").lcm(*(len(u) for u in used))
+    denominator = 100 * math.lcm(*(len(u) for u in used))
     assert repr(result.raw_base) == repr(scoring._raw_quotient(numerator, denominator))
     assert repr(result.raw_final) == repr(scoring._raw_quotient(final, denominator))
     assert repr(result.base) == repr(scoring._round2_quotient(numerator, denominator))
