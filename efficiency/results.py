@@ -116,19 +116,13 @@ def _marks(
     rows = Score.objects.filter(period=period, **{f"{subject}__isnull": False}).values_list(
         subject, "criterion_id", "assessor_id", "tenths"
     )
-    # One flat dict keyed by (subject, criterion) while reading tens of thousands of rows,
-    # nested once afterwards: a dict of defaultdicts cost a lookup and a factory call more a row.
-    by_pair: dict[tuple[int, int], list[int]] = {}
-    givers: dict[int, list[int]] = {}
+    # Flat dicts while reading tens of thousands of rows, nested by code once a pair afterwards
+    # (a dict of defaultdicts cost a second lookup and a factory call a row).
+    by_pair: dict[tuple[int, int], list[int]] = defaultdict(list)
+    givers: dict[int, list[int]] = defaultdict(list)
     for subject_pk, criterion_id, assessor_id, tenths in rows:
-        try:
-            by_pair[subject_pk, criterion_id].append(tenths)
-        except KeyError:
-            by_pair[subject_pk, criterion_id] = [tenths]
-        try:
-            givers[subject_pk].append(assessor_id)
-        except KeyError:
-            givers[subject_pk] = [assessor_id]
+        by_pair[subject_pk, criterion_id].append(tenths)
+        givers[subject_pk].append(assessor_id)
     marks: dict[int, dict[str, list[int]]] = {}
     for (subject_pk, criterion_id), tenths_given in by_pair.items():
         try:
@@ -340,7 +334,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         subjects.append(
             scoring.SubjectInput(
                 key=fact.key,
-                marks={code: scoring.Tenths(given) for code, given in marks.get(pk, {}).items()},
+                marks={code: scoring.Tenths(tenths) for code, tenths in marks.get(pk, {}).items()},
                 deductions=tuple(
                     scoring.Deduction(d.number, d.points, scoring.Severity(d.severity))
                     for d in fact.deductions
@@ -357,11 +351,12 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
             barred = {own_account[pk]} if pk in own_account else set()
         else:
             barred = {a for a in assessor_ids if pk in headed.get(a, ())}
-        given = sum(
-            1
-            for assessor in givers.get(pk, ())
-            if assessor in assessor_set and assessor not in barred
-        )
+        marked_by = givers.get(pk, ())
+        by_whom = set(marked_by)
+        if by_whom <= assessor_set and not by_whom & barred:  # the usual case: count them all
+            given = len(marked_by)
+        else:
+            given = sum(1 for a in marked_by if a in assessor_set and a not in barred)
         progress[fact.key] = Progress(
             expected=(len(assessor_ids) - len(barred)) * len(criteria), given=given
         )

@@ -389,6 +389,7 @@ _TENTHS_MAX = 1000
 _TENTH_MARKS = tuple(Decimal(tenths) / 10 for tenths in range(_TENTHS_MAX + 1))
 _CENTS = tuple(Decimal(cents).scaleb(-2) for cents in range(100 * 100 + 1))  # 0.00..100.00
 _TENTH = Decimal(-1)  # scaleb exponent of a sum of tenths
+_INT_ONLY = {int}  # not bool: True is no mark
 
 
 class Tenths(Sequence[Decimal]):
@@ -405,9 +406,7 @@ class Tenths(Sequence[Decimal]):
     def __init__(self, tenths: Iterable[int]) -> None:
         values = tuple(tenths)
         if values and (
-            not all(type(value) is int for value in values)
-            or min(values) < 0
-            or max(values) > _TENTHS_MAX
+            {*map(type, values)} != _INT_ONLY or min(values) < 0 or max(values) > _TENTHS_MAX
         ):
             raise ValueError(f"marks in tenths must be whole numbers 0-1000, got {values}")
         self.tenths = values
@@ -448,8 +447,8 @@ def _trimmed_tenths(tenths: tuple[int, ...], code: str) -> tuple["CriterionAvera
         used.remove(low)
     count, total = len(used), sum(used)
     # The Decimal path's exact sum of tenths / 10 has the least exponent of its terms: 0 when
-    # every used mark is a whole point, else -1.
-    if any(mark % 10 for mark in used):
+    # every used mark is a whole point, else -1 (always so when the total is not).
+    if total % 10 or any(mark % 10 for mark in used):
         exact = _EXACT.scaleb(Decimal(total), _TENTH)
     else:
         exact = Decimal(total // 10)
@@ -463,7 +462,7 @@ def _trimmed_tenths(tenths: tuple[int, ...], code: str) -> tuple["CriterionAvera
             dropped_low=None if low is None else marks[low],
             # round2(total / (10 * count)) half-up, in cents: floor(10 * total / count + 1/2)
             average=_CENTS[(20 * total + count) // (2 * count)],
-            raw_average=_raw_quotient(exact, count),
+            raw_average=_RAW.divide(exact, Decimal(count)),  # _raw_quotient, inlined
         ),
         exact,
     )
@@ -590,43 +589,50 @@ def _score_subject(criteria: tuple[CriterionSpec, ...], subject: SubjectInput) -
     if not marks.keys() <= {spec.code for spec in criteria}:
         unknown = sorted(set(marks) - {spec.code for spec in criteria})
         raise ValueError(f"subject {subject.key!r} has marks on unknown criteria {unknown}")
-    # (average, exact sum of its used marks, weight) for each criterion that has marks
-    trimmed = [
-        (*_trimmed(marks[spec.code], spec.code), spec.weight)
-        for spec in criteria
-        if marks.get(spec.code)
-    ]
+    trimmed = []  # (average, exact sum of its used marks, weight) of each criterion with marks
+    missing = []
+    for spec in criteria:
+        given = marks.get(spec.code)
+        if given:
+            trimmed.append((*_trimmed(given, spec.code), spec.weight))
+        else:
+            missing.append(spec.code)
     averages = tuple(average for average, _total, _weight in trimmed)
-    missing = tuple(spec.code for spec in criteria if not marks.get(spec.code))
     deductions = tuple(subject.deductions)
-    deducted = _exact_sum(d.points for d in deductions)
-    scored = _Scored(subject, averages, missing, deductions, deducted)
+    deducted = _exact_sum(d.points for d in deductions) if deductions else ZERO
     if missing:
-        return scored
+        return _Scored(subject, averages, tuple(missing), deductions, deducted)
     # Exact base over a common denominator: sum(w_i * S_i / n_i) / 100 = num / (100 * L).
     # The exact context's operations directly (Inexact trapped): the same values, exponents
     # included, as the same products and sums in a local 1000-digit context, without
     # entering one per subject.
-    common = math.lcm(*(len(average.used) for average in averages))
+    common = math.lcm(*[len(average.used) for average in averages])
     add, multiply = _EXACT.add, _EXACT.multiply
     numerator = ZERO
     for average, total, weight in trimmed:
         share = Decimal(common // len(average.used))
         numerator = add(numerator, multiply(multiply(weight, total), share))
     denominator = 100 * common
-    final_numerator = max(
-        ZERO, _EXACT.subtract(numerator, multiply(deducted, Decimal(denominator)))
-    )
+    base = _round2_quotient(numerator, denominator)
+    raw_base = _raw_quotient(numerator, denominator)
+    if deductions or not numerator:
+        final_numerator = max(
+            ZERO, _EXACT.subtract(numerator, multiply(deducted, Decimal(denominator)))
+        )
+        final = _round2_quotient(final_numerator, denominator)
+        raw_final = _raw_quotient(final_numerator, denominator)
+    else:  # numerator - 0 * denominator is numerator itself, exponent included
+        final, raw_final = base, raw_base
     return _Scored(
         subject,
         averages,
-        missing,
+        (),
         deductions,
         deducted,
-        base=_round2_quotient(numerator, denominator),
-        raw_base=_raw_quotient(numerator, denominator),
-        final=_round2_quotient(final_numerator, denominator),
-        raw_final=_raw_quotient(final_numerator, denominator),
+        base=base,
+        raw_base=raw_base,
+        final=final,
+        raw_final=raw_final,
     )
 
 

@@ -187,6 +187,29 @@ def test_deductions_bigger_than_the_base_give_zero() -> None:
     assert (result.base, result.final, result.raw_final) == (D("50.00"), D("0.00"), D(0))
 
 
+@pytest.mark.parametrize("tenths", [[0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 5, 0, 0, 0]])
+@pytest.mark.parametrize("deductions", [(), (Deduction(1, D("0.0"), "minor"),)])
+def test_a_zero_base_keeps_the_decimal_paths_exponents(tenths, deductions) -> None:
+    """max(0, base - deductions) keeps 0, not the numerator, when both are zero."""
+    criteria = criteria_for((D(100),))
+    fast, exact = (
+        score_period(criteria=criteria, subjects=[SubjectInput("k", {"c0": m}, deductions)])
+        for m in (Tenths(tenths), as_decimals(tenths))
+    )
+    assert repr(fast) == repr(exact)
+
+
+def test_a_zero_base_written_with_a_tenth_keeps_zero_as_the_final() -> None:
+    """Marks of 0.0 (exponent -1) and no deductions: raw_final is max(0, 0.0) = 0, as before."""
+    marks = (D("0.0"),) * 4
+    result = score_period(
+        criteria=criteria_for((D(100),)), subjects=[SubjectInput("k", {"c0": marks})]
+    ).results[0]
+    numerator, final = reference_base((D(100),), [marks], D(0))
+    assert repr(result.raw_base) == repr(scoring._raw_quotient(numerator, 400)) == "Decimal('0.0')"
+    assert repr(result.raw_final) == repr(scoring._raw_quotient(final, 400)) == "Decimal('0')"
+
+
 def test_other_decimals_take_the_exact_path() -> None:
     """85.50 is not a tenths mark as stored: its exponent is kept, as before."""
     average = trimmed_mean((D("85.50"), D("85.50"), D("85.50"), D("85.50")))
