@@ -40,8 +40,9 @@ class AuditAction(models.TextChoices):
     OBJECTION_ANSWER = "objection_answer", pgettext_lazy("history action", "Objection answered")
     FEEDBACK = "feedback", pgettext_lazy("history action", "Feedback recorded")
     STANDING_SET = "standing_set", pgettext_lazy("history action", "Standing set")
-    STANDING_CLEAR = "standing_clear", pgettext_lazy(
-        "history action", "Standing cleared: appraised as usual"
+    STANDING_CLEAR = (
+        "standing_clear",
+        pgettext_lazy("history action", "Standing cleared: appraised as usual"),
     )
 
 
