@@ -10,7 +10,8 @@ from django.utils import translation
 from efficiency import results
 from efficiency.excel import exports
 from efficiency.models import GradeReview
-from efficiency.reports import personal
+from efficiency.reports import ReportError, documents, personal
+from efficiency.reports.annual import annual_context
 from efficiency.reports.quarter import bulletin_context
 from efficiency.reports.request import request_context
 from efficiency.services import ServiceError
@@ -19,7 +20,7 @@ from efficiency.services.appraisal import period_close
 from efficiency.services.standing import set_standing
 
 from .conftest import login
-from .report_support import quarter
+from .report_support import pdf_text, quarter, squeeze
 
 REASON = "新录用试用期（试用期至2026年12月31日）"
 
@@ -125,3 +126,46 @@ def test_the_bulletin_and_the_excel_ranking_say_it_without_reason(office, period
         row for sheet in workbook for row in sheet.iter_rows(values_only=True) if "001002" in row
     ]
     assert values and "不定等次" in values[0] and not any("试用期" in str(v) for v in values[0])
+
+
+def test_someone_not_appraised_has_no_form(office, period):
+    set_standing(
+        actor=office.administrator,
+        staff=office.person,
+        year=2026,
+        quarter=3,
+        standing="absent",
+        reason="seconded",
+    )
+    with pytest.raises(ReportError) as refused:
+        personal.personal_context(period, office.person)
+    assert refused.value.message == "王建国（001001）2026年第3季度不参加考核，没有登记表。"
+    names = [name for name, _context in personal.personal_contexts(period)]
+    assert not any("001001" in name for name in names) and names
+
+
+def test_the_annual_page_pdf_and_excel_show_it(office, period):
+    period_close(actor=office.leader, period=period)
+    set_standing(
+        actor=office.administrator,
+        staff=office.colleague,
+        year=2026,
+        quarter=None,
+        standing="undetermined",
+        reason="sanction",
+    )
+    page = login(office.leader).get("/appraisal/annual/2026/").content.decode()
+    assert "不定等次" in page and "受处分期间" in page
+    context = annual_context(2026)
+    line = next(line for line in context["lines"] if line.row.facts.key == "001002")
+    assert line.notes.startswith("受处分期间")
+    _name, data = exports.export("annual", user=office.leader, period="2026")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    row = next(r for r in sheet.iter_rows(values_only=True) if "001002" in r)
+    assert "不定等次" in row
+
+
+def test_the_register_pdf_prints_it(office, period, tmp_path):
+    content = documents.personal(period, office.colleague).content
+    (tmp_path / "register.pdf").write_bytes(content)
+    assert "本季度不定等次：" + REASON in squeeze(pdf_text(content, tmp_path))
