@@ -29,16 +29,21 @@ def chinese():
         yield
 
 
-def undetermined(office, staff=None, quarter=3, reason="investigation", note=""):
+def put(office, staff, quarter=3, standing="undetermined", reason="investigation", note=""):
+    """Set a standing as the administrator (2026; ``quarter`` None: the year)."""
     return set_standing(
         actor=office.administrator,
-        staff=staff or office.person,
+        staff=staff,
         year=2026,
         quarter=quarter,
-        standing="undetermined",
+        standing=standing,
         reason=reason,
         note=note,
     )
+
+
+def undetermined(office, staff=None, quarter=3, reason="investigation", note=""):
+    return put(office, staff or office.person, quarter, reason=reason, note=note)
 
 
 # --- the service ------------------------------------------------------------------------------
@@ -107,14 +112,7 @@ def test_it_refuses_a_reason_that_does_not_fit(office, standing, reason, quarter
 
 
 def test_long_leave_is_allowed_for_the_year(office):
-    set_standing(
-        actor=office.administrator,
-        staff=office.person,
-        year=2026,
-        quarter=None,
-        standing="absent",
-        reason="long_leave",
-    )
+    put(office, office.person, None, "absent", "long_leave")
     assert StaffStanding.objects.get().quarter is None
 
 
@@ -174,14 +172,7 @@ def test_undetermined_is_ranked_without_grade_and_outside_the_quota(office):
 
 def test_absent_people_are_listed_nowhere(office):
     period = quarter(office, state="open", incidents=False)
-    set_standing(
-        actor=office.administrator,
-        staff=office.colleague,
-        year=2026,
-        quarter=3,
-        standing="absent",
-        reason="seconded",
-    )
+    put(office, office.colleague, 3, "absent", "seconded")
     assert results.ranking(period).row(office.colleague.staff_no) is None
     assert not results.staff_in_period(period).filter(pk=office.colleague.pk).exists()
 
@@ -199,22 +190,8 @@ def test_a_locked_quarter_keeps_its_standings(office):
 
 def test_annual_standing(office):
     quarter(office, state="closed", incidents=False)
-    set_standing(
-        actor=office.administrator,
-        staff=office.colleague,
-        year=2026,
-        quarter=None,
-        standing="undetermined",
-        reason="sanction",
-    )
-    set_standing(
-        actor=office.administrator,
-        staff=office.person,
-        year=2026,
-        quarter=None,
-        standing="absent",
-        reason="long_leave",
-    )
+    put(office, office.colleague, None, "undetermined", "sanction")
+    put(office, office.person, None, "absent", "long_leave")
     rollup = results.annual_rollup(2026)
     keys = {row.facts.key: row for row in rollup.rows}
     assert office.person.staff_no not in keys

@@ -17,10 +17,10 @@ from efficiency.reports.request import request_context
 from efficiency.services import ServiceError
 from efficiency.services import reviews as review_services
 from efficiency.services.appraisal import period_close
-from efficiency.services.standing import set_standing
 
 from .conftest import login
 from .report_support import pdf_text, quarter, squeeze
+from .test_standing import put
 
 REASON = "新录用试用期（试用期至2026年12月31日）"
 
@@ -35,15 +35,7 @@ def chinese():
 def period(office):
     """2026Q3 open and marked, 李秀英 (001002, the top final) 不定等次 on probation."""
     period = quarter(office, state="open", incidents=False)
-    set_standing(
-        actor=office.administrator,
-        staff=office.colleague,
-        year=2026,
-        quarter=3,
-        standing="undetermined",
-        reason="probation",
-        note="试用期至2026年12月31日",
-    )
+    put(office, office.colleague, 3, "undetermined", "probation", note="试用期至2026年12月31日")
     return period
 
 
@@ -129,14 +121,7 @@ def test_the_bulletin_and_the_excel_ranking_say_it_without_reason(office, period
 
 
 def test_someone_not_appraised_has_no_form(office, period):
-    set_standing(
-        actor=office.administrator,
-        staff=office.person,
-        year=2026,
-        quarter=3,
-        standing="absent",
-        reason="seconded",
-    )
+    put(office, office.person, 3, "absent", "seconded")
     with pytest.raises(ReportError) as refused:
         personal.personal_context(period, office.person)
     assert refused.value.message == "王建国（001001）2026年第3季度不参加考核，没有登记表。"
@@ -146,14 +131,7 @@ def test_someone_not_appraised_has_no_form(office, period):
 
 def test_the_annual_page_pdf_and_excel_show_it(office, period):
     period_close(actor=office.leader, period=period)
-    set_standing(
-        actor=office.administrator,
-        staff=office.colleague,
-        year=2026,
-        quarter=None,
-        standing="undetermined",
-        reason="sanction",
-    )
+    put(office, office.colleague, None, "undetermined", "sanction")
     page = login(office.leader).get("/appraisal/annual/2026/").content.decode()
     assert "不定等次" in page and "受处分期间" in page
     context = annual_context(2026)

@@ -36,7 +36,10 @@ def may_see_standings(user) -> bool:
     return user.is_active and (may_set_standing(user) or user.has_perm("efficiency.view_results"))
 
 
-def _check_open(year: int, quarter: int | None) -> None:
+def _check_may(actor, year: int, quarter: int | None) -> None:
+    """The administrator, on a quarter that exists and is not locked (or the year)."""
+    if not may_set_standing(actor):
+        raise ServiceError(_("Only the administrator sets standings."))
     if quarter is not None and not 1 <= quarter <= 4:
         raise ServiceError(_("A quarter is numbered 1 to 4."))
     if (
@@ -55,12 +58,12 @@ def _snapshot(row: StaffStanding | None) -> dict[str, str]:
     return {"standing": row.standing, "reason": row.reason, "note": row.note}
 
 
-def _record(*, actor, staff: Staff, year: int, quarter, before, after, action) -> None:
+def _record(actor, staff: Staff, period: str, before: dict, after: dict, action: str) -> None:
+    """One history entry on the person: what changed, and for which quarter or year."""
     changes: dict = {
         key: [before[key], value] for key, value in after.items() if before[key] != value
     }
-    changes["period"] = standings.period_label(year, quarter)
-    record(actor=actor, obj=staff, action=action, changes=changes)
+    record(actor=actor, obj=staff, action=action, changes={**changes, "period": period})
 
 
 @transaction.atomic
@@ -75,9 +78,7 @@ def set_standing(
     note: str = "",
 ) -> StaffStanding:
     """Set a person's 不定等次 or 不参加考核 for a quarter (``quarter``) or the year (None)."""
-    if not may_set_standing(actor):
-        raise ServiceError(_("Only the administrator sets standings."))
-    _check_open(year, quarter)
+    _check_may(actor, year, quarter)
     if standing not in StandingKind.values:
         raise ServiceError(_("Choose 不定等次 or 不参加考核."))
     if reason not in REASONS_FOR[standing]:
@@ -112,47 +113,29 @@ def set_standing(
     row.set_by, row.set_at = actor, timezone.now()
     row.full_clean()
     row.save()
-    _record(
-        actor=actor,
-        staff=staff,
-        year=year,
-        quarter=quarter,
-        before=before,
-        after=after,
-        action=AuditAction.STANDING_SET,
-    )
+    period = standings.period_label(year, quarter)
+    _record(actor, staff, period, before, after, AuditAction.STANDING_SET)
     return row
 
 
 @transaction.atomic
 def clear_standing(*, actor, staff: Staff, year: int, quarter: int | None) -> bool:
     """Back to 参加考核. Returns whether there was a standing to clear."""
-    if not may_set_standing(actor):
-        raise ServiceError(_("Only the administrator sets standings."))
-    _check_open(year, quarter)
+    _check_may(actor, year, quarter)
     row = standings.standings_of(year, quarter).filter(staff=staff).first()
     if row is None:
         return False
     before = _snapshot(row)
     row.delete()
-    _record(
-        actor=actor,
-        staff=staff,
-        year=year,
-        quarter=quarter,
-        before=before,
-        after=_snapshot(None),
-        action=AuditAction.STANDING_CLEAR,
-    )
+    period = standings.period_label(year, quarter)
+    _record(actor, staff, period, before, _snapshot(None), AuditAction.STANDING_CLEAR)
     return True
 
 
 @transaction.atomic
 def apply_probation_proposals(*, actor, year: int, quarter: int | None) -> int:
     """Set 不定等次（新录用试用期） for everyone the probation dates propose; returns how many."""
-    if not may_set_standing(actor):
-        raise ServiceError(_("Only the administrator sets standings."))
-    _check_open(year, quarter)
+    _check_may(actor, year, quarter)
     proposals = standings.probation_proposals(year, quarter)
     for proposal in proposals:
         set_standing(
