@@ -18,6 +18,7 @@ from efficiency.services.standing import (
 )
 
 from .conftest import login
+from .factories import ensure_default_criteria
 from .report_support import quarter
 
 PAGE = "/appraisal/2026Q3/standing/"
@@ -245,3 +246,16 @@ def test_leaders_read_and_others_are_refused(office):
         == 403
     )
     assert login(office.assessor).get(PAGE).status_code == 403
+
+
+def test_opening_a_quarter_names_the_proposals_but_does_not_apply_them(office):
+    ensure_default_criteria()
+    office.person.probation_ends = datetime.date(2026, 12, 31)
+    office.person.save()
+    asked = login(office.leader).post("/appraisal/open/", {"code": "2026Q4"})
+    text = asked.content.decode()
+    assert "试用期建议王建国不定等次；开启考核期不会自动应用" in text
+    login(office.leader).post("/appraisal/open/", {"code": "2026Q4", "confirmed": "1"})
+    assert Period.objects.get(code="2026Q4").state == "open"
+    assert not StaffStanding.objects.exists()
+    assert [p.staff for p in standings.probation_proposals(2026, 4)] == [office.person]
