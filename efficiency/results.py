@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from efficiency import scoring, wording
+from efficiency import scoring, standings, wording
 from efficiency.models import (
     GradeReview,
     IncidentResponsible,
@@ -30,6 +30,7 @@ from efficiency.models.incidents import (
     Incident,
     number_order,
 )
+from efficiency.models.standing import StandingKind, StandingReason
 from efficiency.quarters import Quarter
 from efficiency.roles import Role
 
@@ -59,6 +60,21 @@ class SubjectFacts:
     section_id: int  # who belongs where is decided by id, never by the name, which can change
     section_code: str
     deductions: tuple[DeductionFact, ...] = ()
+    standing: str = ""  # "" 参加考核; StandingKind.UNDETERMINED (ABSENT people are left out)
+    standing_reason: str = ""  # a StandingReason value
+    standing_note: str = ""
+
+    @property
+    def undetermined(self) -> bool:
+        return self.standing == StandingKind.UNDETERMINED
+
+    @property
+    def standing_reason_label(self) -> str:
+        """新录用试用期（试用期至2026年12月31日）; "" when appraised as usual."""
+        if not self.standing_reason:
+            return ""
+        label = str(StandingReason(self.standing_reason).label)
+        return f"{label}（{self.standing_note}）" if self.standing_note else label
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,11 @@ class Row:
     result: scoring.SubjectResult
     progress: Progress
     override: GradeReview | None  # the leader's decision, when there is one
+
+    @property
+    def undetermined(self) -> bool:
+        """不定等次: scored and ranked, but no grade, outside the quota."""
+        return self.result.undetermined
 
 
 @dataclass(frozen=True)
@@ -142,7 +163,9 @@ def staff_in_period(period: Period):
         Q(end_date__isnull=True) | Q(end_date__gte=first)
     )
     marked = Score.objects.filter(period=period, staff__isnull=False).values("staff_id")
-    return Staff.objects.filter(in_post | Q(pk__in=marked))
+    # 不参加考核 (e.g. seconded): listed nowhere, marked or not.
+    absent = standings.absent_ids(period.year, period.quarter)
+    return Staff.objects.filter(in_post | Q(pk__in=marked)).exclude(pk__in=absent)
 
 
 def sections_in_period(period: Period):
@@ -159,8 +182,16 @@ def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, Subj
         incident__status__in=ESTABLISHED_STATUSES,
         incident__occurred_on__range=(first, last),
     )
+    standing_rows = standings.standings_of(period.year, period.quarter)
     if only is not None:
         staff, responsible = staff.filter(pk=only), responsible.filter(staff_id=only)
+        standing_rows = standing_rows.filter(staff_id=only)
+    standing_of = {
+        staff_id: (kind, reason, note)
+        for staff_id, kind, reason, note in standing_rows.filter(
+            standing=StandingKind.UNDETERMINED
+        ).values_list("staff_id", "standing", "reason", "note")
+    }
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for staff_id, number, points, severity, kind, clause in responsible.order_by(
         "incident__occurred_on", *number_order("incident__number")
@@ -183,11 +214,19 @@ def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, Subj
             section_id=section_id,
             section_code=section_code,
             deductions=tuple(deductions.get(pk, ())),
+            **_standing_fields(standing_of.get(pk)),
         )
         for pk, staff_no, name, section, section_id, section_code in staff.values_list(
             "pk", "staff_no", "name", "section__name", "section_id", "section__code"
         )
     }
+
+
+def _standing_fields(standing: tuple[str, str, str] | None) -> dict[str, str]:
+    if standing is None:
+        return {}
+    kind, reason, note = standing
+    return {"standing": kind, "standing_reason": reason, "standing_note": note}
 
 
 def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
@@ -227,6 +266,10 @@ def _facts_to_json(facts: dict[int, SubjectFacts]) -> dict:
             "deductions": [
                 [d.number, str(d.points), d.severity, d.kind, d.clause_code] for d in f.deductions
             ],
+            # Frozen with the rest, so a locked quarter's 不定等次 never changes.
+            **(
+                {"standing": [f.standing, f.standing_reason, f.standing_note]} if f.standing else {}
+            ),
         }
         for pk, f in facts.items()
     }
@@ -245,6 +288,7 @@ def _facts_from_json(data: dict) -> dict[int, SubjectFacts]:
                 DeductionFact(number, Decimal(points), severity, kind, clause)
                 for number, points, severity, kind, clause in f["deductions"]
             ),
+            **_standing_fields(tuple(f["standing"]) if "standing" in f else None),
         )
         for pk, f in data.items()
     }
@@ -314,6 +358,11 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
                     scoring.GradeOverride(scoring.Grade(override.grade), override.reason)
                     if override
                     else None
+                ),
+                standing=(
+                    scoring.Standing.UNDETERMINED
+                    if fact.undetermined
+                    else scoring.Standing.PARTICIPATING
                 ),
             )
         )
@@ -479,6 +528,11 @@ class AnnualRow:
     result: scoring.AnnualSubjectResult
     quarters: dict[str, Row | None]
     category: str = wording.CIVIL_SERVANT  # the person's 人员类别 today, which names the grade
+    standing_reason_label: str = ""  # 不定等次 for the year: why (see SubjectFacts)
+
+    @property
+    def undetermined(self) -> bool:
+        return self.result.undetermined
 
     @property
     def grade_label(self) -> str:
@@ -523,6 +577,11 @@ def annual_rollup(year: int) -> AnnualRollup:
             incident__handling_decision=HandlingDecision.NO_ANNUAL_AWARD,
         ).values_list("staff__staff_no", flat=True)
     )
+    # The year's own standings: 不参加考核 leaves a person out, 不定等次 keeps them ungraded.
+    year_standing = {row.staff.staff_no: row for row in standings.standings_of(year, None)}
+    for key, row in year_standing.items():
+        if row.standing == StandingKind.ABSENT:
+            facts.pop(key, None)
     inputs = []
     for key in facts:
         assessed = [r for r in quarter_rows[key].values() if r and r.result.assessed]
@@ -533,6 +592,11 @@ def annual_rollup(year: int) -> AnnualRollup:
                 quarter_grades=[r.result.grade for r in assessed],
                 has_grave_incident=key in grave,
                 disqualified_from_excellence=key in disqualified,
+                standing=(
+                    scoring.Standing.UNDETERMINED
+                    if key in year_standing
+                    else scoring.Standing.PARTICIPATING
+                ),
             )
         )
     thresholds = scoring.DEFAULT_THRESHOLDS
@@ -544,7 +608,15 @@ def annual_rollup(year: int) -> AnnualRollup:
             result=r,
             quarters={p.code: quarter_rows[r.key].get(p.code) for p in periods},
             category=categories.get(r.key, wording.CIVIL_SERVANT),
+            standing_reason_label=_annual_reason_label(year_standing.get(r.key)),
         )
         for r in result.results
     )
     return AnnualRollup(year=year, periods=periods, result=result, rows=rows, thresholds=thresholds)
+
+
+def _annual_reason_label(row) -> str:
+    if row is None:
+        return ""
+    facts = _standing_fields((row.standing, row.reason, row.note))
+    return SubjectFacts("", 0, "", "", 0, "", **facts).standing_reason_label

@@ -148,6 +148,19 @@ class ReasonCode(StrEnum):
     DISQUALIFIED = "disqualified"  # annual: 取消年度评优资格 decision bars 优秀
 
 
+class Standing(StrEnum):
+    """A person's standing in a period (考核情况).
+
+    ``UNDETERMINED`` (不定等次): scored, ranked and commented, but given no grade and left out
+    of every quota count. ``ABSENT`` (不参加考核): not listed at all; callers never pass such a
+    person to scoring.
+    """
+
+    PARTICIPATING = "participating"
+    UNDETERMINED = "undetermined"
+    ABSENT = "absent"
+
+
 class WarningCode(StrEnum):
     TIE_ON_QUOTA_LINE = "tie_on_quota_line"
     OVER_QUOTA_AFTER_OVERRIDES = "over_quota_after_overrides"
@@ -239,6 +252,7 @@ class SubjectInput:
     marks: Mapping[str, Sequence[Decimal]]
     deductions: Sequence[Deduction] = ()
     override: GradeOverride | None = None
+    standing: Standing = Standing.PARTICIPATING
 
 
 @dataclass(frozen=True)
@@ -248,6 +262,7 @@ class AnnualInput:
     quarter_grades: Sequence[Grade]
     has_grave_incident: bool = False
     disqualified_from_excellence: bool = False  # a 取消年度评优资格 decision in the year
+    standing: Standing = Standing.PARTICIPATING
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -296,6 +311,7 @@ class SubjectResult:
     grade_steps: tuple[GradeStep, ...] = ()
     overridden: bool = False
     override: GradeOverride | None = None
+    undetermined: bool = False  # 不定等次: scored and ranked, no grade, outside the quota
 
     @property
     def explanation(self) -> tuple[ReasonCode, ...]:
@@ -331,6 +347,7 @@ class AnnualSubjectResult:
     poor_quarters: int
     grade: AnnualGrade | None
     grade_steps: tuple[GradeStep, ...] = ()
+    undetermined: bool = False  # 不定等次 for the year: no grade, outside the quota
 
     @property
     def explanation(self) -> tuple[ReasonCode, ...]:
@@ -562,7 +579,13 @@ def score_period(
     ranks = dict(zip(finals, competition_ranks(list(finals.values())), strict=True))
 
     warnings: list[ScoringWarning] = []
-    ignored = [s.subject.key for s in scored if s.subject.override and (not graded or s.missing)]
+    # 不定等次: scored and ranked with everyone, but no grade and outside the quota.
+    undetermined = {s.subject.key for s in scored if s.subject.standing is Standing.UNDETERMINED}
+    ignored = [
+        s.subject.key
+        for s in scored
+        if s.subject.override and (not graded or s.missing or s.subject.key in undetermined)
+    ]
     if ignored:
         warnings.append(
             ScoringWarning(
@@ -575,10 +598,11 @@ def score_period(
     grades: dict[str, Grade] = {}
     computed: dict[str, Grade] = {}
     steps: dict[str, list[GradeStep]] = {key: [] for key in finals}
-    graded_count = len(assessed) if graded else 0
+    to_grade = [s for s in assessed if s.subject.key not in undetermined]
+    graded_count = len(to_grade) if graded else 0
     quota = quota_limit(share=thresholds.good_quota, graded_count=graded_count)
     if graded:
-        for s in assessed:
+        for s in to_grade:
             key, final = s.subject.key, finals[s.subject.key]
             grade = _threshold_grade(final, thresholds)
             steps[key].append(GradeStep(ReasonCode.THRESHOLD, grade, f"final {final}"))
@@ -614,7 +638,7 @@ def score_period(
             )
         computed = dict(grades)
         above_cap: list[str] = []
-        for s in assessed:
+        for s in to_grade:
             override = s.subject.override
             if override is None:
                 continue
@@ -645,7 +669,7 @@ def score_period(
     results: list[SubjectResult] = []
     for s in scored:
         key = s.subject.key
-        overridden = graded and key in finals and s.subject.override is not None
+        overridden = key in grades and s.subject.override is not None
         results.append(
             SubjectResult(
                 key=key,
@@ -664,6 +688,7 @@ def score_period(
                 grade_steps=tuple(steps.get(key, ())),
                 overridden=overridden,
                 override=s.subject.override if overridden else None,
+                undetermined=graded and key in undetermined,
             )
         )
     results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.key))
@@ -740,12 +765,15 @@ def score_year(
             scores[subject.key] = _round2_quotient(total, len(finals))
             raw[subject.key] = _raw_quotient(total, len(finals))
     ranks = dict(zip(scores, competition_ranks(list(scores.values())), strict=True))
-    quota = quota_limit(share=thresholds.excellent_quota, graded_count=len(scores))
+    # 不定等次 for the year: scored and ranked, but no grade and outside the 优秀 quota.
+    undetermined = {s.key for s in subjects if s.standing is Standing.UNDETERMINED}
+    graded_count = sum(1 for key in scores if key not in undetermined)
+    quota = quota_limit(share=thresholds.excellent_quota, graded_count=graded_count)
 
     grades: dict[str, AnnualGrade] = {}
     steps: dict[str, list[GradeStep]] = {}
     for subject in subjects:
-        if subject.key in scores:
+        if subject.key in scores and subject.key not in undetermined:
             good = sum(1 for g in subject.quarter_grades if g is Grade.GOOD)
             poor = sum(1 for g in subject.quarter_grades if g is Grade.POOR)
             grade, reasons = _annual_grade(scores[subject.key], good, poor, subject, thresholds)
@@ -788,6 +816,7 @@ def score_year(
                 poor_quarters=sum(1 for g in subject.quarter_grades if g is Grade.POOR),
                 grade=grades.get(key),
                 grade_steps=tuple(steps.get(key, ())),
+                undetermined=is_graded and key in undetermined,
             )
         )
     results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.key))
@@ -795,6 +824,6 @@ def score_year(
         results=tuple(results),
         warnings=tuple(warnings),
         quota=quota,
-        graded_count=len(scores),
+        graded_count=graded_count,
         not_graded_count=len(subjects) - len(scores),
     )

@@ -11,6 +11,7 @@ from efficiency.views import (
     publicity,
     reviews,
     scoresheet,
+    standing,
     summaries,
 )
 from efficiency.views.results import annual, card, ranking, trends
@@ -56,6 +57,7 @@ appraisal = [
     path("<period:code>/decisions/<staff_no:staff_no>/", reviews.decide, name="grade_decide"),
     path("<period:code>/card/<staff_no:staff_no>/", card.score_card, name="score_card"),
     path("<period:code>/attendance/", attendance.attendance, name="attendance"),
+    path("<period:code>/standing/", standing.period_standing, name="period_standing"),
     path("<period:code>/progress/", progress.board, name="progress"),
     path("<period:code>/progress/remind/", progress.remind, name="progress_remind"),
     path("<period:code>/progress/remind-all/", progress.remind_all, name="progress_remind_all"),
@@ -89,6 +91,7 @@ appraisal = [
     path("<period:code>/feedback/enter/", publicity.feedback_enter, name="feedback_enter"),
     path("trends/", trends.trends, name="trends"),
     path("annual/<int:year>/", annual.annual, name="annual"),
+    path("annual/<int:year>/standing/", standing.annual_standing, name="annual_standing"),
 ]
 
 urlpatterns = [

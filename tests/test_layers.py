@@ -45,6 +45,7 @@ LAYERS = {
     "efficiency.results": READS,
     "efficiency.progress": READS,
     "efficiency.timeline": READS,
+    "efficiency.standings": READS,
     "efficiency.services.*": SERVICES,
     "efficiency.reasons": SERVICES,
     "efficiency.views.*": PRESENTATION,

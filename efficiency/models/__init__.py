@@ -25,6 +25,13 @@ from .publicity import (
 from .reminders import Reminder, ReminderKind
 from .reviews import COMMENT_MAX_LENGTH, GradeReview
 from .site import DemoMark
+from .standing import (
+    REASONS_FOR,
+    STANDING_NOTE_MAX_LENGTH,
+    StaffStanding,
+    StandingKind,
+    StandingReason,
+)
 from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
@@ -64,6 +71,11 @@ __all__ = [
     "StaffCategory",
     "Severity",
     "Staff",
+    "StaffStanding",
+    "StandingKind",
+    "StandingReason",
+    "REASONS_FOR",
+    "STANDING_NOTE_MAX_LENGTH",
     "Standard",
     "SUMMARY_MAX_LENGTH",
     "Summary",

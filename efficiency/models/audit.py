@@ -39,6 +39,11 @@ class AuditAction(models.TextChoices):
     OBJECTION_LODGE = "objection_lodge", pgettext_lazy("history action", "Objection lodged")
     OBJECTION_ANSWER = "objection_answer", pgettext_lazy("history action", "Objection answered")
     FEEDBACK = "feedback", pgettext_lazy("history action", "Feedback recorded")
+    STANDING_SET = "standing_set", pgettext_lazy("history action", "Standing set")
+    STANDING_CLEAR = (
+        "standing_clear",
+        pgettext_lazy("history action", "Standing cleared: appraised as usual"),
+    )
 
 
 class AuditEvent(models.Model):

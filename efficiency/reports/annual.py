@@ -39,7 +39,11 @@ def annual_context(year: int) -> dict:
             AnnualLine(
                 row=row,
                 quarters=[row.quarters.get(p.code) for p in rollup.periods],
-                notes="；".join(annual_notes(row.result)),
+                notes="；".join(
+                    [row.standing_reason_label, *annual_notes(row.result)]
+                    if row.undetermined
+                    else annual_notes(row.result)
+                ),
             )
             for row in rollup.rows
         ]

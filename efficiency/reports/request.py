@@ -113,7 +113,7 @@ def request_context(period: Period) -> dict:
             "unsettled": [
                 Unsettled(row.facts.name, row.facts.section, register.unsettled_note(row, criteria))
                 for row in table.rows
-                if not row.result.assessed
+                if not row.result.assessed or row.undetermined
             ],
             "lines": [
                 Line(
@@ -124,7 +124,7 @@ def request_context(period: Period) -> dict:
                     final=row.result.final,
                     computed_grade=row.result.computed_grade.label
                     if row.result.computed_grade
-                    else "",
+                    else (_("No grade determined") if row.undetermined else ""),
                     proposed_grade=_label(
                         getattr(reviews.get(row.facts.key), "proposed_grade", "")
                     ),

@@ -67,7 +67,13 @@ def reviews_of(period: Period) -> dict[int, GradeReview]:
 
 def counter(period: Period, table: results.Ranking | None = None) -> Counter:
     table = table or results.ranking(period, results.STAFF)
-    decided_good = GradeReview.objects.filter(period=period, grade=Grade.GOOD).count()
+    # A 不定等次 person is outside the quota, whatever was decided before they became so.
+    undetermined = [row.facts.pk for row in table.rows if row.undetermined]
+    decided_good = (
+        GradeReview.objects.filter(period=period, grade=Grade.GOOD)
+        .exclude(staff_id__in=undetermined)
+        .count()
+    )
     return Counter(
         quota=table.result.quota,
         decided_good=decided_good,
@@ -76,6 +82,16 @@ def counter(period: Period, table: results.Ranking | None = None) -> Counter:
 
 
 # --- the checks every write makes ----------------------------------------------------------------
+
+
+def _check_comment(staff: Staff, comment: str) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ServiceError(
+            _("The comment on %(name)s is %(length)s characters long; at most %(max)s.")
+            % {"name": staff.name, "length": len(comment), "max": COMMENT_MAX_LENGTH}
+        )
+    return comment
 
 
 def _check_period(period: Period) -> Period:
@@ -91,6 +107,11 @@ def _check_period(period: Period) -> Period:
 
 def _computed(table: results.Ranking, staff: Staff) -> Grade:
     row = table.row(staff.staff_no)
+    if row is not None and row.undetermined:
+        raise ServiceError(
+            _("%(name)s has no grade determined this quarter (%(reason)s): there is no grade.")
+            % {"name": staff.name, "reason": row.facts.standing_reason_label}
+        )
     if row is None or not row.result.assessed or row.result.computed_grade is None:
         raise ServiceError(
             _("%(name)s is not assessed this quarter: there is no grade to review.")
@@ -113,21 +134,22 @@ def _review(period: Period, staff: Staff) -> GradeReview:
 
 def check_proposal(
     *, actor, period: Period, staff: Staff, grade: str, comment: str, reason: str
-) -> tuple[Grade, str, str]:
-    """Every refusal of a proposal, without writing; returns (grade, comment, reason)."""
+) -> tuple[Grade | None, str, str]:
+    """Every refusal of a proposal, without writing; returns (grade, comment, reason).
+
+    A person 不定等次 gets the comment only: the grade is None whatever was posted."""
     if not may_propose(actor, staff):
         raise ServiceError(
             _("Only the head of %(name)s's section proposes their grade.") % {"name": staff.name}
         )
     refuse_locked(period)
-    computed = _computed(results.ranking(period, results.STAFF), staff)
+    table = results.ranking(period, results.STAFF)
+    row = table.row(staff.staff_no)
+    if row is not None and row.undetermined:
+        return None, _check_comment(staff, comment), ""
+    computed = _computed(table, staff)
     chosen = _grade(grade)
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX_LENGTH:
-        raise ServiceError(
-            _("The comment on %(name)s is %(length)s characters long; at most %(max)s.")
-            % {"name": staff.name, "length": len(comment), "max": COMMENT_MAX_LENGTH}
-        )
+    comment = _check_comment(staff, comment)
     reason = (reason or "").strip()
     if chosen != computed:
         reason = check_reason(
@@ -153,7 +175,7 @@ def propose(
     )
     review = _review(period, staff)
     old = review.proposed_grade
-    review.proposed_grade = chosen
+    review.proposed_grade = chosen or ""
     review.comment = comment
     review.proposal_reason = reason
     review.proposed_by = actor
@@ -166,7 +188,10 @@ def propose(
         action=AuditAction.REVIEW_PROPOSE,
         reason=reason,
         changes={
-            f"{period.code} proposed grade": [Grade(old).label if old else "", chosen.label],
+            f"{period.code} proposed grade": [
+                Grade(old).label if old else "",
+                chosen.label if chosen else "",
+            ],
             f"{period.code} comment": comment,
         },
     )

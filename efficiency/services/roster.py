@@ -28,6 +28,7 @@ AUDITED_FIELDS: dict[type[models.Model], list[str]] = {
         "rank",
         "duties",
         "category",
+        "probation_ends",
     ],
     Standard: [
         "code",
