@@ -21,6 +21,8 @@ from efficiency.scoring import (
     ReasonCode,
     SubjectResult,
     Thresholds,
+    Veto,
+    VetoCode,
     WarningCode,
 )
 
@@ -99,7 +101,35 @@ def annual_notes(result: AnnualSubjectResult) -> list[str]:
             notes.append(_("beyond the 优秀 quota"))
         elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
             notes.append(_("tied on the 优秀 quota line"))
+    notes.extend(veto_sentence(veto) for veto in result.vetoes)
     return notes
+
+
+def _day(day) -> str:
+    return _("%(year)s-%(month)s-%(day)s") % {"year": day.year, "month": day.month, "day": day.day}
+
+
+def veto_sentence(veto: Veto) -> str:
+    """One veto in words: "2026年5月诫勉谈话，影响期至2026年11月14日，不得评为优秀"."""
+    values = {
+        "year": veto.on.year,
+        "month": veto.on.month,
+        "what": veto.what,
+        "ref": _(" (%(reference)s)") % {"reference": veto.reference} if veto.reference else "",
+        "until": _day(veto.until) if veto.until else "",
+    }
+    if veto.code == VetoCode.SANCTION_PERIOD:
+        text = _(
+            "%(year)s-%(month)s sanction %(what)s%(ref)s, in effect until %(until)s: "
+            "no grade this year (不定等次)"
+        )
+    elif veto.code == VetoCode.WARNING:
+        text = _("%(year)s-%(month)s sanction %(what)s%(ref)s: no 优秀 this year")
+    elif veto.until:
+        text = _("%(year)s-%(month)s %(what)s, in effect until %(until)s: no 优秀 this year")
+    else:
+        text = _("%(year)s-%(month)s %(what)s%(ref)s: no 优秀 this year")
+    return text % values
 
 
 # Short phrases for a table cell: only the rules that lowered the grade below the final's.

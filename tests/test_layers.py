@@ -39,6 +39,7 @@ LAYERS = {
     "efficiency.wording": PURE,
     "efficiency.workdays": PURE,
     "efficiency.deadlines": PURE,
+    "efficiency.influence": PURE,
     "efficiency.models.*": MODELS,
     "efficiency.consequences": RULES,
     "efficiency.selectors": READS,
