@@ -59,6 +59,11 @@ def annual_label(grade: AnnualGrade | None, category: str = CIVIL_SERVANT) -> st
     return grade.label
 
 
+def undetermined_label() -> str:
+    """The year of someone not graded because of a veto (a 处分 still in effect)."""
+    return _("Undetermined (不定等次)")
+
+
 def annual_count_labels(categories: Iterable[str]) -> dict[AnnualGrade, str]:
     """The heading of each grade's count: 称职/合格 when both categories are counted."""
     present = set(categories) or {CIVIL_SERVANT}

@@ -46,6 +46,7 @@ LAYERS = {
     "efficiency.results": READS,
     "efficiency.progress": READS,
     "efficiency.timeline": READS,
+    "efficiency.vetoes": READS,
     "efficiency.services.*": SERVICES,
     "efficiency.reasons": SERVICES,
     "efficiency.views.*": PRESENTATION,
