@@ -154,7 +154,11 @@ NEW_SANCTION = {
     "note": "",
     "confirmed": "1",
 }
-CORRECTED_SANCTION = {**NEW_SANCTION, "document_number": "县办发〔2026〕4号", "reason": "文号录错。"}
+CORRECTED_SANCTION = {
+    **NEW_SANCTION,
+    "document_number": "县办发〔2026〕4号",
+    "reason": "文号录错。",
+}
 
 
 # --- the table ------------------------------------------------------------------------------

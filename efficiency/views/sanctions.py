@@ -45,7 +45,10 @@ class SanctionForm(forms.Form):
         max_length=services.DOCUMENT_NUMBER_MAX_LENGTH,
     )
     note = forms.CharField(
-        label=gettext_lazy("Note"), required=False, max_length=1000, widget=forms.Textarea
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean_staff_no(self) -> Staff:
@@ -60,7 +63,9 @@ class SanctionForm(forms.Form):
 
 class CorrectForm(SanctionForm):
     reason = forms.CharField(
-        label=gettext_lazy("Why is it corrected?"), max_length=1000, widget=forms.Textarea
+        label=gettext_lazy("Why is it corrected?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
