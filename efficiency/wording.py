@@ -216,22 +216,34 @@ def _annual_numbers(thresholds: Thresholds) -> dict[str, str]:
 
 def annual_rules(thresholds: Thresholds) -> str:
     """The annual grades' rules in one paragraph (the annual page)."""
-    return _(
+    rules = _(
         "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below %(competent)s "
         "or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters 好, no 较差, no "
         "grave incident and no disqualification in the year, within the %(share)s%% quota. "
         "Otherwise 称职."
     ) % _annual_numbers(thresholds)
+    return _with_vetoes(rules)
 
 
 def annual_rules_printed(thresholds: Thresholds) -> str:
     """The annual score and grades' rules in one paragraph (the printed annual summary)."""
-    return _(
+    rules = _(
         "The annual score is the mean of the person's quarterly final scores. 不称职: below "
         "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; 优秀: "
         "%(excellent)s or more, at least two quarters 好, no 较差, no grave incident and no "
         "disqualification, within %(share)s%% of those graded."
     ) % _annual_numbers(thresholds)
+    return _with_vetoes(rules)
+
+
+def _with_vetoes(rules: str) -> str:
+    """The rules followed by the vetoes of influence periods and 处分 (efficiency.influence)."""
+    vetoes = _(
+        "No 优秀 during the influence period of an admonition talk (诫勉谈话) or heavier, nor in "
+        "the year of a warning (警告); a demerit (记过) or heavier still in effect on 31 December "
+        "leaves the year undetermined (不定等次)."
+    )
+    return _("%(rules)s %(vetoes)s") % {"rules": rules, "vetoes": vetoes}
 
 
 def quota_sentence(period: PeriodResult, thresholds: Thresholds) -> str:

@@ -2,13 +2,17 @@
 roll-up's vetoes, and the pages."""
 
 import datetime
+import io
 import re
 
+import openpyxl
 import pytest
 
 from efficiency import results
+from efficiency.excel import exports
 from efficiency.models import AuditEvent, InfluenceMonths, Sanction
 from efficiency.models.audit import AuditAction
+from efficiency.reports import annual as annual_report
 from efficiency.scoring import AnnualGrade
 from efficiency.services import ServiceError
 from efficiency.services import incidents as incident_services
@@ -16,7 +20,7 @@ from efficiency.services import sanctions as services
 
 from .conftest import login
 from .factories import report
-from .report_support import quarter
+from .report_support import pdf_text, quarter, squeeze
 
 LI = "001002"  # 李秀英: top marks, 好 in every quarter, so 优秀 for the year without a veto
 
@@ -306,3 +310,25 @@ def test_the_months_page_saves_through_the_service(office):
     assert AuditEvent.objects.filter(action=AuditAction.CHANGE).count() == 1
     response = client.post("/sanctions/months/", {**data, "criticism": "-1"})
     assert response.status_code == 400 and InfluenceMonths.table()["criticism"] == 1
+
+
+def test_the_excel_and_the_pdf_say_why_too(office, two_quarters, tmp_path):
+    record(office, dated=datetime.date(2026, 3, 2))
+    record(office, kind="demerit", staff=office.other_person, dated=datetime.date(2026, 5, 2))
+    name, data = exports.export("annual", user=office.leader, period="2026")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["年度考核"]
+    header = [cell.value for cell in sheet[3]]
+    grade, notes = header.index("等次") + 1, header.index("备注") + 1
+    rows = {sheet.cell(row=r, column=2).value: r for r in range(4, sheet.max_row + 1)}
+    li, zhao = rows[LI], rows["002001"]
+    assert sheet.cell(row=li, column=grade).value == "称职"
+    assert (
+        "2026年3月受警告处分（县办发〔2026〕3号），本年度不得评为优秀"
+        in sheet.cell(row=li, column=notes).value
+    )
+    assert sheet.cell(row=zhao, column=grade).value == "不定等次"
+    text = squeeze(pdf_text(annual_report.annual(2026).content, tmp_path))
+    # the remarks cell wraps: its lines are read between the row's other cells
+    for piece in ("2026年3月受警告处分（县办发", "3号），本年度不得评为优秀", "不定等次"):
+        assert squeeze(piece) in text
+    assert squeeze("本年度不定等次") in text
