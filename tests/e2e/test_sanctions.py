@@ -62,3 +62,13 @@ def test_a_warning_takes_excellent_away_and_the_annual_page_says_why(page, offic
     shot(page, "annual")
     page.goto("/sanctions/")
     shot(page, "list")
+    page.goto("/appraisal/2026Q3/card/001002/")
+    page.locator("#influence").get_by_text("县办发〔2026〕3号", exact=True).wait_for()
+    shot(page, "card")
+
+    log_in(page, "administrator")
+    page.goto("/sanctions/months/")
+    page.get_by_label("诫勉谈话").fill("9")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("影响期已保存。").wait_for()
+    shot(page, "months")
