@@ -94,8 +94,9 @@ def _styled(form: forms.Form) -> forms.Form:
     return form
 
 
-def _fail(request: HttpRequest, form: forms.Form, error: ServiceError) -> None:
-    form.add_error(None, error.message)
+def _facts(data: dict) -> dict:
+    """The form's facts of a 处分 as the services take them."""
+    return {name: data[name] for name in ("kind", "dated", "document_number", "note")}
 
 
 @login_required
@@ -166,16 +167,9 @@ def sanction_create(request: HttpRequest) -> HttpResponse:
                     danger=True,
                 )
             try:
-                services.sanction_record(
-                    actor=request.user,
-                    staff=staff,
-                    kind=data["kind"],
-                    dated=data["dated"],
-                    document_number=data["document_number"],
-                    note=data["note"],
-                )
+                services.sanction_record(actor=request.user, staff=staff, **_facts(data))
             except ServiceError as error:
-                _fail(request, form, error)
+                form.add_error(None, error.message)
             else:
                 messages.success(
                     request,
@@ -217,16 +211,10 @@ def sanction_correct(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 try:
                     services.sanction_correct(
-                        actor=request.user,
-                        sanction=sanction,
-                        kind=data["kind"],
-                        dated=data["dated"],
-                        document_number=data["document_number"],
-                        note=data["note"],
-                        reason=data["reason"],
+                        actor=request.user, sanction=sanction, reason=data["reason"], **_facts(data)
                     )
                 except ServiceError as error:
-                    _fail(request, form, error)
+                    form.add_error(None, error.message)
                 else:
                     messages.success(request, _("The sanction is corrected."))
                     return redirect("person_influence", staff_no=sanction.staff.staff_no)
