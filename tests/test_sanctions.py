@@ -204,9 +204,9 @@ def test_a_demerit_running_into_next_year_leaves_the_year_undetermined(office, t
     assert "2026年2月受记过处分（县办发〔2026〕3号），影响期至2027年2月10日，本年度不定等次" in line
 
 
-def test_an_admonition_talk_period_bars_excellent(office):
-    # An incident of 2025 (no quarter of 2026 loses points) handled in 2026 with 诫勉谈话,
-    # recorded before the quarters open (incidents are taken from the first open quarter on).
+def handled_2025_incident(office, decision):
+    """An incident of 2025 naming 李秀英 (no quarter of 2026 loses points) handled today, then
+    the two quarters (incidents are taken only from the first open quarter on)."""
     incident = report(
         office.clerk,
         section=office.a,
@@ -216,10 +216,23 @@ def test_an_admonition_talk_period_bars_excellent(office):
     )
     incident_services.incident_verify(actor=office.supervisor, incident=incident)
     incident_services.incident_handle(
-        actor=office.supervisor, incident=incident, decision="admonition_talk", note="诫勉谈话。"
+        actor=office.supervisor, incident=incident, decision=decision, note="已处理。"
     )
     quarter(office, "2026Q2", incidents=False)
     quarter(office, "2026Q3", incidents=False)
+    return incident
+
+
+def test_a_disqualification_decided_this_year_still_bars_excellent(office):
+    handled_2025_incident(office, "no_annual_award")
+    _rollup, row = annual_row(LI)
+    assert row.result.grade is AnnualGrade.COMPETENT
+    notes = "；".join(results.wording.annual_notes(row.result))
+    assert "2026年11月取消年度评优资格，影响期至2026年12月31日，本年度不得评为优秀" in notes
+
+
+def test_an_admonition_talk_period_bars_excellent(office):
+    incident = handled_2025_incident(office, "admonition_talk")
     _rollup, row = annual_row(LI)
     assert row.result.grade is AnnualGrade.COMPETENT
     notes = "；".join(results.wording.annual_notes(row.result))
