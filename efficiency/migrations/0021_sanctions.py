@@ -7,52 +7,167 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('efficiency', '0018_staff_details'),
+        ("efficiency", "0018_staff_details"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InfluenceMonths',
+            name="InfluenceMonths",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('reminder_talk', 'Reminder talk'), ('criticism', 'Criticism and education'), ('written_self_criticism', 'Ordered written self-examination'), ('circulated_criticism', 'Criticism circulated in the office'), ('admonition_talk', 'Admonition talk'), ('reassignment', 'Reassigned to another post')], max_length=30, unique=True, verbose_name='handling decision')),
-                ('months', models.PositiveSmallIntegerField(help_text='0 means no influence period.', validators=[django.core.validators.MaxValueValidator(120)], verbose_name='influence period in months')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("reminder_talk", "Reminder talk"),
+                            ("criticism", "Criticism and education"),
+                            ("written_self_criticism", "Ordered written self-examination"),
+                            ("circulated_criticism", "Criticism circulated in the office"),
+                            ("admonition_talk", "Admonition talk"),
+                            ("reassignment", "Reassigned to another post"),
+                        ],
+                        max_length=30,
+                        unique=True,
+                        verbose_name="handling decision",
+                    ),
+                ),
+                (
+                    "months",
+                    models.PositiveSmallIntegerField(
+                        help_text="0 means no influence period.",
+                        validators=[django.core.validators.MaxValueValidator(120)],
+                        verbose_name="influence period in months",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'influence period of a handling decision',
-                'verbose_name_plural': 'influence periods of handling decisions',
-                'ordering': ['decision'],
+                "verbose_name": "influence period of a handling decision",
+                "verbose_name_plural": "influence periods of handling decisions",
+                "ordering": ["decision"],
             },
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('correct', 'Corrected'), ('change', 'Changed'), ('explain', 'Explanation written'), ('verify', 'Verified'), ('dismiss', 'Dismissed'), ('handle', 'Handling decision recorded'), ('appeal', 'Appeal filed'), ('appeal_uphold', 'Appeal upheld'), ('appeal_reject', 'Appeal rejected'), ('appeal_lighten', 'Appeal upheld in part: handling lightened'), ('period_open', 'Period opened'), ('period_close', 'Period closed'), ('period_reopen', 'Period reopened'), ('period_lock', 'Period locked'), ('period_withdraw', 'Opening withdrawn'), ('score', 'Mark given'), ('override', 'Grade overridden'), ('review_propose', 'Grade proposed'), ('review_decide', 'Grade decided'), ('remind', 'Reminder sent'), ('objection_lodge', 'Objection lodged'), ('objection_answer', 'Objection answered'), ('feedback', 'Feedback recorded'), ('sanction_withdraw', 'Sanction withdrawn')], max_length=20, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created"),
+                    ("correct", "Corrected"),
+                    ("change", "Changed"),
+                    ("explain", "Explanation written"),
+                    ("verify", "Verified"),
+                    ("dismiss", "Dismissed"),
+                    ("handle", "Handling decision recorded"),
+                    ("appeal", "Appeal filed"),
+                    ("appeal_uphold", "Appeal upheld"),
+                    ("appeal_reject", "Appeal rejected"),
+                    ("appeal_lighten", "Appeal upheld in part: handling lightened"),
+                    ("period_open", "Period opened"),
+                    ("period_close", "Period closed"),
+                    ("period_reopen", "Period reopened"),
+                    ("period_lock", "Period locked"),
+                    ("period_withdraw", "Opening withdrawn"),
+                    ("score", "Mark given"),
+                    ("override", "Grade overridden"),
+                    ("review_propose", "Grade proposed"),
+                    ("review_decide", "Grade decided"),
+                    ("remind", "Reminder sent"),
+                    ("objection_lodge", "Objection lodged"),
+                    ("objection_answer", "Objection answered"),
+                    ("feedback", "Feedback recorded"),
+                    ("sanction_withdraw", "Sanction withdrawn"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
         migrations.CreateModel(
-            name='Sanction',
+            name="Sanction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('warning', 'Warning (警告)'), ('demerit', 'Demerit (记过)'), ('major_demerit', 'Major demerit (记大过)'), ('demotion', 'Demotion (降级)'), ('dismissal', 'Removal from post (撤职)')], max_length=20, verbose_name='sanction')),
-                ('dated', models.DateField(db_index=True, verbose_name='date of the decision')),
-                ('document_number', models.CharField(max_length=100, verbose_name='document number (文号)')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('withdrawn', models.BooleanField(default=False, verbose_name='withdrawn')),
-                ('withdrawn_reason', models.TextField(blank=True, verbose_name='reason for withdrawal')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sanctions', to='efficiency.staff', verbose_name='staff')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='withdrawn by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("warning", "Warning (警告)"),
+                            ("demerit", "Demerit (记过)"),
+                            ("major_demerit", "Major demerit (记大过)"),
+                            ("demotion", "Demotion (降级)"),
+                            ("dismissal", "Removal from post (撤职)"),
+                        ],
+                        max_length=20,
+                        verbose_name="sanction",
+                    ),
+                ),
+                ("dated", models.DateField(db_index=True, verbose_name="date of the decision")),
+                (
+                    "document_number",
+                    models.CharField(max_length=100, verbose_name="document number (文号)"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                ("withdrawn", models.BooleanField(default=False, verbose_name="withdrawn")),
+                (
+                    "withdrawn_reason",
+                    models.TextField(blank=True, verbose_name="reason for withdrawal"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sanctions",
+                        to="efficiency.staff",
+                        verbose_name="staff",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="withdrawn by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sanction (处分)',
-                'verbose_name_plural': 'sanctions (处分)',
-                'ordering': ['-dated', '-pk'],
-                'permissions': [('record_sanction', 'Can record, correct and withdraw sanctions'), ('view_sanctions', 'Can see every sanction office-wide')],
+                "verbose_name": "sanction (处分)",
+                "verbose_name_plural": "sanctions (处分)",
+                "ordering": ["-dated", "-pk"],
+                "permissions": [
+                    ("record_sanction", "Can record, correct and withdraw sanctions"),
+                    ("view_sanctions", "Can see every sanction office-wide"),
+                ],
             },
         ),
     ]
