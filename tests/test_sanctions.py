@@ -301,11 +301,22 @@ def test_the_list_searches_and_hides_withdrawn(office):
 
 
 def test_the_persons_page_lists_periods_and_the_years_veto(office):
-    record(office)
+    sanction = record(office)
+    services.sanction_correct(
+        actor=office.supervisor,
+        sanction=sanction,
+        kind="warning",
+        dated=sanction.dated,
+        document_number="县办发〔2026〕3号",
+        note="已通报。",
+        reason="补充备注内容。",
+    )
     page = login(office.supervisor).get(f"/people/{LI}/influence/").content.decode()
     assert "2026-09-02" in page and "县办发〔2026〕3号" in page
     assert "2026年3月受警告处分（县办发〔2026〕3号），本年度不得评为优秀" in page
     assert "撤销" in page and "更正" in page
+    history = page.split("处分操作记录", 1)[1]
+    assert "理由：补充备注内容。" in history and "已通报。" in history
 
 
 def test_the_months_page_saves_through_the_service(office):

@@ -305,6 +305,7 @@ def person_influence(request: HttpRequest, staff_no: str) -> HttpResponse:
         {
             "staff": staff,
             "periods": vetoes.person_periods(staff),
+            "history": selectors.sanction_history(staff),
             "year": year,
             "veto_sentences": [veto_sentence(v) for v in year_vetoes],
             "today": today,
