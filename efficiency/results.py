@@ -26,13 +26,13 @@ from efficiency.models import (
 )
 from efficiency.models.incidents import (
     ESTABLISHED_STATUSES,
-    HandlingDecision,
     Incident,
     number_order,
 )
 from efficiency.models.standing import StandingKind, StandingReason
 from efficiency.quarters import Quarter
 from efficiency.roles import Role
+from efficiency.vetoes import year_vetoes
 
 STAFF = "staff"
 SECTION = "section"
@@ -536,7 +536,10 @@ class AnnualRow:
 
     @property
     def grade_label(self) -> str:
-        """优秀/称职/… (事业编: 优秀/合格/…); "" when not graded."""
+        """优秀/称职/… (事业编: 优秀/合格/…); 不定等次 when a veto left the year ungraded; ""
+        when not graded."""
+        if self.result.undetermined:
+            return wording.undetermined_label()
         return wording.annual_label(self.result.grade, self.category)
 
 
@@ -570,18 +573,13 @@ def annual_rollup(year: int) -> AnnualRollup:
             incident__severity="grave",
         ).values_list("staff__staff_no", flat=True)
     )
-    disqualified = set(
-        IncidentResponsible.objects.filter(
-            incident__status__in=ESTABLISHED_STATUSES,
-            incident__occurred_on__year=year,
-            incident__handling_decision=HandlingDecision.NO_ANNUAL_AWARD,
-        ).values_list("staff__staff_no", flat=True)
-    )
     # The year's own standings: 不参加考核 leaves a person out, 不定等次 keeps them ungraded.
     year_standing = {row.staff.staff_no: row for row in standings.standings_of(year, None)}
     for key, row in year_standing.items():
         if row.standing == StandingKind.ABSENT:
             facts.pop(key, None)
+    # Influence periods and 处分 (取消年度评优资格 among them): see efficiency.influence.
+    vetoes = year_vetoes(year, facts)
     inputs = []
     for key in facts:
         assessed = [r for r in quarter_rows[key].values() if r and r.result.assessed]
@@ -591,12 +589,12 @@ def annual_rollup(year: int) -> AnnualRollup:
                 quarter_finals=[r.result.final for r in assessed],
                 quarter_grades=[r.result.grade for r in assessed],
                 has_grave_incident=key in grave,
-                disqualified_from_excellence=key in disqualified,
                 standing=(
                     scoring.Standing.UNDETERMINED
                     if key in year_standing
                     else scoring.Standing.PARTICIPATING
                 ),
+                vetoes=vetoes.get(key, ()),
             )
         )
     thresholds = scoring.DEFAULT_THRESHOLDS

@@ -27,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "efficiency.verify_incident",
         "efficiency.handle_incident",
         "efficiency.decide_appeal",
+        "efficiency.record_sanction",
+        "efficiency.view_sanctions",
     ],
     Role.ASSESSOR: ["efficiency.add_score"],
     Role.LEADER: [
@@ -36,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "efficiency.view_results",
         "efficiency.override_grade",
         "efficiency.view_attendance",
+        "efficiency.view_sanctions",
     ],
     Role.ADMINISTRATOR: [
         "efficiency.add_section",
@@ -66,6 +69,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "efficiency.add_attendance",
         "efficiency.change_attendance",
         "efficiency.view_attendance",
+        "efficiency.view_influencemonths",
+        "efficiency.add_influencemonths",
+        "efficiency.change_influencemonths",
         "auth.add_user",
         "auth.change_user",
         "auth.view_user",

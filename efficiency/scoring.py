@@ -32,6 +32,7 @@ all fall back to 称职, with a ``TIE_ON_QUOTA_LINE`` warning.
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import (
     ROUND_FLOOR,
     ROUND_HALF_UP,
@@ -146,6 +147,7 @@ class ReasonCode(StrEnum):
     NOT_ENOUGH_GOOD_QUARTERS = "not_enough_good_quarters"  # annual: fewer than two 好
     GRAVE_INCIDENT = "grave_incident"  # annual: 严重 incident in the year bars 优秀
     DISQUALIFIED = "disqualified"  # annual: 取消年度评优资格 decision bars 优秀
+    VETO = "veto"  # annual: a veto (influence period, 处分) bars 优秀
 
 
 class Standing(StrEnum):
@@ -166,6 +168,20 @@ class WarningCode(StrEnum):
     OVER_QUOTA_AFTER_OVERRIDES = "over_quota_after_overrides"
     OVERRIDE_ABOVE_CAP = "override_above_cap"  # an override lifts a grade past an incident cap
     OVERRIDE_IGNORED = "override_ignored"  # override on someone not assessed, or ungraded run
+
+
+class VetoCode(StrEnum):
+    """Why a year's grade is vetoed (see :mod:`efficiency.influence`)."""
+
+    DISQUALIFIED = "disqualified"  # 取消年度评优资格 for an incident of the year: no 优秀
+    INFLUENCE_PERIOD = "influence_period"  # 诫勉谈话-or-above period overlaps the year: no 优秀
+    WARNING = "warning"  # 警告 dated in the year: no 优秀
+    SANCTION_PERIOD = "sanction_period"  # 记过-or-above period not ended by 31 Dec: 不定等次
+
+    @property
+    def undetermines(self) -> bool:
+        """True: no grade for the year at all (不定等次); False: only no 优秀."""
+        return self is VetoCode.SANCTION_PERIOD
 
 
 # --- inputs -------------------------------------------------------------------------------
@@ -256,6 +272,17 @@ class SubjectInput:
 
 
 @dataclass(frozen=True)
+class Veto:
+    """One veto on a year's grade: what (诫勉谈话, 警告, ...), dated when, its period's last day."""
+
+    code: VetoCode
+    what: str
+    on: date
+    until: date | None = None
+    reference: str = ""  # 文号 of a 处分, number of an incident
+
+
+@dataclass(frozen=True)
 class AnnualInput:
     key: str
     quarter_finals: Sequence[Decimal]  # assessed quarters only
@@ -263,6 +290,7 @@ class AnnualInput:
     has_grave_incident: bool = False
     disqualified_from_excellence: bool = False  # a 取消年度评优资格 decision in the year
     standing: Standing = Standing.PARTICIPATING
+    vetoes: tuple[Veto, ...] = ()  # see efficiency.influence
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -347,7 +375,8 @@ class AnnualSubjectResult:
     poor_quarters: int
     grade: AnnualGrade | None
     grade_steps: tuple[GradeStep, ...] = ()
-    undetermined: bool = False  # 不定等次 for the year: no grade, outside the quota
+    vetoes: tuple[Veto, ...] = ()  # every veto on the year, whether or not it changed the grade
+    undetermined: bool = False  # 不定等次: scored and ranked, no grade, not in the quota
 
     @property
     def explanation(self) -> tuple[ReasonCode, ...]:
@@ -739,6 +768,9 @@ def _annual_grade(
         bars.append(GradeStep(ReasonCode.GRAVE_INCIDENT, competent, "严重 incident in the year"))
     if subject.disqualified_from_excellence:
         bars.append(GradeStep(ReasonCode.DISQUALIFIED, competent, "取消年度评优资格"))
+    for veto in subject.vetoes:
+        if not veto.code.undetermines:
+            bars.append(GradeStep(ReasonCode.VETO, competent, f"{veto.code} {veto.what} {veto.on}"))
     if bars:
         return competent, bars
     excellent = AnnualGrade.EXCELLENT
@@ -765,9 +797,15 @@ def score_year(
             scores[subject.key] = _round2_quotient(total, len(finals))
             raw[subject.key] = _raw_quotient(total, len(finals))
     ranks = dict(zip(scores, competition_ranks(list(scores.values())), strict=True))
-    # 不定等次 for the year: scored and ranked, but no grade and outside the 优秀 quota.
-    undetermined = {s.key for s in subjects if s.standing is Standing.UNDETERMINED}
-    graded_count = sum(1 for key in scores if key not in undetermined)
+    # 不定等次 for the year, by the year's standing or by a veto (a 记过-or-above period not over
+    # by 31 December): scored and ranked among the assessed, but no grade and no quota count.
+    undetermined = {
+        s.key
+        for s in subjects
+        if s.key in scores
+        and (s.standing is Standing.UNDETERMINED or any(v.code.undetermines for v in s.vetoes))
+    }
+    graded_count = len(scores) - len(undetermined)
     quota = quota_limit(share=thresholds.excellent_quota, graded_count=graded_count)
 
     grades: dict[str, AnnualGrade] = {}
@@ -816,7 +854,8 @@ def score_year(
                 poor_quarters=sum(1 for g in subject.quarter_grades if g is Grade.POOR),
                 grade=grades.get(key),
                 grade_steps=tuple(steps.get(key, ())),
-                undetermined=is_graded and key in undetermined,
+                vetoes=tuple(subject.vetoes),
+                undetermined=key in undetermined,
             )
         )
     results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.key))

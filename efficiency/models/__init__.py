@@ -24,6 +24,7 @@ from .publicity import (
 )
 from .reminders import Reminder, ReminderKind
 from .reviews import COMMENT_MAX_LENGTH, GradeReview
+from .sanctions import InfluenceMonths, Sanction, SanctionKind
 from .site import DemoMark
 from .standing import (
     REASONS_FOR,
@@ -61,10 +62,13 @@ __all__ = [
     "HandlingDecision",
     "ImportRecord",
     "Incident",
+    "InfluenceMonths",
     "IncidentKind",
     "IncidentResponsible",
     "IncidentSequence",
     "IncidentStatus",
+    "Sanction",
+    "SanctionKind",
     "Section",
     "Gender",
     "PoliticalStatus",

@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
         "standing_clear",
         pgettext_lazy("history action", "Standing cleared: appraised as usual"),
     )
+    SANCTION_WITHDRAW = "sanction_withdraw", pgettext_lazy("history action", "Sanction withdrawn")
 
 
 class AuditEvent(models.Model):

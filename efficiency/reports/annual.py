@@ -60,6 +60,9 @@ def annual_context(year: int) -> dict:
             "periods": rollup.periods,
             "lines": lines,
             "result": rollup.result,
+            # no grade: no assessed quarter, or 不定等次 by a veto
+            "not_graded": rollup.result.not_graded_count
+            + sum(1 for row in rollup.rows if row.result.undetermined),
             "grade_counts": [(labels[g], counts.get(g, 0)) for g in AnnualGrade],
             "quarters_missing": 4 - len(rollup.periods),
             "all_locked": final,

@@ -10,11 +10,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from efficiency import results, selectors
+from efficiency import results, selectors, vetoes
 from efficiency.models import Period, PeriodState, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.views import period_or_404
-from efficiency.wording import criterion_sentence, quarter_grade_sentences, quota_sentence
+from efficiency.wording import (
+    criterion_sentence,
+    quarter_grade_sentences,
+    quota_sentence,
+    veto_sentence,
+)
 
 from .common import deduction_lines, nav, person_chart, published_periods
 
@@ -131,6 +136,11 @@ def score_card(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
             "decided_by": _decided_by(row.override),
             "chart": chart,
             "chart_points": chart_points,
+            "periods_of_influence": vetoes.person_periods(staff),
+            "veto_sentences": [
+                veto_sentence(v)
+                for v in vetoes.year_vetoes(period.year, [staff_no]).get(staff_no, ())
+            ],
             "everyone": everyone,
             "can_decide": everyone
             and request.user.has_perm("efficiency.override_grade")
