@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from efficiency import scoring, wording
+from efficiency import pool_schemes, pools, scoring, wording
 from efficiency.models import (
     GradeReview,
     IncidentResponsible,
@@ -77,6 +77,7 @@ class Row:
     result: scoring.SubjectResult
     progress: Progress
     override: GradeReview | None  # the leader's decision, when there is one
+    pool: str = ""  # the quota pool's key ("" when the period has no pools)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,29 @@ class Ranking:
 
     def row(self, key: str) -> Row | None:
         return self.by_key.get(key)
+
+    @property
+    def pools(self) -> tuple[scoring.PoolResult, ...]:
+        """Each quota pool's places and use; () for a period opened before pools."""
+        return self.result.pools
+
+
+def pool_membership(
+    scheme: pools.Scheme | None, people: dict[int, tuple[str, int]]
+) -> dict[int, str]:
+    """staff pk -> pool key under ``scheme``, for ``people`` (pk -> (category, section id))."""
+    if scheme is None:
+        return {}
+    return {pk: scheme.pool_of(pk, category, section) for pk, (category, section) in people.items()}
+
+
+def _people(facts: dict[int, SubjectFacts], scheme: pools.Scheme | None) -> dict[int, tuple]:
+    """Category and section of everyone (the frozen assignment wins where it has them)."""
+    if scheme is None:
+        return {}
+    # One query whoever is missing, so a page's query count does not vary with the roster.
+    categories = dict(Staff.objects.filter(pk__in=list(facts)).values_list("pk", "category"))
+    return {pk: (categories.get(pk, wording.CIVIL_SERVANT), facts[pk].section_id) for pk in facts}
 
 
 def criteria_of(period: Period) -> tuple[scoring.CriterionSpec, ...]:
@@ -295,6 +319,8 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         if kind == STAFF
         else {}
     )
+    scheme = pool_schemes.scheme_of(period) if kind == STAFF else None
+    pool_of = pool_membership(scheme, _people(facts, scheme))
     assessor_ids, own_staff, headed = _assessors()
     assessor_set = set(assessor_ids)
     own_account = {staff_pk: user_pk for user_pk, staff_pk in own_staff.items()}
@@ -315,6 +341,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
                     if override
                     else None
                 ),
+                pool=pool_of.get(pk, ""),
             )
         )
         # Who may not mark this subject: the person's own account, a section's heads.
@@ -335,7 +362,11 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         subjects=subjects,
         thresholds=thresholds_of(period),
         graded=kind == STAFF,
+        pools=(
+            None if scheme is None else pools.specs(scheme, pool_of.values(), thresholds_of(period))
+        ),
     )
+    pool_by_key = {facts[pk].key: key for pk, key in pool_of.items()}
     by_fact_key = {f.key: f for f in facts.values()}
     by_override_key = {facts[pk].key: o for pk, o in overrides.items() if pk in facts}
     rows = tuple(
@@ -344,6 +375,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
             result=r,
             progress=progress[r.key],
             override=by_override_key.get(r.key),
+            pool=pool_by_key.get(r.key, ""),
         )
         for r in result.results
     )
@@ -479,6 +511,7 @@ class AnnualRow:
     result: scoring.AnnualSubjectResult
     quarters: dict[str, Row | None]
     category: str = wording.CIVIL_SERVANT  # the person's 人员类别 today, which names the grade
+    pool: str = ""  # the 优秀 quota pool's key ("" without pools)
 
     @property
     def grade_label(self) -> str:
@@ -523,6 +556,17 @@ def annual_rollup(year: int) -> AnnualRollup:
             incident__handling_decision=HandlingDecision.NO_ANNUAL_AWARD,
         ).values_list("staff__staff_no", flat=True)
     )
+    # 优秀 pools: the scheme of the year's last opened quarter (efficiency.pool_schemes).
+    categories = dict(Staff.objects.filter(staff_no__in=facts).values_list("staff_no", "category"))
+    scheme = pool_schemes.year_scheme(periods)
+    pool_of = pool_membership(
+        scheme,
+        {
+            f.pk: (categories.get(key, wording.CIVIL_SERVANT), f.section_id)
+            for key, f in facts.items()
+        },
+    )
+    pool_by_key = {key: pool_of.get(f.pk, "") for key, f in facts.items()}
     inputs = []
     for key in facts:
         assessed = [r for r in quarter_rows[key].values() if r and r.result.assessed]
@@ -533,17 +577,22 @@ def annual_rollup(year: int) -> AnnualRollup:
                 quarter_grades=[r.result.grade for r in assessed],
                 has_grave_incident=key in grave,
                 disqualified_from_excellence=key in disqualified,
+                pool=pool_by_key[key],
             )
         )
     thresholds = scoring.DEFAULT_THRESHOLDS
-    result = scoring.score_year(subjects=inputs, thresholds=thresholds)
-    categories = dict(Staff.objects.filter(staff_no__in=facts).values_list("staff_no", "category"))
+    result = scoring.score_year(
+        subjects=inputs,
+        thresholds=thresholds,
+        pools=None if scheme is None else pools.specs(scheme, pool_of.values(), thresholds),
+    )
     rows = tuple(
         AnnualRow(
             facts=facts[r.key],
             result=r,
             quarters={p.code: quarter_rows[r.key].get(p.code) for p in periods},
             category=categories.get(r.key, wording.CIVIL_SERVANT),
+            pool=pool_by_key.get(r.key, ""),
         )
         for r in result.results
     )

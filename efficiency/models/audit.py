@@ -39,6 +39,7 @@ class AuditAction(models.TextChoices):
     OBJECTION_LODGE = "objection_lodge", pgettext_lazy("history action", "Objection lodged")
     OBJECTION_ANSWER = "objection_answer", pgettext_lazy("history action", "Objection answered")
     FEEDBACK = "feedback", pgettext_lazy("history action", "Feedback recorded")
+    POOL_MEMBERS = "pool_members", pgettext_lazy("history action", "Pool membership changed")
 
 
 class AuditEvent(models.Model):
