@@ -126,3 +126,10 @@ def from_json(data: Mapping) -> Scheme | None:
     )
     assigned = {int(pk): key for pk, key in data.get("assigned", {}).items()}
     return Scheme(rules=rules, assigned=assigned)
+
+
+def shown(results: Iterable[scoring.PoolResult]) -> list[scoring.PoolResult]:
+    """The pools a page lists: those with someone graded, when there are two or more of them
+    (one pool is the whole office, which the overall count already says)."""
+    listed = [p for p in results if p.graded_count or p.used]
+    return listed if len(listed) > 1 else []
