@@ -9,6 +9,8 @@ The office of tests/test_view_results.py, split in two pools before 2026Q3 opens
 Over the whole office the same four would have floor(1.6) = 1 place.
 """
 
+from pathlib import Path
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
@@ -282,7 +284,7 @@ def test_the_admin_creates_a_pool_with_history(office):
         "members": ["", "王建国（001001）"],
     }
     listing = client.get("/admin/efficiency/quotapool/").content.decode()
-    assert "在各名额池内分别计算" in listing
+    assert "“好”40%、“优秀”20%的名额在各名额池内分别计算" in listing
 
 
 def test_the_admin_refuses_a_share_over_100(office):
@@ -300,3 +302,20 @@ def test_the_admin_refuses_a_share_over_100(office):
     assert response.status_code == 200
     assert "确保该值小于或等于100" in response.content.decode()
     assert not QuotaPool.objects.filter(name="错误").exists()
+
+
+def test_the_bulletin_and_the_request_print_each_pool(office, period, tmp_path):
+    from efficiency.reports import quarter as quarter_report
+
+    from .report_support import pdf_text, squeeze
+
+    bulletin = quarter_report.bulletin(period).content
+    text = squeeze(pdf_text(bulletin, tmp_path))
+    assert "名额池参加定等人数“好”等次名额评为“好”" in text
+    assert "公务员/参公211" in text and "事业编210" in text
+    request = request_report.request(period).content
+    assert "事业编" in squeeze(pdf_text(request, tmp_path))
+    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "pools-bulletin.pdf").write_bytes(bulletin)
+    (artifacts / "pools-request.pdf").write_bytes(request)

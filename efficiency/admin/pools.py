@@ -67,7 +67,8 @@ class QuotaPoolAdmin(AuditedAdmin):
                     "and sections match; anyone left in the default pool of their category. A "
                     "quarter keeps the pools it was opened with: changes here apply from the "
                     "next quarter opened."
-                ),
+                )
+                % {},  # the msgid is a format string: %% is one per cent sign
             )
             counts = _counts(request)
             left = sum(n for key, n in counts.items() if key.startswith(pools.FALLBACK_PREFIX))
