@@ -16,6 +16,10 @@ from efficiency.models import Period, QuotaPool
 _HUNDRED = Decimal(100)
 
 
+def _share(percent: Decimal | None) -> Decimal | None:
+    return None if percent is None else percent / _HUNDRED
+
+
 def current_rules() -> tuple[pools.PoolRule, ...]:
     """The active pools as the administrator has them now, in order."""
     rows = QuotaPool.objects.filter(active=True).prefetch_related("sections", "members")
@@ -23,13 +27,10 @@ def current_rules() -> tuple[pools.PoolRule, ...]:
         pools.PoolRule(
             key=f"p{row.pk}",
             name=row.name,
-            spec=scoring.PoolSpec(
-                share_good=row.good_percent / _HUNDRED,
-                share_excellent=row.excellent_percent / _HUNDRED,
-                rounding=scoring.PoolRounding(row.rounding),
-                minimum=row.minimum,
-                name=row.name,
-            ),
+            share_good=_share(row.good_percent),
+            share_excellent=_share(row.excellent_percent),
+            rounding=scoring.PoolRounding(row.rounding),
+            minimum=row.minimum,
             category=row.category,
             sections=frozenset(s.pk for s in row.sections.all()),
             members=frozenset(m.pk for m in row.members.all()),

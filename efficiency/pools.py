@@ -9,6 +9,9 @@ membership rules, frozen into a period when it opens (``Period.pools``):
 - anyone left falls into the default pool of their category (公务员/参公 or 事业编), with the
   period's thresholds' shares, rounded down, no minimum.
 
+A pool whose share is blank takes the period's thresholds' share (the 40% and 20% of the rules,
+as frozen into the period), so the default pools follow the thresholds.
+
 The snapshot also keeps the pool each person was counted in when the period opened
 (``assigned``), so later edits to a person's section or category never move them in an opened
 quarter; a person added later goes by the frozen rules.
@@ -28,7 +31,10 @@ FALLBACK_NAMES = {wording.CIVIL_SERVANT: "公务员/参公", wording.INSTITUTION
 class PoolRule:
     key: str
     name: str
-    spec: scoring.PoolSpec
+    share_good: Decimal | None = None  # None: the period's thresholds' share (40%)
+    share_excellent: Decimal | None = None  # None: the thresholds' share (20%)
+    rounding: scoring.PoolRounding = scoring.PoolRounding.DOWN
+    minimum: int = 0
     category: str = ""  # "" matches any category
     sections: frozenset[int] = frozenset()  # empty matches any section
     members: frozenset[int] = frozenset()  # staff pks named explicitly
@@ -72,7 +78,18 @@ def specs(
 ) -> dict[str, scoring.PoolSpec]:
     """Pool key -> spec for scoring: every defined pool in order, then the category defaults
     someone fell into."""
-    result = {rule.key: rule.spec for rule in scheme.rules}
+    result = {
+        rule.key: scoring.PoolSpec(
+            share_good=thresholds.good_quota if rule.share_good is None else rule.share_good,
+            share_excellent=(
+                thresholds.excellent_quota if rule.share_excellent is None else rule.share_excellent
+            ),
+            rounding=rule.rounding,
+            minimum=rule.minimum,
+            name=rule.name,
+        )
+        for rule in scheme.rules
+    }
     for key in sorted(set(used_keys) - set(result)):
         category = key.removeprefix(FALLBACK_PREFIX)
         result[key] = scoring.PoolSpec(
@@ -83,16 +100,24 @@ def specs(
     return result
 
 
+def _text(share: Decimal | None) -> str:
+    return "" if share is None else str(share)
+
+
+def _share(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
+
+
 def to_json(rules: Iterable[PoolRule], assigned: Mapping[int, str]) -> dict:
     return {
         "pools": [
             {
                 "key": r.key,
                 "name": r.name,
-                "share_good": str(r.spec.share_good),
-                "share_excellent": str(r.spec.share_excellent),
-                "rounding": str(r.spec.rounding),
-                "minimum": r.spec.minimum,
+                "share_good": _text(r.share_good),
+                "share_excellent": _text(r.share_excellent),
+                "rounding": str(r.rounding),
+                "minimum": r.minimum,
                 "category": r.category,
                 "sections": sorted(r.sections),
                 "members": sorted(r.members),
@@ -111,13 +136,10 @@ def from_json(data: Mapping) -> Scheme | None:
         PoolRule(
             key=p["key"],
             name=p["name"],
-            spec=scoring.PoolSpec(
-                share_good=Decimal(p["share_good"]),
-                share_excellent=Decimal(p["share_excellent"]),
-                rounding=scoring.PoolRounding(p["rounding"]),
-                minimum=int(p["minimum"]),
-                name=p["name"],
-            ),
+            share_good=_share(p["share_good"]),
+            share_excellent=_share(p["share_excellent"]),
+            rounding=scoring.PoolRounding(p["rounding"]),
+            minimum=int(p["minimum"]),
             category=p["category"],
             sections=frozenset(p["sections"]),
             members=frozenset(p["members"]),

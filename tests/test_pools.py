@@ -74,9 +74,11 @@ def refused(call) -> str:
 
 
 def test_the_migration_creates_one_pool_per_staff_category(db):
-    assert list(QuotaPool.objects.values_list("name", "category", "rounding", "minimum")) == [
-        ("公务员/参公", "civil_servant", "down", 0),
-        ("事业编", "institution", "down", 0),
+    fields = ("name", "category", "good_percent", "excellent_percent", "rounding", "minimum")
+    # Blank shares: the period's thresholds' (40% and 20% unless the rules say otherwise).
+    assert list(QuotaPool.objects.values_list(*fields)) == [
+        ("公务员/参公", "civil_servant", None, None, "down", 0),
+        ("事业编", "institution", None, None, "down", 0),
     ]
 
 

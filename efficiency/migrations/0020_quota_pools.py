@@ -86,9 +86,11 @@ class Migration(migrations.Migration):
                 (
                     "good_percent",
                     models.DecimalField(
+                        blank=True,
                         decimal_places=2,
-                        default=Decimal("40"),
+                        help_text="Blank: the share in the appraisal rules.",
                         max_digits=5,
+                        null=True,
                         validators=[
                             django.core.validators.MinValueValidator(Decimal("0")),
                             django.core.validators.MaxValueValidator(Decimal("100")),
@@ -99,9 +101,11 @@ class Migration(migrations.Migration):
                 (
                     "excellent_percent",
                     models.DecimalField(
+                        blank=True,
                         decimal_places=2,
-                        default=Decimal("20"),
+                        help_text="Blank: the share in the appraisal rules.",
                         max_digits=5,
+                        null=True,
                         validators=[
                             django.core.validators.MinValueValidator(Decimal("0")),
                             django.core.validators.MaxValueValidator(Decimal("100")),

@@ -15,6 +15,7 @@ class PoolRounding(models.TextChoices):
     UP = "up", _("round up")
 
 
+_BLANK_SHARE = _("Blank: the share in the appraisal rules.")
 _PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
@@ -29,15 +30,19 @@ class QuotaPool(models.Model):
         _("share of 好 (%)"),
         max_digits=5,
         decimal_places=2,
-        default=Decimal(40),
+        null=True,
+        blank=True,
         validators=_PERCENT,
+        help_text=_BLANK_SHARE,
     )
     excellent_percent = models.DecimalField(
         _("share of 优秀 (%)"),
         max_digits=5,
         decimal_places=2,
-        default=Decimal(20),
+        null=True,
+        blank=True,
         validators=_PERCENT,
+        help_text=_BLANK_SHARE,
     )
     rounding = models.CharField(
         _("rounding"), max_length=10, choices=PoolRounding.choices, default=PoolRounding.DOWN
