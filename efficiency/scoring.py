@@ -469,20 +469,40 @@ def pool_places(
     return min(max(rounded, minimum), graded)
 
 
-def _pools_or_one(
-    pools: Mapping[str, PoolSpec] | None, share: Decimal, keys: Iterable[tuple[str, str]]
-) -> tuple[dict[str, PoolSpec], dict[str, str]]:
-    """(pool key -> spec, subject key -> pool key); without pools, one pool rounded down."""
+def _split_pools(
+    pools: Mapping[str, PoolSpec] | None,
+    share: Decimal,
+    subjects: Sequence[tuple[str, str]],
+    graded_keys: Sequence[str],
+    *,
+    excellent: bool,
+) -> tuple[dict[str, PoolSpec], dict[str, list[str]], dict[str, int]]:
+    """(pool key -> spec, pool key -> graded keys, pool key -> places) for the top grade.
+
+    ``subjects``: (key, pool) of everyone. Without pools, one pool of everyone, rounded down,
+    with ``share`` (the thresholds' quota)."""
     if pools is None:
-        return {"": PoolSpec(share_good=share, share_excellent=share)}, dict.fromkeys(
-            (key for key, _pool in keys), ""
+        specs = {"": PoolSpec(share_good=share, share_excellent=share)}
+        pool_of = dict.fromkeys((key for key, _pool in subjects), "")
+    else:
+        specs, pool_of = dict(pools), {}
+        for key, pool in subjects:
+            if pool not in pools:
+                raise ValueError(f"subject {key!r} is in unknown pool {pool!r}")
+            pool_of[key] = pool
+    members: dict[str, list[str]] = {key: [] for key in specs}
+    for key in graded_keys:
+        members[pool_of[key]].append(key)
+    places = {
+        key: pool_places(
+            share=spec.share_excellent if excellent else spec.share_good,
+            graded=len(members[key]),
+            rounding=spec.rounding,
+            minimum=spec.minimum,
         )
-    membership = {}
-    for key, pool in keys:
-        if pool not in pools:
-            raise ValueError(f"subject {key!r} is in unknown pool {pool!r}")
-        membership[key] = pool
-    return dict(pools), membership
+        for key, spec in specs.items()
+    }
+    return specs, members, places
 
 
 def competition_ranks(values: Sequence[Decimal]) -> list[int]:
@@ -704,22 +724,13 @@ def score_period(
     computed: dict[str, Grade] = {}
     steps: dict[str, list[GradeStep]] = {key: [] for key in finals}
     graded_count = len(assessed) if graded else 0
-    specs_by_pool, pool_of = _pools_or_one(
-        pools, thresholds.good_quota, ((s.subject.key, s.subject.pool) for s in scored)
+    specs_by_pool, members, places = _split_pools(
+        pools,
+        thresholds.good_quota,
+        [(s.subject.key, s.subject.pool) for s in scored],
+        [s.subject.key for s in assessed] if graded else [],
+        excellent=False,
     )
-    members: dict[str, list[str]] = {key: [] for key in specs_by_pool}
-    if graded:
-        for s in assessed:
-            members[pool_of[s.subject.key]].append(s.subject.key)
-    places = {
-        key: pool_places(
-            share=spec.share_good,
-            graded=len(members[key]),
-            rounding=spec.rounding,
-            minimum=spec.minimum,
-        )
-        for key, spec in specs_by_pool.items()
-    }
     quota = sum(places.values())
     if graded:
         for s in assessed:
@@ -893,21 +904,13 @@ def score_year(
             scores[subject.key] = _round2_quotient(total, len(finals))
             raw[subject.key] = _raw_quotient(total, len(finals))
     ranks = dict(zip(scores, competition_ranks(list(scores.values())), strict=True))
-    specs_by_pool, pool_of = _pools_or_one(
-        pools, thresholds.excellent_quota, ((s.key, s.pool) for s in subjects)
+    specs_by_pool, members, places = _split_pools(
+        pools,
+        thresholds.excellent_quota,
+        [(s.key, s.pool) for s in subjects],
+        list(scores),
+        excellent=True,
     )
-    members: dict[str, list[str]] = {key: [] for key in specs_by_pool}
-    for key in scores:
-        members[pool_of[key]].append(key)
-    places = {
-        key: pool_places(
-            share=spec.share_excellent,
-            graded=len(members[key]),
-            rounding=spec.rounding,
-            minimum=spec.minimum,
-        )
-        for key, spec in specs_by_pool.items()
-    }
     quota = sum(places.values())
 
     grades: dict[str, AnnualGrade] = {}

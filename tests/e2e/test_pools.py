@@ -4,32 +4,26 @@ the selects of that pool only; the ranking lists each pool's places; the admin's
 import pytest
 
 from efficiency.models import QuotaPool
-from efficiency.roles import Role
-from efficiency.services.appraisal import period_open, score_save
 
-from ..factories import ensure_default_criteria, make_user
+from . import test_ranking
 from .conftest import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+scored_period = test_ranking.scored_period
 
 
 @pytest.fixture
-def pooled_period(office):
+def two_pools(office):
     """领导班子成员 (赵志强 named, at least 1 place) and 其他干部 (rounded up: ceil(0.8) = 1)."""
-    ensure_default_criteria()
     leaders = QuotaPool.objects.create(name="领导班子成员", order=1, minimum=1)
     leaders.members.set([office.other_person])
     QuotaPool.objects.create(name="其他干部", order=2, category="civil_servant", rounding="up")
-    period = period_open(actor=office.leader, code="2026Q3")
-    judges = [office.assessor, office.leader, make_user("judge", Role.ASSESSOR)]
-    marks = {office.person: "86", office.colleague: "93", office.other_person: "78"}
-    for staff, value in marks.items():
-        for judge in judges:
-            for code in ("duty", "performance", "service"):
-                score_save(
-                    assessor=judge, period=period, criterion_code=code, staff=staff, value=value
-                )
-    return period
+
+
+@pytest.fixture
+def pooled_period(two_pools, scored_period):
+    """test_ranking's quarter (王建国 86, 李秀英 93, 赵志强 78), opened after the pools."""
+    return scored_period
 
 
 def test_the_counter_is_one_per_pool(page, office, pooled_period):
