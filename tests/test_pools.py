@@ -234,6 +234,8 @@ def test_the_year_uses_the_last_quarters_pools(office, period):
     assert {row.facts.key: row.pool for row in rollup.rows}["001000"] == (
         f"p{institution_pool().pk}"
     )
+    html = login(office.leader).get("/appraisal/annual/2026/").content.decode()
+    assert "事业编：参加定等 2 人，可评“优秀” 1 人，已评 0 人" in html
 
 
 # --- editing the pools ------------------------------------------------------------------------
