@@ -323,3 +323,13 @@ def test_the_bulletin_and_the_request_print_each_pool(office, period, tmp_path):
     artifacts.mkdir(exist_ok=True)
     (artifacts / "pools-bulletin.pdf").write_bytes(bulletin)
     (artifacts / "pools-request.pdf").write_bytes(request)
+
+
+def test_the_period_admin_shows_the_frozen_pools(office, period):
+    superuser = office.administrator
+    superuser.is_superuser = True
+    superuser.save()
+    QuotaPool.objects.filter(category="institution").update(minimum=3)  # after: not shown
+    html = login(superuser).get(f"/admin/efficiency/period/{period.pk}/change/").content.decode()
+    assert "公务员/参公：“好” 按考核标准，“优秀” 按考核标准，向上取整，最少 0 个名额" in html
+    assert "事业编：“好” 按考核标准，“优秀” 按考核标准，向下取整，最少 1 个名额" in html
