@@ -8,7 +8,7 @@ of an SQL aggregate.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -97,6 +97,20 @@ class Ranking:
     def pools(self) -> tuple[scoring.PoolResult, ...]:
         """Each quota pool's places and use; () for a period opened before pools."""
         return self.result.pools
+
+
+def quota_seen_by(
+    table: Ranking, row: Row, thresholds: scoring.Thresholds
+) -> tuple[scoring.PeriodResult, scoring.Thresholds]:
+    """The 好 quota figures that applied to ``row``: its pool's places, people graded and share
+    when the graded are split over pools; else the period's (for sentences about a grade)."""
+    pool = table.result.pool(row.pool) if pools.shown(table.pools) else None
+    if pool is None:
+        return table.result, thresholds
+    return (
+        replace(table.result, quota=pool.places, graded_count=pool.graded_count),
+        replace(thresholds, good_quota=pool.share),
+    )
 
 
 def pool_membership(

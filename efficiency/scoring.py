@@ -351,6 +351,8 @@ class PoolResult:
     graded_count: int  # people graded in the pool (the share's denominator)
     places: int  # most 好 (quarter) or 优秀 (year) allowed in the pool
     used: int  # people holding the top grade in the pool, after overrides
+    share: Decimal = Decimal("0.40")  # the pool's share for this grade
+    rounding: PoolRounding = PoolRounding.DOWN
 
     @property
     def over(self) -> bool:
@@ -614,6 +616,8 @@ def _pool_results(
             graded_count=len(members[key]),
             places=places[key],
             used=sum(1 for k in members[key] if grades.get(k) is top),
+            share=spec.share_excellent if top is AnnualGrade.EXCELLENT else spec.share_good,
+            rounding=spec.rounding,
         )
         for key, spec in specs.items()
     )

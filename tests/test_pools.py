@@ -333,3 +333,10 @@ def test_the_period_admin_shows_the_frozen_pools(office, period):
     html = login(superuser).get(f"/admin/efficiency/period/{period.pk}/change/").content.decode()
     assert "公务员/参公：“好” 按考核标准，“优秀” 按考核标准，向上取整，最少 0 个名额" in html
     assert "事业编：“好” 按考核标准，“优秀” 按考核标准，向下取整，最少 1 个名额" in html
+
+
+def test_the_score_card_gives_the_persons_pools_quota(office, period):
+    html = login(office.leader).get("/appraisal/2026Q3/card/001000/").content.decode()
+    # 事业编: 2 graded, 1 place (the minimum), at the thresholds' 40%
+    assert "本季度参加定等 2 人，“好”等次最多 1 名（40%，向下取整）。" in html
+    assert "参加定等 4 人" not in html
