@@ -353,6 +353,7 @@ class PoolResult:
     used: int  # people holding the top grade in the pool, after overrides
     share: Decimal = Decimal("0.40")  # the pool's share for this grade
     rounding: PoolRounding = PoolRounding.DOWN
+    members: tuple[str, ...] = ()  # keys of those graded in the pool
 
     @property
     def over(self) -> bool:
@@ -618,6 +619,7 @@ def _pool_results(
             used=sum(1 for k in members[key] if grades.get(k) is top),
             share=spec.share_excellent if top is AnnualGrade.EXCELLENT else spec.share_good,
             rounding=spec.rounding,
+            members=tuple(members[key]),
         )
         for key, spec in specs.items()
     )

@@ -275,3 +275,26 @@ def test_no_pool_exceeds_its_excellent_places(people, spec_a, spec_b) -> None:
     today = score_year(subjects=[replace(s, pool="") for s in subjects])
     one = score_year(subjects=[replace(s, pool="") for s in subjects], pools={"": PoolSpec()})
     assert one.results == today.results and one.quota == today.quota
+
+
+def test_a_tie_warning_gives_its_pools_places() -> None:
+    from django.utils import translation
+
+    from efficiency import wording
+
+    pools = {"a": PoolSpec(), "b": PoolSpec(rounding=UP)}
+    result = score(
+        person("a1", 95, "a"),
+        person("a2", 92, "a"),
+        person("a3", 92, "a"),
+        person("a4", 70, "a"),
+        person("a5", 70, "a"),
+        person("b1", 92, "b"),
+        pools=pools,
+    )
+    assert result.quota == 3  # a: 2, b: ceil(0.4) = 1
+    names = {r.key: r.key.upper() for r in result.results}
+    with translation.override("zh-hans"):
+        (text,) = wording.quarter_warnings(result, names)
+    # pool a's 2 places, not the 3 of all pools together
+    assert "并列于“好”等次名额线上（名额 2 个）：A2（a2）、A3（a3）" in text
