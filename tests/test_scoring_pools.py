@@ -117,21 +117,18 @@ def _subjects(result):
     return [person(k, m) for k, m in marks.items()]
 
 
-def test_a_tie_on_the_line_drops_only_within_its_pool() -> None:
-    pools = {"a": PoolSpec(), "b": PoolSpec()}
-    result = score(
-        person("a1", 95, "a"),
-        person("a2", 92, "a"),
-        person("a3", 92, "a"),
-        person("a4", 70, "a"),
-        person("a5", 70, "a"),
-        person("b1", 92, "b"),
-        person("b2", 91, "b"),
-        person("b3", 60, "b"),
-        person("b4", 60, "b"),
-        person("b5", 60, "b"),
-        pools=pools,
+def tie_in_pool_a():
+    """Five in each pool (2 places each); a2 and a3 tie at 92 on a's line, b1 has 92 too."""
+    a = [("a1", 95), ("a2", 92), ("a3", 92), ("a4", 70), ("a5", 70)]
+    b = [("b1", 92), ("b2", 91), ("b3", 60), ("b4", 60), ("b5", 60)]
+    return score(
+        *(person(key, mark, key[0]) for key, mark in a + b),
+        pools={"a": PoolSpec(), "b": PoolSpec(rounding=UP)},
     )
+
+
+def test_a_tie_on_the_line_drops_only_within_its_pool() -> None:
+    result = tie_in_pool_a()
     grades = {r.key: r.grade for r in result.results}
     assert grades["a1"] is Grade.GOOD
     assert grades["a2"] is grades["a3"] is Grade.FAIRLY_GOOD  # tied at 92 on a's line (2)
@@ -282,19 +279,10 @@ def test_a_tie_warning_gives_its_pools_places() -> None:
 
     from efficiency import wording
 
-    pools = {"a": PoolSpec(), "b": PoolSpec(rounding=UP)}
-    result = score(
-        person("a1", 95, "a"),
-        person("a2", 92, "a"),
-        person("a3", 92, "a"),
-        person("a4", 70, "a"),
-        person("a5", 70, "a"),
-        person("b1", 92, "b"),
-        pools=pools,
-    )
-    assert result.quota == 3  # a: 2, b: ceil(0.4) = 1
+    result = tie_in_pool_a()
+    assert result.quota == 4
     names = {r.key: r.key.upper() for r in result.results}
     with translation.override("zh-hans"):
         (text,) = wording.quarter_warnings(result, names)
-    # pool a's 2 places, not the 3 of all pools together
+    # pool a's 2 places, not the 4 of both pools together
     assert "并列于“好”等次名额线上（名额 2 个）：A2（a2）、A3（a3）" in text
