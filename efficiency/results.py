@@ -8,13 +8,13 @@ of an SQL aggregate.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from efficiency import scoring, standings, wording
+from efficiency import pool_schemes, pools, scoring, standings, wording
 from efficiency.models import (
     GradeReview,
     IncidentResponsible,
@@ -93,6 +93,7 @@ class Row:
     result: scoring.SubjectResult
     progress: Progress
     override: GradeReview | None  # the leader's decision, when there is one
+    pool: str = ""  # the quota pool's key ("" when the period has no pools)
 
     @property
     def undetermined(self) -> bool:
@@ -112,6 +113,44 @@ class Ranking:
 
     def row(self, key: str) -> Row | None:
         return self.by_key.get(key)
+
+    @property
+    def pools(self) -> tuple[scoring.PoolResult, ...]:
+        """Each quota pool's places and use; () for a period opened before pools."""
+        return self.result.pools
+
+
+def quota_seen_by(
+    table: Ranking, row: Row, thresholds: scoring.Thresholds
+) -> tuple[scoring.PeriodResult, scoring.Thresholds]:
+    """The 好 quota figures that applied to ``row``: its pool's places, people graded and share
+    when the graded are split over pools; else the period's (for sentences about a grade)."""
+    pool = table.result.pool(row.pool) if pools.shown(table.pools) else None
+    if pool is None:
+        return table.result, thresholds
+    return (
+        replace(table.result, quota=pool.places, graded_count=pool.graded_count),
+        replace(thresholds, good_quota=pool.share),
+    )
+
+
+def pool_membership(
+    scheme: pools.Scheme | None, people: dict[int, tuple[str, int]]
+) -> dict[int, str]:
+    """staff pk -> pool key under ``scheme``, for ``people`` (pk -> (category, section id))."""
+    if scheme is None:
+        return {}
+    return {pk: scheme.pool_of(pk, category, section) for pk, (category, section) in people.items()}
+
+
+def _people(facts: dict[int, SubjectFacts], scheme: pools.Scheme | None) -> dict[int, tuple]:
+    """Category and section of everyone (the frozen assignment wins where it has them)."""
+    if scheme is None:
+        return {}
+    # One query whoever is missing, so a page's query count does not vary with the roster.
+    # Everyone's, unfiltered: cheaper than an IN over 2,000 ids.
+    categories = dict(Staff.objects.values_list("pk", "category"))
+    return {pk: (categories.get(pk, wording.CIVIL_SERVANT), facts[pk].section_id) for pk in facts}
 
 
 def criteria_of(period: Period) -> tuple[scoring.CriterionSpec, ...]:
@@ -339,6 +378,8 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         if kind == STAFF
         else {}
     )
+    scheme = pool_schemes.scheme_of(period) if kind == STAFF else None
+    pool_of = pool_membership(scheme, _people(facts, scheme))
     assessor_ids, own_staff, headed = _assessors()
     assessor_set = set(assessor_ids)
     own_account = {staff_pk: user_pk for user_pk, staff_pk in own_staff.items()}
@@ -364,6 +405,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
                     if fact.undetermined
                     else scoring.Standing.PARTICIPATING
                 ),
+                pool=pool_of.get(pk, ""),
             )
         )
         # Who may not mark this subject: the person's own account, a section's heads.
@@ -384,7 +426,11 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         subjects=subjects,
         thresholds=thresholds_of(period),
         graded=kind == STAFF,
+        pools=(
+            None if scheme is None else pools.specs(scheme, pool_of.values(), thresholds_of(period))
+        ),
     )
+    pool_by_key = {facts[pk].key: key for pk, key in pool_of.items()}
     by_fact_key = {f.key: f for f in facts.values()}
     by_override_key = {facts[pk].key: o for pk, o in overrides.items() if pk in facts}
     rows = tuple(
@@ -393,6 +439,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
             result=r,
             progress=progress[r.key],
             override=by_override_key.get(r.key),
+            pool=pool_by_key.get(r.key, ""),
         )
         for r in result.results
     )
@@ -534,6 +581,8 @@ class AnnualRow:
     def undetermined(self) -> bool:
         return self.result.undetermined
 
+    pool: str = ""  # the 优秀 quota pool's key ("" without pools)
+
     @property
     def grade_label(self) -> str:
         """优秀/称职/… (事业编: 优秀/合格/…); 不定等次 when a veto left the year ungraded; ""
@@ -580,6 +629,17 @@ def annual_rollup(year: int) -> AnnualRollup:
             facts.pop(key, None)
     # Influence periods and 处分 (取消年度评优资格 among them): see efficiency.influence.
     vetoes = year_vetoes(year, facts)
+    # 优秀 pools: the scheme of the year's last opened quarter (efficiency.pool_schemes).
+    categories = dict(Staff.objects.filter(staff_no__in=facts).values_list("staff_no", "category"))
+    scheme = pool_schemes.year_scheme(periods)
+    pool_of = pool_membership(
+        scheme,
+        {
+            f.pk: (categories.get(key, wording.CIVIL_SERVANT), f.section_id)
+            for key, f in facts.items()
+        },
+    )
+    pool_by_key = {key: pool_of.get(f.pk, "") for key, f in facts.items()}
     inputs = []
     for key in facts:
         assessed = [r for r in quarter_rows[key].values() if r and r.result.assessed]
@@ -595,11 +655,15 @@ def annual_rollup(year: int) -> AnnualRollup:
                     else scoring.Standing.PARTICIPATING
                 ),
                 vetoes=vetoes.get(key, ()),
+                pool=pool_by_key[key],
             )
         )
     thresholds = scoring.DEFAULT_THRESHOLDS
-    result = scoring.score_year(subjects=inputs, thresholds=thresholds)
-    categories = dict(Staff.objects.filter(staff_no__in=facts).values_list("staff_no", "category"))
+    result = scoring.score_year(
+        subjects=inputs,
+        thresholds=thresholds,
+        pools=None if scheme is None else pools.specs(scheme, pool_of.values(), thresholds),
+    )
     rows = tuple(
         AnnualRow(
             facts=facts[r.key],
@@ -607,6 +671,7 @@ def annual_rollup(year: int) -> AnnualRollup:
             quarters={p.code: quarter_rows[r.key].get(p.code) for p in periods},
             category=categories.get(r.key, wording.CIVIL_SERVANT),
             standing_reason_label=_annual_reason_label(year_standing.get(r.key)),
+            pool=pool_by_key.get(r.key, ""),
         )
         for r in result.results
     )

@@ -27,6 +27,12 @@ Order of the quarterly grade rules (DOMAIN.md is silent; this is the decision)
 
 The annual 20% 优秀 quota uses the same line rule as the quarterly one: tied people on the line
 all fall back to 称职, with a ``TIE_ON_QUOTA_LINE`` warning.
+
+Quota pools (名额)
+    With ``pools`` given, each subject names its pool (``SubjectInput.pool``) and the quota,
+    the line rule and the over-quota check run within each pool; a pool's places are
+    :func:`pool_places`. ``quota`` on the result is the total of all pools' places. Without
+    ``pools`` everything is counted over everyone, as one pool rounded down.
 """
 
 import math
@@ -34,6 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import (
+    ROUND_CEILING,
     ROUND_FLOOR,
     ROUND_HALF_UP,
     Context,
@@ -235,6 +242,37 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
+class PoolRounding(StrEnum):
+    """How a pool's share x people graded becomes a whole number of places."""
+
+    DOWN = "down"
+    NEAREST = "nearest"  # half up: 2.5 -> 3
+    UP = "up"
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """A quota pool (名额): its shares of 好 and 优秀, rounding and minimum number of places."""
+
+    share_good: Decimal = Decimal("0.40")
+    share_excellent: Decimal = Decimal("0.20")
+    rounding: PoolRounding = PoolRounding.DOWN
+    minimum: int = 0
+    name: str = ""  # display only
+
+    def __post_init__(self) -> None:
+        for name in ("share_good", "share_excellent"):
+            value = _decimal(getattr(self, name), name)
+            if not ZERO <= value <= 1:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "rounding", PoolRounding(self.rounding))
+        if isinstance(self.minimum, bool) or not isinstance(self.minimum, int):
+            raise TypeError("minimum must be an int")
+        if self.minimum < 0:
+            raise ValueError(f"minimum must not be negative, got {self.minimum}")
+
+
 @dataclass(frozen=True)
 class Deduction:
     """An established incident in the period naming the subject (the caller filters)."""
@@ -269,6 +307,7 @@ class SubjectInput:
     deductions: Sequence[Deduction] = ()
     override: GradeOverride | None = None
     standing: Standing = Standing.PARTICIPATING
+    pool: str = ""  # the quota pool's key when ``pools`` is given to score_period
 
 
 @dataclass(frozen=True)
@@ -291,6 +330,7 @@ class AnnualInput:
     disqualified_from_excellence: bool = False  # a 取消年度评优资格 decision in the year
     standing: Standing = Standing.PARTICIPATING
     vetoes: tuple[Veto, ...] = ()  # see efficiency.influence
+    pool: str = ""  # the quota pool's key when ``pools`` is given to score_year
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -347,6 +387,24 @@ class SubjectResult:
 
 
 @dataclass(frozen=True)
+class PoolResult:
+    """One quota pool's figures: places for the top grade and how many hold it."""
+
+    key: str
+    name: str
+    graded_count: int  # people graded in the pool (the share's denominator)
+    places: int  # most 好 (quarter) or 优秀 (year) allowed in the pool
+    used: int  # people holding the top grade in the pool, after overrides
+    share: Decimal = Decimal("0.40")  # the pool's share for this grade
+    rounding: PoolRounding = PoolRounding.DOWN
+    members: tuple[str, ...] = ()  # keys of those graded in the pool
+
+    @property
+    def over(self) -> bool:
+        return self.used > self.places
+
+
+@dataclass(frozen=True)
 class PeriodResult:
     results: tuple[SubjectResult, ...]  # by rank then key; not assessed last, by key
     warnings: tuple[ScoringWarning, ...]
@@ -355,6 +413,10 @@ class PeriodResult:
     assessed_count: int
     not_assessed_count: int
     graded: bool
+    pools: tuple[PoolResult, ...] = ()  # per pool, in the order given; () without pools
+
+    def pool(self, key: str) -> PoolResult | None:
+        return next((p for p in self.pools if p.key == key), None)
 
     def get(self, key: str) -> SubjectResult:
         for result in self.results:
@@ -390,6 +452,10 @@ class AnnualResult:
     quota: int  # most 优秀 allowed
     graded_count: int
     not_graded_count: int
+    pools: tuple[PoolResult, ...] = ()  # per pool, in the order given; () without pools
+
+    def pool(self, key: str) -> PoolResult | None:
+        return next((p for p in self.pools if p.key == key), None)
 
     def get(self, key: str) -> AnnualSubjectResult:
         for result in self.results:
@@ -430,6 +496,62 @@ def _exact_sum(values: Iterable[Decimal]) -> Decimal:
 def quota_limit(*, share: Decimal, graded_count: int) -> int:
     """floor(share x graded_count): the most people allowed the top grade."""
     return int((share * graded_count).to_integral_value(rounding=ROUND_FLOOR))
+
+
+_ROUNDINGS = {
+    PoolRounding.DOWN: ROUND_FLOOR,
+    PoolRounding.NEAREST: ROUND_HALF_UP,
+    PoolRounding.UP: ROUND_CEILING,
+}
+
+
+def pool_places(
+    *,
+    share: Decimal,
+    graded: int,
+    rounding: PoolRounding = PoolRounding.DOWN,
+    minimum: int = 0,
+) -> int:
+    """share x graded, rounded so, raised to ``minimum``, never more than ``graded``."""
+    exact = _EXACT.multiply(_decimal(share, "share"), Decimal(graded))
+    rounded = int(exact.to_integral_value(rounding=_ROUNDINGS[PoolRounding(rounding)]))
+    return min(max(rounded, minimum), graded)
+
+
+def _split_pools(
+    pools: Mapping[str, PoolSpec] | None,
+    share: Decimal,
+    subjects: Sequence[tuple[str, str]],
+    graded_keys: Sequence[str],
+    *,
+    excellent: bool,
+) -> tuple[dict[str, PoolSpec], dict[str, list[str]], dict[str, int]]:
+    """(pool key -> spec, pool key -> graded keys, pool key -> places) for the top grade.
+
+    ``subjects``: (key, pool) of everyone. Without pools, one pool of everyone, rounded down,
+    with ``share`` (the thresholds' quota)."""
+    if pools is None:
+        specs = {"": PoolSpec(share_good=share, share_excellent=share)}
+        pool_of = dict.fromkeys((key for key, _pool in subjects), "")
+    else:
+        specs, pool_of = dict(pools), {}
+        for key, pool in subjects:
+            if pool not in pools:
+                raise ValueError(f"subject {key!r} is in unknown pool {pool!r}")
+            pool_of[key] = pool
+    members: dict[str, list[str]] = {key: [] for key in specs}
+    for key in graded_keys:
+        members[pool_of[key]].append(key)
+    places = {
+        key: pool_places(
+            share=spec.share_excellent if excellent else spec.share_good,
+            graded=len(members[key]),
+            rounding=spec.rounding,
+            minimum=spec.minimum,
+        )
+        for key, spec in specs.items()
+    }
+    return specs, members, places
 
 
 def competition_ranks(values: Sequence[Decimal]) -> list[int]:
@@ -519,6 +641,36 @@ def _quota_cut(
     return beyond, tied
 
 
+def _pool_note(pools: Mapping[str, PoolSpec] | None, key: str) -> str:
+    # One pool is the whole office: naming it would add nothing.
+    return "" if pools is None or len(pools) < 2 else f" in pool {key!r}"
+
+
+def _pool_results(
+    pools: Mapping[str, PoolSpec] | None,
+    specs: Mapping[str, PoolSpec],
+    members: Mapping[str, Sequence[str]],
+    places: Mapping[str, int],
+    grades: Mapping[str, Grade | AnnualGrade],
+    top: Grade | AnnualGrade,
+) -> tuple[PoolResult, ...]:
+    if pools is None:
+        return ()
+    return tuple(
+        PoolResult(
+            key=key,
+            name=spec.name,
+            graded_count=len(members[key]),
+            places=places[key],
+            used=sum(1 for k in members[key] if grades.get(k) is top),
+            share=spec.share_excellent if top is AnnualGrade.EXCELLENT else spec.share_good,
+            rounding=spec.rounding,
+            members=tuple(members[key]),
+        )
+        for key, spec in specs.items()
+    )
+
+
 # --- quarterly ----------------------------------------------------------------------------
 
 
@@ -590,6 +742,7 @@ def score_period(
     subjects: Sequence[SubjectInput],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     graded: bool = True,
+    pools: Mapping[str, PoolSpec] | None = None,
 ) -> PeriodResult:
     """Score, rank and (when ``graded``) grade everyone in one quarter.
 
@@ -597,6 +750,7 @@ def score_period(
     in this order: threshold on the rounded final, incident caps, the 好 quota over those still
     好 (a capped person does not use up a slot), then overrides (see the module docstring).
     Grades and ranks use the rounded final: what a leader sees is what is graded.
+    ``pools``: the quota runs within each pool (see the module docstring).
     """
     specs = validate_criteria(criteria)
     keys = [subject.key for subject in subjects]
@@ -629,7 +783,14 @@ def score_period(
     steps: dict[str, list[GradeStep]] = {key: [] for key in finals}
     to_grade = [s for s in assessed if s.subject.key not in undetermined]
     graded_count = len(to_grade) if graded else 0
-    quota = quota_limit(share=thresholds.good_quota, graded_count=graded_count)
+    specs_by_pool, members, places = _split_pools(
+        pools,
+        thresholds.good_quota,
+        [(s.subject.key, s.subject.pool) for s in scored],
+        [s.subject.key for s in to_grade] if graded else [],
+        excellent=False,
+    )
+    quota = sum(places.values())
     if graded:
         for s in to_grade:
             key, final = s.subject.key, finals[s.subject.key]
@@ -640,31 +801,33 @@ def score_period(
                 grade = cap[0]
                 steps[key].append(GradeStep(cap[1], grade, f"{len(s.deductions)} incident(s)"))
             grades[key] = grade
-        candidates = [(key, finals[key]) for key, grade in grades.items() if grade is Grade.GOOD]
-        beyond, tied = _quota_cut(candidates, quota)
-        for key in beyond:
-            grades[key] = Grade.FAIRLY_GOOD
-            steps[key].append(
-                GradeStep(ReasonCode.QUOTA_DEMOTION, Grade.FAIRLY_GOOD, f"quota {quota}")
-            )
-        for key in tied:
-            grades[key] = Grade.FAIRLY_GOOD
-            steps[key].append(
-                GradeStep(
-                    ReasonCode.TIE_ON_QUOTA_LINE,
-                    Grade.FAIRLY_GOOD,
-                    f"tied at {finals[key]} on the quota line ({quota})",
+        for pool, keys_in_pool in members.items():
+            limit, where = places[pool], _pool_note(pools, pool)
+            candidates = [(k, finals[k]) for k in keys_in_pool if grades[k] is Grade.GOOD]
+            beyond, tied = _quota_cut(candidates, limit)
+            for key in beyond:
+                grades[key] = Grade.FAIRLY_GOOD
+                steps[key].append(
+                    GradeStep(ReasonCode.QUOTA_DEMOTION, Grade.FAIRLY_GOOD, f"quota {limit}{where}")
                 )
-            )
-        if tied:
-            warnings.append(
-                ScoringWarning(
-                    WarningCode.TIE_ON_QUOTA_LINE,
-                    tuple(tied),
-                    f"tie at {finals[tied[0]]} straddles the 好 quota of {quota}: all tied "
-                    "dropped to 较好; leaders to decide",
+            for key in tied:
+                grades[key] = Grade.FAIRLY_GOOD
+                steps[key].append(
+                    GradeStep(
+                        ReasonCode.TIE_ON_QUOTA_LINE,
+                        Grade.FAIRLY_GOOD,
+                        f"tied at {finals[key]} on the quota line ({limit}){where}",
+                    )
                 )
-            )
+            if tied:
+                warnings.append(
+                    ScoringWarning(
+                        WarningCode.TIE_ON_QUOTA_LINE,
+                        tuple(tied),
+                        f"tie at {finals[tied[0]]} straddles the 好 quota of {limit}{where}: "
+                        "all tied dropped to 较好; leaders to decide",
+                    )
+                )
         computed = dict(grades)
         above_cap: list[str] = []
         for s in to_grade:
@@ -685,15 +848,17 @@ def score_period(
                     "override grants a grade above the incident cap",
                 )
             )
-        goods = sorted(key for key, grade in grades.items() if grade is Grade.GOOD)
-        if len(goods) > quota:
-            warnings.append(
-                ScoringWarning(
-                    WarningCode.OVER_QUOTA_AFTER_OVERRIDES,
-                    tuple(goods),
-                    f"{len(goods)} graded 好 after overrides, quota is {quota}",
+        for pool, keys_in_pool in members.items():
+            goods = sorted(k for k in keys_in_pool if grades[k] is Grade.GOOD)
+            if len(goods) > places[pool]:
+                warnings.append(
+                    ScoringWarning(
+                        WarningCode.OVER_QUOTA_AFTER_OVERRIDES,
+                        tuple(goods),
+                        f"{len(goods)} graded 好 after overrides, quota is {places[pool]}"
+                        + _pool_note(pools, pool),
+                    )
                 )
-            )
 
     results: list[SubjectResult] = []
     for s in scored:
@@ -729,6 +894,7 @@ def score_period(
         assessed_count=len(assessed),
         not_assessed_count=len(scored) - len(assessed),
         graded=graded,
+        pools=_pool_results(pools, specs_by_pool, members, places, grades, Grade.GOOD),
     )
 
 
@@ -778,12 +944,16 @@ def _annual_grade(
 
 
 def score_year(
-    *, subjects: Sequence[AnnualInput], thresholds: Thresholds = DEFAULT_THRESHOLDS
+    *,
+    subjects: Sequence[AnnualInput],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    pools: Mapping[str, PoolSpec] | None = None,
 ) -> AnnualResult:
     """Annual score (mean of the assessed quarters' finals), competition rank and grade.
 
     No assessed quarter: not graded. The 优秀 quota is floor(20% x graded), by rank; a tie on
-    the line drops everyone tied to 称职 with a ``TIE_ON_QUOTA_LINE`` warning.
+    the line drops everyone tied to 称职 with a ``TIE_ON_QUOTA_LINE`` warning. With ``pools``,
+    the 优秀 places and the line rule are per pool (``share_excellent`` of each).
     """
     keys = [subject.key for subject in subjects]
     if len(set(keys)) != len(keys):
@@ -806,7 +976,14 @@ def score_year(
         and (s.standing is Standing.UNDETERMINED or any(v.code.undetermines for v in s.vetoes))
     }
     graded_count = len(scores) - len(undetermined)
-    quota = quota_limit(share=thresholds.excellent_quota, graded_count=graded_count)
+    specs_by_pool, members, places = _split_pools(
+        pools,
+        thresholds.excellent_quota,
+        [(s.key, s.pool) for s in subjects],
+        [key for key in scores if key not in undetermined],
+        excellent=True,
+    )
+    quota = sum(places.values())
 
     grades: dict[str, AnnualGrade] = {}
     steps: dict[str, list[GradeStep]] = {}
@@ -816,27 +993,31 @@ def score_year(
             poor = sum(1 for g in subject.quarter_grades if g is Grade.POOR)
             grade, reasons = _annual_grade(scores[subject.key], good, poor, subject, thresholds)
             grades[subject.key], steps[subject.key] = grade, reasons
-    candidates = [(k, scores[k]) for k, g in grades.items() if g is AnnualGrade.EXCELLENT]
-    beyond, tied = _quota_cut(candidates, quota)
     competent = AnnualGrade.COMPETENT
-    for key in beyond:
-        grades[key] = competent
-        steps[key].append(GradeStep(ReasonCode.QUOTA_DEMOTION, competent, f"quota {quota}"))
-    for key in tied:
-        grades[key] = competent
-        steps[key].append(
-            GradeStep(ReasonCode.TIE_ON_QUOTA_LINE, competent, f"tied at {scores[key]}")
-        )
     warnings: list[ScoringWarning] = []
-    if tied:
-        warnings.append(
-            ScoringWarning(
-                WarningCode.TIE_ON_QUOTA_LINE,
-                tuple(tied),
-                f"tie at {scores[tied[0]]} straddles the 优秀 quota of {quota}: all tied "
-                "dropped to 称职; leaders to decide",
+    for pool, keys_in_pool in members.items():
+        limit, where = places[pool], _pool_note(pools, pool)
+        candidates = [(k, scores[k]) for k in keys_in_pool if grades[k] is AnnualGrade.EXCELLENT]
+        beyond, tied = _quota_cut(candidates, limit)
+        for key in beyond:
+            grades[key] = competent
+            steps[key].append(
+                GradeStep(ReasonCode.QUOTA_DEMOTION, competent, f"quota {limit}{where}")
             )
-        )
+        for key in tied:
+            grades[key] = competent
+            steps[key].append(
+                GradeStep(ReasonCode.TIE_ON_QUOTA_LINE, competent, f"tied at {scores[key]}")
+            )
+        if tied:
+            warnings.append(
+                ScoringWarning(
+                    WarningCode.TIE_ON_QUOTA_LINE,
+                    tuple(tied),
+                    f"tie at {scores[tied[0]]} straddles the 优秀 quota of {limit}{where}: "
+                    "all tied dropped to 称职; leaders to decide",
+                )
+            )
 
     results: list[AnnualSubjectResult] = []
     for subject in subjects:
@@ -865,4 +1046,5 @@ def score_year(
         quota=quota,
         graded_count=graded_count,
         not_graded_count=len(subjects) - len(scores),
+        pools=_pool_results(pools, specs_by_pool, members, places, grades, AnnualGrade.EXCELLENT),
     )

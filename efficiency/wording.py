@@ -413,6 +413,14 @@ _QUARTER_WARNINGS = {
 }
 
 
+def places_of(result: PeriodResult | AnnualResult, keys: Sequence[str]) -> int:
+    """The places a warning about ``keys`` is about: their quota pool's, else everyone's."""
+    for pool in result.pools:
+        if keys and keys[0] in pool.members:
+            return pool.places
+    return result.quota
+
+
 def quarter_warnings(period: PeriodResult, names: Mapping[str, str]) -> list[str]:
     """The quarter's warnings for the leaders, naming the people (``names``: key → name)."""
     finals = {result.key: result.final for result in period.results}
@@ -427,7 +435,7 @@ def quarter_warnings(period: PeriodResult, names: Mapping[str, str]) -> list[str
             % {
                 "count": len(warning.subject_keys),
                 "final": finals.get(warning.subject_keys[0], ""),
-                "quota": period.quota,
+                "quota": places_of(period, warning.subject_keys),
                 "names": who,
             }
         )
@@ -449,7 +457,11 @@ def annual_warnings(year: AnnualResult, names: Mapping[str, str]) -> list[str]:
                     "places): %(names)s. By the rules all of them were graded “称职”; the "
                     "leadership group should decide."
                 )
-                % {"count": len(warning.subject_keys), "quota": year.quota, "names": who}
+                % {
+                    "count": len(warning.subject_keys),
+                    "quota": places_of(year, warning.subject_keys),
+                    "names": who,
+                }
             )
         else:  # a warning added to scoring later still reaches the leaders
             texts.append(f"{warning.detail}: {who}")

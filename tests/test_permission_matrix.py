@@ -423,6 +423,9 @@ MATRIX = [
     GET("admin:auth_user_change",        "admin admin admin   admin admin admin      admin  admin    200           admin admin", user_url("change/")),
     POST("admin:auth_user_change",       "admin admin admin   admin admin admin      admin  admin    done          admin admin", user_url("change/"), account_form),
     POST("admin:auth_user_change+role",  "admin admin admin   admin admin admin      admin  admin    done          admin admin", user_url("change/"), role_change),
+    # Quota pools (名额): the administrator edits them; every change goes into the history.
+    GET("admin:efficiency_quotapool_changelist", "admin admin admin admin admin admin admin admin 200 admin admin", lambda w: "/admin/efficiency/quotapool/"),
+    POST("admin:efficiency_quotapool_add", "admin admin admin admin admin admin admin admin done admin admin", lambda w: "/admin/efficiency/quotapool/add/", lambda w: {"name": "领导班子成员", "order": "1", "good_percent": "40", "excellent_percent": "20", "rounding": "up", "minimum": "1", "category": "", "members": [str(w.office.person.pk)], "active": "on"}),
     GET("admin:auth_user_password_change", "admin admin admin admin admin admin      admin  admin    200           admin admin", user_url("password/")),
     POST("admin:auth_user_password_change", "admin admin admin admin admin admin     admin  admin    done          admin admin", user_url("password/"), lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}),
 ]

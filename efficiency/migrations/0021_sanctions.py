@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("efficiency", "0019_standing"),
+        ("efficiency", "0020_quota_pools"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

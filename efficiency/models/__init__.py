@@ -15,6 +15,7 @@ from .incidents import (
 )
 from .org import Gender, PoliticalStatus, Section, Staff, StaffCategory
 from .paperwork import ImportRecord, ReportJob, ReportJobStatus
+from .pools import PoolRounding, QuotaPool
 from .publicity import (
     OBJECTION_REASON_MAX_LENGTH,
     Feedback,
@@ -44,6 +45,8 @@ __all__ = [
     "GradeReview",
     "COMMENT_MAX_LENGTH",
     "Period",
+    "PoolRounding",
+    "QuotaPool",
     "PeriodCriterion",
     "PeriodState",
     "Feedback",

@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
         pgettext_lazy("history action", "Standing cleared: appraised as usual"),
     )
     SANCTION_WITHDRAW = "sanction_withdraw", pgettext_lazy("history action", "Sanction withdrawn")
+    POOL_MEMBERS = "pool_members", pgettext_lazy("history action", "Pool membership changed")
 
 
 class AuditEvent(models.Model):

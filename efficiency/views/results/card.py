@@ -111,6 +111,7 @@ def score_card(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
         raise Http404
     result = row.result
     thresholds = results.thresholds_of(period)
+    quota_seen = results.quota_seen_by(table, row, thresholds)  # the person's pool's, if any
     periods = _card_periods(period, everyone)
     chart, chart_points = person_chart(staff, periods, _("Final score, quarter by quarter"))
     tied = sum(1 for r in table.rows if r.result.rank == result.rank) if result.rank else 0
@@ -128,9 +129,9 @@ def score_card(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
             "missing": [c.name for c in table.criteria if c.code in result.missing_criteria],
             "deductions": deduction_lines(row.facts),
             "grade_sentences": quarter_grade_sentences(
-                result, period=table.result, thresholds=thresholds
+                result, period=quota_seen[0], thresholds=quota_seen[1]
             ),
-            "quota_sentence": quota_sentence(table.result, thresholds),
+            "quota_sentence": quota_sentence(*quota_seen),
             "tied_with": tied - 1 if tied > 1 else 0,
             "override": row.override,
             "decided_by": _decided_by(row.override),
