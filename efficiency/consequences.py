@@ -6,7 +6,16 @@ act on, so the second look says exactly what is about to happen ("认定后…�
 
 from django.utils.translation import gettext as _
 
-from efficiency.models import Incident, IncidentStatus, Period, PeriodState, Severity, Staff
+from efficiency import influence
+from efficiency.models import (
+    Incident,
+    IncidentStatus,
+    Period,
+    PeriodState,
+    SanctionKind,
+    Severity,
+    Staff,
+)
 from efficiency.models.incidents import HandlingDecision
 from efficiency.quarters import Quarter
 
@@ -226,3 +235,34 @@ def decide_all(
         _("Each decision is recorded with your name; each can still be changed one by one.")
     )
     return said
+
+
+def sanction_record(staff: Staff, kind: str, dated) -> list[str]:
+    """What recording a 处分 does to the person's annual grades (efficiency.influence)."""
+    end = influence.sanction_period_end(kind, dated)
+    values = {
+        "name": staff.name,
+        "sanction": SanctionKind(kind).label,
+        "start": dated.isoformat(),
+        "end": end.isoformat(),
+        "year": dated.year,
+    }
+    sentences = [
+        _("%(name)s will have the sanction “%(sanction)s” in effect from %(start)s to %(end)s.")
+        % values
+    ]
+    if kind in influence.UNDETERMINING_SANCTIONS:
+        years = list(range(dated.year, end.year))
+        sentences.append(
+            _("The annual appraisal of %(years)s will be undetermined (不定等次): no grade.")
+            % {"years": "、".join(str(y) for y in years)}
+        )
+    else:
+        sentences.append(_("They cannot be graded “优秀” for %(year)s.") % values)
+    sentences.append(
+        _(
+            "The sanction is recorded in the history; it can later be corrected or withdrawn "
+            "only with a written reason."
+        )
+    )
+    return sentences

@@ -10,13 +10,13 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from efficiency import scoring, wording
+from efficiency import pool_schemes, pools, scoring, standings, wording
 from efficiency.models import (
     GradeReview,
     IncidentResponsible,
@@ -28,12 +28,13 @@ from efficiency.models import (
 )
 from efficiency.models.incidents import (
     ESTABLISHED_STATUSES,
-    HandlingDecision,
     Incident,
     number_order,
 )
+from efficiency.models.standing import StandingKind, StandingReason
 from efficiency.quarters import Quarter
 from efficiency.roles import Role
+from efficiency.vetoes import year_vetoes
 
 STAFF = "staff"
 SECTION = "section"
@@ -59,6 +60,21 @@ class SubjectFacts:
     section_id: int  # who belongs where is decided by id, never by the name, which can change
     section_code: str
     deductions: tuple[DeductionFact, ...] = ()
+    standing: str = ""  # "" 参加考核; StandingKind.UNDETERMINED (ABSENT people are left out)
+    standing_reason: str = ""  # a StandingReason value
+    standing_note: str = ""
+
+    @property
+    def undetermined(self) -> bool:
+        return self.standing == StandingKind.UNDETERMINED
+
+    @property
+    def standing_reason_label(self) -> str:
+        """新录用试用期（试用期至2026年12月31日）; "" when appraised as usual."""
+        if not self.standing_reason:
+            return ""
+        label = str(StandingReason(self.standing_reason).label)
+        return f"{label}（{self.standing_note}）" if self.standing_note else label
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,12 @@ class Row:
     result: scoring.SubjectResult
     progress: Progress
     override: GradeReview | None  # the leader's decision, when there is one
+    pool: str = ""  # the quota pool's key ("" when the period has no pools)
+
+    @property
+    def undetermined(self) -> bool:
+        """不定等次: scored and ranked, but no grade, outside the quota."""
+        return self.result.undetermined
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,44 @@ class Ranking:
 
     def row(self, key: str) -> Row | None:
         return self.by_key.get(key)
+
+    @property
+    def pools(self) -> tuple[scoring.PoolResult, ...]:
+        """Each quota pool's places and use; () for a period opened before pools."""
+        return self.result.pools
+
+
+def quota_seen_by(
+    table: Ranking, row: Row, thresholds: scoring.Thresholds
+) -> tuple[scoring.PeriodResult, scoring.Thresholds]:
+    """The 好 quota figures that applied to ``row``: its pool's places, people graded and share
+    when the graded are split over pools; else the period's (for sentences about a grade)."""
+    pool = table.result.pool(row.pool) if pools.shown(table.pools) else None
+    if pool is None:
+        return table.result, thresholds
+    return (
+        replace(table.result, quota=pool.places, graded_count=pool.graded_count),
+        replace(thresholds, good_quota=pool.share),
+    )
+
+
+def pool_membership(
+    scheme: pools.Scheme | None, people: dict[int, tuple[str, int]]
+) -> dict[int, str]:
+    """staff pk -> pool key under ``scheme``, for ``people`` (pk -> (category, section id))."""
+    if scheme is None:
+        return {}
+    return {pk: scheme.pool_of(pk, category, section) for pk, (category, section) in people.items()}
+
+
+def _people(facts: dict[int, SubjectFacts], scheme: pools.Scheme | None) -> dict[int, tuple]:
+    """Category and section of everyone (the frozen assignment wins where it has them)."""
+    if scheme is None:
+        return {}
+    # One query whoever is missing, so a page's query count does not vary with the roster.
+    # Everyone's, unfiltered: cheaper than an IN over 2,000 ids.
+    categories = dict(Staff.objects.values_list("pk", "category"))
+    return {pk: (categories.get(pk, wording.CIVIL_SERVANT), facts[pk].section_id) for pk in facts}
 
 
 def criteria_of(period: Period) -> tuple[scoring.CriterionSpec, ...]:
@@ -151,7 +211,9 @@ def staff_in_period(period: Period):
         Q(end_date__isnull=True) | Q(end_date__gte=first)
     )
     marked = Score.objects.filter(period=period, staff__isnull=False).values("staff_id")
-    return Staff.objects.filter(in_post | Q(pk__in=marked))
+    # 不参加考核 (e.g. seconded): listed nowhere, marked or not.
+    absent = standings.absent_ids(period.year, period.quarter)
+    return Staff.objects.filter(in_post | Q(pk__in=marked)).exclude(pk__in=absent)
 
 
 def sections_in_period(period: Period):
@@ -168,8 +230,16 @@ def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, Subj
         incident__status__in=ESTABLISHED_STATUSES,
         incident__occurred_on__range=(first, last),
     )
+    standing_rows = standings.standings_of(period.year, period.quarter)
     if only is not None:
         staff, responsible = staff.filter(pk=only), responsible.filter(staff_id=only)
+        standing_rows = standing_rows.filter(staff_id=only)
+    standing_of = {
+        staff_id: (kind, reason, note)
+        for staff_id, kind, reason, note in standing_rows.filter(
+            standing=StandingKind.UNDETERMINED
+        ).values_list("staff_id", "standing", "reason", "note")
+    }
     deductions: dict[int, list[DeductionFact]] = defaultdict(list)
     for staff_id, number, points, severity, kind, clause in responsible.order_by(
         "incident__occurred_on", *number_order("incident__number")
@@ -192,11 +262,19 @@ def _live_staff_facts(period: Period, only: int | None = None) -> dict[int, Subj
             section_id=section_id,
             section_code=section_code,
             deductions=tuple(deductions.get(pk, ())),
+            **_standing_fields(standing_of.get(pk)),
         )
         for pk, staff_no, name, section, section_id, section_code in staff.values_list(
             "pk", "staff_no", "name", "section__name", "section_id", "section__code"
         )
     }
+
+
+def _standing_fields(standing: tuple[str, str, str] | None) -> dict[str, str]:
+    if standing is None:
+        return {}
+    kind, reason, note = standing
+    return {"standing": kind, "standing_reason": reason, "standing_note": note}
 
 
 def _live_section_facts(period: Period) -> dict[int, SubjectFacts]:
@@ -236,6 +314,10 @@ def _facts_to_json(facts: dict[int, SubjectFacts]) -> dict:
             "deductions": [
                 [d.number, str(d.points), d.severity, d.kind, d.clause_code] for d in f.deductions
             ],
+            # Frozen with the rest, so a locked quarter's 不定等次 never changes.
+            **(
+                {"standing": [f.standing, f.standing_reason, f.standing_note]} if f.standing else {}
+            ),
         }
         for pk, f in facts.items()
     }
@@ -254,6 +336,7 @@ def _facts_from_json(data: dict) -> dict[int, SubjectFacts]:
                 DeductionFact(number, Decimal(points), severity, kind, clause)
                 for number, points, severity, kind, clause in f["deductions"]
             ),
+            **_standing_fields(tuple(f["standing"]) if "standing" in f else None),
         )
         for pk, f in data.items()
     }
@@ -324,6 +407,8 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         if kind == STAFF
         else {}
     )
+    scheme = pool_schemes.scheme_of(period) if kind == STAFF else None
+    pool_of = pool_membership(scheme, _people(facts, scheme))
     assessor_ids, own_staff, headed = _assessors()
     assessor_set = set(assessor_ids)
     own_account = {staff_pk: user_pk for user_pk, staff_pk in own_staff.items()}
@@ -344,6 +429,12 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
                     if override
                     else None
                 ),
+                standing=(
+                    scoring.Standing.UNDETERMINED
+                    if fact.undetermined
+                    else scoring.Standing.PARTICIPATING
+                ),
+                pool=pool_of.get(pk, ""),
             )
         )
         # Who may not mark this subject: the person's own account, a section's heads.
@@ -365,7 +456,11 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         subjects=subjects,
         thresholds=thresholds_of(period),
         graded=kind == STAFF,
+        pools=(
+            None if scheme is None else pools.specs(scheme, pool_of.values(), thresholds_of(period))
+        ),
     )
+    pool_by_key = {facts[pk].key: key for pk, key in pool_of.items()}
     by_fact_key = {f.key: f for f in facts.values()}
     by_override_key = {facts[pk].key: o for pk, o in overrides.items() if pk in facts}
     rows = tuple(
@@ -374,6 +469,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
             result=r,
             progress=progress[r.key],
             override=by_override_key.get(r.key),
+            pool=pool_by_key.get(r.key, ""),
         )
         for r in result.results
     )
@@ -509,10 +605,20 @@ class AnnualRow:
     result: scoring.AnnualSubjectResult
     quarters: dict[str, Row | None]
     category: str = wording.CIVIL_SERVANT  # the person's 人员类别 today, which names the grade
+    standing_reason_label: str = ""  # 不定等次 for the year: why (see SubjectFacts)
+
+    @property
+    def undetermined(self) -> bool:
+        return self.result.undetermined
+
+    pool: str = ""  # the 优秀 quota pool's key ("" without pools)
 
     @property
     def grade_label(self) -> str:
-        """优秀/称职/… (事业编: 优秀/合格/…); "" when not graded."""
+        """优秀/称职/… (事业编: 优秀/合格/…); 不定等次 when a veto left the year ungraded; ""
+        when not graded."""
+        if self.result.undetermined:
+            return wording.undetermined_label()
         return wording.annual_label(self.result.grade, self.category)
 
 
@@ -546,13 +652,24 @@ def annual_rollup(year: int) -> AnnualRollup:
             incident__severity="grave",
         ).values_list("staff__staff_no", flat=True)
     )
-    disqualified = set(
-        IncidentResponsible.objects.filter(
-            incident__status__in=ESTABLISHED_STATUSES,
-            incident__occurred_on__year=year,
-            incident__handling_decision=HandlingDecision.NO_ANNUAL_AWARD,
-        ).values_list("staff__staff_no", flat=True)
+    # The year's own standings: 不参加考核 leaves a person out, 不定等次 keeps them ungraded.
+    year_standing = {row.staff.staff_no: row for row in standings.standings_of(year, None)}
+    for key, row in year_standing.items():
+        if row.standing == StandingKind.ABSENT:
+            facts.pop(key, None)
+    # Influence periods and 处分 (取消年度评优资格 among them): see efficiency.influence.
+    vetoes = year_vetoes(year, facts)
+    # 优秀 pools: the scheme of the year's last opened quarter (efficiency.pool_schemes).
+    categories = dict(Staff.objects.filter(staff_no__in=facts).values_list("staff_no", "category"))
+    scheme = pool_schemes.year_scheme(periods)
+    pool_of = pool_membership(
+        scheme,
+        {
+            f.pk: (categories.get(key, wording.CIVIL_SERVANT), f.section_id)
+            for key, f in facts.items()
+        },
     )
+    pool_by_key = {key: pool_of.get(f.pk, "") for key, f in facts.items()}
     inputs = []
     for key in facts:
         assessed = [r for r in quarter_rows[key].values() if r and r.result.assessed]
@@ -562,19 +679,37 @@ def annual_rollup(year: int) -> AnnualRollup:
                 quarter_finals=[r.result.final for r in assessed],
                 quarter_grades=[r.result.grade for r in assessed],
                 has_grave_incident=key in grave,
-                disqualified_from_excellence=key in disqualified,
+                standing=(
+                    scoring.Standing.UNDETERMINED
+                    if key in year_standing
+                    else scoring.Standing.PARTICIPATING
+                ),
+                vetoes=vetoes.get(key, ()),
+                pool=pool_by_key[key],
             )
         )
     thresholds = scoring.DEFAULT_THRESHOLDS
-    result = scoring.score_year(subjects=inputs, thresholds=thresholds)
-    categories = dict(Staff.objects.filter(staff_no__in=facts).values_list("staff_no", "category"))
+    result = scoring.score_year(
+        subjects=inputs,
+        thresholds=thresholds,
+        pools=None if scheme is None else pools.specs(scheme, pool_of.values(), thresholds),
+    )
     rows = tuple(
         AnnualRow(
             facts=facts[r.key],
             result=r,
             quarters={p.code: quarter_rows[r.key].get(p.code) for p in periods},
             category=categories.get(r.key, wording.CIVIL_SERVANT),
+            standing_reason_label=_annual_reason_label(year_standing.get(r.key)),
+            pool=pool_by_key.get(r.key, ""),
         )
         for r in result.results
     )
     return AnnualRollup(year=year, periods=periods, result=result, rows=rows, thresholds=thresholds)
+
+
+def _annual_reason_label(row) -> str:
+    if row is None:
+        return ""
+    facts = _standing_fields((row.standing, row.reason, row.note))
+    return SubjectFacts("", 0, "", "", 0, "", **facts).standing_reason_label

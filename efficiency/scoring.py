@@ -27,12 +27,20 @@ Order of the quarterly grade rules (DOMAIN.md is silent; this is the decision)
 
 The annual 20% 优秀 quota uses the same line rule as the quarterly one: tied people on the line
 all fall back to 称职, with a ``TIE_ON_QUOTA_LINE`` warning.
+
+Quota pools (名额)
+    With ``pools`` given, each subject names its pool (``SubjectInput.pool``) and the quota,
+    the line rule and the over-quota check run within each pool; a pool's places are
+    :func:`pool_places`. ``quota`` on the result is the total of all pools' places. Without
+    ``pools`` everything is counted over everyone, as one pool rounded down.
 """
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import (
+    ROUND_CEILING,
     ROUND_FLOOR,
     ROUND_HALF_UP,
     Context,
@@ -145,6 +153,20 @@ class ReasonCode(StrEnum):
     NOT_ENOUGH_GOOD_QUARTERS = "not_enough_good_quarters"  # annual: fewer than two 好
     GRAVE_INCIDENT = "grave_incident"  # annual: 严重 incident in the year bars 优秀
     DISQUALIFIED = "disqualified"  # annual: 取消年度评优资格 decision bars 优秀
+    VETO = "veto"  # annual: a veto (influence period, 处分) bars 优秀
+
+
+class Standing(StrEnum):
+    """A person's standing in a period (考核情况).
+
+    ``UNDETERMINED`` (不定等次): scored, ranked and commented, but given no grade and left out
+    of every quota count. ``ABSENT`` (不参加考核): not listed at all; callers never pass such a
+    person to scoring.
+    """
+
+    PARTICIPATING = "participating"
+    UNDETERMINED = "undetermined"
+    ABSENT = "absent"
 
 
 class WarningCode(StrEnum):
@@ -152,6 +174,20 @@ class WarningCode(StrEnum):
     OVER_QUOTA_AFTER_OVERRIDES = "over_quota_after_overrides"
     OVERRIDE_ABOVE_CAP = "override_above_cap"  # an override lifts a grade past an incident cap
     OVERRIDE_IGNORED = "override_ignored"  # override on someone not assessed, or ungraded run
+
+
+class VetoCode(StrEnum):
+    """Why a year's grade is vetoed (see :mod:`efficiency.influence`)."""
+
+    DISQUALIFIED = "disqualified"  # 取消年度评优资格 for an incident of the year: no 优秀
+    INFLUENCE_PERIOD = "influence_period"  # 诫勉谈话-or-above period overlaps the year: no 优秀
+    WARNING = "warning"  # 警告 dated in the year: no 优秀
+    SANCTION_PERIOD = "sanction_period"  # 记过-or-above period not ended by 31 Dec: 不定等次
+
+    @property
+    def undetermines(self) -> bool:
+        """True: no grade for the year at all (不定等次); False: only no 优秀."""
+        return self is VetoCode.SANCTION_PERIOD
 
 
 # --- inputs -------------------------------------------------------------------------------
@@ -205,6 +241,37 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
+class PoolRounding(StrEnum):
+    """How a pool's share x people graded becomes a whole number of places."""
+
+    DOWN = "down"
+    NEAREST = "nearest"  # half up: 2.5 -> 3
+    UP = "up"
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """A quota pool (名额): its shares of 好 and 优秀, rounding and minimum number of places."""
+
+    share_good: Decimal = Decimal("0.40")
+    share_excellent: Decimal = Decimal("0.20")
+    rounding: PoolRounding = PoolRounding.DOWN
+    minimum: int = 0
+    name: str = ""  # display only
+
+    def __post_init__(self) -> None:
+        for name in ("share_good", "share_excellent"):
+            value = _decimal(getattr(self, name), name)
+            if not ZERO <= value <= 1:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "rounding", PoolRounding(self.rounding))
+        if isinstance(self.minimum, bool) or not isinstance(self.minimum, int):
+            raise TypeError("minimum must be an int")
+        if self.minimum < 0:
+            raise ValueError(f"minimum must not be negative, got {self.minimum}")
+
+
 @dataclass(frozen=True)
 class Deduction:
     """An established incident in the period naming the subject (the caller filters)."""
@@ -238,6 +305,19 @@ class SubjectInput:
     marks: Mapping[str, Sequence[Decimal]]
     deductions: Sequence[Deduction] = ()
     override: GradeOverride | None = None
+    standing: Standing = Standing.PARTICIPATING
+    pool: str = ""  # the quota pool's key when ``pools`` is given to score_period
+
+
+@dataclass(frozen=True)
+class Veto:
+    """One veto on a year's grade: what (诫勉谈话, 警告, ...), dated when, its period's last day."""
+
+    code: VetoCode
+    what: str
+    on: date
+    until: date | None = None
+    reference: str = ""  # 文号 of a 处分, number of an incident
 
 
 @dataclass(frozen=True)
@@ -247,6 +327,9 @@ class AnnualInput:
     quarter_grades: Sequence[Grade]
     has_grave_incident: bool = False
     disqualified_from_excellence: bool = False  # a 取消年度评优资格 decision in the year
+    standing: Standing = Standing.PARTICIPATING
+    vetoes: tuple[Veto, ...] = ()  # see efficiency.influence
+    pool: str = ""  # the quota pool's key when ``pools`` is given to score_year
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -295,10 +378,29 @@ class SubjectResult:
     grade_steps: tuple[GradeStep, ...] = ()
     overridden: bool = False
     override: GradeOverride | None = None
+    undetermined: bool = False  # 不定等次: scored and ranked, no grade, outside the quota
 
     @property
     def explanation(self) -> tuple[ReasonCode, ...]:
         return tuple(step.code for step in self.grade_steps)
+
+
+@dataclass(frozen=True)
+class PoolResult:
+    """One quota pool's figures: places for the top grade and how many hold it."""
+
+    key: str
+    name: str
+    graded_count: int  # people graded in the pool (the share's denominator)
+    places: int  # most 好 (quarter) or 优秀 (year) allowed in the pool
+    used: int  # people holding the top grade in the pool, after overrides
+    share: Decimal = Decimal("0.40")  # the pool's share for this grade
+    rounding: PoolRounding = PoolRounding.DOWN
+    members: tuple[str, ...] = ()  # keys of those graded in the pool
+
+    @property
+    def over(self) -> bool:
+        return self.used > self.places
 
 
 @dataclass(frozen=True)
@@ -310,6 +412,10 @@ class PeriodResult:
     assessed_count: int
     not_assessed_count: int
     graded: bool
+    pools: tuple[PoolResult, ...] = ()  # per pool, in the order given; () without pools
+
+    def pool(self, key: str) -> PoolResult | None:
+        return next((p for p in self.pools if p.key == key), None)
 
     def get(self, key: str) -> SubjectResult:
         for result in self.results:
@@ -330,6 +436,8 @@ class AnnualSubjectResult:
     poor_quarters: int
     grade: AnnualGrade | None
     grade_steps: tuple[GradeStep, ...] = ()
+    vetoes: tuple[Veto, ...] = ()  # every veto on the year, whether or not it changed the grade
+    undetermined: bool = False  # 不定等次: scored and ranked, no grade, not in the quota
 
     @property
     def explanation(self) -> tuple[ReasonCode, ...]:
@@ -343,6 +451,10 @@ class AnnualResult:
     quota: int  # most 优秀 allowed
     graded_count: int
     not_graded_count: int
+    pools: tuple[PoolResult, ...] = ()  # per pool, in the order given; () without pools
+
+    def pool(self, key: str) -> PoolResult | None:
+        return next((p for p in self.pools if p.key == key), None)
 
     def get(self, key: str) -> AnnualSubjectResult:
         for result in self.results:
@@ -473,6 +585,62 @@ def quota_limit(*, share: Decimal, graded_count: int) -> int:
     return int((share * graded_count).to_integral_value(rounding=ROUND_FLOOR))
 
 
+_ROUNDINGS = {
+    PoolRounding.DOWN: ROUND_FLOOR,
+    PoolRounding.NEAREST: ROUND_HALF_UP,
+    PoolRounding.UP: ROUND_CEILING,
+}
+
+
+def pool_places(
+    *,
+    share: Decimal,
+    graded: int,
+    rounding: PoolRounding = PoolRounding.DOWN,
+    minimum: int = 0,
+) -> int:
+    """share x graded, rounded so, raised to ``minimum``, never more than ``graded``."""
+    exact = _EXACT.multiply(_decimal(share, "share"), Decimal(graded))
+    rounded = int(exact.to_integral_value(rounding=_ROUNDINGS[PoolRounding(rounding)]))
+    return min(max(rounded, minimum), graded)
+
+
+def _split_pools(
+    pools: Mapping[str, PoolSpec] | None,
+    share: Decimal,
+    subjects: Sequence[tuple[str, str]],
+    graded_keys: Sequence[str],
+    *,
+    excellent: bool,
+) -> tuple[dict[str, PoolSpec], dict[str, list[str]], dict[str, int]]:
+    """(pool key -> spec, pool key -> graded keys, pool key -> places) for the top grade.
+
+    ``subjects``: (key, pool) of everyone. Without pools, one pool of everyone, rounded down,
+    with ``share`` (the thresholds' quota)."""
+    if pools is None:
+        specs = {"": PoolSpec(share_good=share, share_excellent=share)}
+        pool_of = dict.fromkeys((key for key, _pool in subjects), "")
+    else:
+        specs, pool_of = dict(pools), {}
+        for key, pool in subjects:
+            if pool not in pools:
+                raise ValueError(f"subject {key!r} is in unknown pool {pool!r}")
+            pool_of[key] = pool
+    members: dict[str, list[str]] = {key: [] for key in specs}
+    for key in graded_keys:
+        members[pool_of[key]].append(key)
+    places = {
+        key: pool_places(
+            share=spec.share_excellent if excellent else spec.share_good,
+            graded=len(members[key]),
+            rounding=spec.rounding,
+            minimum=spec.minimum,
+        )
+        for key, spec in specs.items()
+    }
+    return specs, members, places
+
+
 def competition_ranks(values: Sequence[Decimal]) -> list[int]:
     """Standard competition ranks, highest first, in input order: [9, 8, 8, 7] -> [1, 2, 2, 4]."""
     ordered = sorted(values, reverse=True)
@@ -568,6 +736,36 @@ def _quota_cut(
     return beyond, tied
 
 
+def _pool_note(pools: Mapping[str, PoolSpec] | None, key: str) -> str:
+    # One pool is the whole office: naming it would add nothing.
+    return "" if pools is None or len(pools) < 2 else f" in pool {key!r}"
+
+
+def _pool_results(
+    pools: Mapping[str, PoolSpec] | None,
+    specs: Mapping[str, PoolSpec],
+    members: Mapping[str, Sequence[str]],
+    places: Mapping[str, int],
+    grades: Mapping[str, Grade | AnnualGrade],
+    top: Grade | AnnualGrade,
+) -> tuple[PoolResult, ...]:
+    if pools is None:
+        return ()
+    return tuple(
+        PoolResult(
+            key=key,
+            name=spec.name,
+            graded_count=len(members[key]),
+            places=places[key],
+            used=sum(1 for k in members[key] if grades.get(k) is top),
+            share=spec.share_excellent if top is AnnualGrade.EXCELLENT else spec.share_good,
+            rounding=spec.rounding,
+            members=tuple(members[key]),
+        )
+        for key, spec in specs.items()
+    )
+
+
 # --- quarterly ----------------------------------------------------------------------------
 
 
@@ -650,6 +848,7 @@ def score_period(
     subjects: Sequence[SubjectInput],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     graded: bool = True,
+    pools: Mapping[str, PoolSpec] | None = None,
 ) -> PeriodResult:
     """Score, rank and (when ``graded``) grade everyone in one quarter.
 
@@ -657,6 +856,7 @@ def score_period(
     in this order: threshold on the rounded final, incident caps, the 好 quota over those still
     好 (a capped person does not use up a slot), then overrides (see the module docstring).
     Grades and ranks use the rounded final: what a leader sees is what is graded.
+    ``pools``: the quota runs within each pool (see the module docstring).
     """
     specs = validate_criteria(criteria)
     keys = [subject.key for subject in subjects]
@@ -668,7 +868,13 @@ def score_period(
     ranks = dict(zip(finals, competition_ranks(list(finals.values())), strict=True))
 
     warnings: list[ScoringWarning] = []
-    ignored = [s.subject.key for s in scored if s.subject.override and (not graded or s.missing)]
+    # 不定等次: scored and ranked with everyone, but no grade and outside the quota.
+    undetermined = {s.subject.key for s in scored if s.subject.standing is Standing.UNDETERMINED}
+    ignored = [
+        s.subject.key
+        for s in scored
+        if s.subject.override and (not graded or s.missing or s.subject.key in undetermined)
+    ]
     if ignored:
         warnings.append(
             ScoringWarning(
@@ -681,10 +887,18 @@ def score_period(
     grades: dict[str, Grade] = {}
     computed: dict[str, Grade] = {}
     steps: dict[str, list[GradeStep]] = {key: [] for key in finals}
-    graded_count = len(assessed) if graded else 0
-    quota = quota_limit(share=thresholds.good_quota, graded_count=graded_count)
+    to_grade = [s for s in assessed if s.subject.key not in undetermined]
+    graded_count = len(to_grade) if graded else 0
+    specs_by_pool, members, places = _split_pools(
+        pools,
+        thresholds.good_quota,
+        [(s.subject.key, s.subject.pool) for s in scored],
+        [s.subject.key for s in to_grade] if graded else [],
+        excellent=False,
+    )
+    quota = sum(places.values())
     if graded:
-        for s in assessed:
+        for s in to_grade:
             key, final = s.subject.key, finals[s.subject.key]
             grade = _threshold_grade(final, thresholds)
             steps[key].append(GradeStep(ReasonCode.THRESHOLD, grade, f"final {final}"))
@@ -693,34 +907,36 @@ def score_period(
                 grade = cap[0]
                 steps[key].append(GradeStep(cap[1], grade, f"{len(s.deductions)} incident(s)"))
             grades[key] = grade
-        candidates = [(key, finals[key]) for key, grade in grades.items() if grade is Grade.GOOD]
-        beyond, tied = _quota_cut(candidates, quota)
-        for key in beyond:
-            grades[key] = Grade.FAIRLY_GOOD
-            steps[key].append(
-                GradeStep(ReasonCode.QUOTA_DEMOTION, Grade.FAIRLY_GOOD, f"quota {quota}")
-            )
-        for key in tied:
-            grades[key] = Grade.FAIRLY_GOOD
-            steps[key].append(
-                GradeStep(
-                    ReasonCode.TIE_ON_QUOTA_LINE,
-                    Grade.FAIRLY_GOOD,
-                    f"tied at {finals[key]} on the quota line ({quota})",
+        for pool, keys_in_pool in members.items():
+            limit, where = places[pool], _pool_note(pools, pool)
+            candidates = [(k, finals[k]) for k in keys_in_pool if grades[k] is Grade.GOOD]
+            beyond, tied = _quota_cut(candidates, limit)
+            for key in beyond:
+                grades[key] = Grade.FAIRLY_GOOD
+                steps[key].append(
+                    GradeStep(ReasonCode.QUOTA_DEMOTION, Grade.FAIRLY_GOOD, f"quota {limit}{where}")
                 )
-            )
-        if tied:
-            warnings.append(
-                ScoringWarning(
-                    WarningCode.TIE_ON_QUOTA_LINE,
-                    tuple(tied),
-                    f"tie at {finals[tied[0]]} straddles the 好 quota of {quota}: all tied "
-                    "dropped to 较好; leaders to decide",
+            for key in tied:
+                grades[key] = Grade.FAIRLY_GOOD
+                steps[key].append(
+                    GradeStep(
+                        ReasonCode.TIE_ON_QUOTA_LINE,
+                        Grade.FAIRLY_GOOD,
+                        f"tied at {finals[key]} on the quota line ({limit}){where}",
+                    )
                 )
-            )
+            if tied:
+                warnings.append(
+                    ScoringWarning(
+                        WarningCode.TIE_ON_QUOTA_LINE,
+                        tuple(tied),
+                        f"tie at {finals[tied[0]]} straddles the 好 quota of {limit}{where}: "
+                        "all tied dropped to 较好; leaders to decide",
+                    )
+                )
         computed = dict(grades)
         above_cap: list[str] = []
-        for s in assessed:
+        for s in to_grade:
             override = s.subject.override
             if override is None:
                 continue
@@ -738,20 +954,22 @@ def score_period(
                     "override grants a grade above the incident cap",
                 )
             )
-        goods = sorted(key for key, grade in grades.items() if grade is Grade.GOOD)
-        if len(goods) > quota:
-            warnings.append(
-                ScoringWarning(
-                    WarningCode.OVER_QUOTA_AFTER_OVERRIDES,
-                    tuple(goods),
-                    f"{len(goods)} graded 好 after overrides, quota is {quota}",
+        for pool, keys_in_pool in members.items():
+            goods = sorted(k for k in keys_in_pool if grades[k] is Grade.GOOD)
+            if len(goods) > places[pool]:
+                warnings.append(
+                    ScoringWarning(
+                        WarningCode.OVER_QUOTA_AFTER_OVERRIDES,
+                        tuple(goods),
+                        f"{len(goods)} graded 好 after overrides, quota is {places[pool]}"
+                        + _pool_note(pools, pool),
+                    )
                 )
-            )
 
     results: list[SubjectResult] = []
     for s in scored:
         key = s.subject.key
-        overridden = graded and key in finals and s.subject.override is not None
+        overridden = key in grades and s.subject.override is not None
         results.append(
             SubjectResult(
                 key=key,
@@ -770,6 +988,7 @@ def score_period(
                 grade_steps=tuple(steps.get(key, ())),
                 overridden=overridden,
                 override=s.subject.override if overridden else None,
+                undetermined=graded and key in undetermined,
             )
         )
     results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.key))
@@ -781,6 +1000,7 @@ def score_period(
         assessed_count=len(assessed),
         not_assessed_count=len(scored) - len(assessed),
         graded=graded,
+        pools=_pool_results(pools, specs_by_pool, members, places, grades, Grade.GOOD),
     )
 
 
@@ -820,6 +1040,9 @@ def _annual_grade(
         bars.append(GradeStep(ReasonCode.GRAVE_INCIDENT, competent, "严重 incident in the year"))
     if subject.disqualified_from_excellence:
         bars.append(GradeStep(ReasonCode.DISQUALIFIED, competent, "取消年度评优资格"))
+    for veto in subject.vetoes:
+        if not veto.code.undetermines:
+            bars.append(GradeStep(ReasonCode.VETO, competent, f"{veto.code} {veto.what} {veto.on}"))
     if bars:
         return competent, bars
     excellent = AnnualGrade.EXCELLENT
@@ -827,12 +1050,16 @@ def _annual_grade(
 
 
 def score_year(
-    *, subjects: Sequence[AnnualInput], thresholds: Thresholds = DEFAULT_THRESHOLDS
+    *,
+    subjects: Sequence[AnnualInput],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    pools: Mapping[str, PoolSpec] | None = None,
 ) -> AnnualResult:
     """Annual score (mean of the assessed quarters' finals), competition rank and grade.
 
     No assessed quarter: not graded. The 优秀 quota is floor(20% x graded), by rank; a tie on
-    the line drops everyone tied to 称职 with a ``TIE_ON_QUOTA_LINE`` warning.
+    the line drops everyone tied to 称职 with a ``TIE_ON_QUOTA_LINE`` warning. With ``pools``,
+    the 优秀 places and the line rule are per pool (``share_excellent`` of each).
     """
     keys = [subject.key for subject in subjects]
     if len(set(keys)) != len(keys):
@@ -846,37 +1073,57 @@ def score_year(
             scores[subject.key] = _round2_quotient(total, len(finals))
             raw[subject.key] = _raw_quotient(total, len(finals))
     ranks = dict(zip(scores, competition_ranks(list(scores.values())), strict=True))
-    quota = quota_limit(share=thresholds.excellent_quota, graded_count=len(scores))
+    # 不定等次 for the year, by the year's standing or by a veto (a 记过-or-above period not over
+    # by 31 December): scored and ranked among the assessed, but no grade and no quota count.
+    undetermined = {
+        s.key
+        for s in subjects
+        if s.key in scores
+        and (s.standing is Standing.UNDETERMINED or any(v.code.undetermines for v in s.vetoes))
+    }
+    graded_count = len(scores) - len(undetermined)
+    specs_by_pool, members, places = _split_pools(
+        pools,
+        thresholds.excellent_quota,
+        [(s.key, s.pool) for s in subjects],
+        [key for key in scores if key not in undetermined],
+        excellent=True,
+    )
+    quota = sum(places.values())
 
     grades: dict[str, AnnualGrade] = {}
     steps: dict[str, list[GradeStep]] = {}
     for subject in subjects:
-        if subject.key in scores:
+        if subject.key in scores and subject.key not in undetermined:
             good = sum(1 for g in subject.quarter_grades if g is Grade.GOOD)
             poor = sum(1 for g in subject.quarter_grades if g is Grade.POOR)
             grade, reasons = _annual_grade(scores[subject.key], good, poor, subject, thresholds)
             grades[subject.key], steps[subject.key] = grade, reasons
-    candidates = [(k, scores[k]) for k, g in grades.items() if g is AnnualGrade.EXCELLENT]
-    beyond, tied = _quota_cut(candidates, quota)
     competent = AnnualGrade.COMPETENT
-    for key in beyond:
-        grades[key] = competent
-        steps[key].append(GradeStep(ReasonCode.QUOTA_DEMOTION, competent, f"quota {quota}"))
-    for key in tied:
-        grades[key] = competent
-        steps[key].append(
-            GradeStep(ReasonCode.TIE_ON_QUOTA_LINE, competent, f"tied at {scores[key]}")
-        )
     warnings: list[ScoringWarning] = []
-    if tied:
-        warnings.append(
-            ScoringWarning(
-                WarningCode.TIE_ON_QUOTA_LINE,
-                tuple(tied),
-                f"tie at {scores[tied[0]]} straddles the 优秀 quota of {quota}: all tied "
-                "dropped to 称职; leaders to decide",
+    for pool, keys_in_pool in members.items():
+        limit, where = places[pool], _pool_note(pools, pool)
+        candidates = [(k, scores[k]) for k in keys_in_pool if grades[k] is AnnualGrade.EXCELLENT]
+        beyond, tied = _quota_cut(candidates, limit)
+        for key in beyond:
+            grades[key] = competent
+            steps[key].append(
+                GradeStep(ReasonCode.QUOTA_DEMOTION, competent, f"quota {limit}{where}")
             )
-        )
+        for key in tied:
+            grades[key] = competent
+            steps[key].append(
+                GradeStep(ReasonCode.TIE_ON_QUOTA_LINE, competent, f"tied at {scores[key]}")
+            )
+        if tied:
+            warnings.append(
+                ScoringWarning(
+                    WarningCode.TIE_ON_QUOTA_LINE,
+                    tuple(tied),
+                    f"tie at {scores[tied[0]]} straddles the 优秀 quota of {limit}{where}: "
+                    "all tied dropped to 称职; leaders to decide",
+                )
+            )
 
     results: list[AnnualSubjectResult] = []
     for subject in subjects:
@@ -894,6 +1141,8 @@ def score_year(
                 poor_quarters=sum(1 for g in subject.quarter_grades if g is Grade.POOR),
                 grade=grades.get(key),
                 grade_steps=tuple(steps.get(key, ())),
+                vetoes=tuple(subject.vetoes),
+                undetermined=key in undetermined,
             )
         )
     results.sort(key=lambda r: (r.rank is None, r.rank or 0, r.key))
@@ -901,6 +1150,7 @@ def score_year(
         results=tuple(results),
         warnings=tuple(warnings),
         quota=quota,
-        graded_count=len(scores),
+        graded_count=graded_count,
         not_graded_count=len(subjects) - len(scores),
+        pools=_pool_results(pools, specs_by_pool, members, places, grades, AnnualGrade.EXCELLENT),
     )

@@ -19,6 +19,7 @@ from efficiency.models import (
     OfficeDay,
     Period,
     PeriodState,
+    Sanction,
     Section,
     Staff,
 )
@@ -168,11 +169,11 @@ def incident_history(incident: Incident) -> list[HistoryRow]:
 EXTRA_CHANGE_LABELS = {"explanation_for": _("on behalf of")}
 
 
-def _readable_changes(changes: dict) -> list[tuple[str, str, str]]:
+def _readable_changes(changes: dict, model=Incident) -> list[tuple[str, str, str]]:
     readable = []
     for name, (old, new) in changes.items():
         try:
-            field = Incident._meta.get_field(name)
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
             readable.append((str(EXTRA_CHANGE_LABELS.get(name, name)), old, new))
             continue
@@ -181,6 +182,26 @@ def _readable_changes(changes: dict) -> list[tuple[str, str, str]]:
             old, new = labels.get(old, old), labels.get(new, new)
         readable.append((str(field.verbose_name), str(old), str(new)))
     return readable
+
+
+def sanction_history(staff: Staff) -> list[HistoryRow]:
+    """Every record, correction and withdrawal of one person's 处分, newest first."""
+    ids = [str(pk) for pk in Sanction.objects.filter(staff=staff).values_list("pk", flat=True)]
+    events = (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Sanction), object_id__in=ids
+        )
+        .select_related("actor", "actor__staff")
+        .order_by("-at", "-pk")
+    )
+    return [
+        HistoryRow(
+            event=event,
+            changes=_readable_changes(event.changes, Sanction),
+            status_change=None,
+        )
+        for event in events
+    ]
 
 
 def status_label(value: str) -> str:

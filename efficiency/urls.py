@@ -10,7 +10,9 @@ from efficiency.views import (
     progress,
     publicity,
     reviews,
+    sanctions,
     scoresheet,
+    standing,
     summaries,
 )
 from efficiency.views.results import annual, card, ranking, trends
@@ -56,6 +58,7 @@ appraisal = [
     path("<period:code>/decisions/<staff_no:staff_no>/", reviews.decide, name="grade_decide"),
     path("<period:code>/card/<staff_no:staff_no>/", card.score_card, name="score_card"),
     path("<period:code>/attendance/", attendance.attendance, name="attendance"),
+    path("<period:code>/standing/", standing.period_standing, name="period_standing"),
     path("<period:code>/progress/", progress.board, name="progress"),
     path("<period:code>/progress/remind/", progress.remind, name="progress_remind"),
     path("<period:code>/progress/remind-all/", progress.remind_all, name="progress_remind_all"),
@@ -89,6 +92,7 @@ appraisal = [
     path("<period:code>/feedback/enter/", publicity.feedback_enter, name="feedback_enter"),
     path("trends/", trends.trends, name="trends"),
     path("annual/<int:year>/", annual.annual, name="annual"),
+    path("annual/<int:year>/standing/", standing.annual_standing, name="annual_standing"),
 ]
 
 urlpatterns = [
@@ -107,6 +111,16 @@ urlpatterns = [
         "incidents/<number:number>/appeal/decide/",
         incidents.incident_decide_appeal,
         name="incident_decide_appeal",
+    ),
+    path("sanctions/", sanctions.sanction_list, name="sanction_list"),
+    path("sanctions/new/", sanctions.sanction_create, name="sanction_create"),
+    path("sanctions/<int:pk>/correct/", sanctions.sanction_correct, name="sanction_correct"),
+    path("sanctions/<int:pk>/withdraw/", sanctions.sanction_withdraw, name="sanction_withdraw"),
+    path("sanctions/months/", sanctions.influence_months, name="influence_months"),
+    path(
+        "people/<staff_no:staff_no>/influence/",
+        sanctions.person_influence,
+        name="person_influence",
     ),
     path("appraisal/", include(appraisal)),
     path("excel/", include("efficiency.urls_excel")),

@@ -21,6 +21,8 @@ from efficiency.scoring import (
     ReasonCode,
     SubjectResult,
     Thresholds,
+    Veto,
+    VetoCode,
     WarningCode,
 )
 
@@ -55,6 +57,11 @@ def annual_label(grade: AnnualGrade | None, category: str = CIVIL_SERVANT) -> st
     if category == INSTITUTION:
         return _INSTITUTION_ANNUAL_LABELS[grade]
     return grade.label
+
+
+def undetermined_label() -> str:
+    """The year of someone not graded because of a veto (a 处分 still in effect)."""
+    return _("Undetermined (不定等次)")
 
 
 def annual_count_labels(categories: Iterable[str]) -> dict[AnnualGrade, str]:
@@ -99,7 +106,35 @@ def annual_notes(result: AnnualSubjectResult) -> list[str]:
             notes.append(_("beyond the 优秀 quota"))
         elif step.code == ReasonCode.TIE_ON_QUOTA_LINE:
             notes.append(_("tied on the 优秀 quota line"))
+    notes.extend(veto_sentence(veto) for veto in result.vetoes)
     return notes
+
+
+def _day(day) -> str:
+    return _("%(year)s-%(month)s-%(day)s") % {"year": day.year, "month": day.month, "day": day.day}
+
+
+def veto_sentence(veto: Veto) -> str:
+    """One veto in words: "2026年5月诫勉谈话，影响期至2026年11月14日，不得评为优秀"."""
+    values = {
+        "year": veto.on.year,
+        "month": veto.on.month,
+        "what": veto.what,
+        "ref": _(" (%(reference)s)") % {"reference": veto.reference} if veto.reference else "",
+        "until": _day(veto.until) if veto.until else "",
+    }
+    if veto.code == VetoCode.SANCTION_PERIOD:
+        text = _(
+            "%(year)s-%(month)s sanction %(what)s%(ref)s, in effect until %(until)s: "
+            "no grade this year (不定等次)"
+        )
+    elif veto.code == VetoCode.WARNING:
+        text = _("%(year)s-%(month)s sanction %(what)s%(ref)s: no 优秀 this year")
+    elif veto.until:
+        text = _("%(year)s-%(month)s %(what)s, in effect until %(until)s: no 优秀 this year")
+    else:
+        text = _("%(year)s-%(month)s %(what)s%(ref)s: no 优秀 this year")
+    return text % values
 
 
 # Short phrases for a table cell: only the rules that lowered the grade below the final's.
@@ -181,22 +216,34 @@ def _annual_numbers(thresholds: Thresholds) -> dict[str, str]:
 
 def annual_rules(thresholds: Thresholds) -> str:
     """The annual grades' rules in one paragraph (the annual page)."""
-    return _(
+    rules = _(
         "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below %(competent)s "
         "or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters 好, no 较差, no "
         "grave incident and no disqualification in the year, within the %(share)s%% quota. "
         "Otherwise 称职."
     ) % _annual_numbers(thresholds)
+    return _with_vetoes(rules)
 
 
 def annual_rules_printed(thresholds: Thresholds) -> str:
     """The annual score and grades' rules in one paragraph (the printed annual summary)."""
-    return _(
+    rules = _(
         "The annual score is the mean of the person's quarterly final scores. 不称职: below "
         "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; 优秀: "
         "%(excellent)s or more, at least two quarters 好, no 较差, no grave incident and no "
         "disqualification, within %(share)s%% of those graded."
     ) % _annual_numbers(thresholds)
+    return _with_vetoes(rules)
+
+
+def _with_vetoes(rules: str) -> str:
+    """The rules followed by the vetoes of influence periods and 处分 (efficiency.influence)."""
+    vetoes = _(
+        "No 优秀 during the influence period of an admonition talk (诫勉谈话) or heavier, nor in "
+        "the year of a warning (警告); a demerit (记过) or heavier still in effect on 31 December "
+        "leaves the year undetermined (不定等次)."
+    )
+    return _("%(rules)s %(vetoes)s") % {"rules": rules, "vetoes": vetoes}
 
 
 def quota_sentence(period: PeriodResult, thresholds: Thresholds) -> str:
@@ -366,6 +413,14 @@ _QUARTER_WARNINGS = {
 }
 
 
+def places_of(result: PeriodResult | AnnualResult, keys: Sequence[str]) -> int:
+    """The places a warning about ``keys`` is about: their quota pool's, else everyone's."""
+    for pool in result.pools:
+        if keys and keys[0] in pool.members:
+            return pool.places
+    return result.quota
+
+
 def quarter_warnings(period: PeriodResult, names: Mapping[str, str]) -> list[str]:
     """The quarter's warnings for the leaders, naming the people (``names``: key → name)."""
     finals = {result.key: result.final for result in period.results}
@@ -380,7 +435,7 @@ def quarter_warnings(period: PeriodResult, names: Mapping[str, str]) -> list[str
             % {
                 "count": len(warning.subject_keys),
                 "final": finals.get(warning.subject_keys[0], ""),
-                "quota": period.quota,
+                "quota": places_of(period, warning.subject_keys),
                 "names": who,
             }
         )
@@ -402,7 +457,11 @@ def annual_warnings(year: AnnualResult, names: Mapping[str, str]) -> list[str]:
                     "places): %(names)s. By the rules all of them were graded “称职”; the "
                     "leadership group should decide."
                 )
-                % {"count": len(warning.subject_keys), "quota": year.quota, "names": who}
+                % {
+                    "count": len(warning.subject_keys),
+                    "quota": places_of(year, warning.subject_keys),
+                    "names": who,
+                }
             )
         else:  # a warning added to scoring later still reaches the leaders
             texts.append(f"{warning.detail}: {who}")

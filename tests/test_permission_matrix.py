@@ -32,13 +32,14 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from efficiency.models import Objection, Period, ReportJob, ReportJobStatus
+from efficiency.models import Objection, Period, ReportJob, ReportJobStatus, Sanction
 from efficiency.reports import zipjob
 from efficiency.roles import Role
 from efficiency.services import appraisal as appraisal_services
 from efficiency.services import incidents as incident_services
 from efficiency.services import publicity as publicity_services
 from efficiency.services import reviews as review_services
+from efficiency.services import sanctions as sanction_services
 from efficiency.services import summaries as summary_services
 
 from .conftest import PERSONAS, login
@@ -129,6 +130,35 @@ def snapshot(w: World) -> dict:
     state["groups"] = sorted(Group.objects.values_list("name", flat=True))
     state["files"] = sorted(str(p.relative_to(w.tmp)) for p in w.tmp.rglob("*") if p.is_file())
     return state
+
+
+def recorded_sanction(w: World) -> None:
+    sanction_services.sanction_record(
+        actor=w.office.supervisor,
+        staff=w.office.colleague,
+        kind="warning",
+        dated=datetime.date(2026, 3, 2),
+        document_number="县办发〔2026〕3号",
+    )
+
+
+def sanction_url(action: str) -> Callable[[World], str]:
+    return lambda w: f"/sanctions/{Sanction.objects.get().pk}/{action}/"
+
+
+NEW_SANCTION = {
+    "staff_no": "001002",
+    "kind": "warning",
+    "dated": "2026-03-02",
+    "document_number": "县办发〔2026〕3号",
+    "note": "",
+    "confirmed": "1",
+}
+CORRECTED_SANCTION = {
+    **NEW_SANCTION,
+    "document_number": "县办发〔2026〕4号",
+    "reason": "文号录错。",
+}
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -324,6 +354,10 @@ MATRIX = [
     GET("annual",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/annual/2026/"),
     GET("attendance",                    "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/attendance/"),
     POST("attendance",                   "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/2026Q3/attendance/", lambda w: {"staff_no": "001001", "absent_days": "0", "leave_days": "1.5", "late_times": "2"}),
+    GET("period_standing",               "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/standing/"),
+    POST("period_standing",              "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/2026Q3/standing/", lambda w: {"action": "set", "person": "001001", "choice": "undetermined:investigation"}),
+    GET("annual_standing",               "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/annual/2026/standing/"),
+    POST("annual_standing",              "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/annual/2026/standing/", lambda w: {"action": "set", "person": "001001", "choice": "absent:long_leave"}),
     GET("summary_mine",                  "login 200   200     200  200    200        404    404      404           200   404", lambda w: "/appraisal/2026Q3/summary/"),
     POST("summary_mine",                 "login done  done    done done   done       404    404      404           done  404", lambda w: "/appraisal/2026Q3/summary/", lambda w: {"text": "本季度按时办结收文登记。", "action": "submit"}),
     GET("summary_list",                  "login 403   403     200  200    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/summaries/"),
@@ -367,6 +401,16 @@ MATRIX = [
     GET("report_personal",               "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/2026Q2/personal/001001.pdf"),
     GET("report_zip_start",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/2026Q2/personal.zip"),
     POST("report_zip_start",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/2026Q2/personal.zip"),
+    GET("sanction_list",                 "login 403   403     403  403    200        200    403      403           403   403", lambda w: "/sanctions/"),
+    GET("sanction_create",               "login 403   403     403  403    200        403    403      403           403   403", lambda w: "/sanctions/new/"),
+    POST("sanction_create",              "login 403   403     403  403    done       403    403      403           403   403", lambda w: "/sanctions/new/", lambda w: NEW_SANCTION),
+    GET("sanction_correct",              "login 403   403     403  403    200        403    403      403           403   403", sanction_url("correct"), prepare=recorded_sanction),
+    POST("sanction_correct",             "login 403   403     403  403    done       403    403      403           403   403", sanction_url("correct"), lambda w: CORRECTED_SANCTION, prepare=recorded_sanction),
+    GET("sanction_withdraw",             "405   405   405     405  405    405        405    405      405           405   405", sanction_url("withdraw"), prepare=recorded_sanction),
+    POST("sanction_withdraw",            "login 403   403     403  403    done       403    403      403           403   403", sanction_url("withdraw"), lambda w: {"reason": "处分决定已撤销。", "confirmed": "1"}, prepare=recorded_sanction),
+    GET("influence_months",              "login 403   403     403  403    403        403    403      200           403   403", lambda w: "/sanctions/months/"),
+    POST("influence_months",             "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/sanctions/months/", lambda w: {"reminder_talk": "0", "criticism": "0", "written_self_criticism": "3", "circulated_criticism": "6", "admonition_talk": "9", "reassignment": "12"}),
+    GET("person_influence",              "login 403   403     403  403    200        200    403      403           200   403", lambda w: "/people/001001/influence/"),
     GET("login",                         "200   302   302     302  302    302        302    302      302           302   302", lambda w: "/accounts/login/"),
     GET("logout",                        "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/accounts/logout/"),
     POST("logout",                       "login login login   login login login      login  login    login         login login", lambda w: "/accounts/logout/"),
@@ -379,6 +423,9 @@ MATRIX = [
     GET("admin:auth_user_change",        "admin admin admin   admin admin admin      admin  admin    200           admin admin", user_url("change/")),
     POST("admin:auth_user_change",       "admin admin admin   admin admin admin      admin  admin    done          admin admin", user_url("change/"), account_form),
     POST("admin:auth_user_change+role",  "admin admin admin   admin admin admin      admin  admin    done          admin admin", user_url("change/"), role_change),
+    # Quota pools (名额): the administrator edits them; every change goes into the history.
+    GET("admin:efficiency_quotapool_changelist", "admin admin admin admin admin admin admin admin 200 admin admin", lambda w: "/admin/efficiency/quotapool/"),
+    POST("admin:efficiency_quotapool_add", "admin admin admin admin admin admin admin admin done admin admin", lambda w: "/admin/efficiency/quotapool/add/", lambda w: {"name": "领导班子成员", "order": "1", "good_percent": "40", "excellent_percent": "20", "rounding": "up", "minimum": "1", "category": "", "members": [str(w.office.person.pk)], "active": "on"}),
     GET("admin:auth_user_password_change", "admin admin admin admin admin admin      admin  admin    200           admin admin", user_url("password/")),
     POST("admin:auth_user_password_change", "admin admin admin admin admin admin     admin  admin    done          admin admin", user_url("password/"), lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}),
 ]

@@ -165,9 +165,10 @@ def test_the_details_export_and_reimport_unchanged(tmp_path, office):
     name, data = exports.export("staff", user=office.administrator)
     sheet = openpyxl.load_workbook(io.BytesIO(data))["人员"]
     header = [c.value for c in sheet[1]]
-    assert header[-6:] == ["性别", "出生年月", "政治面貌", "职级", "从事或分管工作", "人员类别"]
+    assert header[-7:-1] == ["性别", "出生年月", "政治面貌", "职级", "从事或分管工作", "人员类别"]
+    assert header[-1] == "试用期截止"
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["001001"][-6:] == (
+    assert rows["001001"][-7:-1] == (
         "女",
         datetime.datetime(1985, 3, 1),
         "中共党员",
@@ -175,7 +176,7 @@ def test_the_details_export_and_reimport_unchanged(tmp_path, office):
         "文秘、档案管理",
         "事业编",
     )
-    assert rows["001002"][-6:] == (None, None, None, None, None, "公务员/参公")
+    assert rows["001002"][-7:-1] == (None, None, None, None, None, "公务员/参公")
     [row] = [
         r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "001001"
     ]
@@ -191,7 +192,8 @@ def test_the_template_offers_the_details_with_their_lists(office):
     name, data = exports.template("staff")
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     header = [c.value for c in workbook["人员"][1]]
-    assert header[-6:] == ["性别", "出生年月", "政治面貌", "职级", "从事或分管工作", "人员类别"]
+    assert header[-7:-1] == ["性别", "出生年月", "政治面貌", "职级", "从事或分管工作", "人员类别"]
+    assert header[-1] == "试用期截止"
     lists = {
         header[
             openpyxl.utils.column_index_from_string(str(v.sqref).split(":")[0].rstrip("0123456789"))

@@ -8,7 +8,7 @@ Django's admin autodiscovery imports this package; the modules below register th
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import accounts, appraisal, calendar, records, roster  # noqa: F401  (they register their pages)
+from . import accounts, appraisal, calendar, pools, records, roster  # noqa: F401  (they register their pages)
 
 admin.site.site_header = _("Efficiency appraisal · administration")
 admin.site.site_title = _("Efficiency appraisal")

@@ -14,7 +14,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from efficiency.models import Criterion, GradeReview, Period, PeriodCriterion, Score
+from efficiency import pools
+from efficiency.models import (
+    Criterion,
+    GradeReview,
+    Period,
+    PeriodCriterion,
+    PoolRounding,
+    Score,
+)
 from efficiency.services.appraisal import THRESHOLD_FIELDS
 from efficiency.services.roster import AUDITED_FIELDS
 from efficiency.wording import weight_text
@@ -75,11 +83,12 @@ class PeriodAdmin(ReadOnlyAdmin):
         "state",
         "lifecycle",
         "thresholds_text",
+        "pools_text",
         "opened_at",
         "closed_at",
         "locked_at",
     ]
-    readonly_fields = ["lifecycle", "thresholds_text"]
+    readonly_fields = ["lifecycle", "thresholds_text", "pools_text"]
     inlines = [PeriodCriterionInline]
 
     @admin.display(description=gettext_lazy("how the state changes"))
@@ -108,6 +117,29 @@ class PeriodAdmin(ReadOnlyAdmin):
             )
             % values
         )
+
+    @admin.display(description=gettext_lazy("quota pools"))
+    def pools_text(self, obj):
+        scheme = pools.from_json(obj.pools or {})
+        if scheme is None:
+            return _("One pool of everyone graded (opened before quota pools).")
+        return "；".join(
+            _("%(name)s: 好 %(good)s, 优秀 %(excellent)s, %(rounding)s, at least %(minimum)s")
+            % {
+                "name": rule.name,
+                "good": _share_text(rule.share_good),
+                "excellent": _share_text(rule.share_excellent),
+                "rounding": PoolRounding(rule.rounding).label,
+                "minimum": rule.minimum,
+            }
+            for rule in scheme.rules
+        ) or _("The default pool of each staff category.")
+
+
+def _share_text(share) -> str:
+    if share is None:
+        return _("as the thresholds")
+    return f"{weight_text(share * 100)}%"
 
 
 @admin.register(PeriodCriterion)

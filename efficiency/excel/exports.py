@@ -238,6 +238,7 @@ def _staff_rows(user) -> Iterator[list]:
             person.rank,
             person.duties,
             layouts.label_of(layouts.STAFF_CATEGORIES, person.category),
+            person.probation_ends,
         ]
 
 
@@ -469,7 +470,13 @@ def _ranking_sheet(workbook, table: results.Ranking, *, name: str, heading: str)
     )
     for row in table.rows:
         result = row.result
-        grade = result.grade.label if result.grade else _("Not assessed")
+        grade = (
+            result.grade.label
+            if result.grade
+            else _("No grade determined")
+            if result.undetermined
+            else _("Not assessed")
+        )
         writer.append(
             [
                 result.rank,
@@ -553,7 +560,8 @@ def _annual(year: int) -> tuple[str, bytes]:
                 row.facts.section,
                 *finals,
                 result.score,
-                row.grade_label or _("Not assessed"),
+                row.grade_label
+                or (_("No grade determined") if row.undetermined else _("Not assessed")),
                 _annual_remarks(result, row),
             ]
         )

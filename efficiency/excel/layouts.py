@@ -285,6 +285,16 @@ STAFF = Layout(
             ),
             example="公务员/参公",
         ),
+        Column(
+            "试用期截止",
+            12,
+            kind=DATE,
+            note=format_lazy(
+                "{}{}",
+                _("A new recruit's last day of probation; proposes 不定等次 for those quarters. "),
+                BLANK_KEEPS,
+            ),
+        ),
     ),
 )
 

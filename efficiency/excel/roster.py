@@ -215,6 +215,7 @@ class StaffImporter(_RosterImporter):
         "rank": "职级",
         "duties": "从事或分管工作",
         "category": "人员类别",
+        "probation_ends": "试用期截止",
     }
     # The details are read the same way: a blank cell keeps what is recorded.
     details = {
@@ -224,6 +225,7 @@ class StaffImporter(_RosterImporter):
         "rank": ("职级", cleaners.text, {}),
         "duties": ("从事或分管工作", cleaners.text, {}),
         "category": ("人员类别", cleaners.choice, {"options": layouts.STAFF_CATEGORIES}),
+        "probation_ends": ("试用期截止", cleaners.date, {}),
     }
     exclude_from_clean = ["section", "user"]
     permissions = ("efficiency.add_staff", "efficiency.change_staff")

@@ -15,6 +15,7 @@ from .incidents import (
 )
 from .org import Gender, PoliticalStatus, Section, Staff, StaffCategory
 from .paperwork import ImportRecord, ReportJob, ReportJobStatus
+from .pools import PoolRounding, QuotaPool
 from .publicity import (
     OBJECTION_REASON_MAX_LENGTH,
     Feedback,
@@ -24,7 +25,15 @@ from .publicity import (
 )
 from .reminders import Reminder, ReminderKind
 from .reviews import COMMENT_MAX_LENGTH, GradeReview
+from .sanctions import InfluenceMonths, Sanction, SanctionKind
 from .site import DemoMark
+from .standing import (
+    REASONS_FOR,
+    STANDING_NOTE_MAX_LENGTH,
+    StaffStanding,
+    StandingKind,
+    StandingReason,
+)
 from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
@@ -36,6 +45,8 @@ __all__ = [
     "GradeReview",
     "COMMENT_MAX_LENGTH",
     "Period",
+    "PoolRounding",
+    "QuotaPool",
     "PeriodCriterion",
     "PeriodState",
     "Feedback",
@@ -54,16 +65,24 @@ __all__ = [
     "HandlingDecision",
     "ImportRecord",
     "Incident",
+    "InfluenceMonths",
     "IncidentKind",
     "IncidentResponsible",
     "IncidentSequence",
     "IncidentStatus",
+    "Sanction",
+    "SanctionKind",
     "Section",
     "Gender",
     "PoliticalStatus",
     "StaffCategory",
     "Severity",
     "Staff",
+    "StaffStanding",
+    "StandingKind",
+    "StandingReason",
+    "REASONS_FOR",
+    "STANDING_NOTE_MAX_LENGTH",
     "Standard",
     "SUMMARY_MAX_LENGTH",
     "Summary",

@@ -63,6 +63,11 @@ class Period(models.Model):
     )
     # The thresholds and quotas in force when the period opened (scoring.Thresholds fields).
     thresholds = models.JSONField(_("thresholds"), default=dict)
+    # The quota pools in force when the period opened, and who was counted in which
+    # (efficiency.pools.to_json); None for a period opened before pools: one pool, as then.
+    # Nullable without a default, so SQLite adds the column without rebuilding the table
+    # (a rebuild would drop the lock triggers).
+    pools = models.JSONField(_("quota pools"), null=True, blank=True, editable=False)
     # Frozen at lock: each subject's deductions and display facts, so that later incident
     # changes never alter a locked period's results.
     frozen = models.JSONField(_("frozen inputs"), null=True, blank=True, editable=False)

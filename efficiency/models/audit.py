@@ -39,6 +39,13 @@ class AuditAction(models.TextChoices):
     OBJECTION_LODGE = "objection_lodge", pgettext_lazy("history action", "Objection lodged")
     OBJECTION_ANSWER = "objection_answer", pgettext_lazy("history action", "Objection answered")
     FEEDBACK = "feedback", pgettext_lazy("history action", "Feedback recorded")
+    STANDING_SET = "standing_set", pgettext_lazy("history action", "Standing set")
+    STANDING_CLEAR = (
+        "standing_clear",
+        pgettext_lazy("history action", "Standing cleared: appraised as usual"),
+    )
+    SANCTION_WITHDRAW = "sanction_withdraw", pgettext_lazy("history action", "Sanction withdrawn")
+    POOL_MEMBERS = "pool_members", pgettext_lazy("history action", "Pool membership changed")
 
 
 class AuditEvent(models.Model):

@@ -109,6 +109,12 @@ class Staff(models.Model):
     end_date = models.DateField(
         _("end date"), null=True, blank=True, help_text=_("Set when the person leaves the office.")
     )
+    probation_ends = models.DateField(
+        _("probation ends"),
+        null=True,
+        blank=True,
+        help_text=_("A new recruit's last day of probation: proposes 不定等次 for those quarters."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from efficiency import pools as quota_pools
 from efficiency import results
 from efficiency.models import PeriodState
 from efficiency.scoring import AnnualGrade
@@ -39,7 +40,11 @@ def annual_context(year: int) -> dict:
             AnnualLine(
                 row=row,
                 quarters=[row.quarters.get(p.code) for p in rollup.periods],
-                notes="；".join(annual_notes(row.result)),
+                notes="；".join(
+                    [row.standing_reason_label, *annual_notes(row.result)]
+                    if row.undetermined
+                    else annual_notes(row.result)
+                ),
             )
             for row in rollup.rows
         ]
@@ -56,6 +61,10 @@ def annual_context(year: int) -> dict:
             "periods": rollup.periods,
             "lines": lines,
             "result": rollup.result,
+            # no grade: no assessed quarter, or 不定等次 by a veto
+            "not_graded": rollup.result.not_graded_count
+            + sum(1 for row in rollup.rows if row.result.undetermined),
+            "pools": quota_pools.shown(rollup.result.pools),
             "grade_counts": [(labels[g], counts.get(g, 0)) for g in AnnualGrade],
             "quarters_missing": 4 - len(rollup.periods),
             "all_locked": final,

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from efficiency import charts, results
+from efficiency import charts, results, standings
 from efficiency.models import Incident, Period, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.wording import quarter_grade_form_notes
@@ -140,6 +140,12 @@ def personal_context(period: Period, staff: Staff) -> dict:
     with translation.override(pdf.LANGUAGE):
         table = results.ranking(period, results.STAFF)
         row = table.row(staff.staff_no)
+        absent = standings.absent_ids(period.year, period.quarter).filter(staff=staff)
+        if row is None and absent.exists():
+            raise ReportError(
+                _("%(name)s (%(staff_no)s) is not appraised in %(period)s: there is no form.")
+                % {"name": staff.name, "staff_no": staff.staff_no, "period": period}
+            )
         if row is None:
             raise ReportError(
                 _("%(name)s (%(staff_no)s) was not in post during %(period)s.")

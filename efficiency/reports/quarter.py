@@ -6,6 +6,7 @@ from collections import Counter
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from efficiency import pools as quota_pools
 from efficiency import results
 from efficiency.models import IncidentKind, Period, Section, Severity, Staff
 from efficiency.models.incidents import number_sort_key
@@ -107,6 +108,7 @@ def bulletin_context(period: Period) -> dict:
             "section_result": sections.result,
             "staff": result_lines(staff_table, staff_table.rows),
             "staff_result": staff_table.result,
+            "pools": quota_pools.shown(staff_table.pools),
             "incidents": lines,
             "grade_counts": [(g.label, grades.get(g, 0)) for g in Grade],
             "kind_counts": [(k.label, kinds.get(k.value, 0)) for k in IncidentKind],

@@ -102,9 +102,13 @@ def _summary(summary: Summary | None) -> tuple[str, str]:
 
 
 def unsettled_note(row: results.Row, criteria: dict[str, str]) -> str:
-    """Why a person has no grade this quarter. Only “not assessed” (marks missing) is known
-    today; a standing such as 不定等次 or 不参加考核 would add its reason here."""
+    """Why a person has no grade this quarter: 不定等次 with its reason, or not assessed (marks
+    missing). 不参加考核 people have no form at all."""
     result = row.result
+    if row.undetermined:
+        return _("No grade determined this quarter: %(reason)s") % {
+            "reason": row.facts.standing_reason_label
+        }
     if result.assessed:
         return ""
     names = "、".join(criteria.get(code, code) for code in result.missing_criteria)

@@ -5,8 +5,8 @@ their share of the people graded; who has no grade and why; then the attached ta
 person (rank, final, computed grade, proposal, decision). The numbers are the ranking's
 (:func:`efficiency.results.ranking`) and the 审核评鉴 records (:class:`GradeReview`).
 
-Pools: today every person graded in the quarter is one pool (its quota is the ranking's). The
-context is a list of :class:`Pool` so that pools of their own print one line each.
+Pools: one line per quota pool with someone graded (``results.Ranking.pools``); a period
+opened before pools, or whose graded are all in one pool, prints one line for everyone.
 """
 
 from collections.abc import Iterable
@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from efficiency import pools as quota_pools
 from efficiency import results
 from efficiency.models import GradeReview, Period
 from efficiency.scoring import Grade
@@ -95,6 +96,16 @@ def pool(
     )
 
 
+def pools_of(table: results.Ranking, reviews: dict[str, GradeReview]) -> list[Pool]:
+    listed = quota_pools.shown(table.pools)
+    if not listed:
+        return [pool(_("Everyone graded"), table.rows, table.result.quota, reviews)]
+    return [
+        pool(p.name, [row for row in table.rows if row.pool == p.key], p.places, reviews)
+        for p in listed
+    ]
+
+
 def request_context(period: Period) -> dict:
     with translation.override(pdf.LANGUAGE):
         table = results.ranking(period, results.STAFF)
@@ -109,11 +120,11 @@ def request_context(period: Period) -> dict:
         return {
             **quarter_page_context(period, title=title),
             "people": len(table.rows),
-            "pools": [pool(_("Everyone graded"), table.rows, table.result.quota, reviews)],
+            "pools": pools_of(table, reviews),
             "unsettled": [
                 Unsettled(row.facts.name, row.facts.section, register.unsettled_note(row, criteria))
                 for row in table.rows
-                if not row.result.assessed
+                if not row.result.assessed or row.undetermined
             ],
             "lines": [
                 Line(
@@ -124,7 +135,7 @@ def request_context(period: Period) -> dict:
                     final=row.result.final,
                     computed_grade=row.result.computed_grade.label
                     if row.result.computed_grade
-                    else "",
+                    else (_("No grade determined") if row.undetermined else ""),
                     proposed_grade=_label(
                         getattr(reviews.get(row.facts.key), "proposed_grade", "")
                     ),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from efficiency import deadlines, results, scoring, selectors
+from efficiency import deadlines, pool_schemes, results, scoring, selectors
 from efficiency.models import (
     Criterion,
     GradeReview,
@@ -167,6 +167,11 @@ def period_open(
     period.opened_at = timezone.now()
     period.full_clean()
     period.save()
+    # The quota pools too, with the pool each person is counted in (efficiency.pools).
+    period.pools = pool_schemes.freeze(
+        results.staff_in_period(period).values_list("pk", "category", "section_id")
+    )
+    period.save(update_fields=["pools"])
     # A draft takes the scheme as it stands when it opens, not when it was drafted.
     period.criteria.all().delete()
     PeriodCriterion.objects.bulk_create(

@@ -10,11 +10,12 @@ Who may do what:
 Only while the period is open or closed (not before it opens, never once it is locked), only for
 people assessed in it. Every step is recorded in the history with who, when and why.
 
-The pool is everyone graded in the period; its quota is the one scoring computed for the
-ranking (``results.ranking(...).result.quota``), never recounted here.
+The 好 places are counted per quota pool (名额), as scoring computed them for the ranking
+(``results.ranking(...).result.pools``; a period opened before pools is one pool, its
+``result.quota``), never recounted here. Going over a pool's places needs a reason.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,15 +50,32 @@ def may_decide(user) -> bool:
 
 
 @dataclass(frozen=True)
+class PoolCounter:
+    """可评“好”N人，已定M人 for one quota pool."""
+
+    key: str
+    name: str
+    quota: int
+    decided_good: int
+
+    @property
+    def over(self) -> bool:
+        return self.decided_good > self.quota
+
+
+@dataclass(frozen=True)
 class Counter:
-    """可评“好”N人，已定M人 for one pool."""
+    """可评“好”N人，已定M人 over everyone, and per pool when there is more than one."""
 
     quota: int
     decided_good: int
     stale: int = 0  # decisions without a reason whose computed grade has moved since
+    pools: tuple[PoolCounter, ...] = ()  # () when everyone graded is in one pool
 
     @property
     def over(self) -> bool:
+        if self.pools:
+            return any(pool.over for pool in self.pools)
         return self.decided_good > self.quota
 
 
@@ -65,17 +83,71 @@ def reviews_of(period: Period) -> dict[int, GradeReview]:
     return {r.staff_id: r for r in GradeReview.objects.filter(period=period)}
 
 
+def _pool_of(table: results.Ranking) -> dict[int, str]:
+    """staff pk -> quota pool key, for everyone in the ranking who counts in a quota.
+
+    不定等次 people are left out: a grade decided before they became so uses no place."""
+    return {row.facts.pk: row.pool for row in table.rows if not row.undetermined}
+
+
+def _pool_places(table: results.Ranking, pool: str) -> int:
+    found = table.result.pool(pool)
+    return table.result.quota if found is None else found.places
+
+
+def _pool_name(table: results.Ranking, pool: str) -> str:
+    found = next((p for p in table.pools if p.key == pool), None)
+    return found.name if found else ""
+
+
+def _pooled(table: results.Ranking) -> bool:
+    """Whether the graded are split over more than one pool (else one pool: the office)."""
+    return sum(1 for pool in table.pools if pool.graded_count) > 1
+
+
 def counter(period: Period, table: results.Ranking | None = None) -> Counter:
     table = table or results.ranking(period, results.STAFF)
-    decided_good = GradeReview.objects.filter(period=period, grade=Grade.GOOD).count()
+    # A 不定等次 person is outside the quota, whatever was decided before they became so.
+    undetermined = [row.facts.pk for row in table.rows if row.undetermined]
+    good_ids = list(
+        GradeReview.objects.filter(period=period, grade=Grade.GOOD)
+        .exclude(staff_id__in=undetermined)
+        .values_list("staff_id", flat=True)
+    )
+    pool_of = _pool_of(table)
+    per_pool = [
+        PoolCounter(
+            key=pool.key,
+            name=pool.name,
+            quota=pool.places,
+            decided_good=sum(1 for pk in good_ids if pool_of.get(pk) == pool.key),
+        )
+        for pool in table.pools
+    ]
+    shown = tuple(
+        c
+        for c, pool in zip(per_pool, table.pools, strict=True)
+        if pool.graded_count or c.decided_good
+    )
     return Counter(
         quota=table.result.quota,
-        decided_good=decided_good,
+        decided_good=len(good_ids),
         stale=len(results.stale_decisions(period, table)),
+        pools=shown if len(shown) > 1 else (),
     )
 
 
 # --- the checks every write makes ----------------------------------------------------------------
+
+
+def _check_comment(staff: Staff, comment: str) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ServiceError(
+            _("The comment on %(name)s is %(length)s characters long; at most %(max)s.")
+            % {"name": staff.name, "length": len(comment), "max": COMMENT_MAX_LENGTH}
+        )
+    return comment
 
 
 def _check_period(period: Period) -> Period:
@@ -91,6 +163,11 @@ def _check_period(period: Period) -> Period:
 
 def _computed(table: results.Ranking, staff: Staff) -> Grade:
     row = table.row(staff.staff_no)
+    if row is not None and row.undetermined:
+        raise ServiceError(
+            _("%(name)s has no grade determined this quarter (%(reason)s): there is no grade.")
+            % {"name": staff.name, "reason": row.facts.standing_reason_label}
+        )
     if row is None or not row.result.assessed or row.result.computed_grade is None:
         raise ServiceError(
             _("%(name)s is not assessed this quarter: there is no grade to review.")
@@ -113,21 +190,22 @@ def _review(period: Period, staff: Staff) -> GradeReview:
 
 def check_proposal(
     *, actor, period: Period, staff: Staff, grade: str, comment: str, reason: str
-) -> tuple[Grade, str, str]:
-    """Every refusal of a proposal, without writing; returns (grade, comment, reason)."""
+) -> tuple[Grade | None, str, str]:
+    """Every refusal of a proposal, without writing; returns (grade, comment, reason).
+
+    A person 不定等次 gets the comment only: the grade is None whatever was posted."""
     if not may_propose(actor, staff):
         raise ServiceError(
             _("Only the head of %(name)s's section proposes their grade.") % {"name": staff.name}
         )
     refuse_locked(period)
-    computed = _computed(results.ranking(period, results.STAFF), staff)
+    table = results.ranking(period, results.STAFF)
+    row = table.row(staff.staff_no)
+    if row is not None and row.undetermined:
+        return None, _check_comment(staff, comment), ""
+    computed = _computed(table, staff)
     chosen = _grade(grade)
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX_LENGTH:
-        raise ServiceError(
-            _("The comment on %(name)s is %(length)s characters long; at most %(max)s.")
-            % {"name": staff.name, "length": len(comment), "max": COMMENT_MAX_LENGTH}
-        )
+    comment = _check_comment(staff, comment)
     reason = (reason or "").strip()
     if chosen != computed:
         reason = check_reason(
@@ -153,7 +231,7 @@ def propose(
     )
     review = _review(period, staff)
     old = review.proposed_grade
-    review.proposed_grade = chosen
+    review.proposed_grade = chosen or ""
     review.comment = comment
     review.proposal_reason = reason
     review.proposed_by = actor
@@ -166,7 +244,10 @@ def propose(
         action=AuditAction.REVIEW_PROPOSE,
         reason=reason,
         changes={
-            f"{period.code} proposed grade": [Grade(old).label if old else "", chosen.label],
+            f"{period.code} proposed grade": [
+                Grade(old).label if old else "",
+                chosen.label if chosen else "",
+            ],
             f"{period.code} comment": comment,
         },
     )
@@ -186,10 +267,17 @@ def check_decision(*, actor, period: Period, staff: Staff, grade: str, reason: s
     review = GradeReview.objects.filter(period=period, staff=staff).first()
     proposal = Grade(review.proposed_grade) if review and review.proposed_grade else computed
     reason = (reason or "").strip()
-    others_good = (
-        GradeReview.objects.filter(period=period, grade=Grade.GOOD).exclude(staff=staff).count()
+    pool_of = _pool_of(table)
+    pool = pool_of.get(staff.pk, "")
+    places = _pool_places(table, pool)
+    others_good = sum(
+        1
+        for pk in GradeReview.objects.filter(period=period, grade=Grade.GOOD)
+        .exclude(staff=staff)
+        .values_list("staff_id", flat=True)
+        if pool_of.get(pk) == pool
     )
-    over_quota = chosen == Grade.GOOD and others_good + 1 > table.result.quota
+    over_quota = chosen == Grade.GOOD and others_good + 1 > places
     if chosen != proposal or chosen != computed:
         reason = check_reason(
             reason,
@@ -204,11 +292,20 @@ def check_decision(*, actor, period: Period, staff: Staff, grade: str, reason: s
                 "proposal": proposal.label,
             },
         )
+    elif over_quota and _pooled(table):
+        reason = check_reason(
+            reason,
+            missing=_(
+                "“好” for %(name)s goes over the %(quota)s places of the pool “%(pool)s”; "
+                "write a reason."
+            )
+            % {"name": staff.name, "quota": places, "pool": _pool_name(table, pool)},
+        )
     elif over_quota:
         reason = check_reason(
             reason,
             missing=_("“好” for %(name)s goes over the quota of %(quota)s; write a reason.")
-            % {"name": staff.name, "quota": table.result.quota},
+            % {"name": staff.name, "quota": places},
         )
     return chosen, computed, proposal, reason
 
@@ -325,8 +422,9 @@ class AllAsProposed:
     pending: list[Pending]
     quota: int
     good: int  # decided 好 afterwards
-    over: list[Pending]  # the 好 beyond the quota, the lowest-ranked ones
+    over: list[Pending]  # the 好 beyond their pool's places, the lowest-ranked ones
     reason: str  # why going over the quota is right; blank when nothing goes over
+    places_of: dict[int, int] = field(default_factory=dict)  # staff pk -> their pool's places
 
 
 def check_all_as_proposed(
@@ -348,13 +446,43 @@ def check_all_as_proposed(
     pending = pending_as_proposed(period, table)
     if not pending:
         raise ServiceError(_("Every assessed person's grade is already decided."))
-    decided_good = counter(period, table).decided_good
     quota = table.result.quota
+    pool_of = _pool_of(table)
+    decided = list(
+        GradeReview.objects.filter(period=period, grade=Grade.GOOD).values_list(
+            "staff_id", flat=True
+        )
+    )
     good_pending = [p for p in pending if p.grade == Grade.GOOD]
-    room = max(quota - decided_good, 0)
-    over = good_pending[room:]
-    good = decided_good + len(good_pending)
-    if over and reason is not None:
+    over: list[Pending] = []
+    places_of: dict[int, int] = {}
+    # Per pool: the lowest-ranked pending 好 beyond the room their pool has left.
+    for pool in dict.fromkeys(pool_of.get(p.staff.pk, "") for p in good_pending):
+        places = _pool_places(table, pool)
+        used = sum(1 for pk in decided if pool_of.get(pk) == pool)
+        in_pool = [p for p in good_pending if pool_of.get(p.staff.pk, "") == pool]
+        over += in_pool[max(places - used, 0) :]
+        places_of.update((p.staff.pk, places) for p in in_pool)
+    over.sort(key=good_pending.index)
+    good = len(decided) + len(good_pending)
+    if over and reason is not None and _pooled(table):
+        reason = check_reason(
+            reason,
+            missing=_(
+                "Deciding all as proposed would give “好” to %(count)s people, %(over)s over "
+                "their pools' places (%(pools)s); write a reason for going over them."
+            )
+            % {
+                "count": good,
+                "over": len(over),
+                "pools": "、".join(
+                    _("%(pool)s %(places)s") % {"pool": p.name, "places": p.places}
+                    for p in table.pools
+                    if p.graded_count
+                ),
+            },
+        )
+    elif over and reason is not None:
         reason = check_reason(
             reason,
             missing=_(
@@ -364,7 +492,12 @@ def check_all_as_proposed(
             % {"count": good, "over": len(over), "quota": quota},
         )
     return AllAsProposed(
-        pending=pending, quota=quota, good=good, over=over, reason=(reason or "") if over else ""
+        pending=pending,
+        quota=quota,
+        good=good,
+        over=over,
+        reason=(reason or "") if over else "",
+        places_of=places_of,
     )
 
 
@@ -381,12 +514,13 @@ def decide_all_as_proposed(*, actor, period: Period, reason: str = "") -> int:
     for item in plan.pending:
         item_reason, changes = item.reason, None
         if item.staff.pk in over:
+            places = plan.places_of.get(item.staff.pk, plan.quota)
             note = _("Over the quota of %(quota)s: %(reason)s") % {
-                "quota": plan.quota,
+                "quota": places,
                 "reason": plan.reason,
             }
             item_reason = f"{item.reason}\n{note}" if item.reason else note
-            changes = {f"{period.code} over the quota": plan.quota}
+            changes = {f"{period.code} over the quota": places}
         _save_decision(
             actor=actor,
             period=period,

@@ -7,7 +7,7 @@ them through :func:`save_audited`, so each save is validated and recorded the sa
 
 from django.db import models, transaction
 
-from efficiency.models import Criterion, OfficeDay, Section, Staff, Standard
+from efficiency.models import Criterion, OfficeDay, QuotaPool, Section, Staff, Standard
 from efficiency.models.audit import AuditAction
 from efficiency.services.audit import diff, record, snapshot
 
@@ -28,6 +28,7 @@ AUDITED_FIELDS: dict[type[models.Model], list[str]] = {
         "rank",
         "duties",
         "category",
+        "probation_ends",
     ],
     Standard: [
         "code",
@@ -42,6 +43,16 @@ AUDITED_FIELDS: dict[type[models.Model], list[str]] = {
     ],
     Criterion: ["code", "name", "weight", "order", "active"],
     OfficeDay: ["date", "kind", "name"],
+    QuotaPool: [
+        "name",
+        "order",
+        "good_percent",
+        "excellent_percent",
+        "rounding",
+        "minimum",
+        "category",
+        "active",
+    ],
 }
 
 

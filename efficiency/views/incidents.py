@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from efficiency import consequences, selectors
+from efficiency import consequences, selectors, vetoes
 from efficiency.forms import (
     SORTS,
     AppealDecisionForm,
@@ -207,6 +207,11 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
         "explanations": incident.explanations.select_related("staff", "author"),
         "history": selectors.incident_history(incident),
         "can_correct": _correctable(request.user, incident),
+        "influence_until": vetoes.incident_period_end(
+            incident.handling_decision, incident.handled_at
+        )
+        if incident.is_established
+        else None,
         **_action_forms(request.user, incident),
     }
     return render(request, "efficiency/incidents/detail.html", context)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from efficiency import consequences, deadlines, selectors
+from efficiency import consequences, deadlines, selectors, standings
 from efficiency import timeline as timelines
 from efficiency.models import AuditEvent, Criterion, Period, PeriodState
 from efficiency.quarters import Quarter
@@ -237,6 +237,7 @@ def period_open(request: HttpRequest) -> HttpResponse:
                 ],
                 submit_label=pgettext("period action", "Open") if begun else _("Open early"),
                 back_url=_back_to(),
+                warnings=_probation_warning(code),
             )
         period = services.period_open(
             actor=request.user,
@@ -249,6 +250,22 @@ def period_open(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
         return _back()
     return _done(request, "open", period)
+
+
+def _probation_warning(code: str) -> list[str]:
+    """Probation dates propose 不定等次 but opening does not apply them: the administrator
+    confirms them on the standings page (a date on the record may be out of date)."""
+    quarter = Quarter.parse(code)
+    proposals = standings.probation_proposals(quarter.year, quarter.number) if quarter else []
+    if not proposals:
+        return []
+    return [
+        _(
+            "Probation dates propose 不定等次 for %(names)s; opening does not apply them: "
+            "the administrator confirms them on the standings page."
+        )
+        % {"names": "、".join(p.staff.name for p in proposals)}
+    ]
 
 
 def _period_action(request: HttpRequest, code: str, *, check, ask, perform, action: str):

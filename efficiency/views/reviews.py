@@ -71,7 +71,7 @@ def _listing(
     posted=None,
     stale: list[results.StaleDecision] | None = None,
 ) -> Listing:
-    """The page of graded people ``request`` asks for, in ranking order.
+    """The page of graded (or 不定等次) people ``request`` asks for, in ranking order.
 
     The rows are narrowed (``allowed``: the staff ids this user may see; a name or 工号; a
     section; only those undecided) and paginated from the ranking alone, so only the shown
@@ -80,7 +80,8 @@ def _listing(
         row
         for row in table.rows
         if row.result.assessed
-        and row.result.computed_grade is not None
+        # 不定等次: listed for the comment, with no grade to propose or decide
+        and (row.result.computed_grade is not None or row.undetermined)
         and (allowed is None or row.facts.pk in allowed)
     ]
     sections = sorted({(row.facts.section_code, row.facts.section) for row in rows})

@@ -1,26 +1,29 @@
-// The decision page's 好 counter follows the grade selects before anything is saved:
-// decided = the saved count, plus each changed select that now says 好, minus each changed
-// select whose saved decision was 好. The server renders the same counter without this script.
+// The decision page's 好 counters follow the grade selects before anything is saved: one per
+// quota pool (data-pool), or one over everyone. decided = the saved count, plus each changed
+// select of the pool that now says 好, minus each changed select whose saved decision was 好.
+// The server renders the same counters without this script.
 (function () {
   "use strict";
-  var counter = document.getElementById("good-counter");
-  if (!counter) return;
-  var saved = parseInt(counter.dataset.decided, 10);
-  var quota = parseInt(counter.dataset.quota, 10);
-  var shown = counter.querySelector('[data-field="decided"]');
+  var counters = document.querySelectorAll("[data-good-counter]");
   var selects = document.querySelectorAll("[data-grade-select]");
+  if (!counters.length) return;
   selects.forEach(function (select) {
     select.dataset.initial = select.value;
   });
   function update() {
-    var decided = saved;
-    selects.forEach(function (select) {
-      if (select.value === select.dataset.initial) return;
-      if (select.value === "good") decided += 1;
-      if (select.dataset.decided === "good") decided -= 1;
+    counters.forEach(function (counter) {
+      var decided = parseInt(counter.dataset.decided, 10);
+      var quota = parseInt(counter.dataset.quota, 10);
+      var pool = counter.dataset.pool;
+      selects.forEach(function (select) {
+        if (pool !== undefined && select.dataset.pool !== pool) return;
+        if (select.value === select.dataset.initial) return;
+        if (select.value === "good") decided += 1;
+        if (select.dataset.decided === "good") decided -= 1;
+      });
+      counter.querySelector('[data-field="decided"]').textContent = String(decided);
+      counter.classList.toggle("text-danger", decided > quota);
     });
-    shown.textContent = String(decided);
-    counter.classList.toggle("text-danger", decided > quota);
   }
   selects.forEach(function (select) {
     select.addEventListener("change", update);

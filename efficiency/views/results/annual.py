@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from efficiency import charts, results
+from efficiency import charts, pools, results
 from efficiency.scoring import AnnualGrade
 from efficiency.wording import (
     annual_count_labels,
@@ -61,6 +61,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             "warnings": annual_warnings(rollup.result, names(rollup.rows)),
             "rules": annual_rules(rollup.thresholds),
             "quota_note": excellent_share_note(rollup.thresholds),
+            "pools": pools.shown(rollup.result.pools),
             "grade_counts": [(labels[grade], counts[grade]) for grade in AnnualGrade],
             "chart": charts.bar_chart(
                 title=_("Annual grades"),

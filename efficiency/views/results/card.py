@@ -10,11 +10,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from efficiency import results, selectors
+from efficiency import results, selectors, vetoes
 from efficiency.models import Period, PeriodState, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.views import period_or_404
-from efficiency.wording import criterion_sentence, quarter_grade_sentences, quota_sentence
+from efficiency.wording import (
+    criterion_sentence,
+    quarter_grade_sentences,
+    quota_sentence,
+    veto_sentence,
+)
 
 from .common import deduction_lines, nav, person_chart, published_periods
 
@@ -106,6 +111,7 @@ def score_card(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
         raise Http404
     result = row.result
     thresholds = results.thresholds_of(period)
+    quota_seen = results.quota_seen_by(table, row, thresholds)  # the person's pool's, if any
     periods = _card_periods(period, everyone)
     chart, chart_points = person_chart(staff, periods, _("Final score, quarter by quarter"))
     tied = sum(1 for r in table.rows if r.result.rank == result.rank) if result.rank else 0
@@ -123,14 +129,19 @@ def score_card(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
             "missing": [c.name for c in table.criteria if c.code in result.missing_criteria],
             "deductions": deduction_lines(row.facts),
             "grade_sentences": quarter_grade_sentences(
-                result, period=table.result, thresholds=thresholds
+                result, period=quota_seen[0], thresholds=quota_seen[1]
             ),
-            "quota_sentence": quota_sentence(table.result, thresholds),
+            "quota_sentence": quota_sentence(*quota_seen),
             "tied_with": tied - 1 if tied > 1 else 0,
             "override": row.override,
             "decided_by": _decided_by(row.override),
             "chart": chart,
             "chart_points": chart_points,
+            "periods_of_influence": vetoes.person_periods(staff),
+            "veto_sentences": [
+                veto_sentence(v)
+                for v in vetoes.year_vetoes(period.year, [staff_no]).get(staff_no, ())
+            ],
             "everyone": everyone,
             "can_decide": everyone
             and request.user.has_perm("efficiency.override_grade")

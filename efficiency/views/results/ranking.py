@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from efficiency import results
+from efficiency import pools, results
 from efficiency.models import PeriodState
 from efficiency.scoring import Grade
 from efficiency.views import period_or_404
@@ -71,6 +71,7 @@ def _ranking_page(request: HttpRequest, code: str, kind: str) -> HttpResponse:
             "query": page_query(request),
             "warnings": quarter_warnings(table.result, names(table.rows)),
             "quota_note": quota_share_note(results.thresholds_of(period)),
+            "pools": pools.shown(table.pools),
             "can_decide": can_decide,
             "grades": [(g.value, g.label) for g in Grade],
             "back": request.get_full_path(),
