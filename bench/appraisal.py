@@ -544,20 +544,20 @@ class Timings:
     def print_table(self) -> None:
         width = self.width
         header = (
-            f"{'what':<{width}} {'HTTP':>4} {'median ms':>10} {'p90 ms':>8} {'queries':>8} "
-            f"{'x floor':>8}"
+            f"{'what':<{width}} {'HTTP':>4} {'median ms':>10} {'best ms':>8} {'p90 ms':>8} "
+            f"{'queries':>8} {'x floor':>8}"
         )
         print(header)
         print("-" * len(header))
         for label, status, times, queries, floor in self.rows:
             if times is None:
-                print(f"{label:<{width}} {status:>4} {'—':>10} {'—':>8} {'—':>8} {'—':>8}")
+                print(f"{label:<{width}} {status:>4} {'—':>10} {'—':>8} {'—':>8} {'—':>8} {'—':>8}")
                 continue
             median = statistics.median(times)
             ratio = f"{median / floor:>8.1f}" if floor else f"{'—':>8}"
             print(
-                f"{label:<{width}} {status:>4} {median:>10.1f} {p90(times):>8.1f} "
-                f"{queries:>8} {ratio}"
+                f"{label:<{width}} {status:>4} {median:>10.1f} {min(times):>8.1f} "
+                f"{p90(times):>8.1f} {queries:>8} {ratio}"
             )
         print()
 

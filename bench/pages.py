@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import appraisal  # noqa: E402  (the builder and the timing of the sibling bench)
 
 OPEN, CLOSED = "2026Q4", "2026Q3"
+YEAR = 2026  # 2026Q1-Q2 locked, Q3 closed: the annual roll-up reads three rankings
 WITH_LOGIN = 0.9  # the share of people with an account of their own
 
 SUMMARY_TEXT = (
@@ -138,6 +139,8 @@ def pages(built: dict) -> list[Page]:
             "administrator",
             f"/appraisal/{CLOSED}/feedback/all/?show=missing",
         ),
+        # issue 11: the year's roll-up computes one ranking per closed or locked quarter
+        Page(f"annual {YEAR} (leader)", "leader", f"/appraisal/annual/{YEAR}/"),
     ]
 
 
@@ -409,6 +412,9 @@ def run(args: argparse.Namespace, db_file: Path) -> int:
         timings.computation(
             f"results.ranking({CLOSED}) staff", lambda: results.ranking(closed), floor_ms
         )
+        timings.computation(
+            f"results.annual_rollup({YEAR})", lambda: results.annual_rollup(YEAR), floor_ms
+        )
     chosen = [p for p in pages(built) if not args.only or any(t in p.label for t in args.only)]
     for page in chosen:
         client = clients[page.persona]
@@ -427,7 +433,27 @@ def run(args: argparse.Namespace, db_file: Path) -> int:
     size = "at this size" if timings.full_size() else "(set for 2,000 staff; this run is smaller)"
     print(f"Goal: every page under {appraisal.GOAL_MS} ms {size} — {verdict}.")
     timings.print_footer(built["timings"])
+    if args.profile:
+        profile(f"results.ranking({CLOSED})", lambda: results.ranking(closed))
+        profile(f"results.annual_rollup({YEAR})", lambda: results.annual_rollup(YEAR))
     return 0 if not slow else 1
+
+
+def profile(label: str, compute) -> None:
+    """Where one computation spends its time (cProfile), by own time and by cumulative time."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    compute()
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(18)
+        print(f"\nProfile of {label}, top 18 by {order}:")
+        print(out.getvalue().split("\n\n", 1)[-1].strip())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,7 +36,7 @@ Quota pools (名额)
 """
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import (
@@ -49,7 +49,6 @@ from decimal import (
     Inexact,
     InvalidOperation,
     Overflow,
-    localcontext,
 )
 from enum import StrEnum
 
@@ -493,6 +492,94 @@ def _exact_sum(values: Iterable[Decimal]) -> Decimal:
     return total
 
 
+# --- marks in whole tenths: the integer fast path -----------------------------------------
+
+# Every mark a stored score can hold (whole tenths, 0..1000) as the Decimal tenths / 10: the
+# values the results layer always passed, so results built from them are the same, exponents
+# included (90.0 is Decimal("90"), 85.5 is Decimal("85.5")).
+_TENTHS_MAX = 1000
+_TENTH_MARKS = tuple(Decimal(tenths) / 10 for tenths in range(_TENTHS_MAX + 1))
+_CENTS = tuple(Decimal(cents).scaleb(-2) for cents in range(100 * 100 + 1))  # 0.00..100.00
+_TENTH = Decimal(-1)  # scaleb exponent of a sum of tenths
+_INT_ONLY = {int}  # not bool: True is no mark
+
+
+class Tenths(Sequence[Decimal]):
+    """Marks given in whole tenths of a point (what a stored score holds: 87.5 is 875).
+
+    A sequence of the Decimals ``tenths / 10``, so anything that accepts marks accepts it;
+    :func:`trimmed_mean` (and so :func:`score_period`) averages it in integers instead of
+    Decimals, with the same results, exponents included (tests/test_scoring_fast_path.py
+    proves it against the Decimal path).
+    """
+
+    __slots__ = ("tenths",)
+
+    def __init__(self, tenths: Iterable[int]) -> None:
+        values = tuple(tenths)
+        if values and (
+            {*map(type, values)} != _INT_ONLY or min(values) < 0 or max(values) > _TENTHS_MAX
+        ):
+            raise ValueError(f"marks in tenths must be whole numbers 0-1000, got {values}")
+        self.tenths = values
+
+    def __len__(self) -> int:
+        return len(self.tenths)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return tuple(map(_TENTH_MARKS.__getitem__, self.tenths[index]))
+        return _TENTH_MARKS[self.tenths[index]]
+
+    def __iter__(self) -> Iterator[Decimal]:
+        return map(_TENTH_MARKS.__getitem__, self.tenths)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Tenths):
+            return self.tenths == other.tenths
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.tenths)
+
+    def __repr__(self) -> str:
+        return f"Tenths({list(self.tenths)!r})"
+
+
+def _trimmed_tenths(tenths: tuple[int, ...], code: str) -> tuple["CriterionAverage", Decimal]:
+    """:func:`trimmed_mean` over whole tenths, in integers; also the exact sum of the used."""
+    if not tenths:
+        raise ValueError(f"no marks on {code or 'criterion'}")
+    used = list(tenths)
+    high = low = None
+    if len(used) >= 5:
+        high = max(used)
+        used.remove(high)  # first occurrence, as the Decimal path: the same marks are used
+        low = min(used)
+        used.remove(low)
+    count, total = len(used), sum(used)
+    # The Decimal path's exact sum of tenths / 10 has the least exponent of its terms: 0 when
+    # every used mark is a whole point, else -1 (always so when the total is not).
+    if total % 10 or any(mark % 10 for mark in used):
+        exact = _EXACT.scaleb(Decimal(total), _TENTH)
+    else:
+        exact = Decimal(total // 10)
+    marks = _TENTH_MARKS
+    return (
+        CriterionAverage(
+            code=code,
+            marks=tuple(map(marks.__getitem__, tenths)),
+            used=tuple(map(marks.__getitem__, used)),
+            dropped_high=None if high is None else marks[high],
+            dropped_low=None if low is None else marks[low],
+            # round2(total / (10 * count)) half-up, in cents: floor(10 * total / count + 1/2)
+            average=_CENTS[(20 * total + count) // (2 * count)],
+            raw_average=_RAW.divide(exact, Decimal(count)),  # _raw_quotient, inlined
+        ),
+        exact,
+    )
+
+
 def quota_limit(*, share: Decimal, graded_count: int) -> int:
     """floor(share x graded_count): the most people allowed the top grade."""
     return int((share * graded_count).to_integral_value(rounding=ROUND_FLOOR))
@@ -568,6 +655,13 @@ def trimmed_mean(marks: Sequence[Decimal], *, code: str = "") -> CriterionAverag
 
     Exactly four marks: nothing is dropped. Marks must be between 0 and 100.
     """
+    return _trimmed(marks, code)[0]
+
+
+def _trimmed(marks: Sequence[Decimal], code: str) -> tuple[CriterionAverage, Decimal]:
+    """:func:`trimmed_mean` and the exact sum of the marks it used (for the base)."""
+    if type(marks) is Tenths:
+        return _trimmed_tenths(marks.tenths, code)
     # Decimals (what callers pass) are taken as they are; anything else is checked.
     given = tuple(
         mark
@@ -588,7 +682,7 @@ def trimmed_mean(marks: Sequence[Decimal], *, code: str = "") -> CriterionAverag
         dropped_low = min(used)
         used.remove(dropped_low)
     total = _exact_sum(used)
-    return CriterionAverage(
+    average = CriterionAverage(
         code=code,
         marks=given,
         used=tuple(used),
@@ -597,6 +691,7 @@ def trimmed_mean(marks: Sequence[Decimal], *, code: str = "") -> CriterionAverag
         average=_round2_quotient(total, len(used)),
         raw_average=_raw_quotient(total, len(used)),
     )
+    return average, total
 
 
 def validate_criteria(criteria: Sequence[CriterionSpec]) -> tuple[CriterionSpec, ...]:
@@ -688,43 +783,54 @@ class _Scored:
 
 
 def _score_subject(criteria: tuple[CriterionSpec, ...], subject: SubjectInput) -> _Scored:
-    known = {spec.code for spec in criteria}
-    unknown = sorted(set(subject.marks) - known)
-    if unknown:
+    marks = subject.marks
+    if not marks.keys() <= {spec.code for spec in criteria}:
+        unknown = sorted(set(marks) - {spec.code for spec in criteria})
         raise ValueError(f"subject {subject.key!r} has marks on unknown criteria {unknown}")
-    averages = tuple(
-        trimmed_mean(subject.marks[spec.code], code=spec.code)
-        for spec in criteria
-        if subject.marks.get(spec.code)
-    )
-    missing = tuple(spec.code for spec in criteria if not subject.marks.get(spec.code))
+    trimmed = []  # (average, exact sum of its used marks, weight) of each criterion with marks
+    missing = []
+    for spec in criteria:
+        given = marks.get(spec.code)
+        if given:
+            trimmed.append((*_trimmed(given, spec.code), spec.weight))
+        else:
+            missing.append(spec.code)
+    averages = tuple(average for average, _total, _weight in trimmed)
     deductions = tuple(subject.deductions)
-    deducted = _exact_sum(d.points for d in deductions)
-    scored = _Scored(subject, averages, missing, deductions, deducted)
+    deducted = _exact_sum(d.points for d in deductions) if deductions else ZERO
     if missing:
-        return scored
+        return _Scored(subject, averages, tuple(missing), deductions, deducted)
     # Exact base over a common denominator: sum(w_i * S_i / n_i) / 100 = num / (100 * L).
-    common = math.lcm(*(len(average.used) for average in averages))
-    weights = {spec.code: spec.weight for spec in criteria}
-    with localcontext() as ctx:
-        ctx.prec = _EXACT_DIGITS
-        ctx.traps[Inexact] = True
-        numerator = sum(
-            (weights[a.code] * sum(a.used, ZERO) * (common // len(a.used)) for a in averages),
-            ZERO,
+    # The exact context's operations directly (Inexact trapped): the same values, exponents
+    # included, as the same products and sums in a local 1000-digit context, without
+    # entering one per subject.
+    common = math.lcm(*[len(average.used) for average in averages])
+    add, multiply = _EXACT.add, _EXACT.multiply
+    numerator = ZERO
+    for average, total, weight in trimmed:
+        share = Decimal(common // len(average.used))
+        numerator = add(numerator, multiply(multiply(weight, total), share))
+    denominator = 100 * common
+    base = _round2_quotient(numerator, denominator)
+    raw_base = _raw_quotient(numerator, denominator)
+    if deductions or not numerator:
+        final_numerator = max(
+            ZERO, _EXACT.subtract(numerator, multiply(deducted, Decimal(denominator)))
         )
-        denominator = 100 * common
-        final_numerator = max(ZERO, numerator - deducted * denominator)
+        final = _round2_quotient(final_numerator, denominator)
+        raw_final = _raw_quotient(final_numerator, denominator)
+    else:  # numerator - 0 * denominator is numerator itself, exponent included
+        final, raw_final = base, raw_base
     return _Scored(
         subject,
         averages,
-        missing,
+        (),
         deductions,
         deducted,
-        base=_round2_quotient(numerator, denominator),
-        raw_base=_raw_quotient(numerator, denominator),
-        final=_round2_quotient(final_numerator, denominator),
-        raw_final=_raw_quotient(final_numerator, denominator),
+        base=base,
+        raw_base=raw_base,
+        final=final,
+        raw_final=raw_final,
     )
 
 
