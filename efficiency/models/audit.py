@@ -45,6 +45,14 @@ class AuditAction(models.TextChoices):
         pgettext_lazy("history action", "Standing cleared: appraised as usual"),
     )
     SANCTION_WITHDRAW = "sanction_withdraw", pgettext_lazy("history action", "Sanction withdrawn")
+    CORRECTION_RECORD = (
+        "correction_record",
+        pgettext_lazy("history action", "Correction after lock recorded"),
+    )
+    CORRECTION_WITHDRAW = (
+        "correction_withdraw",
+        pgettext_lazy("history action", "Correction after lock withdrawn"),
+    )
 
 
 class AuditEvent(models.Model):
