@@ -164,7 +164,9 @@ CORRECTED_SANCTION = {
 
 def q2_locked(w: World) -> None:
     period = Period.objects.get(code="2026Q2")
-    appraisal_services.period_lock(actor=w.office.leader, period=period, reason="公示期已过，锁定。")
+    appraisal_services.period_lock(
+        actor=w.office.leader, period=period, reason="公示期已过，锁定。"
+    )
 
 
 NEW_CORRECTION = {
