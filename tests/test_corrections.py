@@ -5,6 +5,7 @@ the ranking, the score card and the annual roll-up show, and the roll-up counts.
 """
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -310,3 +311,38 @@ def test_others_get_403(office, locked, who):
     client = login(getattr(office, who))
     assert client.get("/appraisal/2026Q3/corrections/").status_code == 403
     assert client.get("/appraisal/2026Q3/corrections/001001/new/").status_code == 403
+
+
+# --- paper: the Excel ranking, the bulletin and the personal form ---------------------------
+
+
+def test_the_excel_ranking_keeps_the_stored_final_and_notes_the_correction(office, locked, appeal):
+    from openpyxl import load_workbook
+
+    from efficiency.excel import exports
+
+    record(office, locked, appeal, corrected_final="95", corrected_grade="good")
+    sentence = results.ranking(locked).row("001001").correction.text
+    _name, data = exports.export("rankings", user=office.leader, period="2026Q3")
+    sheet = load_workbook(io.BytesIO(data))["个人排名"]
+    row = next(
+        r for r in range(4, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == "001001"
+    )
+    assert Decimal(str(sheet.cell(row=row, column=10).value)) == Decimal("88.00")
+    assert sentence in sheet.cell(row=row, column=12).value
+
+
+def test_the_bulletin_and_the_personal_form_print_the_correction(office, locked, appeal, tmp_path):
+    from efficiency.reports import documents
+
+    from .report_support import pdf_text, squeeze
+
+    record(office, locked, appeal, corrected_final="95", corrected_grade="good")
+    # The sentence wraps inside a table cell: pdftotext -layout interleaves the other cells.
+    start, end = "更正：最终得分88.00→", "95.00，等次较好→好（2026年11月20日，依据2026-0001）"
+    bulletin = squeeze(pdf_text(documents.bulletin(locked).content, tmp_path))
+    assert start in bulletin and end in bulletin
+    personal = squeeze(pdf_text(documents.personal(locked, office.person).content, tmp_path))
+    # Printed twice: in the form's decision box and under the result.
+    assert personal.count("更正：最终得分88.00→95.00，等次较好→好（2026年11月20日，依据") == 2
+    assert start + end in personal
