@@ -50,7 +50,8 @@ def test_a_leader_corrects_a_locked_quarter_and_the_annual_grade_follows(page, o
     shot(page, "form")
     page.get_by_role("button", name="下一步").click()
     page.get_by_text(
-        f"排名页、个人得分卡、通报PDF、个人登记表和Excel排名将同时显示两者：最终得分 {stored.final} → 58.50"
+        "排名页、个人得分卡、通报PDF、个人登记表和Excel排名将同时显示两者："
+        f"最终得分 {stored.final} → 58.50"
     ).wait_for()
     page.get_by_text(
         "2026年度汇总将按最终得分58.50、等次较差计算该季度，并注明该季度已更正。"
