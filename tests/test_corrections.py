@@ -6,7 +6,9 @@ the ranking, the score card and the annual roll-up show, and the roll-up counts.
 
 import datetime
 import io
+import os
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,7 @@ from .conftest import login
 from .factories import report
 
 CODES = ("duty", "performance", "service")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 NO_RIGHT = "您没有执行此操作的权限。"
 
 
@@ -342,7 +345,12 @@ def test_the_bulletin_and_the_personal_form_print_the_correction(office, locked,
     start, end = "更正：最终得分88.00→", "95.00，等次较好→好（2026年11月20日，依据2026-0001）"
     bulletin = squeeze(pdf_text(documents.bulletin(locked).content, tmp_path))
     assert start in bulletin and end in bulletin
-    personal = squeeze(pdf_text(documents.personal(locked, office.person).content, tmp_path))
+    personal_pdf = documents.personal(locked, office.person).content
+    if os.environ.get("SCREENSHOTS"):  # for a person to look at
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "corrections-personal.pdf").write_bytes(personal_pdf)
+        (ARTIFACTS / "corrections-bulletin.pdf").write_bytes(documents.bulletin(locked).content)
+    personal = squeeze(pdf_text(personal_pdf, tmp_path))
     # Printed twice: in the form's decision box and under the result.
     assert personal.count("更正：最终得分88.00→95.00，等次较好→好（2026年11月20日，依据") == 2
     assert start + end in personal
