@@ -6,7 +6,6 @@ both and count the corrected one. Corrections are never edited: a new one supers
 before (the latest not withdrawn is in force), and a withdrawal needs a reason.
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from efficiency.scoring import Grade
 from .appraisal import Period
 from .incidents import Incident
 from .org import Staff
+from .records import WithdrawableRecord
 
 GRADE_CHOICES = [(g.value, g.label) for g in Grade]
 
@@ -32,7 +32,7 @@ class CorrectionQuerySet(models.QuerySet):
         return self.filter(withdrawn=False).exclude(models.Exists(later))
 
 
-class Correction(models.Model):
+class Correction(WithdrawableRecord):
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("period")
     )
@@ -64,24 +64,6 @@ class Correction(models.Model):
         verbose_name=_("upheld appeal it follows"),
     )
     reference = models.CharField(_("basis (decision number)"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    withdrawn = models.BooleanField(_("withdrawn"), default=False)
-    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawn by"),
-    )
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     objects = CorrectionQuerySet.as_manager()
 
