@@ -354,3 +354,14 @@ def test_the_bulletin_and_the_personal_form_print_the_correction(office, locked,
     # Printed twice: in the form's decision box and under the result.
     assert personal.count("更正：最终得分88.00→95.00，等次较好→好（2026年11月20日，依据") == 2
     assert start + end in personal
+
+
+def test_the_form_of_a_quarter_not_locked_sends_back_to_the_ranking(office, appeal):
+    period = services.period_open(actor=office.leader, code="2026Q3")
+    mark(period, office.assessor, value="90", staff=office.person)
+    client = login(office.leader)
+    response = client.get("/appraisal/2026Q3/corrections/001001/new/", follow=True)
+    assert response.redirect_chain == [("/appraisal/2026Q3/ranking/", 302)]
+    assert "2026年第3季度未锁定，结果仍可按常规程序修改；更正只用于已锁定的季度。" in (
+        response.content.decode()
+    )

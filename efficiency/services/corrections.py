@@ -78,6 +78,17 @@ def parse_final(value) -> Decimal:
     return final.quantize(Decimal("0.01"))
 
 
+def require_locked(period: Period) -> None:
+    if period.state != PeriodState.LOCKED:
+        raise ServiceError(
+            _(
+                "%(period)s is not locked: its results can still be changed the usual way. "
+                "A correction (更正) is only for a locked quarter."
+            )
+            % {"period": period}
+        )
+
+
 def in_force(period: Period, staff: Staff) -> Correction | None:
     return Correction.objects.in_force().filter(period=period, staff=staff).first()
 
@@ -96,14 +107,7 @@ def correction_plan(
 ) -> Plan:
     """Check everything a correction needs, without writing; the confirmation page shows it."""
     require_right(actor, "record_correction")
-    if period.state != PeriodState.LOCKED:
-        raise ServiceError(
-            _(
-                "%(period)s is not locked: its results can still be changed the usual way. "
-                "A correction (更正) is only for a locked quarter."
-            )
-            % {"period": period}
-        )
+    require_locked(period)
     if standings.absent_ids(period.year, period.quarter).filter(staff_id=staff.pk).exists():
         raise ServiceError(
             _("%(name)s was not appraised (不参加考核) in %(period)s: there is nothing to correct.")

@@ -116,10 +116,15 @@ def correction_create(request: HttpRequest, code: str, staff_no: str) -> HttpRes
     staff = Staff.objects.filter(staff_no=staff_no).select_related("section").first()
     if staff is None:
         raise Http404
+    try:
+        services.require_locked(period)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("ranking_staff", code=period.code)
     appeals = list(services.upheld_appeals(staff))
     form = CorrectionForm(request.POST or None, appeals=appeals)
     back = reverse("correction_create", args=[period.code, staff.staff_no])
-    row = results.ranking(period).row(staff.staff_no) if period.is_locked else None
+    row = results.ranking(period).row(staff.staff_no)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.correction_plan(
