@@ -11,6 +11,7 @@ from efficiency.models.audit import AuditAction
 
 from ..factories import ensure_default_criteria
 from ..report_support import quarter
+from .axe import violations
 from .conftest import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,6 +43,7 @@ def test_a_leader_corrects_a_locked_quarter_and_the_annual_grade_follows(page, o
     page.goto("/appraisal/2026Q3/ranking/")
     row = page.locator("tr", has=page.get_by_text("001002", exact=True))
     row.get_by_role("link", name="更正").click()
+    assert violations(page) == []
     page.get_by_label("更正后最终得分").fill("58.5")
     page.get_by_role("combobox", name="更正后等次").select_option(label="较差")
     page.get_by_label("原结果错在哪里").fill("第三季度一次严重失误漏记扣分")
@@ -61,6 +63,7 @@ def test_a_leader_corrects_a_locked_quarter_and_the_annual_grade_follows(page, o
     page.get_by_role("button", name="登记更正").click()
     page.get_by_text("已为李秀英登记2026年第3季度的更正。").wait_for()
     shot(page, "list")
+    assert violations(page) == []
     correction = Correction.objects.get()
     assert AuditEvent.objects.filter(
         object_id=str(correction.pk), action=AuditAction.CORRECTION_RECORD, actor=office.leader
@@ -73,6 +76,7 @@ def test_a_leader_corrects_a_locked_quarter_and_the_annual_grade_follows(page, o
     page.goto("/appraisal/2026Q3/ranking/")
     page.locator("tr", has=page.get_by_text("001002", exact=True)).get_by_text(sentence).wait_for()
     shot(page, "ranking")
+    assert violations(page) == []
 
     page.goto("/appraisal/2026Q3/card/001002/")
     page.get_by_text(sentence).wait_for()
