@@ -365,3 +365,13 @@ def test_the_form_of_a_quarter_not_locked_sends_back_to_the_ranking(office, appe
     assert "2026年第3季度未锁定，结果仍可按常规程序修改；更正只用于已锁定的季度。" in (
         response.content.decode()
     )
+
+
+def test_the_list_leads_to_the_form_of_a_person(office, locked):
+    client = login(office.leader)
+    page = client.get("/appraisal/2026Q3/corrections/").content.decode()
+    assert '<option value="001001">王建国</option>' in page
+    response = client.get("/appraisal/2026Q3/corrections/?staff=001001")
+    assert response.url == "/appraisal/2026Q3/corrections/001001/new/"
+    unknown = client.get("/appraisal/2026Q3/corrections/?staff=999999").content.decode()
+    assert "没有工号为“999999”的人员。" in unknown

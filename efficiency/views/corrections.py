@@ -82,6 +82,14 @@ class CorrectionForm(forms.Form):
 @permission_required("efficiency.record_correction", raise_exception=True)
 def correction_list(request: HttpRequest, code: str) -> HttpResponse:
     period = period_or_404(code)
+    # "Record a correction for 工号 …": the form is per person.
+    staff_no = request.GET.get("staff", "").strip()
+    if staff_no:
+        if Staff.objects.filter(staff_no=staff_no).exists():
+            return redirect("correction_create", code=period.code, staff_no=staff_no)
+        messages.error(
+            request, _("No staff member has the number “%(number)s”.") % {"number": staff_no}
+        )
     rows = Correction.objects.filter(period=period).select_related(
         "staff", "staff__section", "incident", "recorded_by"
     )
@@ -103,6 +111,13 @@ def correction_list(request: HttpRequest, code: str) -> HttpResponse:
             "q": text,
             "query": query.urlencode(),
             "in_force": in_force,
+            "people": [
+                (row.facts.key, row.facts.name)
+                for row in results.ranking(period).rows
+                if row.result.assessed and not row.undetermined
+            ]
+            if period.is_locked
+            else [],
             "active": "periods",
         },
     )
