@@ -375,3 +375,18 @@ def test_the_list_leads_to_the_form_of_a_person(office, locked):
     assert response.url == "/appraisal/2026Q3/corrections/001001/new/"
     unknown = client.get("/appraisal/2026Q3/corrections/?staff=999999").content.decode()
     assert "没有工号为“999999”的人员。" in unknown
+
+
+def test_the_withdrawal_page_asks_for_a_reason_then_withdraws(office, locked, appeal):
+    correction = record(office, locked, appeal)
+    client = login(office.leader)
+    url = f"/appraisal/corrections/{correction.pk}/withdraw/"
+    asked = client.post(url).content.decode()
+    assert "撤销王建国在2026年第3季度的更正？" in asked
+    refused = client.post(url, {"confirmed": "1", "reason": ""})
+    assert refused.status_code == 400
+    assert "请填写撤销更正的理由。" in refused.content.decode()
+    assert not Correction.objects.get().withdrawn
+    done = client.post(url, {"confirmed": "1", "reason": "登记错了季度"})
+    assert done.url == "/appraisal/2026Q3/corrections/"
+    assert Correction.objects.get().withdrawn_reason == "登记错了季度"
