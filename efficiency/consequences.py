@@ -266,3 +266,54 @@ def sanction_record(staff: Staff, kind: str, dated) -> list[str]:
         )
     )
     return sentences
+
+
+def correction_record(
+    staff: Staff,
+    period: Period,
+    *,
+    original_final,
+    original_grade: str,
+    final,
+    grade: str,
+    supersedes: bool,
+) -> list[str]:
+    """Where a 更正 after lock shows and what it changes (efficiency.results reads it)."""
+    values = {
+        "name": staff.name,
+        "period": str(period),
+        "year": period.year,
+        "before": f"{original_final:.2f}",
+        "after": f"{final:.2f}",
+        "grade_before": original_grade or "—",
+        "grade_after": grade,
+    }
+    sentences = [
+        _(
+            "The locked result of %(name)s in %(period)s stays as it is (final %(before)s, "
+            "grade %(grade_before)s); the correction is recorded beside it."
+        )
+        % values,
+        _(
+            "The ranking page, the score card, the bulletin PDF, the personal form and the "
+            "Excel ranking will show both: final %(before)s → %(after)s, grade %(grade_before)s "
+            "→ %(grade_after)s."
+        )
+        % values,
+        _(
+            "The annual roll-up of %(year)s will count this quarter as final %(after)s, grade "
+            "%(grade_after)s, and say that the quarter was corrected."
+        )
+        % values,
+    ]
+    if supersedes:
+        sentences.append(
+            _("It replaces the correction now in force for this person in this quarter.")
+        )
+    sentences.append(
+        _(
+            "A correction is never edited: a later one supersedes it, and a withdrawal needs "
+            "a written reason. Both are kept in the history."
+        )
+    )
+    return sentences

@@ -6,6 +6,7 @@ and incidents in a fixed number of queries (never one per person) and hand plain
 of an SQL aggregate.
 """
 
+import datetime
 import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -15,9 +16,11 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.utils import timezone
 
 from efficiency import pool_schemes, pools, scoring, standings, wording
 from efficiency.models import (
+    Correction,
     GradeReview,
     IncidentResponsible,
     Period,
@@ -88,12 +91,49 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class CorrectionFact:
+    """The 更正 in force for one person in a locked quarter (the stored result stays as it was)."""
+
+    pk: int
+    original_final: Decimal | None
+    original_grade: scoring.Grade | None
+    final: Decimal
+    grade: scoring.Grade
+    recorded_on: datetime.date
+    basis: str  # the upheld appeal's incident number, or the written reference
+    what: str = ""
+    why: str = ""
+
+    @property
+    def text(self) -> str:
+        """更正：最终得分 88.50 → 90.20，等次 较好 → 好（2026年12月3日，依据…）"""
+        return wording.correction_sentence(
+            original_final=self.original_final,
+            final=self.final,
+            original_grade=self.original_grade,
+            grade=self.grade,
+            recorded_on=self.recorded_on,
+            basis=self.basis,
+        )
+
+
+@dataclass(frozen=True)
 class Row:
     facts: SubjectFacts
     result: scoring.SubjectResult
     progress: Progress
     override: GradeReview | None  # the leader's decision, when there is one
     pool: str = ""  # the quota pool's key ("" when the period has no pools)
+    correction: CorrectionFact | None = None  # 更正 after lock, shown beside the stored result
+
+    @property
+    def counted_final(self) -> Decimal | None:
+        """The final that counts later (the annual roll-up): the correction's, if any."""
+        return self.correction.final if self.correction else self.result.final
+
+    @property
+    def counted_grade(self) -> scoring.Grade | None:
+        return self.correction.grade if self.correction else self.result.grade
 
     @property
     def undetermined(self) -> bool:
@@ -463,6 +503,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
     pool_by_key = {facts[pk].key: key for pk, key in pool_of.items()}
     by_fact_key = {f.key: f for f in facts.values()}
     by_override_key = {facts[pk].key: o for pk, o in overrides.items() if pk in facts}
+    corrections = corrections_in_force(period) if kind == STAFF else {}
     rows = tuple(
         Row(
             facts=by_fact_key[r.key],
@@ -470,6 +511,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
             progress=progress[r.key],
             override=by_override_key.get(r.key),
             pool=pool_by_key.get(r.key, ""),
+            correction=corrections.get(by_fact_key[r.key].pk),
         )
         for r in result.results
     )
@@ -482,6 +524,26 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         not_fully_marked=sum(1 for p in progress.values() if not p.complete),
         by_key={row.facts.key: row for row in rows},
     )
+
+
+def corrections_in_force(period: Period) -> dict[int, CorrectionFact]:
+    """Staff pk -> the 更正 in force in a locked period (one query; none before lock)."""
+    if period.state != PeriodState.LOCKED:
+        return {}
+    return {
+        c.staff_id: CorrectionFact(
+            pk=c.pk,
+            original_final=c.original_final,
+            original_grade=scoring.Grade(c.original_grade) if c.original_grade else None,
+            final=c.corrected_final,
+            grade=scoring.Grade(c.corrected_grade),
+            recorded_on=timezone.localdate(c.recorded_at),
+            basis=c.basis,
+            what=c.what,
+            why=c.why,
+        )
+        for c in Correction.objects.in_force().filter(period=period).select_related("incident")
+    }
 
 
 @dataclass(frozen=True)
@@ -676,8 +738,9 @@ def annual_rollup(year: int) -> AnnualRollup:
         inputs.append(
             scoring.AnnualInput(
                 key=key,
-                quarter_finals=[r.result.final for r in assessed],
-                quarter_grades=[r.result.grade for r in assessed],
+                # A 更正 after lock counts instead of the stored result (Row.counted_*).
+                quarter_finals=[r.counted_final for r in assessed],
+                quarter_grades=[r.counted_grade for r in assessed],
                 has_grave_incident=key in grave,
                 standing=(
                     scoring.Standing.UNDETERMINED

@@ -39,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "efficiency.override_grade",
         "efficiency.view_attendance",
         "efficiency.view_sanctions",
+        "efficiency.record_correction",
     ],
     Role.ADMINISTRATOR: [
         "efficiency.add_section",

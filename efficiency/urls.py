@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 
 from efficiency.views import (
     attendance,
+    corrections,
     home,
     incidents,
     periods,
@@ -57,6 +58,17 @@ appraisal = [
     path("<period:code>/decisions/all/", reviews.decide_all, name="grade_decide_all"),
     path("<period:code>/decisions/<staff_no:staff_no>/", reviews.decide, name="grade_decide"),
     path("<period:code>/card/<staff_no:staff_no>/", card.score_card, name="score_card"),
+    path("<period:code>/corrections/", corrections.correction_list, name="correction_list"),
+    path(
+        "<period:code>/corrections/<staff_no:staff_no>/new/",
+        corrections.correction_create,
+        name="correction_create",
+    ),
+    path(
+        "corrections/<int:pk>/withdraw/",
+        corrections.correction_withdraw,
+        name="correction_withdraw",
+    ),
     path("<period:code>/attendance/", attendance.attendance, name="attendance"),
     path("<period:code>/standing/", standing.period_standing, name="period_standing"),
     path("<period:code>/progress/", progress.board, name="progress"),

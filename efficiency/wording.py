@@ -17,6 +17,7 @@ from efficiency.scoring import (
     AnnualResult,
     AnnualSubjectResult,
     CriterionAverage,
+    Grade,
     PeriodResult,
     ReasonCode,
     SubjectResult,
@@ -112,6 +113,29 @@ def annual_notes(result: AnnualSubjectResult) -> list[str]:
 
 def _day(day) -> str:
     return _("%(year)s-%(month)s-%(day)s") % {"year": day.year, "month": day.month, "day": day.day}
+
+
+def correction_sentence(
+    *,
+    original_final: Decimal | None,
+    final: Decimal,
+    original_grade: Grade | None,
+    grade: Grade,
+    recorded_on,
+    basis: str,
+) -> str:
+    """更正：最终得分 88.50 → 90.20，等次 较好 → 好（2026年12月3日，依据…）"""
+    return _(
+        "Corrected: final %(before)s → %(after)s, grade %(grade_before)s → %(grade_after)s "
+        "(%(date)s, following %(basis)s)"
+    ) % {
+        "before": "—" if original_final is None else f"{original_final:.2f}",
+        "after": f"{final:.2f}",
+        "grade_before": original_grade.label if original_grade else "—",
+        "grade_after": grade.label,
+        "date": _day(recorded_on),
+        "basis": basis,
+    }
 
 
 def veto_sentence(veto: Veto) -> str:

@@ -32,10 +32,11 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from efficiency.models import Objection, Period, ReportJob, ReportJobStatus, Sanction
+from efficiency.models import Correction, Objection, Period, ReportJob, ReportJobStatus, Sanction
 from efficiency.reports import zipjob
 from efficiency.roles import Role
 from efficiency.services import appraisal as appraisal_services
+from efficiency.services import corrections as correction_services
 from efficiency.services import incidents as incident_services
 from efficiency.services import publicity as publicity_services
 from efficiency.services import reviews as review_services
@@ -159,6 +160,38 @@ CORRECTED_SANCTION = {
     "document_number": "县办发〔2026〕4号",
     "reason": "文号录错。",
 }
+
+
+def q2_locked(w: World) -> None:
+    period = Period.objects.get(code="2026Q2")
+    appraisal_services.period_lock(
+        actor=w.office.leader, period=period, reason="公示期已过，锁定。"
+    )
+
+
+NEW_CORRECTION = {
+    "corrected_final": "95",
+    "corrected_grade": "good",
+    "what": "扣分事件经复核撤销",
+    "why": "复核决定撤销扣分",
+    "incident": "",
+    "reference": "县效考复〔2026〕1号",
+    "confirmed": "1",
+}
+
+
+def recorded_correction(w: World) -> None:
+    q2_locked(w)
+    correction_services.correction_record(
+        actor=w.office.leader,
+        period=Period.objects.get(code="2026Q2"),
+        staff=w.office.person,
+        **{k: v for k, v in NEW_CORRECTION.items() if k not in ("confirmed", "incident")},
+    )
+
+
+def correction_url(w: World) -> str:
+    return f"/appraisal/corrections/{Correction.objects.get().pk}/withdraw/"
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -350,6 +383,11 @@ MATRIX = [
     GET("progress_remind_all",           "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/progress/remind-all/"),
     POST("progress_remind_all",          "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/appraisal/2026Q3/progress/remind-all/", lambda w: {"confirmed": "1"}),
     GET("score_card",                    "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/appraisal/2026Q2/card/001001/"),
+    GET("correction_list",               "login 403   403     403  403    403        200    403      403           403   403", lambda w: "/appraisal/2026Q2/corrections/", prepare=q2_locked),
+    GET("correction_create",             "login 403   403     403  403    403        200    403      403           403   403", lambda w: "/appraisal/2026Q2/corrections/001001/new/", prepare=q2_locked),
+    POST("correction_create",            "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/2026Q2/corrections/001001/new/", lambda w: NEW_CORRECTION, prepare=q2_locked),
+    GET("correction_withdraw",           "login 403   403     403  403    403        302    403      403           403   403", correction_url, prepare=recorded_correction),
+    POST("correction_withdraw",          "login 403   403     403  403    403        done   403      403           403   403", correction_url, lambda w: {"reason": "更正登记错了人。", "confirmed": "1"}, prepare=recorded_correction),
     GET("trends",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/trends/"),
     GET("annual",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/annual/2026/"),
     GET("attendance",                    "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/attendance/"),

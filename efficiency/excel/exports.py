@@ -424,13 +424,17 @@ def _period_subheading(period: Period) -> str:
 
 
 def _remarks(table: results.Ranking, row: results.Row) -> str:
-    return ranking_remarks(
+    remarks = ranking_remarks(
         row.result,
         missing=[c.name for c in table.criteria if c.code in row.result.missing_criteria],
         deductions=[d.number for d in row.facts.deductions],
         given=row.progress.given,
         expected=row.progress.expected,
     )
+    # A 更正 after lock is shown beside the stored result, never instead of it.
+    if row.correction is None:
+        return remarks
+    return "；".join(text for text in (remarks, row.correction.text) if text)
 
 
 def _average(row: results.Row, code: str) -> Decimal | None:

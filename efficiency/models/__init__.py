@@ -2,6 +2,7 @@ from .appraisal import Criterion, GradeOverride, Period, PeriodCriterion, Period
 from .attendance import Attendance
 from .audit import AuditEvent
 from .calendar import DayKind, OfficeDay
+from .corrections import Correction
 from .incidents import (
     Explanation,
     HandlingDecision,
@@ -37,6 +38,7 @@ from .standing import (
 from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
+    "Correction",
     "Attendance",
     "DayKind",
     "OfficeDay",

@@ -46,6 +46,14 @@ class AuditAction(models.TextChoices):
     )
     SANCTION_WITHDRAW = "sanction_withdraw", pgettext_lazy("history action", "Sanction withdrawn")
     POOL_MEMBERS = "pool_members", pgettext_lazy("history action", "Pool membership changed")
+    CORRECTION_RECORD = (
+        "correction_record",
+        pgettext_lazy("history action", "Correction after lock recorded"),
+    )
+    CORRECTION_WITHDRAW = (
+        "correction_withdraw",
+        pgettext_lazy("history action", "Correction after lock withdrawn"),
+    )
 
 
 class AuditEvent(models.Model):

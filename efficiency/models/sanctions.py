@@ -4,7 +4,6 @@ The periods themselves and the annual vetoes they bring are pure rules in
 :mod:`efficiency.influence`; these tables hold what the office recorded and chose.
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from efficiency import influence
 
 from .incidents import HandlingDecision
 from .org import Staff
+from .records import WithdrawableRecord
 
 
 class SanctionKind(models.TextChoices):
@@ -59,7 +59,7 @@ class InfluenceMonths(models.Model):
         return months
 
 
-class Sanction(models.Model):
+class Sanction(WithdrawableRecord):
     staff = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="sanctions", verbose_name=_("staff")
     )
@@ -67,24 +67,6 @@ class Sanction(models.Model):
     dated = models.DateField(_("date of the decision"), db_index=True)
     document_number = models.CharField(_("document number (文号)"), max_length=100)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    withdrawn = models.BooleanField(_("withdrawn"), default=False)
-    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawn by"),
-    )
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-dated", "-pk"]

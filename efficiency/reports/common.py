@@ -185,7 +185,11 @@ def result_lines(
             ResultLine(
                 row=row,
                 averages=[by_code.get(c.code) for c in table.criteria],
-                note=ranking_note(row.result),
+                note="；".join(
+                    text
+                    for text in (ranking_note(row.result), row.correction and row.correction.text)
+                    if text
+                ),
                 post=(posts or {}).get(row.facts.key, ""),
             )
         )

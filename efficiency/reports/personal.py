@@ -110,6 +110,7 @@ def _personal_context(
         ),
         "override": override,
         "override_by": person_name(override.decided_by) if override else "",
+        "correction": row.correction,
         "trend": points,
         "chart": _trend_chart(points, font_family) if len(points) > 1 else "",
     }

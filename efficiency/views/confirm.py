@@ -7,8 +7,12 @@ second post calls the service. It works without JavaScript, cannot be skipped by
 and the services still re-check everything when it arrives.
 """
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from efficiency.services import ServiceError
 
 CONFIRM_FIELD = "confirmed"
 REASON_FIELD = "reason"
@@ -67,3 +71,18 @@ def ask(
         },
         status=400 if error else 200,
     )
+
+
+def ask_reason_then(
+    request: HttpRequest, question: dict, act: Callable[[str], object]
+) -> HttpResponse | None:
+    """A step that needs a written reason on its confirmation page (``question``: the keyword
+    arguments of :func:`ask`): ask, or ask again with the service's refusal; ``None`` once
+    ``act(reason)`` is done."""
+    if not confirmed(request):
+        return ask(request, **question)
+    try:
+        act(request.POST.get(REASON_FIELD, ""))
+    except ServiceError as error:
+        return ask(request, error=error.message, **question)
+    return None

@@ -267,14 +267,15 @@ def sanction_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "danger": True,
         "reason_label": _("Why is it withdrawn?"),
     }
-    if not confirm.confirmed(request):
-        return confirm.ask(request, **ask)
-    try:
-        services.sanction_withdraw(
-            actor=request.user, sanction=sanction, reason=request.POST.get(confirm.REASON_FIELD, "")
-        )
-    except ServiceError as error:
-        return confirm.ask(request, error=error.message, **ask)
+    asked = confirm.ask_reason_then(
+        request,
+        ask,
+        lambda reason: services.sanction_withdraw(
+            actor=request.user, sanction=sanction, reason=reason
+        ),
+    )
+    if asked is not None:
+        return asked
     messages.success(request, _("The sanction is withdrawn."))
     return redirect(back)
 

@@ -73,6 +73,9 @@ def _ranking_page(request: HttpRequest, code: str, kind: str) -> HttpResponse:
             "quota_note": quota_share_note(results.thresholds_of(period)),
             "pools": pools.shown(table.pools),
             "can_decide": can_decide,
+            "can_correct": kind == results.STAFF
+            and period.state == PeriodState.LOCKED
+            and request.user.has_perm("efficiency.record_correction"),
             "grades": [(g.value, g.label) for g in Grade],
             "back": request.get_full_path(),
             "colspan": len(table.criteria) + (8 if kind == results.STAFF else 5),
