@@ -2,6 +2,7 @@
 the selects of that pool only; the ranking lists each pool's places; the admin's pool list."""
 
 import pytest
+from playwright.sync_api import expect
 
 from efficiency.models import QuotaPool
 
@@ -40,9 +41,10 @@ def test_the_counter_is_one_per_pool(page, office, pooled_period):
     # Deciding 李秀英 好 as computed fits 其他干部's place and needs no reason.
     row = page.locator("#row-001002")
     row.get_by_role("button", name="审定", exact=True).click()
-    page.get_by_role("button", name="保存审定").click()
-    rest.wait_for()
-    assert rest.inner_text() == "其他干部：可评“好”1人，已定1人"
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存审定").click()
+    # The saved decision reloads the page: wait for the new page's counter, not the old one's.
+    expect(rest).to_have_text("其他干部：可评“好”1人，已定1人")
 
     # 赵志强's select moves his pool's counter only.
     page.locator("#row-002001 [data-grade-select]").select_option("good")
