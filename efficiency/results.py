@@ -618,3 +618,9 @@ def _annual_reason_label(row) -> str:
         return ""
     facts = _standing_fields((row.standing, row.reason, row.note))
     return SubjectFacts("", 0, "", "", 0, "", **facts).standing_reason_label
+
+
+def annual_excellent_places(rollup: AnnualRollup) -> int:
+    """How many 优秀 the year's decision may give: the one place the decision pages read it
+    (today the office-wide quota; per pool once pools exist)."""
+    return rollup.result.quota

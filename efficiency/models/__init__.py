@@ -1,3 +1,4 @@
+from .annual import AnnualAppraisal, AnnualReview, AnnualState
 from .appraisal import Criterion, GradeOverride, Period, PeriodCriterion, PeriodState, Score
 from .attendance import Attendance
 from .audit import AuditEvent
@@ -36,6 +37,9 @@ from .standing import (
 from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
+    "AnnualAppraisal",
+    "AnnualReview",
+    "AnnualState",
     "Attendance",
     "DayKind",
     "OfficeDay",

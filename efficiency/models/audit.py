@@ -35,6 +35,8 @@ class AuditAction(models.TextChoices):
     OVERRIDE = "override", pgettext_lazy("history action", "Grade overridden")
     REVIEW_PROPOSE = "review_propose", pgettext_lazy("history action", "Grade proposed")
     REVIEW_DECIDE = "review_decide", pgettext_lazy("history action", "Grade decided")
+    ANNUAL_PROPOSE = "annual_propose", pgettext_lazy("history action", "Annual grade proposed")
+    ANNUAL_DECIDE = "annual_decide", pgettext_lazy("history action", "Annual grade decided")
     REMIND = "remind", pgettext_lazy("history action", "Reminder sent")
     OBJECTION_LODGE = "objection_lodge", pgettext_lazy("history action", "Objection lodged")
     OBJECTION_ANSWER = "objection_answer", pgettext_lazy("history action", "Objection answered")
