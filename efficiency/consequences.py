@@ -266,3 +266,52 @@ def sanction_record(staff: Staff, kind: str, dated) -> list[str]:
         )
     )
     return sentences
+
+
+def year_decision_set(
+    year: int, staff: Staff, *, computed: str, proposal: str, grade: str
+) -> list[str]:
+    return [
+        _(
+            "%(name)s's annual grade for %(year)s is decided as “%(grade)s” (computed "
+            "“%(computed)s”, proposed “%(proposal)s”)."
+        )
+        % {
+            "name": staff.name,
+            "year": year,
+            "computed": computed,
+            "proposal": proposal,
+            "grade": grade,
+        },
+        _(
+            "The decision is recorded with your name and reason, and an “优秀” counts against "
+            "the year's places."
+        ),
+    ]
+
+
+def year_decide_all(
+    year: int, *, count: int, excellent: int, places: int, over: list[str] | None = None
+) -> list[str]:
+    """``over``: the names of the 优秀 beyond the places, who get the reason written on the page."""
+    said = [
+        _(
+            "%(count)s annual grades for %(year)s will be decided as proposed (as computed where "
+            "nobody proposed)."
+        )
+        % {"count": count, "year": year},
+        _("Afterwards “优秀”: %(excellent)s of at most %(places)s.")
+        % {"excellent": excellent, "places": places},
+    ]
+    if over:
+        said.append(
+            _(
+                "That is %(over)s over the places (%(names)s): going over needs a reason, which "
+                "is recorded on each of these decisions and in their history."
+            )
+            % {"over": len(over), "names": "、".join(over)}
+        )
+    said.append(
+        _("Each decision is recorded with your name; each can still be changed one by one.")
+    )
+    return said

@@ -14,6 +14,7 @@ from efficiency.views import (
     scoresheet,
     standing,
     summaries,
+    year_decisions,
 )
 from efficiency.views.results import annual, card, ranking, trends
 
@@ -93,6 +94,16 @@ appraisal = [
     path("trends/", trends.trends, name="trends"),
     path("annual/<int:year>/", annual.annual, name="annual"),
     path("annual/<int:year>/standing/", standing.annual_standing, name="annual_standing"),
+    path("annual/<int:year>/review/", year_decisions.year_review, name="year_review"),
+    path("annual/<int:year>/decisions/", year_decisions.year_decisions, name="year_decisions"),
+    path(
+        "annual/<int:year>/decisions/all/", year_decisions.year_decide_all, name="year_decide_all"
+    ),
+    path(
+        "annual/<int:year>/decisions/<staff_no:staff_no>/",
+        year_decisions.year_decide,
+        name="year_decide",
+    ),
 ]
 
 urlpatterns = [

@@ -17,7 +17,7 @@ from efficiency.models.incidents import AppealStatus
 from efficiency.services import publicity
 from efficiency.services.reminders import open_reminders
 from efficiency.services.reviews import may_decide
-from efficiency.services.summaries import reviewable_sections
+from efficiency.services.summaries import is_administrator, reviewable_sections
 from efficiency.views.scoresheet import sheet_progress
 
 
@@ -49,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "periods": _period_board(user),
         "summaries": _summary_links(user, staff),
         "publicity": _publicity_cards(user, staff),
+        "year_links": _year_links(user),
         "appeals": (
             incidents.filter(appeal_status=AppealStatus.PENDING).order_by("appealed_at")[:8]
             if user.has_perm("efficiency.decide_appeal")
@@ -74,6 +75,31 @@ def _summary_links(user, staff) -> list[SummaryLinks]:
         SummaryLinks(period=period, mine=staff is not None, reviews=reviews)
         for period in Period.objects.filter(state=PeriodState.OPEN).order_by("year", "quarter")
     ]
+
+
+@dataclass(frozen=True)
+class YearLinks:
+    """The year's decision, for those who take part in it: the latest year with a closed
+    quarter."""
+
+    year: int
+    propose: bool  # a section head or the administrator: the 评语 and proposed grades
+    decide: bool  # a leader: the decisions
+
+
+def _year_links(user) -> list[YearLinks]:
+    propose = is_administrator(user) or (
+        user.has_perm("efficiency.view_section_incidents") and user.headed_sections.exists()
+    )
+    decide = may_decide(user)
+    if not (propose or decide):
+        return []
+    years = (
+        Period.objects.filter(state__in=[PeriodState.CLOSED, PeriodState.LOCKED])
+        .order_by("-year")
+        .values_list("year", flat=True)[:1]
+    )
+    return [YearLinks(year=year, propose=propose, decide=decide) for year in years]
 
 
 @dataclass(frozen=True)
