@@ -23,6 +23,10 @@ YEAR = 2026
 
 @pytest.fixture
 def year(office, judges):
+    return close_two_quarters(office, judges)
+
+
+def close_two_quarters(office, judges) -> int:
     """2026Q2 and 2026Q3 closed; six people marked in each."""
     people = [
         (office.colleague, ("95", "95", "95")),

@@ -101,7 +101,7 @@ def test_decide_all_asks_then_decides_and_the_counter_moves(office, year):
     leader = login(office.leader)
     ask = leader.post(DECIDE_ALL)
     assert ask.status_code == 200
-    assert "6个2026年年度等次将按建议审定" in ask.content.decode()
+    assert "将按建议审定2026年度 6 人的年度等次" in ask.content.decode()
     assert not AnnualReview.objects.exists()
     leader.post(DECIDE_ALL, CONFIRMED)
     assert AnnualReview.objects.exclude(grade="").count() == 6
@@ -122,7 +122,7 @@ def test_decide_all_over_the_places_asks_for_a_reason(office, year):
     )
     leader = login(office.leader)
     ask = leader.post(DECIDE_ALL)
-    assert "超过名额的理由" in ask.content.decode()
+    assert "超出名额的理由" in ask.content.decode()
     again = leader.post(DECIDE_ALL, CONFIRMED)
     assert again.status_code == 400
     assert not AnnualReview.objects.exclude(grade="").exists()
