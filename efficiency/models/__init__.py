@@ -1,4 +1,4 @@
-from .annual import AnnualAppraisal, AnnualReview, AnnualState
+from .annual import AnnualAppraisal, AnnualObjection, AnnualReview, AnnualState
 from .appraisal import Criterion, GradeOverride, Period, PeriodCriterion, PeriodState, Score
 from .attendance import Attendance
 from .audit import AuditEvent
@@ -38,6 +38,7 @@ from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
     "AnnualAppraisal",
+    "AnnualObjection",
     "AnnualReview",
     "AnnualState",
     "Attendance",

@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from efficiency.scoring import AnnualGrade
 
 from .org import Staff
+from .publicity import (
+    FEEDBACK_TEXT_MAX_LENGTH,
+    OBJECTION_REASON_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
+    FeedbackOpinion,
+    ObjectionAnswer,
+)
 from .reviews import COMMENT_MAX_LENGTH
 
 ANNUAL_GRADE_CHOICES = [(g.value, g.label) for g in AnnualGrade]
@@ -20,6 +27,8 @@ ANNUAL_GRADE_CHOICES = [(g.value, g.label) for g in AnnualGrade]
 
 class AnnualState(models.TextChoices):
     DECIDING = "deciding", _("Proposals and decisions")
+    PUBLICITY = "publicity", _("优秀 published")
+    NOTIFIED = "notified", _("Result notices issued")
 
 
 class AnnualAppraisal(models.Model):
@@ -28,6 +37,11 @@ class AnnualAppraisal(models.Model):
         _("state"), max_length=20, choices=AnnualState.choices, default=AnnualState.DECIDING
     )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # 公示 of those decided 优秀: from the day after publishing to the last working day.
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    publicity_ends = models.DateField(_("publicity ends"), null=True, blank=True)
+    # The date printed on every 考核结果通知书; the review clock runs from it.
+    notice_date = models.DateField(_("date of the result notice"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -84,12 +98,73 @@ class AnnualReview(models.Model):
         _("computed grade when decided"), max_length=20, choices=ANNUAL_GRADE_CHOICES, blank=True
     )
 
+    # 本人意见 on the result notice, by the person or the administrator from paper.
+    opinion = models.CharField(
+        _("opinion"), max_length=10, choices=FeedbackOpinion.choices, blank=True
+    )
+    opinion_text = models.TextField(_("text"), max_length=FEEDBACK_TEXT_MAX_LENGTH, blank=True)
+    opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    opinion_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("annual grade review")
         verbose_name_plural = _("annual grade reviews")
         constraints = [
             models.UniqueConstraint(fields=["appraisal", "staff"], name="unique_annual_review")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal.year} {self.staff.name}"
+
+
+class AnnualObjection(models.Model):
+    """An objection (异议) to someone on the year's 公示 list of 优秀; a leader answers it once."""
+
+    appraisal = models.ForeignKey(
+        AnnualAppraisal,
+        on_delete=models.PROTECT,
+        related_name="objections",
+        verbose_name=_("annual appraisal"),
+    )
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="annual_objections", verbose_name=_("about")
+    )
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lodged by"),
+    )
+    reason = models.TextField(_("reason"), max_length=OBJECTION_REASON_MAX_LENGTH)
+    lodged_at = models.DateTimeField(_("lodged at"))
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=ObjectionAnswer.choices, blank=True, default=""
+    )
+    reply = models.TextField(_("reply"), max_length=REPLY_MAX_LENGTH, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    new_grade = models.CharField(
+        _("new grade"), max_length=20, choices=ANNUAL_GRADE_CHOICES, blank=True, default=""
+    )
+
+    class Meta:
+        ordering = ["appraisal", "lodged_at", "pk"]
+        verbose_name = _("annual objection")
+        verbose_name_plural = _("annual objections")
 
     def __str__(self) -> str:
         return f"{self.appraisal.year} {self.staff.name}"

@@ -37,6 +37,8 @@ class AuditAction(models.TextChoices):
     REVIEW_DECIDE = "review_decide", pgettext_lazy("history action", "Grade decided")
     ANNUAL_PROPOSE = "annual_propose", pgettext_lazy("history action", "Annual grade proposed")
     ANNUAL_DECIDE = "annual_decide", pgettext_lazy("history action", "Annual grade decided")
+    ANNUAL_PUBLISH = "annual_publish", pgettext_lazy("history action", "优秀 published")
+    ANNUAL_NOTICE = "annual_notice", pgettext_lazy("history action", "Result notices issued")
     REMIND = "remind", pgettext_lazy("history action", "Reminder sent")
     OBJECTION_LODGE = "objection_lodge", pgettext_lazy("history action", "Objection lodged")
     OBJECTION_ANSWER = "objection_answer", pgettext_lazy("history action", "Objection answered")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from efficiency import results
-from efficiency.models import AnnualAppraisal, AnnualReview, Staff
+from efficiency.models import AnnualAppraisal, AnnualReview, AnnualState, Staff
 from efficiency.models.audit import AuditAction
 from efficiency.reasons import check_reason
 from efficiency.scoring import AnnualGrade
@@ -98,6 +98,22 @@ def _review_for_update(year: int, staff: Staff) -> AnnualReview:
     )
 
 
+def refuse_after(year: int, state: str) -> None:
+    """Proposals end once the 优秀 are published; decisions once the notices are issued."""
+    appraisal = AnnualAppraisal.objects.filter(year=year).first()
+    if appraisal is None:
+        return
+    if appraisal.state == AnnualState.NOTIFIED:
+        raise ServiceError(
+            _("The result notices of %(year)s are issued: the decisions no longer change here.")
+            % {"year": year}
+        )
+    if state == AnnualState.DECIDING and appraisal.state != AnnualState.DECIDING:
+        raise ServiceError(
+            _("The 优秀 of %(year)s are published: proposals no longer change.") % {"year": year}
+        )
+
+
 def _label(value: str) -> str:
     return AnnualGrade(value).label if value else ""
 
@@ -110,6 +126,7 @@ def check_proposal(
         raise ServiceError(
             _("Only the head of %(name)s's section proposes their grade.") % {"name": staff.name}
         )
+    refuse_after(year, AnnualState.DECIDING)
     rollup = rollup or results.annual_rollup(year)
     row = _row(rollup, staff)
     if row is not None and row.undetermined:
@@ -175,6 +192,7 @@ def check_decision(
     step, and :func:`decide` again."""
     if not may_decide(actor):
         raise ServiceError(_("Only a leader decides grades."))
+    refuse_after(year, AnnualState.PUBLICITY)
     rollup = rollup or results.annual_rollup(year)
     computed = _computed(rollup, staff)
     chosen = _grade(grade)
@@ -280,6 +298,7 @@ def check_all_as_proposed(
     reason (asked for on the confirmation page when some 优秀 go over the places)."""
     if not may_decide(actor):
         raise ServiceError(_("Only a leader decides grades."))
+    refuse_after(year, AnnualState.PUBLICITY)
     rollup = rollup or results.annual_rollup(year)
     pending = pending_as_proposed(year, rollup)
     if not pending:

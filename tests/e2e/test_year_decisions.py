@@ -37,7 +37,9 @@ def test_a_head_proposes_and_a_leader_decides_all_as_proposed(page, office, year
     page.get_by_text("为王建国建议“优秀”而非计算等次“称职”，须填写理由。").wait_for()
     assert not AnnualReview.objects.exists()
     row = page.locator("#row-001001")
-    row.get_by_label("理由（建议等次与计算等次不同时必填）").fill("牵头完成全县防汛材料，成效突出。")
+    row.get_by_label("理由（建议等次与计算等次不同时必填）").fill(
+        "牵头完成全县防汛材料，成效突出。"
+    )
     row.get_by_role("button", name="保存").click()
     page.get_by_text("已保存对王建国的等次建议。").wait_for()
     page.screenshot(path=ARTIFACTS / "year-review-head.png", full_page=True)
