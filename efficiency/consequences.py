@@ -6,7 +6,7 @@ act on, so the second look says exactly what is about to happen ("认定后…�
 
 from django.utils.translation import gettext as _
 
-from efficiency import influence
+from efficiency import deadlines, influence
 from efficiency.models import (
     Incident,
     IncidentStatus,
@@ -315,3 +315,43 @@ def year_decide_all(
         _("Each decision is recorded with your name; each can still be changed one by one.")
     )
     return said
+
+
+def year_publish(year: int, *, names: list[str], days: int, ends) -> list[str]:
+    return [
+        _("The 优秀 of %(year)s are published: %(names)s.")
+        % {"year": year, "names": "、".join(names) or _("nobody")},
+        _(
+            "The publicity lasts %(days)s working days, until %(date)s; during it anyone with a "
+            "login may lodge an objection, which a leader answers."
+        )
+        % {"days": days, "date": deadlines.long_date(ends)},
+        _("The section heads' proposals can no longer change."),
+    ]
+
+
+def year_objection_answer(staff: Staff, *, upheld: bool, grade: str) -> list[str]:
+    if upheld:
+        return [
+            _("The objection is upheld: %(name)s's annual grade is decided again as “%(grade)s”.")
+            % {"name": staff.name, "grade": grade or "—"},
+            _("The reply is the reason of the new decision; both are recorded. It is final."),
+        ]
+    return [
+        _("The objection is rejected: %(name)s's annual grade stays as decided.")
+        % {"name": staff.name},
+        _("The reply is recorded and shown to whoever lodged it. An answer is final."),
+    ]
+
+
+def year_notices(year: int, *, today, review_days: int) -> list[str]:
+    return [
+        _(
+            "Every person graded for %(year)s receives a result notice dated %(date)s, on their "
+            "page and as a PDF, and records their own opinion."
+        )
+        % {"year": year, "date": deadlines.long_date(today)},
+        _("Those graded 不称职 (不合格) may ask for a review within %(days)s days of the notice.")
+        % {"days": review_days},
+        _("The decisions no longer change on the decisions page."),
+    ]

@@ -15,6 +15,7 @@ from efficiency.views import (
     standing,
     summaries,
     year_decisions,
+    year_publicity,
 )
 from efficiency.views.results import annual, card, ranking, trends
 
@@ -98,6 +99,24 @@ appraisal = [
     path("annual/<int:year>/decisions/", year_decisions.year_decisions, name="year_decisions"),
     path(
         "annual/<int:year>/decisions/all/", year_decisions.year_decide_all, name="year_decide_all"
+    ),
+    path("annual/<int:year>/publicity/", year_publicity.year_publicity, name="year_publicity"),
+    path("annual/<int:year>/publicity/publish/", year_publicity.year_publish, name="year_publish"),
+    path(
+        "annual/<int:year>/publicity/objection/",
+        year_publicity.year_objection,
+        name="year_objection",
+    ),
+    path(
+        "annual/<int:year>/publicity/objection/<int:pk>/answer/",
+        year_publicity.year_objection_answer,
+        name="year_objection_answer",
+    ),
+    path("annual/<int:year>/notices/", year_publicity.year_notices, name="year_notices"),
+    path(
+        "annual/<int:year>/notice/<staff_no:staff_no>/",
+        year_publicity.year_notice,
+        name="year_notice",
     ),
     path(
         "annual/<int:year>/decisions/<staff_no:staff_no>/",

@@ -46,6 +46,7 @@ from .summaries import is_administrator, is_self
 
 MIN_PUBLICITY_DAYS = 5
 REVIEW_DAYS = 30  # 复核: requested within 30 calendar days of the notice
+APPEAL_DAYS = 15  # 申诉: within 15 calendar days of the review decision
 
 
 def appraisal_of(year: int) -> AnnualAppraisal | None:
@@ -303,6 +304,13 @@ def notice_of(year: int, staff: Staff) -> Notice | None:
         notice_date=notice_date,
         review_by=notice_date + datetime.timedelta(days=REVIEW_DAYS) if failed else None,
         review=review,
+    )
+
+
+def may_see_notice(user, staff: Staff) -> bool:
+    """The person themself, the administrator and whoever sees the results (the leaders)."""
+    return user.is_active and (
+        is_self(user, staff) or is_administrator(user) or user.has_perm("efficiency.view_results")
     )
 
 
