@@ -42,7 +42,7 @@ from . import annual as decisions
 from .audit import record
 from .publicity import may_see_publicity
 from .reviews import may_decide
-from .summaries import is_administrator, is_self
+from .summaries import heads_section_of, is_administrator, is_self
 
 MIN_PUBLICITY_DAYS = 5
 REVIEW_DAYS = 30  # 复核: requested within 30 calendar days of the notice
@@ -308,9 +308,13 @@ def notice_of(year: int, staff: Staff) -> Notice | None:
 
 
 def may_see_notice(user, staff: Staff) -> bool:
-    """The person themself, the administrator and whoever sees the results (the leaders)."""
+    """The person themself, their section head, the administrator and whoever sees the
+    results (the leaders)."""
     return user.is_active and (
-        is_self(user, staff) or is_administrator(user) or user.has_perm("efficiency.view_results")
+        is_self(user, staff)
+        or heads_section_of(user, staff)
+        or is_administrator(user)
+        or user.has_perm("efficiency.view_results")
     )
 
 

@@ -105,6 +105,8 @@ def year_publish(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def year_objection(request: HttpRequest, year: int) -> HttpResponse:
     year = _year_or_404(year)
+    if not may_see_publicity(request.user):
+        raise PermissionDenied
     staff = Staff.objects.filter(staff_no=request.POST.get("staff_no", "")[:20]).first()
     try:
         if staff is None:
@@ -200,6 +202,8 @@ def year_notice(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
         raise PermissionDenied
     error = ""
     if request.method == "POST":
+        if not services.may_record_opinion(request.user, staff):
+            raise PermissionDenied
         try:
             services.record_opinion(
                 actor=request.user,
