@@ -1,6 +1,8 @@
 """The year's decision in Chromium: a section head proposes with a 评语, a leader decides all as
 proposed after a confirmation page, and the 优秀 counter follows the selects and the decisions."""
 
+import datetime
+
 import pytest
 
 from efficiency.models import AnnualReview, AuditEvent
@@ -72,3 +74,58 @@ def test_a_head_proposes_and_a_leader_decides_all_as_proposed(page, office, year
     assert decided["001001"] == "excellent" and decided["001002"] == "excellent"
     assert AuditEvent.objects.filter(action=AuditAction.ANNUAL_DECIDE).count() == 6
     assert AuditEvent.objects.filter(action=AuditAction.ANNUAL_PROPOSE).count() == 1
+
+
+def test_publicity_objection_notice_and_opinion(page, office, year):
+    ARTIFACTS.mkdir(exist_ok=True)
+    from efficiency.models import AnnualAppraisal
+    from efficiency.services import annual as decisions
+
+    decisions.decide_all_as_proposed(actor=office.leader, year=year)
+    log_in(page, "leader")
+    page.goto("/appraisal/annual/2026/publicity/")
+    page.get_by_role("button", name="公示“优秀”人选").click()
+    page.get_by_text("公示2026年度“优秀”人选：李秀英。").wait_for()
+    page.screenshot(path=ARTIFACTS / "year-publish-confirm.png", full_page=True)
+    page.get_by_role("button", name="公示", exact=True).click()
+    page.get_by_text("2026年度“优秀”人选已公示，公示期至2026年11月27日。").wait_for()
+
+    log_in(page, "named")
+    page.goto("/")
+    page.locator("#year-decision").get_by_role("link", name="“优秀”人选公示").click()
+    page.get_by_label("理由").fill("该同志本年度有一次迟报。")
+    page.get_by_role("button", name="提交异议").click()
+    page.get_by_text("您对李秀英的异议已记录，将由领导答复。").wait_for()
+    page.screenshot(path=ARTIFACTS / "year-publicity-named.png", full_page=True)
+
+    log_in(page, "leader")
+    page.goto("/appraisal/annual/2026/publicity/")
+    objection = page.locator("#year-objections li").first
+    objection.get_by_label("答复结论").select_option("rejected")
+    objection.get_by_label("答复意见").fill("经核实，迟报已在季度考核中扣分，维持原等次。")
+    page.screenshot(path=ARTIFACTS / "year-publicity-leader.png", full_page=True)
+    objection.get_by_role("button", name="答复…").click()
+    page.get_by_text("异议不成立：李秀英的年度等次维持原审定。").wait_for()
+    page.get_by_role("button", name="保存答复").click()
+    page.get_by_text("已答复对李秀英的异议。").wait_for()
+
+    # The window is over (as if a week had passed): the notices are issued after a question.
+    AnnualAppraisal.objects.update(publicity_ends=datetime.date(2026, 11, 19))
+    page.goto("/appraisal/annual/2026/publicity/")
+    page.get_by_role("button", name="发出考核结果通知书").click()
+    page.get_by_role("button", name="发出通知书").click()
+    page.get_by_text("2026年度考核结果通知书已发出。").wait_for()
+
+    log_in(page, "named")
+    page.goto("/")
+    page.locator("#my-notice").click()
+    page.locator("#notice").wait_for()
+    assert "称职" in page.locator("#notice").inner_text()
+    page.get_by_role("radio", name="有异议").check()
+    page.get_by_role("button", name="保存本人意见").click()
+    page.get_by_text("请写明有异议的内容。").wait_for()
+    page.get_by_role("radio", name="同意").check()
+    page.get_by_role("button", name="保存本人意见").click()
+    page.get_by_text("本人意见已记录。").wait_for()
+    page.screenshot(path=ARTIFACTS / "year-notice.png", full_page=True)
+    assert AnnualReview.objects.get(staff=office.person).opinion == "agree"
