@@ -1,4 +1,12 @@
-from .annual import AnnualAppraisal, AnnualObjection, AnnualReview, AnnualState
+from .annual import (
+    AnnualAppraisal,
+    AnnualClockStep,
+    AnnualObjection,
+    AnnualReview,
+    AnnualState,
+    ClockOutcome,
+    ClockStep,
+)
 from .appraisal import Criterion, GradeOverride, Period, PeriodCriterion, PeriodState, Score
 from .attendance import Attendance
 from .audit import AuditEvent
@@ -38,6 +46,9 @@ from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
     "AnnualAppraisal",
+    "AnnualClockStep",
+    "ClockOutcome",
+    "ClockStep",
     "AnnualObjection",
     "AnnualReview",
     "AnnualState",

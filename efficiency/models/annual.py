@@ -168,3 +168,54 @@ class AnnualObjection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appraisal.year} {self.staff.name}"
+
+
+class ClockStep(models.TextChoices):
+    REVIEW_REQUEST = "review_request", _("Review requested (复核申请)")
+    REVIEW_DECISION = "review_decision", _("Review decided (复核决定)")
+    APPEAL = "appeal", _("Appeal lodged (申诉)")
+    APPEAL_DECISION = "appeal_decision", _("Appeal decided (申诉处理)")
+
+
+class ClockOutcome(models.TextChoices):
+    NONE = "", _("—")
+    KEPT = "kept", _("Grade kept")
+    CHANGED = "changed", _("Grade changed")
+
+
+class AnnualClockStep(models.Model):
+    """One step of a 不称职 person's 复核 and 申诉 after their result notice: who, when, what."""
+
+    review = models.ForeignKey(
+        AnnualReview,
+        on_delete=models.PROTECT,
+        related_name="clock_steps",
+        verbose_name=_("annual grade review"),
+    )
+    step = models.CharField(_("step"), max_length=20, choices=ClockStep.choices)
+    on = models.DateField(_("date"))
+    text = models.TextField(_("text"), max_length=REPLY_MAX_LENGTH)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ClockOutcome.choices, blank=True, default=""
+    )
+    new_grade = models.CharField(
+        _("new grade"), max_length=20, choices=ANNUAL_GRADE_CHOICES, blank=True, default=""
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["review", "on", "pk"]
+        verbose_name = _("review or appeal step")
+        verbose_name_plural = _("review and appeal steps")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "step"], name="unique_annual_clock_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.step}"

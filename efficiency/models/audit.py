@@ -39,6 +39,7 @@ class AuditAction(models.TextChoices):
     ANNUAL_DECIDE = "annual_decide", pgettext_lazy("history action", "Annual grade decided")
     ANNUAL_PUBLISH = "annual_publish", pgettext_lazy("history action", "优秀 published")
     ANNUAL_NOTICE = "annual_notice", pgettext_lazy("history action", "Result notices issued")
+    ANNUAL_CLOCK = "annual_clock", pgettext_lazy("history action", "Review or appeal step")
     REMIND = "remind", pgettext_lazy("history action", "Reminder sent")
     OBJECTION_LODGE = "objection_lodge", pgettext_lazy("history action", "Objection lodged")
     OBJECTION_ANSWER = "objection_answer", pgettext_lazy("history action", "Objection answered")
