@@ -355,3 +355,14 @@ def year_notices(year: int, *, today, review_days: int) -> list[str]:
         % {"days": review_days},
         _("The decisions no longer change on the decisions page."),
     ]
+
+
+def year_clock_decision(staff: Staff, *, changed: bool, grade: str) -> list[str]:
+    said = [
+        _("The decision is recorded with today's date, your name and its text.")
+        if not changed
+        else _("%(name)s's annual grade is changed to “%(grade)s”; the change is recorded.")
+        % {"name": staff.name, "grade": grade or "—"},
+    ]
+    said.append(_("The next step's clock starts today (calendar days)."))
+    return said

@@ -119,6 +119,11 @@ appraisal = [
         name="year_notice",
     ),
     path(
+        "annual/<int:year>/notice/<staff_no:staff_no>/clock/",
+        year_publicity.year_clock,
+        name="year_clock",
+    ),
+    path(
         "annual/<int:year>/decisions/<staff_no:staff_no>/",
         year_decisions.year_decide,
         name="year_decide",

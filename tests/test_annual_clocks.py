@@ -192,3 +192,29 @@ def test_an_appeal_within_fifteen_days_of_the_review(office, failed):
             text="不服复核决定，提出申诉。",
         )
     assert clocks.clock_of(2026, office.other_person).next_step == "appeal_decision"
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def test_the_notice_page_shows_the_clock_and_the_leaders_home_lists_it(office, failed):
+    from .conftest import login
+
+    url = "/appraisal/annual/2026/notice/002001/"
+    zhao = login(failed)
+    content = zhao.get(url).content.decode()
+    assert 'id="notice-clock"' in content and "期限2026-12-30" in content
+    assert "按自然日计算" in content
+    zhao.post(f"{url}clock/", {"step": "review_request", "text": "请求复核本年度等次。"})
+    assert clocks.clock_of(2026, office.other_person).next_step == "review_decision"
+    home = login(office.leader).get("/").content.decode()
+    assert 'id="year-clocks"' in home and "赵志强 · 复核决定" in home
+    # The person cannot record the office's decision; the leader does, after a question.
+    data = {"step": "review_decision", "outcome": "kept", "text": "经复核，维持不称职。"}
+    assert zhao.post(f"{url}clock/", data).status_code == 403
+    leader = login(office.leader)
+    ask = leader.post(f"{url}clock/", data)
+    assert "记录对赵志强申请的决定？" in ask.content.decode()
+    assert clocks.clock_of(2026, office.other_person).next_step == "review_decision"
+    leader.post(f"{url}clock/", {**data, "confirmed": "1"})
+    assert clocks.clock_of(2026, office.other_person).next_step == "appeal"

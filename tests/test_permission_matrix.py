@@ -299,6 +299,19 @@ def year_notified(w: World) -> None:
     annual_publicity_services.issue_notices(actor=w.office.leader, year=2026)
 
 
+def year_failed(w: World) -> None:
+    """赵志强 (002001) decided 不称职 and the notices issued."""
+    year_window_over(w)
+    annual_services.decide(
+        actor=w.office.leader,
+        year=2026,
+        staff=w.office.other_person,
+        grade="incompetent",
+        reason="全年多次严重失误",
+    )
+    annual_publicity_services.issue_notices(actor=w.office.leader, year=2026)
+
+
 def year_objection_url(w: World) -> str:
     return f"/appraisal/annual/2026/publicity/objection/{AnnualObjection.objects.get().pk}/answer/"
 
@@ -420,6 +433,8 @@ MATRIX = [
     POST("year_notices",                 "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/annual/2026/notices/", lambda w: {"confirmed": "1"}, prepare=year_window_over),
     GET("year_notice",                   "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/appraisal/annual/2026/notice/001001/", prepare=year_notified),
     POST("year_notice",                  "login 403   403     403  403    403        403    403      done          done  403", lambda w: "/appraisal/annual/2026/notice/001001/", lambda w: {"opinion": "agree"}, prepare=year_notified),
+    GET("year_clock",                    "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/notice/002001/clock/"),
+    POST("year_clock",                   "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/annual/2026/notice/002001/clock/", lambda w: {"step": "review_request", "text": "请求复核本年度等次。"}, prepare=year_failed),
     GET("report_notice",                 "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/annual/2026/notice/001001.pdf", prepare=year_notified),
     GET("attendance",                    "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/attendance/"),
     POST("attendance",                   "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/2026Q3/attendance/", lambda w: {"staff_no": "001001", "absent_days": "0", "leave_days": "1.5", "late_times": "2"}),

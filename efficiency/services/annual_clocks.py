@@ -54,6 +54,10 @@ class Clock:
         return self.due is not None and self.today > self.due
 
     @property
+    def next_step_label(self) -> str:
+        return str(ClockStep(self.next_step).label) if self.next_step else ""
+
+    @property
     def office_waits(self) -> bool:
         """The next step is the office's (a review decision)."""
         return self.next_step == ClockStep.REVIEW_DECISION

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from efficiency import results, selectors
 from efficiency.models import Feedback, IncidentStatus, Objection, Period, PeriodState, Staff
 from efficiency.models.incidents import AppealStatus
-from efficiency.services import annual_publicity, publicity
+from efficiency.services import annual_clocks, annual_publicity, publicity
 from efficiency.services.reminders import open_reminders
 from efficiency.services.reviews import may_decide
 from efficiency.services.summaries import is_administrator, reviewable_sections
@@ -87,6 +87,7 @@ class YearLinks:
     decide: bool  # a leader: the decisions
     publicity: bool  # the 优秀 are published: the 公示 page
     notice: str  # the user's own 工号 once their result notice is issued, else ""
+    clocks: tuple = ()  # leaders: the 复核/申诉 still running, with their last days
 
 
 def _year_links(user, staff) -> list[YearLinks]:
@@ -115,6 +116,7 @@ def _year_links(user, staff) -> list[YearLinks]:
         decide=decide,
         publicity=published and publicity.may_see_publicity(user),
         notice=notice,
+        clocks=tuple(annual_clocks.open_clocks(year)) if decide else (),
     )
     return [shown] if (propose or decide or shown.publicity or notice) else []
 

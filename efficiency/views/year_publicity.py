@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from efficiency import consequences, deadlines, wording
 from efficiency.models import (
     AnnualObjection,
+    ClockOutcome,
+    ClockStep,
     FeedbackOpinion,
     ObjectionAnswer,
     Staff,
@@ -24,6 +26,7 @@ from efficiency.models import (
 from efficiency.models.publicity import FEEDBACK_TEXT_MAX_LENGTH
 from efficiency.scoring import AnnualGrade
 from efficiency.services import ServiceError
+from efficiency.services import annual_clocks as clocks
 from efficiency.services import annual_publicity as services
 from efficiency.services.publicity import may_see_publicity
 from efficiency.services.reviews import DECIDE_PERMISSION, may_decide
@@ -232,6 +235,62 @@ def year_notice(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
             "text_max": FEEDBACK_TEXT_MAX_LENGTH,
             "review_days": services.REVIEW_DAYS,
             "appeal_days": services.APPEAL_DAYS,
+            "clock": clocks.clock_of(year, staff),
+            "leader": may_decide(request.user),
+            "grades": [(g.value, wording.annual_label(g, staff.category)) for g in AnnualGrade],
         },
         status=400 if error else 200,
     )
+
+
+@require_POST
+@login_required
+def year_clock(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
+    """A step of 复核/申诉: the person's (request, appeal) or a leader's (the decisions, after a
+    confirmation page)."""
+    year = _year_or_404(year)
+    staff = get_object_or_404(Staff, staff_no=staff_no)
+    step = request.POST.get("step", "")
+    text = request.POST.get("text", "").strip()
+    back = redirect(reverse("year_notice", args=[year, staff.staff_no]) + "#notice-clock")
+    office = step in (ClockStep.REVIEW_DECISION, ClockStep.APPEAL_DECISION)
+    if office and not may_decide(request.user):
+        raise PermissionDenied
+    if not office and not services.may_record_opinion(request.user, staff):
+        raise PermissionDenied
+    try:
+        if office:
+            outcome = request.POST.get("outcome", "")
+            new_grade = request.POST.get("new_grade", "") if outcome == ClockOutcome.CHANGED else ""
+            if not confirm.confirmed(request):
+                grade = (
+                    wording.annual_label(AnnualGrade(new_grade), staff.category)
+                    if new_grade in {g.value for g in AnnualGrade}
+                    else ""
+                )
+                return confirm.ask(
+                    request,
+                    title=_("Record the decision on %(name)s's request?") % {"name": staff.name},
+                    consequences=consequences.year_clock_decision(
+                        staff, changed=outcome == ClockOutcome.CHANGED, grade=grade
+                    ),
+                    details=[(_("Decision"), text)] if text else [],
+                    submit_label=_("Record the decision"),
+                    back_url=back.url,
+                )
+            clocks.office_step(
+                actor=request.user,
+                year=year,
+                staff=staff,
+                step=step,
+                outcome=outcome,
+                text=text,
+                new_grade=new_grade,
+            )
+        else:
+            clocks.person_step(actor=request.user, year=year, staff=staff, step=step, text=text)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The step is recorded."))
+    return back
