@@ -129,3 +129,56 @@ def test_publicity_objection_notice_and_opinion(page, office, year):
     page.get_by_text("本人意见已记录。").wait_for()
     page.screenshot(path=ARTIFACTS / "year-notice.png", full_page=True)
     assert AnnualReview.objects.get(staff=office.person).opinion == "agree"
+
+
+def test_a_review_of_an_incompetent_grade_through_to_its_outcome(page, office, year):
+    """赵志强 decided 不称职: he asks for 复核 from his notice; the leader sees the clock on the
+    home page and decides 基本称职, which becomes his annual grade."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    from efficiency.models import AnnualAppraisal
+    from efficiency.services import annual as decisions
+    from efficiency.services import annual_publicity
+
+    from ..factories import make_user
+
+    decisions.decide_all_as_proposed(actor=office.leader, year=year)
+    decisions.decide(
+        actor=office.leader,
+        year=year,
+        staff=office.other_person,
+        grade="incompetent",
+        reason="全年多次严重失误，经研究定为不称职。",
+    )
+    annual_publicity.publish(actor=office.leader, year=year)
+    AnnualAppraisal.objects.update(publicity_ends=datetime.date(2026, 11, 19))
+    annual_publicity.issue_notices(actor=office.leader, year=year)
+    make_user("zhao", staff=office.other_person)
+
+    log_in(page, "zhao")
+    page.goto("/")
+    page.locator("#my-notice").click()
+    page.locator("#notice-rights").wait_for()
+    assert "2026-12-20" in page.locator("#notice-rights").inner_text()
+    page.locator("#notice-clock").get_by_label("理由").fill("失误多为系统故障所致，请求复核。")
+    page.locator("#notice-clock").get_by_role("button", name="申请复核").click()
+    page.get_by_text("已记录。").wait_for()
+    page.screenshot(path=ARTIFACTS / "year-notice-review-requested.png", full_page=True)
+
+    log_in(page, "leader")
+    page.goto("/")
+    clock = page.locator("#year-clocks")
+    assert "赵志强 · 复核决定" in clock.inner_text() and "期限2026-12-20" in clock.inner_text()
+    page.screenshot(path=ARTIFACTS / "year-home-clocks.png", full_page=True)
+    clock.get_by_role("link", name="赵志强 · 复核决定").click()
+    form = page.locator("#notice-clock")
+    form.get_by_label("结果").select_option("changed")
+    form.get_by_label("变更后等次").select_option("basic")
+    form.get_by_label("决定及依据").fill("经复核，部分失误系系统故障所致，改为基本称职。")
+    form.get_by_role("button", name="记录决定…").click()
+    page.get_by_text("赵志强的年度等次将变更为“基本称职”，变更记录在案。").wait_for()
+    page.get_by_role("button", name="记录决定", exact=True).click()
+    page.get_by_text("已记录。").wait_for()
+    assert "基本称职" in page.locator("#notice").inner_text()
+    assert "提出申诉" in page.locator("#clock-next").inner_text()
+    page.screenshot(path=ARTIFACTS / "year-notice-review-decided.png", full_page=True)
+    assert AnnualReview.objects.get(staff=office.other_person).grade == "basic"
