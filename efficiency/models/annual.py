@@ -15,12 +15,11 @@ from efficiency.scoring import AnnualGrade
 from .org import Staff
 from .publicity import (
     FEEDBACK_TEXT_MAX_LENGTH,
-    OBJECTION_REASON_MAX_LENGTH,
     REPLY_MAX_LENGTH,
     FeedbackOpinion,
-    ObjectionAnswer,
+    ObjectionFields,
 )
-from .reviews import COMMENT_MAX_LENGTH
+from .reviews import ReviewFields
 
 ANNUAL_GRADE_CHOICES = [(g.value, g.label) for g in AnnualGrade]
 
@@ -52,7 +51,7 @@ class AnnualAppraisal(models.Model):
         return str(self.year)
 
 
-class AnnualReview(models.Model):
+class AnnualReview(ReviewFields):
     appraisal = models.ForeignKey(
         AnnualAppraisal,
         on_delete=models.PROTECT,
@@ -65,39 +64,16 @@ class AnnualReview(models.Model):
         related_name="annual_reviews",
         verbose_name=_("staff member"),
     )
-    # The section head's part: the 评语 and the proposed grade.
-    comment = models.TextField(_("evaluation comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
     proposed_grade = models.CharField(
         _("proposed grade"), max_length=20, choices=ANNUAL_GRADE_CHOICES, blank=True
     )
-    proposal_reason = models.TextField(_("reason for the proposal"), blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
-    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
-    # The committee's decision (审定); blank grade: not decided yet.
+    # The committee's decision (审定); blank: not decided yet.
     grade = models.CharField(
         _("decided grade"), max_length=20, choices=ANNUAL_GRADE_CHOICES, blank=True
     )
-    reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     computed_at_decision = models.CharField(
         _("computed grade when decided"), max_length=20, choices=ANNUAL_GRADE_CHOICES, blank=True
     )
-
     # 本人意见 on the result notice, by the person or the administrator from paper.
     opinion = models.CharField(
         _("opinion"), max_length=10, choices=FeedbackOpinion.choices, blank=True
@@ -124,7 +100,7 @@ class AnnualReview(models.Model):
         return f"{self.appraisal.year} {self.staff.name}"
 
 
-class AnnualObjection(models.Model):
+class AnnualObjection(ObjectionFields):
     """An objection (异议) to someone on the year's 公示 list of 优秀; a leader answers it once."""
 
     appraisal = models.ForeignKey(
@@ -136,27 +112,6 @@ class AnnualObjection(models.Model):
     staff = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="annual_objections", verbose_name=_("about")
     )
-    lodged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("lodged by"),
-    )
-    reason = models.TextField(_("reason"), max_length=OBJECTION_REASON_MAX_LENGTH)
-    lodged_at = models.DateTimeField(_("lodged at"))
-    answer = models.CharField(
-        _("answer"), max_length=10, choices=ObjectionAnswer.choices, blank=True, default=""
-    )
-    reply = models.TextField(_("reply"), max_length=REPLY_MAX_LENGTH, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     new_grade = models.CharField(
         _("new grade"), max_length=20, choices=ANNUAL_GRADE_CHOICES, blank=True, default=""
     )

@@ -25,7 +25,7 @@ from efficiency.scoring import AnnualGrade
 
 from . import ServiceError
 from .audit import record
-from .reviews import Counter, may_decide, may_propose
+from .reviews import Counter, decision_reason, may_decide, may_propose
 
 __all__ = ["Counter", "may_decide", "may_propose"]
 
@@ -204,28 +204,20 @@ def check_decision(
         chosen == AnnualGrade.EXCELLENT
         and _decided_excellent(year, rollup, exclude=staff) + 1 > places
     )
-    if chosen != proposal or chosen != computed:
-        reason = check_reason(
-            reason,
-            missing=_(
-                "Deciding “%(grade)s” for %(name)s needs a reason: the computed grade is "
-                "“%(computed)s”, the proposal “%(proposal)s”."
-            )
-            % {
-                "grade": chosen.label,
-                "name": staff.name,
-                "computed": computed.label,
-                "proposal": proposal.label,
-            },
-        )
-    elif over:
-        reason = check_reason(
-            reason,
-            missing=_("“优秀” for %(name)s goes over the %(places)s places; write a reason.")
-            % {"name": staff.name, "places": places},
-        )
-    else:
-        reason = ""
+    message = (
+        _("“优秀” for %(name)s goes over the %(places)s places; write a reason.")
+        % {"name": staff.name, "places": places}
+        if over
+        else None
+    )
+    reason = decision_reason(
+        staff=staff,
+        chosen=chosen,
+        computed=computed,
+        proposal=proposal,
+        reason=reason,
+        over=message,
+    )
     return Decision(chosen, computed, proposal, reason)
 
 

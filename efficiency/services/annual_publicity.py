@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from efficiency import selectors, wording
 from efficiency.models import (
-    OBJECTION_REASON_MAX_LENGTH,
     AnnualAppraisal,
     AnnualObjection,
     AnnualReview,
@@ -33,14 +32,13 @@ from efficiency.models import (
     Staff,
 )
 from efficiency.models.audit import AuditAction
-from efficiency.models.publicity import FEEDBACK_TEXT_MAX_LENGTH, REPLY_MAX_LENGTH
-from efficiency.reasons import check_reason
+from efficiency.models.publicity import FEEDBACK_TEXT_MAX_LENGTH
 from efficiency.scoring import AnnualGrade
 
 from . import ServiceError
 from . import annual as decisions
 from .audit import record
-from .publicity import may_see_publicity
+from .publicity import may_see_publicity, objection_reason, objection_reply
 from .reviews import may_decide
 from .summaries import heads_section_of, is_administrator, is_self
 
@@ -142,13 +140,7 @@ def check_lodge(*, actor, year: int, staff: Staff, reason: str) -> str:
             _("%(name)s is not on the publicity list of %(year)s.")
             % {"name": staff.name, "year": year}
         )
-    reason = check_reason(reason, missing=_("Write why you object."))
-    if len(reason) > OBJECTION_REASON_MAX_LENGTH:
-        raise ServiceError(
-            _("The reason is %(length)s characters long; at most %(max)s.")
-            % {"length": len(reason), "max": OBJECTION_REASON_MAX_LENGTH}
-        )
-    return reason
+    return objection_reason(reason)
 
 
 @transaction.atomic
@@ -185,12 +177,7 @@ def answer_objection(
         raise ServiceError(_("Objections are answered before the result notices are issued."))
     if answer not in (ObjectionAnswer.UPHELD, ObjectionAnswer.REJECTED):
         raise ServiceError(_("Choose whether the objection is upheld or rejected."))
-    reply = check_reason(reply, missing=_("Write a reply to the objection."))
-    if len(reply) > REPLY_MAX_LENGTH:
-        raise ServiceError(
-            _("The reply is %(length)s characters long; at most %(max)s.")
-            % {"length": len(reply), "max": REPLY_MAX_LENGTH}
-        )
+    reply = objection_reply(reply)
     grade = ""
     if answer == ObjectionAnswer.UPHELD:
         if new_grade not in {g.value for g in AnnualGrade}:

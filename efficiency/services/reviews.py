@@ -215,8 +215,24 @@ def check_decision(*, actor, period: Period, staff: Staff, grade: str, reason: s
         GradeReview.objects.filter(period=period, grade=Grade.GOOD).exclude(staff=staff).count()
     )
     over_quota = chosen == Grade.GOOD and others_good + 1 > table.result.quota
+    over = (
+        _("“好” for %(name)s goes over the quota of %(quota)s; write a reason.")
+        % {"name": staff.name, "quota": table.result.quota}
+        if over_quota
+        else None
+    )
+    reason = decision_reason(
+        staff=staff, chosen=chosen, computed=computed, proposal=proposal, reason=reason, over=over
+    )
+    return chosen, computed, proposal, reason
+
+
+def decision_reason(*, staff: Staff, chosen, computed, proposal, reason: str, over: str | None):
+    """The reason a decision needs: one for a grade other than the proposal or the computed
+    one; one for a grade past the places (``over``: what to say when it is missing, None
+    within them). Shared by the quarter's and the year's decisions."""
     if chosen != proposal or chosen != computed:
-        reason = check_reason(
+        return check_reason(
             reason,
             missing=_(
                 "Deciding “%(grade)s” for %(name)s needs a reason: the computed grade is "
@@ -229,13 +245,9 @@ def check_decision(*, actor, period: Period, staff: Staff, grade: str, reason: s
                 "proposal": proposal.label,
             },
         )
-    elif over_quota:
-        reason = check_reason(
-            reason,
-            missing=_("“好” for %(name)s goes over the quota of %(quota)s; write a reason.")
-            % {"name": staff.name, "quota": table.result.quota},
-        )
-    return chosen, computed, proposal, reason
+    if over is not None:
+        return check_reason(reason, missing=over)
+    return reason
 
 
 def _save_decision(
