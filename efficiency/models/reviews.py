@@ -54,6 +54,14 @@ class ReviewFields(models.Model):
     def is_decided(self) -> bool:
         return bool(self.grade)
 
+    def set_proposal(self, *, by, at, grade: str, comment: str, reason: str) -> None:
+        self.proposed_grade, self.comment, self.proposal_reason = grade, comment, reason
+        self.proposed_by, self.proposed_at = by, at
+
+    def set_decision(self, *, by, at, grade: str, reason: str, computed: str) -> None:
+        self.grade, self.reason, self.computed_at_decision = grade, reason, computed
+        self.decided_by, self.decided_at = by, at
+
 
 class GradeReview(ReviewFields):
     period = models.ForeignKey(

@@ -157,11 +157,9 @@ def propose(
     )
     review = _review_for_update(year, staff)
     old = review.proposed_grade
-    review.proposed_grade = chosen or ""
-    review.comment = comment
-    review.proposal_reason = reason
-    review.proposed_by = actor
-    review.proposed_at = timezone.now()
+    review.set_proposal(
+        by=actor, at=timezone.now(), grade=chosen or "", comment=comment, reason=reason
+    )
     review.full_clean()
     review.save()
     record(
@@ -224,11 +222,13 @@ def check_decision(
 def _save_decision(*, actor, year: int, staff: Staff, decision: Decision, why: str, changes=None):
     review = _review_for_update(year, staff)
     old = review.grade
-    review.grade = decision.grade
-    review.reason = decision.reason
-    review.computed_at_decision = decision.computed
-    review.decided_by = actor
-    review.decided_at = timezone.now()
+    review.set_decision(
+        by=actor,
+        at=timezone.now(),
+        grade=decision.grade,
+        reason=decision.reason,
+        computed=decision.computed,
+    )
     review.full_clean()
     review.save()
     record(

@@ -32,13 +32,12 @@ from efficiency.models import (
     Staff,
 )
 from efficiency.models.audit import AuditAction
-from efficiency.models.publicity import FEEDBACK_TEXT_MAX_LENGTH
 from efficiency.scoring import AnnualGrade
 
 from . import ServiceError
 from . import annual as decisions
 from .audit import record
-from .publicity import may_see_publicity, objection_reason, objection_reply
+from .publicity import may_see_publicity, objection_reason, objection_reply, opinion_and_text
 from .reviews import may_decide
 from .summaries import heads_section_of, is_administrator, is_self
 
@@ -326,16 +325,7 @@ def record_opinion(*, actor, year: int, staff: Staff, opinion: str, text: str = 
             _("%(name)s has no result notice for %(year)s yet.")
             % {"name": staff.name, "year": year}
         )
-    if opinion not in FeedbackOpinion.values:
-        raise ServiceError(_("Choose “agree” or “disagree”."))
-    text = (text or "").strip()
-    if opinion == FeedbackOpinion.DISAGREE and not text:
-        raise ServiceError(_("Write what you disagree with."))
-    if len(text) > FEEDBACK_TEXT_MAX_LENGTH:
-        raise ServiceError(
-            _("The text is %(length)s characters long; at most %(max)s.")
-            % {"length": len(text), "max": FEEDBACK_TEXT_MAX_LENGTH}
-        )
+    opinion, text = opinion_and_text(opinion, text)
     review = AnnualReview.objects.select_for_update().get(pk=notice.review.pk)
     old = str(FeedbackOpinion(review.opinion).label) if review.opinion else ""
     review.opinion, review.opinion_text = opinion, text

@@ -211,6 +211,11 @@ def check_feedback(*, actor, period: Period, staff: Staff, opinion: str, text: s
             % {"code": period.code, "date": deadlines.long_date(period.publicity_ends)}
         )
     _on_list(period, staff)
+    return opinion_and_text(opinion, text)
+
+
+def opinion_and_text(opinion: str, text: str) -> tuple[FeedbackOpinion, str]:
+    """本人意见, checked: 同意, or 有异议 with a text (a quarter's or the year's)."""
     if opinion not in FeedbackOpinion.values:
         raise ServiceError(_("Choose “agree” or “disagree”."))
     text = (text or "").strip()

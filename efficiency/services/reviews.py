@@ -175,11 +175,9 @@ def propose(
     )
     review = _review(period, staff)
     old = review.proposed_grade
-    review.proposed_grade = chosen or ""
-    review.comment = comment
-    review.proposal_reason = reason
-    review.proposed_by = actor
-    review.proposed_at = timezone.now()
+    review.set_proposal(
+        by=actor, at=timezone.now(), grade=chosen or "", comment=comment, reason=reason
+    )
     review.full_clean()
     review.save()
     record(
@@ -263,11 +261,7 @@ def _save_decision(
 ):
     review = _review(period, staff)
     old = review.grade
-    review.grade = grade
-    review.reason = reason
-    review.computed_at_decision = computed
-    review.decided_by = actor
-    review.decided_at = timezone.now()
+    review.set_decision(by=actor, at=timezone.now(), grade=grade, reason=reason, computed=computed)
     review.full_clean()
     review.save()
     record(
