@@ -6,7 +6,7 @@ act on, so the second look says exactly what is about to happen ("认定后…�
 
 from django.utils.translation import gettext as _
 
-from efficiency import influence
+from efficiency import deadlines, influence
 from efficiency.models import (
     Incident,
     IncidentStatus,
@@ -317,3 +317,103 @@ def correction_record(
         )
     )
     return sentences
+
+
+def year_decision_set(
+    year: int, staff: Staff, *, computed: str, proposal: str, grade: str
+) -> list[str]:
+    return [
+        _(
+            "%(name)s's annual grade for %(year)s is decided as “%(grade)s” (computed "
+            "“%(computed)s”, proposed “%(proposal)s”)."
+        )
+        % {
+            "name": staff.name,
+            "year": year,
+            "computed": computed,
+            "proposal": proposal,
+            "grade": grade,
+        },
+        _(
+            "The decision is recorded with your name and reason, and an “优秀” counts against "
+            "the year's places."
+        ),
+    ]
+
+
+def year_decide_all(
+    year: int, *, count: int, excellent: int, places: int, over: list[str] | None = None
+) -> list[str]:
+    """``over``: the names of the 优秀 beyond the places, who get the reason written on the page."""
+    said = [
+        _(
+            "%(count)s annual grades for %(year)s will be decided as proposed (as computed where "
+            "nobody proposed)."
+        )
+        % {"count": count, "year": year},
+        _("Afterwards “优秀”: %(excellent)s of at most %(places)s.")
+        % {"excellent": excellent, "places": places},
+    ]
+    if over:
+        said.append(
+            _(
+                "That is %(over)s over the places (%(names)s): going over needs a reason, which "
+                "is recorded on each of these decisions and in their history."
+            )
+            % {"over": len(over), "names": "、".join(over)}
+        )
+    said.append(
+        _("Each decision is recorded with your name; each can still be changed one by one.")
+    )
+    return said
+
+
+def year_publish(year: int, *, names: list[str], days: int, ends) -> list[str]:
+    return [
+        _("The 优秀 of %(year)s are published: %(names)s.")
+        % {"year": year, "names": "、".join(names) or _("nobody")},
+        _(
+            "The publicity lasts %(days)s working days, until %(date)s; during it anyone with a "
+            "login may lodge an objection, which a leader answers."
+        )
+        % {"days": days, "date": deadlines.long_date(ends)},
+        _("The section heads' proposals can no longer change."),
+    ]
+
+
+def year_objection_answer(staff: Staff, *, upheld: bool, grade: str) -> list[str]:
+    if upheld:
+        return [
+            _("The objection is upheld: %(name)s's annual grade is decided again as “%(grade)s”.")
+            % {"name": staff.name, "grade": grade or "—"},
+            _("The reply is the reason of the new decision; both are recorded. It is final."),
+        ]
+    return [
+        _("The objection is rejected: %(name)s's annual grade stays as decided.")
+        % {"name": staff.name},
+        _("The reply is recorded and shown to whoever lodged it. An answer is final."),
+    ]
+
+
+def year_notices(year: int, *, today, review_days: int) -> list[str]:
+    return [
+        _(
+            "Every person graded for %(year)s receives a result notice dated %(date)s, on their "
+            "page and as a PDF, and records their own opinion."
+        )
+        % {"year": year, "date": deadlines.long_date(today)},
+        _("Those graded 不称职 (不合格) may ask for a review within %(days)s days of the notice.")
+        % {"days": review_days},
+        _("The decisions no longer change on the decisions page."),
+    ]
+
+
+def year_clock_decision(staff: Staff, *, changed: bool, grade: str) -> list[str]:
+    said = [
+        _("The decision is recorded with today's date, your name and its text.")
+        if not changed
+        else _("%(name)s's annual grade is changed to “%(grade)s”; the change is recorded.")
+        % {"name": staff.name, "grade": grade or "—"},
+    ]
+    said.append(_("The next step's clock starts today (calendar days)."))
+    return said

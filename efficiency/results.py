@@ -776,3 +776,11 @@ def _annual_reason_label(row) -> str:
         return ""
     facts = _standing_fields((row.standing, row.reason, row.note))
     return SubjectFacts("", 0, "", "", 0, "", **facts).standing_reason_label
+
+
+def annual_excellent_places(rollup: AnnualRollup) -> int:
+    """How many 优秀 the year's decision may give: the one place the decision pages read it.
+
+    The sum of the pools' places (each pool's share of the people it grades, rounded and raised
+    to its minimum); the year's counter is not yet split per pool as the quarter's is."""
+    return rollup.result.quota

@@ -15,6 +15,8 @@ from efficiency.views import (
     scoresheet,
     standing,
     summaries,
+    year_decisions,
+    year_publicity,
 )
 from efficiency.views.results import annual, card, ranking, trends
 
@@ -105,6 +107,39 @@ appraisal = [
     path("trends/", trends.trends, name="trends"),
     path("annual/<int:year>/", annual.annual, name="annual"),
     path("annual/<int:year>/standing/", standing.annual_standing, name="annual_standing"),
+    path("annual/<int:year>/review/", year_decisions.year_review, name="year_review"),
+    path("annual/<int:year>/decisions/", year_decisions.year_decisions, name="year_decisions"),
+    path(
+        "annual/<int:year>/decisions/all/", year_decisions.year_decide_all, name="year_decide_all"
+    ),
+    path("annual/<int:year>/publicity/", year_publicity.year_publicity, name="year_publicity"),
+    path("annual/<int:year>/publicity/publish/", year_publicity.year_publish, name="year_publish"),
+    path(
+        "annual/<int:year>/publicity/objection/",
+        year_publicity.year_objection,
+        name="year_objection",
+    ),
+    path(
+        "annual/<int:year>/publicity/objection/<int:pk>/answer/",
+        year_publicity.year_objection_answer,
+        name="year_objection_answer",
+    ),
+    path("annual/<int:year>/notices/", year_publicity.year_notices, name="year_notices"),
+    path(
+        "annual/<int:year>/notice/<staff_no:staff_no>/",
+        year_publicity.year_notice,
+        name="year_notice",
+    ),
+    path(
+        "annual/<int:year>/notice/<staff_no:staff_no>/clock/",
+        year_publicity.year_clock,
+        name="year_clock",
+    ),
+    path(
+        "annual/<int:year>/decisions/<staff_no:staff_no>/",
+        year_decisions.year_decide,
+        name="year_decide",
+    ),
 ]
 
 urlpatterns = [

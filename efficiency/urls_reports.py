@@ -14,6 +14,11 @@ urlpatterns = [
     path("jobs/<int:job_id>/status.json", reports.job_status, name="report_job_status"),
     path("jobs/<int:job_id>/download/", reports.job_download, name="report_job_download"),
     path("annual/<int:year>.pdf", reports.annual_pdf, name="report_annual"),
+    path(
+        "annual/<int:year>/notice/<staff_no:staff_no>.pdf",
+        reports.notice_pdf,
+        name="report_notice",
+    ),
     path("<period:code>/", reports.index, name="reports_index"),
     path("<period:code>/bulletin.pdf", reports.bulletin_pdf, name="report_bulletin"),
     path("<period:code>/request.pdf", reports.request_pdf, name="report_request"),

@@ -32,9 +32,20 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from efficiency.models import Correction, Objection, Period, ReportJob, ReportJobStatus, Sanction
+from efficiency.models import (
+    AnnualAppraisal,
+    AnnualObjection,
+    Correction,
+    Objection,
+    Period,
+    ReportJob,
+    ReportJobStatus,
+    Sanction,
+)
 from efficiency.reports import zipjob
 from efficiency.roles import Role
+from efficiency.services import annual as annual_services
+from efficiency.services import annual_publicity as annual_publicity_services
 from efficiency.services import appraisal as appraisal_services
 from efficiency.services import corrections as correction_services
 from efficiency.services import incidents as incident_services
@@ -286,6 +297,59 @@ def role_change(w: World) -> dict:
     return account_form(w, groups=[Group.objects.get(name=Role.CLERK).pk], first_name="")
 
 
+def year_decided(w: World) -> None:
+    """Every 2026 annual grade decided, 李秀英 (001002) 优秀 over the places."""
+    annual_services.decide_all_as_proposed(
+        actor=w.office.leader, year=2026, reason="经考核委员会研究同意"
+    )
+    annual_services.decide(
+        actor=w.office.leader,
+        year=2026,
+        staff=w.office.colleague,
+        grade="excellent",
+        reason="经考核委员会研究同意",
+    )
+
+
+def year_published(w: World) -> None:
+    year_decided(w)
+    annual_publicity_services.publish(actor=w.office.leader, year=2026)
+
+
+def year_objected(w: World) -> None:
+    year_published(w)
+    annual_publicity_services.lodge_objection(
+        actor=w.office.named, year=2026, staff=w.office.colleague, reason="该同志本年度有迟报。"
+    )
+
+
+def year_window_over(w: World) -> None:
+    year_published(w)
+    AnnualAppraisal.objects.update(publicity_ends=datetime.date(2026, 11, 19))
+
+
+def year_notified(w: World) -> None:
+    year_window_over(w)
+    annual_publicity_services.issue_notices(actor=w.office.leader, year=2026)
+
+
+def year_failed(w: World) -> None:
+    """赵志强 (002001) decided 不称职 and the notices issued."""
+    year_window_over(w)
+    annual_services.decide(
+        actor=w.office.leader,
+        year=2026,
+        staff=w.office.other_person,
+        grade="incompetent",
+        reason="全年多次严重失误",
+    )
+    annual_publicity_services.issue_notices(actor=w.office.leader, year=2026)
+
+
+def year_objection_url(w: World) -> str:
+    return f"/appraisal/annual/2026/publicity/objection/{AnnualObjection.objects.get().pk}/answer/"
+
+
 def proposed_by_the_head(w: World) -> None:
     review_services.propose(
         actor=w.office.head,
@@ -390,6 +454,27 @@ MATRIX = [
     POST("correction_withdraw",          "login 403   403     403  403    403        done   403      403           403   403", correction_url, lambda w: {"reason": "更正登记错了人。", "confirmed": "1"}, prepare=recorded_correction),
     GET("trends",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/trends/"),
     GET("annual",                        "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/annual/2026/"),
+    GET("year_review",                   "login 403   403     200  200    403        403    403      200           403   403", lambda w: "/appraisal/annual/2026/review/"),
+    POST("year_review",                  "login 403   403     done 404    403        403    403      done          403   403", lambda w: "/appraisal/annual/2026/review/", lambda w: {"staff_no": "001001", "grade": "competent", "comment": "全年工作扎实。"}),
+    GET("year_decisions",                "login 403   403     403  403    403        200    403      403           403   403", lambda w: "/appraisal/annual/2026/decisions/"),
+    GET("year_decide",                   "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/decisions/001001/"),
+    POST("year_decide",                  "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/annual/2026/decisions/001001/", lambda w: {"grade": "basic", "reason": "全年多次迟报材料", "confirmed": "1"}),
+    GET("year_decide_all",               "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/decisions/all/"),
+    POST("year_decide_all",              "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/annual/2026/decisions/all/", lambda w: {"confirmed": "1", "reason": "经考核委员会研究同意"}),
+    GET("year_publicity",                "login 200   200     200  200    200        200    403      200           200   403", lambda w: "/appraisal/annual/2026/publicity/", prepare=year_objected),
+    GET("year_publish",                  "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/publicity/publish/"),
+    POST("year_publish",                 "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/annual/2026/publicity/publish/", lambda w: {"days": "5", "confirmed": "1"}, prepare=year_decided),
+    GET("year_objection",                "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/publicity/objection/"),
+    POST("year_objection",               "login done  done    done done   done       done   403      done          done  403", lambda w: "/appraisal/annual/2026/publicity/objection/", lambda w: {"staff_no": "001002", "reason": "有迟报未扣分。"}, prepare=year_published),
+    GET("year_objection_answer",         "405   405   405     405  405    405        405    405      405           405   405", year_objection_url, prepare=year_objected),
+    POST("year_objection_answer",        "login 403   403     403  403    403        done   403      403           403   403", year_objection_url, lambda w: {"answer": "rejected", "reply": "评定依据充分，维持原等次。", "confirmed": "1"}, prepare=year_objected),
+    GET("year_notices",                  "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/notices/"),
+    POST("year_notices",                 "login 403   403     403  403    403        done   403      403           403   403", lambda w: "/appraisal/annual/2026/notices/", lambda w: {"confirmed": "1"}, prepare=year_window_over),
+    GET("year_notice",                   "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/appraisal/annual/2026/notice/001001/", prepare=year_notified),
+    POST("year_notice",                  "login 403   403     403  403    403        403    403      done          done  403", lambda w: "/appraisal/annual/2026/notice/001001/", lambda w: {"opinion": "agree"}, prepare=year_notified),
+    GET("year_clock",                    "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/notice/002001/clock/"),
+    POST("year_clock",                   "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/annual/2026/notice/002001/clock/", lambda w: {"step": "review_request", "text": "请求复核本年度等次。"}, prepare=year_failed),
+    GET("report_notice",                 "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/annual/2026/notice/001001.pdf", prepare=year_notified),
     GET("attendance",                    "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/attendance/"),
     POST("attendance",                   "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/2026Q3/attendance/", lambda w: {"staff_no": "001001", "absent_days": "0", "leave_days": "1.5", "late_times": "2"}),
     GET("period_standing",               "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/standing/"),

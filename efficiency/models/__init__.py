@@ -1,3 +1,12 @@
+from .annual import (
+    AnnualAppraisal,
+    AnnualClockStep,
+    AnnualObjection,
+    AnnualReview,
+    AnnualState,
+    ClockOutcome,
+    ClockStep,
+)
 from .appraisal import Criterion, GradeOverride, Period, PeriodCriterion, PeriodState, Score
 from .attendance import Attendance
 from .audit import AuditEvent
@@ -39,6 +48,13 @@ from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
     "Correction",
+    "AnnualAppraisal",
+    "AnnualClockStep",
+    "ClockOutcome",
+    "ClockStep",
+    "AnnualObjection",
+    "AnnualReview",
+    "AnnualState",
     "Attendance",
     "DayKind",
     "OfficeDay",

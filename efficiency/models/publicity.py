@@ -24,13 +24,9 @@ class ObjectionAnswer(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Objection(models.Model):
-    period = models.ForeignKey(
-        Period, on_delete=models.PROTECT, related_name="objections", verbose_name=_("period")
-    )
-    staff = models.ForeignKey(
-        Staff, on_delete=models.PROTECT, related_name="objections", verbose_name=_("about")
-    )
+class ObjectionFields(models.Model):
+    """Who objected, why and when, and the leader's answer: a quarter's and the year's."""
+
     lodged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -52,6 +48,22 @@ class Objection(models.Model):
         verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)
+
+
+class Objection(ObjectionFields):
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="objections", verbose_name=_("period")
+    )
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="objections", verbose_name=_("about")
+    )
     new_grade = models.CharField(
         _("new grade"), max_length=20, choices=GRADE_CHOICES, blank=True, default=""
     )
@@ -63,10 +75,6 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period.code} {self.staff.name}"
-
-    @property
-    def is_answered(self) -> bool:
-        return bool(self.answer)
 
 
 class FeedbackOpinion(models.TextChoices):

@@ -19,21 +19,12 @@ COMMENT_MAX_LENGTH = 300
 GRADE_CHOICES = [(g.value, g.label) for g in Grade]
 
 
-class GradeReview(models.Model):
-    period = models.ForeignKey(
-        Period, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("period")
-    )
-    staff = models.ForeignKey(
-        Staff,
-        on_delete=models.PROTECT,
-        related_name="grade_reviews",
-        verbose_name=_("staff member"),
-    )
+class ReviewFields(models.Model):
+    """The section head's comment and reasons and the leader's, with who and when: a quarter's
+    review and the year's. The grades, whose choices differ, are the subclasses' own."""
+
     # The section head's part.
     comment = models.TextField(_("evaluation comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
-    proposed_grade = models.CharField(
-        _("proposed grade"), max_length=20, choices=GRADE_CHOICES, blank=True
-    )
     proposal_reason = models.TextField(_("reason for the proposal"), blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -44,8 +35,7 @@ class GradeReview(models.Model):
         verbose_name=_("proposed by"),
     )
     proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
-    # The leader's decision; blank grade: not decided yet.
-    grade = models.CharField(_("decided grade"), max_length=20, choices=GRADE_CHOICES, blank=True)
+    # The leader's decision.
     reason = models.TextField(_("reason for the decision"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -56,6 +46,38 @@ class GradeReview(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.grade)
+
+    def set_proposal(self, *, by, at, grade: str, comment: str, reason: str) -> None:
+        self.proposed_grade, self.comment, self.proposal_reason = grade, comment, reason
+        self.proposed_by, self.proposed_at = by, at
+
+    def set_decision(self, *, by, at, grade: str, reason: str, computed: str) -> None:
+        self.grade, self.reason, self.computed_at_decision = grade, reason, computed
+        self.decided_by, self.decided_at = by, at
+
+
+class GradeReview(ReviewFields):
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("period")
+    )
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        related_name="grade_reviews",
+        verbose_name=_("staff member"),
+    )
+    proposed_grade = models.CharField(
+        _("proposed grade"), max_length=20, choices=GRADE_CHOICES, blank=True
+    )
+    # Blank: not decided yet.
+    grade = models.CharField(_("decided grade"), max_length=20, choices=GRADE_CHOICES, blank=True)
     # The computed grade when the decision was made. A decision without a reason agreed with it;
     # once marks move it elsewhere that decision is stale (``results.stale_decisions``). Blank
     # where unknown (decisions made before this was kept in a locked period).
@@ -72,7 +94,3 @@ class GradeReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period.code} {self.staff.name}"
-
-    @property
-    def is_decided(self) -> bool:
-        return bool(self.grade)

@@ -5,7 +5,8 @@
 - 科室考核汇总: :func:`section`; 季度考核排名通报: :func:`bulletin` — :mod:`.quarter`;
 - 年度考核汇总: :func:`annual` — :mod:`.annual`;
 - 关于审定…平时考核等次的请示: :func:`request` — :mod:`.request`;
-- 平时考核结果公示: :func:`publicity` — :mod:`.publicity`.
+- 平时考核结果公示: :func:`publicity` — :mod:`.publicity`;
+- 考核结果通知书: :func:`notice` (one person, one year) — :mod:`.notice`.
 
 Each returns a :class:`Rendered` (file name, MIME type, bytes). Every number printed comes from
 :mod:`efficiency.results`, the same objects the pages show; nothing here does arithmetic.
@@ -14,6 +15,7 @@ Each returns a :class:`Rendered` (file name, MIME type, bytes). Every number pri
 from . import pdf
 from .annual import annual, annual_context, annual_filename
 from .common import PDF, Rendered, published_period, safe_filename
+from .notice import notice, notice_context, notice_filename
 from .personal import (
     PERSONAL_TEMPLATE,
     personal,
@@ -35,6 +37,9 @@ from .quarter import (
 from .request import request, request_context, request_filename
 
 __all__ = [
+    "notice",
+    "notice_context",
+    "notice_filename",
     "PDF",
     "PERSONAL_TEMPLATE",
     "Rendered",

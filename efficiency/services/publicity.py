@@ -85,6 +85,11 @@ def check_lodge(*, actor, period: Period, staff: Staff, reason: str) -> str:
             % {"code": period.code}
         )
     _on_list(period, staff)
+    return objection_reason(reason)
+
+
+def objection_reason(reason: str) -> str:
+    """The reason of an objection, checked (a quarter's or the year's)."""
     reason = check_reason(reason, missing=_("Write why you object."))
     if len(reason) > OBJECTION_REASON_MAX_LENGTH:
         raise ServiceError(
@@ -127,12 +132,7 @@ def check_answer(*, actor, objection: Objection, answer: str, reply: str, new_gr
         )
     if answer not in (ObjectionAnswer.UPHELD, ObjectionAnswer.REJECTED):
         raise ServiceError(_("Choose whether the objection is upheld or rejected."))
-    reply = check_reason(reply, missing=_("Write a reply to the objection."))
-    if len(reply) > REPLY_MAX_LENGTH:
-        raise ServiceError(
-            _("The reply is %(length)s characters long; at most %(max)s.")
-            % {"length": len(reply), "max": REPLY_MAX_LENGTH}
-        )
+    reply = objection_reply(reply)
     grade = None
     if answer == ObjectionAnswer.UPHELD:
         if new_grade not in {g.value for g in Grade}:
@@ -176,6 +176,17 @@ def answer_objection(
     return objection
 
 
+def objection_reply(reply: str) -> str:
+    """A leader's reply to an objection, checked (a quarter's or the year's)."""
+    reply = check_reason(reply, missing=_("Write a reply to the objection."))
+    if len(reply) > REPLY_MAX_LENGTH:
+        raise ServiceError(
+            _("The reply is %(length)s characters long; at most %(max)s.")
+            % {"length": len(reply), "max": REPLY_MAX_LENGTH}
+        )
+    return reply
+
+
 # --- 结果反馈 ----------------------------------------------------------------------------------
 
 
@@ -200,6 +211,11 @@ def check_feedback(*, actor, period: Period, staff: Staff, opinion: str, text: s
             % {"code": period.code, "date": deadlines.long_date(period.publicity_ends)}
         )
     _on_list(period, staff)
+    return opinion_and_text(opinion, text)
+
+
+def opinion_and_text(opinion: str, text: str) -> tuple[FeedbackOpinion, str]:
+    """本人意见, checked: 同意, or 有异议 with a text (a quarter's or the year's)."""
     if opinion not in FeedbackOpinion.values:
         raise ServiceError(_("Choose “agree” or “disagree”."))
     text = (text or "").strip()

@@ -231,11 +231,9 @@ def propose(
     )
     review = _review(period, staff)
     old = review.proposed_grade
-    review.proposed_grade = chosen or ""
-    review.comment = comment
-    review.proposal_reason = reason
-    review.proposed_by = actor
-    review.proposed_at = timezone.now()
+    review.set_proposal(
+        by=actor, at=timezone.now(), grade=chosen or "", comment=comment, reason=reason
+    )
     review.full_clean()
     review.save()
     record(
@@ -278,8 +276,30 @@ def check_decision(*, actor, period: Period, staff: Staff, grade: str, reason: s
         if pool_of.get(pk) == pool
     )
     over_quota = chosen == Grade.GOOD and others_good + 1 > places
+    if not over_quota:
+        over = None
+    elif _pooled(table):
+        over = _(
+            "“好” for %(name)s goes over the %(quota)s places of the pool “%(pool)s”; "
+            "write a reason."
+        ) % {"name": staff.name, "quota": places, "pool": _pool_name(table, pool)}
+    else:
+        over = _("“好” for %(name)s goes over the quota of %(quota)s; write a reason.") % {
+            "name": staff.name,
+            "quota": places,
+        }
+    reason = decision_reason(
+        staff=staff, chosen=chosen, computed=computed, proposal=proposal, reason=reason, over=over
+    )
+    return chosen, computed, proposal, reason
+
+
+def decision_reason(*, staff: Staff, chosen, computed, proposal, reason: str, over: str | None):
+    """The reason a decision needs: one for a grade other than the proposal or the computed
+    one; one for a grade past the places (``over``: what to say when it is missing, None
+    within them). Shared by the quarter's and the year's decisions."""
     if chosen != proposal or chosen != computed:
-        reason = check_reason(
+        return check_reason(
             reason,
             missing=_(
                 "Deciding “%(grade)s” for %(name)s needs a reason: the computed grade is "
@@ -292,22 +312,9 @@ def check_decision(*, actor, period: Period, staff: Staff, grade: str, reason: s
                 "proposal": proposal.label,
             },
         )
-    elif over_quota and _pooled(table):
-        reason = check_reason(
-            reason,
-            missing=_(
-                "“好” for %(name)s goes over the %(quota)s places of the pool “%(pool)s”; "
-                "write a reason."
-            )
-            % {"name": staff.name, "quota": places, "pool": _pool_name(table, pool)},
-        )
-    elif over_quota:
-        reason = check_reason(
-            reason,
-            missing=_("“好” for %(name)s goes over the quota of %(quota)s; write a reason.")
-            % {"name": staff.name, "quota": places},
-        )
-    return chosen, computed, proposal, reason
+    if over is not None:
+        return check_reason(reason, missing=over)
+    return reason
 
 
 def _save_decision(
@@ -323,11 +330,7 @@ def _save_decision(
 ):
     review = _review(period, staff)
     old = review.grade
-    review.grade = grade
-    review.reason = reason
-    review.computed_at_decision = computed
-    review.decided_by = actor
-    review.decided_at = timezone.now()
+    review.set_decision(by=actor, at=timezone.now(), grade=grade, reason=reason, computed=computed)
     review.full_clean()
     review.save()
     record(

@@ -14,10 +14,10 @@ from django.utils.translation import ngettext
 from efficiency import results, selectors
 from efficiency.models import Feedback, IncidentStatus, Objection, Period, PeriodState, Staff
 from efficiency.models.incidents import AppealStatus
-from efficiency.services import publicity
+from efficiency.services import annual_clocks, annual_publicity, publicity
 from efficiency.services.reminders import open_reminders
 from efficiency.services.reviews import may_decide
-from efficiency.services.summaries import reviewable_sections
+from efficiency.services.summaries import is_administrator, reviewable_sections
 from efficiency.views.scoresheet import sheet_progress
 
 
@@ -49,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "periods": _period_board(user),
         "summaries": _summary_links(user, staff),
         "publicity": _publicity_cards(user, staff),
+        "year_links": _year_links(user, staff),
         "appeals": (
             incidents.filter(appeal_status=AppealStatus.PENDING).order_by("appealed_at")[:8]
             if user.has_perm("efficiency.decide_appeal")
@@ -74,6 +75,50 @@ def _summary_links(user, staff) -> list[SummaryLinks]:
         SummaryLinks(period=period, mine=staff is not None, reviews=reviews)
         for period in Period.objects.filter(state=PeriodState.OPEN).order_by("year", "quarter")
     ]
+
+
+@dataclass(frozen=True)
+class YearLinks:
+    """The year's decision, for those who take part in it: the latest year with a closed
+    quarter."""
+
+    year: int
+    propose: bool  # a section head or the administrator: the 评语 and proposed grades
+    decide: bool  # a leader: the decisions
+    publicity: bool  # the 优秀 are published: the 公示 page
+    notice: str  # the user's own 工号 once their result notice is issued, else ""
+    clocks: tuple = ()  # leaders: the 复核/申诉 still running, with their last days
+
+
+def _year_links(user, staff) -> list[YearLinks]:
+    propose = is_administrator(user) or (
+        user.has_perm("efficiency.view_section_incidents") and user.headed_sections.exists()
+    )
+    decide = may_decide(user)
+    year = (
+        Period.objects.filter(state__in=[PeriodState.CLOSED, PeriodState.LOCKED])
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    if year is None:
+        return []
+    appraisal = annual_publicity.appraisal_of(year)
+    published = appraisal is not None and appraisal.published_on is not None
+    notice = (
+        staff.staff_no
+        if staff is not None and annual_publicity.notice_of(year, staff) is not None
+        else ""
+    )
+    shown = YearLinks(
+        year=year,
+        propose=propose,
+        decide=decide,
+        publicity=published and publicity.may_see_publicity(user),
+        notice=notice,
+        clocks=tuple(annual_clocks.open_clocks(year)) if decide else (),
+    )
+    return [shown] if (propose or decide or shown.publicity or notice) else []
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,7 +31,7 @@ from efficiency import results, selectors
 from efficiency.models import Period, PeriodState, ReportJob, ReportJobStatus, Section, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.reports import ReportError, documents, fonts, zipjob
-from efficiency.services import publicity
+from efficiency.services import annual_publicity, publicity
 from efficiency.views import period_or_404
 
 PAGE_SIZE = 50
@@ -330,3 +330,15 @@ def job_download(request: HttpRequest, job_id: int) -> FileResponse:
         filename=zipjob.zip_filename(job.period),
         content_type="application/zip",
     )
+
+
+@login_required
+def notice_pdf(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
+    """考核结果通知书: the person themself, the administrator and the leaders."""
+    staff = get_object_or_404(Staff.objects.select_related("section"), staff_no=staff_no)
+    if not annual_publicity.may_see_notice(request.user, staff):
+        raise PermissionDenied
+    try:
+        return _pdf(documents.notice(year, staff))
+    except ReportError as error:
+        return _refusal(request, error)

@@ -61,6 +61,47 @@ class Listing:
     query: str  # the filters, for the pagination links
 
 
+@dataclass(frozen=True)
+class Filtered:
+    """One page of rows narrowed by the list's filters (section, name or 工号, undecided)."""
+
+    page: Page
+    sections: list[tuple[str, str]]
+    search: str
+    section: str
+    undecided: bool
+    query: str
+
+
+def filter_and_page(request: HttpRequest, rows: list, decided_ids) -> Filtered:
+    """Narrow ``rows`` (each with ``facts``) by the filters ``request`` asks for and cut out the
+    page asked for. ``decided_ids``: called only when "only those undecided" is asked, returns
+    the staff ids decided. Shared by the quarter's and the year's review and decision lists."""
+    sections = sorted({(row.facts.section_code, row.facts.section) for row in rows})
+    section = request.GET.get("section", "")[:20]
+    if section in {code for code, _name in sections}:
+        rows = [row for row in rows if row.facts.section_code == section]
+    else:
+        section = ""
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX]
+    if search:
+        rows = [row for row in rows if search in row.facts.name or search in row.facts.key]
+    undecided = request.GET.get("undecided") == "1"
+    if undecided:
+        decided = set(decided_ids())
+        rows = [row for row in rows if row.facts.pk not in decided]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {"q": search, "section": section, "undecided": "1" if undecided else ""}
+    return Filtered(
+        page=page,
+        sections=sections,
+        search=search,
+        section=section,
+        undecided=undecided,
+        query=urlencode({k: v for k, v in filters.items() if v}),
+    )
+
+
 def _listing(
     request: HttpRequest,
     period,
@@ -84,24 +125,16 @@ def _listing(
         and (row.result.computed_grade is not None or row.undetermined)
         and (allowed is None or row.facts.pk in allowed)
     ]
-    sections = sorted({(row.facts.section_code, row.facts.section) for row in rows})
-    section = request.GET.get("section", "")[:20]
-    if section in {code for code, _name in sections}:
-        rows = [row for row in rows if row.facts.section_code == section]
-    else:
-        section = ""
-    search = request.GET.get("q", "").strip()[:SEARCH_MAX]
-    if search:
-        rows = [row for row in rows if search in row.facts.name or search in row.facts.key]
-    undecided = request.GET.get("undecided") == "1"
-    if undecided:
-        decided = set(
+    filtered = filter_and_page(
+        request,
+        rows,
+        lambda: (
             GradeReview.objects.filter(period=period)
             .exclude(grade="")
             .values_list("staff_id", flat=True)
-        )
-        rows = [row for row in rows if row.facts.pk not in decided]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        ),
+    )
+    page = filtered.page
     ids = [row.facts.pk for row in page]
     staff = {s.pk: s for s in Staff.objects.filter(pk__in=ids).select_related("section")}
     reviews = {r.staff_id: r for r in GradeReview.objects.filter(period=period, staff_id__in=ids)}
@@ -127,24 +160,23 @@ def _listing(
                 stale_by_key.get(key),
             )
         )
-    filters = {"q": search, "section": section, "undecided": "1" if undecided else ""}
     return Listing(
         page=page,
         lines=lines,
-        sections=sections,
-        search=search,
-        section=section,
-        undecided=undecided,
-        query=urlencode({k: v for k, v in filters.items() if v}),
+        sections=filtered.sections,
+        search=filtered.search,
+        section=filtered.section,
+        undecided=filtered.undecided,
+        query=filtered.query,
     )
 
 
-def _listing_address(name: str, period, source) -> str:
+def listing_address(name: str, key, source) -> str:
     """The listing's address with the filters and page found in ``source`` (a QueryDict):
     only known keys, so nothing else is ever redirected to."""
     kept = {k: source.get(k, "") for k in (*FILTERS, "page")}
     query = urlencode({k: v[:SEARCH_MAX] for k, v in kept.items() if v})
-    target = reverse(name, args=[period.code])
+    target = reverse(name, args=[key])
     return f"{target}?{query}" if query else target
 
 
@@ -193,7 +225,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
                 request,
                 _("The proposal for %(name)s is saved.") % {"name": person.name},
             )
-            back = _listing_address("grade_review", period, request.GET)
+            back = listing_address("grade_review", period.code, request.GET)
             return redirect(f"{back}#row-{staff_no}")
     table = results.ranking(period, results.STAFF)
     allowed = set(staff.values_list("pk", flat=True))
@@ -245,7 +277,7 @@ def decisions(request: HttpRequest, code: str) -> HttpResponse:
 
 def _back(period, staff_no: str = "", source=None) -> HttpResponse:
     """Back to the decisions, on the page and with the filters the form was posted from."""
-    target = _listing_address("grade_decisions", period, source or {})
+    target = listing_address("grade_decisions", period.code, source or {})
     return redirect(f"{target}#row-{staff_no}" if staff_no else target)
 
 

@@ -23,7 +23,7 @@ from efficiency.models import Section, Staff
 from efficiency.quarters import Quarter
 from efficiency.reports import ReportError, documents, pdf, zipjob
 
-KINDS = ("personal", "section", "bulletin", "request", "publicity", "annual")
+KINDS = ("personal", "section", "bulletin", "request", "publicity", "annual", "notice")
 YEAR_RE = re.compile(r"^\d{4}$")
 
 
@@ -100,6 +100,18 @@ class Command(BaseCommand):
                 )
             self.refuse_extra(kind, chosen, allowed=())
             return self.write(documents.annual(int(code)), output)
+        if kind == "notice":
+            if not YEAR_RE.match(code):
+                raise CommandError(
+                    _("“%(period)s” is not a year; write it like 2026.") % {"period": code}
+                )
+            self.refuse_extra(kind, chosen, allowed=("--staff",))
+            person = Staff.objects.select_related("section").filter(staff_no=staff.strip()).first()
+            if person is None:
+                raise CommandError(
+                    _("No staff member has the number %(staff_no)s.") % {"staff_no": staff.strip()}
+                )
+            return self.write(documents.notice(int(code), person), output)
         if Quarter.parse(code) is None:
             raise CommandError(
                 _("“%(code)s” is not a quarter; write it like 2026Q3.") % {"code": code}
