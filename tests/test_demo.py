@@ -21,10 +21,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from efficiency import results, scoring
+from efficiency import results, scoring, wording
 from efficiency.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from efficiency.demo import appraisal as demo_appraisal
 from efficiency.demo import calendar as demo_calendar
@@ -40,11 +41,17 @@ from efficiency.models import (
     IncidentStatus,
     Period,
     PeriodState,
+    Sanction,
+    SanctionKind,
     Score,
     Section,
     Severity,
     Staff,
+    StaffCategory,
+    StaffStanding,
     Standard,
+    StandingKind,
+    StandingReason,
 )
 from efficiency.models.audit import AuditAction
 from efficiency.models.incidents import AppealStatus, HandlingDecision
@@ -396,7 +403,7 @@ class TestTheLoadedDemo:
             row.result.grade
             for period in Period.objects.all()
             for row in results.ranking(period).rows
-            if row.result.assessed
+            if row.result.assessed and not row.result.undetermined
         )
         assert set(grades) == set(scoring.Grade), "every grade appears somewhere"
         assert grades[scoring.Grade.FAIRLY_GOOD] > grades[scoring.Grade.GOOD]
@@ -446,6 +453,92 @@ class TestTheLoadedDemo:
         grades = Counter(result.grade for result in graded)
         assert grades[scoring.AnnualGrade.COMPETENT] > grades[scoring.AnnualGrade.EXCELLENT] > 0
         assert grades[scoring.AnnualGrade.EXCELLENT] <= len(graded) * 20 // 100
+
+    def test_the_year_closes_by_the_rules_of_issue_11(self, client):
+        """One new recruit on probation, 诫勉谈话 and a 警告, a 事业编 section, two pools."""
+        rollup = results.annual_rollup(2026)
+        rows = {row.facts.key: row for row in rollup.rows}
+        # The probation date from the staff workbook, applied through the standings service
+        # for every quarter and the year: scored and ranked, but no grade.
+        recruit = Staff.objects.get(probation_ends__isnull=False)
+        assert recruit.start_date.year == 2026
+        assert list(
+            StaffStanding.objects.filter(staff=recruit)
+            .order_by("quarter")
+            .values_list("quarter", "standing", "reason")
+        ) == [(q, StandingKind.UNDETERMINED, StandingReason.PROBATION) for q in [None, 1, 2, 3, 4]]
+        assert (
+            AuditEvent.objects.filter(
+                action=AuditAction.STANDING_SET,
+                content_type=ContentType.objects.get_for_model(Staff),
+                object_id=str(recruit.pk),
+                actor__username="admin",
+            ).count()
+            == 5
+        )
+        assert [row for row in rows.values() if row.undetermined] == [rows[recruit.staff_no]]
+        assert rows[recruit.staff_no].grade_label == "不定等次"
+        assert rows[recruit.staff_no].result.rank is not None
+        for code in MARKED_QUARTERS:
+            row = results.ranking(Period.objects.get(code=code)).row(recruit.staff_no)
+            assert row.result.undetermined and row.result.grade is None
+        # 诫勉谈话 (handling decisions) and the 警告 (a 处分) bar 优秀; each row says why.
+        admonished = set(
+            IncidentResponsible.objects.filter(
+                incident__handling_decision=HandlingDecision.ADMONITION_TALK
+            ).values_list("staff__staff_no", flat=True)
+        )
+        (warning,) = Sanction.objects.all()
+        assert warning.kind == SanctionKind.WARNING and warning.dated.year == 2026
+        assert AuditEvent.objects.filter(
+            action=AuditAction.CREATE,
+            content_type=ContentType.objects.get_for_model(Sanction),
+            object_id=str(warning.pk),
+            actor__username="supervisor",
+        ).exists()
+        assert admonished and warning.staff.staff_no not in admonished
+        with translation.override("zh-hans"):
+            for key, what in [(key, "诫勉谈话") for key in admonished] + [
+                (warning.staff.staff_no, "警告")
+            ]:
+                row = rows[key]
+                assert row.result.grade != scoring.AnnualGrade.EXCELLENT
+                assert [veto.what for veto in row.result.vetoes] == [what]
+                notes = wording.annual_notes(row.result)
+                assert any(what in note and "不得评为优秀" in note for note in notes), notes
+        # The warned person ranks among the 优秀 places by marks alone: the veto is why not.
+        places = sum(pool.places for pool in rollup.result.pools)
+        assert rows[warning.staff.staff_no].result.rank <= places
+        # 接待办 is 事业编: its own pool, and its grades read 合格 rather than 称职.
+        institution = set(
+            Staff.objects.filter(category=StaffCategory.INSTITUTION).values_list(
+                "staff_no", flat=True
+            )
+        )
+        assert institution == set(
+            Staff.objects.filter(section__code="JDB").values_list("staff_no", flat=True)
+        )
+        labels = {rows[key].grade_label for key in institution}
+        assert "合格" in labels and labels <= {"优秀", "合格", "基本合格", "不合格"}
+        assert {rows[key].grade_label for key in rows.keys() - institution} <= {
+            "优秀",
+            "称职",
+            "基本称职",
+            "不称职",
+            "不定等次",
+        }
+        pools = {pool.name: pool for pool in rollup.result.pools}
+        assert set(pools) == {"公务员/参公", "事业编"}
+        assert set(pools["事业编"].members) == institution
+        assert all(pool.places >= 1 for pool in pools.values())
+        # Each quarter froze the two pools when it opened.
+        for period in Period.objects.all():
+            assert {pool.name for pool in results.ranking(period).result.pools} == set(pools)
+        # The annual page shows all of it.
+        client.force_login(get_user_model().objects.get(username="leader"))
+        page = client.get(reverse("annual", args=[2026])).content.decode()
+        for text in ["不定等次", "诫勉谈话", "警告", "合格", "公务员/参公", "事业编"]:
+            assert text in page, text
 
 
 def _fingerprint() -> dict:

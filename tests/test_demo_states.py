@@ -28,6 +28,7 @@ from efficiency.models import (
     Reminder,
     ReminderKind,
     Score,
+    Staff,
     Summary,
     SummaryStatus,
 )
@@ -134,7 +135,10 @@ class TestTheQuarterStates:
             reviews = GradeReview.objects.filter(period=period).select_related(
                 "staff__section", "proposed_by", "decided_by"
             )
-            assert {r.staff.staff_no for r in reviews} == assessed
+            # The new recruit on probation (不定等次) is ranked but gets no grade to decide.
+            (recruit,) = [row.facts.key for row in table.rows if row.result.undetermined]
+            assert Staff.objects.get(staff_no=recruit).probation_ends is not None
+            assert {r.staff.staff_no for r in reviews} == assessed - {recruit}
             # The administrator's own grade has nobody to propose it: decided as computed.
             (unproposed,) = [r for r in reviews if r.proposed_by is None]
             assert unproposed.staff.user.username == records.ADMINISTRATOR

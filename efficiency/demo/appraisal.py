@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from efficiency import results, scoring
 from efficiency.deadlines import PUBLICITY_DAYS
-from efficiency.models import Criterion, Period, Section, Staff
+from efficiency.models import Criterion, Period, SanctionKind, Section, Staff
 from efficiency.quarters import Quarter
 from efficiency.services.appraisal import (
     marking_rights,
@@ -34,6 +34,8 @@ from efficiency.services.appraisal import (
     score_save,
 )
 from efficiency.services.reviews import decide, decide_all_as_proposed
+from efficiency.services.sanctions import sanction_record
+from efficiency.services.standing import apply_probation_proposals
 
 from .calendar import FIRST_DAY, Steps, Timeline, at
 from .records import QuarterRecords
@@ -111,6 +113,23 @@ EXCEPTIONAL = [
     ),
 ]
 OVERRIDE_PERIOD = "2026Q3"
+
+
+@dataclass(frozen=True)
+class PlannedSanction:
+    kind: str
+    dated: datetime.date
+    document_number: str
+    note: str
+
+
+# A 警告 in the autumn, recorded the day it is decided (see ``AppraisalLoader._sanction``).
+SANCTION = PlannedSanction(
+    kind=SanctionKind.WARNING,
+    dated=datetime.date(2026, 9, 16),
+    document_number="桂县纪发〔2026〕27号",
+    note="违反中央八项规定精神，接受管理服务对象宴请，给予警告处分。",
+)
 
 
 @dataclass(frozen=True)
@@ -302,6 +321,20 @@ class AppraisalLoader:
     def schedule(self) -> None:
         for code, end in QUARTERS:
             self.timeline.add(self._quarter(code, end))
+        self.timeline.add(self._sanction())
+
+    def _sanction(self) -> Steps:
+        """The 警告 recorded against one of the strongest: no 优秀 for the year, whatever the
+        marks (the annual page says why)."""
+        yield at(self.timeline.working_day(SANCTION.dated), 15)
+        sanction_record(
+            actor=self.users["supervisor"],
+            staff=self.strong[1],
+            kind=SANCTION.kind,
+            dated=SANCTION.dated,
+            document_number=SANCTION.document_number,
+            note=SANCTION.note,
+        )
 
     def _quarter(self, code: str, end: str) -> Steps:
         leader = self.users["leader"]
@@ -312,6 +345,12 @@ class AppraisalLoader:
         self.say(f"{code}：开启考核期……")
         summary_due, marks_due = proposed_deadlines(code)
         period_open(actor=leader, code=code, summary_due=summary_due, marks_due=marks_due)
+        # The new recruit's probation (试用期截止, from the staff workbook) makes them 不定等次
+        # for each quarter it covers and, as it runs past the year end, for the year.
+        admin = self.users["admin"]
+        apply_probation_proposals(actor=admin, year=quarter.year, quarter=quarter.number)
+        if quarter.number == 1:
+            apply_probation_proposals(actor=admin, year=quarter.year, quarter=None)
         marking = day(last, 1) if end != OPEN else OPEN_MARKING
         for index, username in enumerate(ASSESSORS):
             share = (1.0, 1.0) if end != OPEN else OPEN_PROGRESS[username]
