@@ -564,34 +564,27 @@ def stale_decisions(period: Period, table: Ranking | None = None) -> list[StaleD
     Such a decision only said "as computed"; :func:`ranking` ignores it, so once the marks move
     the computed grade, the published grade follows the marks while the decision still says
     otherwise. Decisions with a reason stand whatever the marks do."""
+    # Plain values, not model instances: on a quarter of 2,000 decided grades this runs twice
+    # per decision page.
     reviews = (
         GradeReview.objects.filter(period=period, reason="")
         .exclude(grade="")
         .exclude(computed_at_decision="")
-        .select_related("staff")
         .order_by("staff__staff_no")
+        .values_list("staff_id", "staff__staff_no", "staff__name", "grade", "computed_at_decision")
     )
     stale = []
-    for review in reviews:
+    for staff_id, staff_no, name, grade, computed_at_decision in reviews:
         table = table or ranking(period, STAFF)
-        row = table.row(review.staff.staff_no)
+        row = table.row(staff_no)
         now = (
             row.result.computed_grade
             if row is not None and row.result.assessed and row.result.computed_grade is not None
             else None
         )
-        then = scoring.Grade(review.computed_at_decision)
+        then = scoring.Grade(computed_at_decision)
         if now != then:
-            stale.append(
-                StaleDecision(
-                    review.staff_id,
-                    review.staff.staff_no,
-                    review.staff.name,
-                    scoring.Grade(review.grade),
-                    then,
-                    now,
-                )
-            )
+            stale.append(StaleDecision(staff_id, staff_no, name, scoring.Grade(grade), then, now))
     return stale
 
 
