@@ -21,8 +21,8 @@ judges = pools_test.judges
 YEAR = 2026
 
 
-@pytest.fixture
-def year(office, judges):
+def close_two_pooled_quarters(office, judges) -> int:
+    """Two pools as tests/test_pools.py; 2026Q2 and 2026Q3 closed, four people marked."""
     QuotaPool.objects.filter(category="civil_servant").update(rounding="up")
     QuotaPool.objects.filter(category="institution").update(minimum=1)
     Staff.objects.filter(pk__in=[office.head.staff.pk, office.other_person.pk]).update(
@@ -40,6 +40,11 @@ def year(office, judges):
             base.mark(period, judges, staff, [triple] * 3)
         period_close(actor=office.leader, period=period)
     return YEAR
+
+
+@pytest.fixture
+def year(office, judges):
+    return close_two_pooled_quarters(office, judges)
 
 
 def refused(call) -> str:
