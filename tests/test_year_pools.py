@@ -11,10 +11,9 @@ from efficiency import results
 from efficiency.models import AnnualReview, QuotaPool, Staff
 from efficiency.services import ServiceError, reviews
 from efficiency.services import annual as services
-from efficiency.services.appraisal import period_close, period_open
 
+from . import test_annual_decision
 from . import test_pools as pools_test
-from . import test_view_results as base
 from .conftest import login
 
 judges = pools_test.judges
@@ -28,23 +27,19 @@ def close_two_pooled_quarters(office, judges) -> int:
     Staff.objects.filter(pk__in=[office.head.staff.pk, office.other_person.pk]).update(
         category="institution"
     )
-    people = [
-        (office.colleague, ("95", "95", "95")),
-        (office.person, ("88", "86", "84")),
-        (office.head.staff, ("85", "86", "87")),
-        (office.other_person, ("82", "80", "78")),
-    ]
-    for code in ("2026Q2", "2026Q3"):
-        period = period_open(actor=office.leader, code=code)
-        for staff, triple in people:
-            base.mark(period, judges, staff, [triple] * 3)
-        period_close(actor=office.leader, period=period)
-    return YEAR
+    return test_annual_decision.close_two_quarters(office, judges, count=4)
 
 
 @pytest.fixture
 def year(office, judges):
     return close_two_pooled_quarters(office, judges)
+
+
+WHY = "专项任务突出。"
+
+
+def as_leader(office) -> dict:
+    return {"actor": office.leader, "year": YEAR}
 
 
 def refused(call) -> str:
@@ -88,13 +83,7 @@ def test_over_one_pools_places_needs_a_reason_while_the_other_has_room(office, y
         )
     )
     assert "王建国" in message
-    services.decide(
-        actor=office.leader,
-        year=year,
-        staff=office.person,
-        grade="excellent",
-        reason="专项任务突出。",
-    )
+    services.decide(**as_leader(office), staff=office.person, grade="excellent", reason=WHY)
     rollup = results.annual_rollup(year)
     # Two 优秀 fill the office's two places, yet 事业编's one place is still free.
     counter = services.counter(year, rollup)
@@ -122,20 +111,17 @@ def test_deciding_all_names_those_over_their_pools_places(office, year):
     propose(office, office.head.staff)  # 事业编: 刘科长 alone, within its place
     plan = services.check_all_as_proposed(actor=office.leader, year=year)
     assert [p.staff.name for p in plan.over] == ["王建国"]
-    message = refused(
-        lambda: services.decide_all_as_proposed(actor=office.leader, year=year, reason="")
-    )
-    assert message == (
-        "全部按建议审定将有 3 人为“优秀”，超出所在名额池可评“优秀”人数"
-        "（公务员/参公 1 人、事业编 1 人）共 1 人；请填写超出名额的理由。"
-    )
+    with pytest.raises(ServiceError, match="（公务员/参公 1 人、事业编 1 人）共 1 人") as error:
+        services.decide_all_as_proposed(**as_leader(office), reason="")
+    assert error.value.message.startswith("全部按建议审定将有 3 人为“优秀”，超出所在名额池")
     services.decide_all_as_proposed(actor=office.leader, year=year, reason="集体研究决定。")
-    decided = dict(
-        AnnualReview.objects.filter(appraisal__year=year).values_list("staff__name", "reason")
-    )
-    assert "集体研究决定。" in decided["王建国"]
-    assert "集体研究决定。" not in decided["刘科长"]
-    assert "集体研究决定。" not in decided["李秀英"]
+    reasons = AnnualReview.objects.values_list("staff__name", "reason")
+    assert {name: "集体研究决定。" in reason for name, reason in reasons} == {
+        "李秀英": False,
+        "王建国": True,  # the only one over his pool's place
+        "刘科长": False,
+        "赵志强": False,
+    }
 
 
 def test_within_each_pool_decide_all_needs_no_reason(office, year):

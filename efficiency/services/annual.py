@@ -210,18 +210,16 @@ def check_decision(
     proposal = AnnualGrade(review.proposed_grade) if review and review.proposed_grade else computed
     reason = (reason or "").strip()
     pool, places, past = pool_room(rollup, staff, _decided_excellent(year, rollup))
-    if chosen != AnnualGrade.EXCELLENT or not past:
-        message = None
-    elif pool:
-        message = _(
-            "“优秀” for %(name)s goes over the %(places)s places of the pool “%(pool)s”; "
-            "write a reason."
+    message = None
+    if chosen == AnnualGrade.EXCELLENT and past:
+        message = (
+            _(
+                "“优秀” for %(name)s goes over the %(places)s places of the pool “%(pool)s”; "
+                "write a reason."
+            )
+            if pool
+            else _("“优秀” for %(name)s goes over the %(places)s places; write a reason.")
         ) % {"name": staff.name, "places": places, "pool": pool}
-    else:
-        message = _("“优秀” for %(name)s goes over the %(places)s places; write a reason.") % {
-            "name": staff.name,
-            "places": places,
-        }
     reason = decision_reason(
         staff=staff,
         chosen=chosen,
@@ -316,24 +314,19 @@ def check_all_as_proposed(
     over, places_of = over_pool_places(rollup, decided, excellent)
     count = len(decided) + len(excellent)
     pooled = pools_places_text(rollup)
-    if over and reason is not None and pooled:
-        reason = check_reason(
-            reason,
-            missing=_(
+    if over and reason is not None:
+        missing = (
+            _(
                 "Deciding all as proposed would give “优秀” to %(count)s people, %(over)s over "
                 "their pools' places (%(pools)s); write a reason for going over them."
             )
-            % {"count": count, "over": len(over), "pools": pooled},
-        )
-    elif over and reason is not None:
-        reason = check_reason(
-            reason,
-            missing=_(
+            if pooled
+            else _(
                 "Deciding all as proposed would give “优秀” to %(count)s people, %(over)s over "
                 "the %(places)s places; write a reason for going over them."
             )
-            % {"count": count, "over": len(over), "places": places},
-        )
+        ) % {"count": count, "over": len(over), "places": places, "pools": pooled}
+        reason = check_reason(reason, missing=missing)
     return AllAsProposed(
         pending=pending,
         places=places,
