@@ -772,8 +772,7 @@ def _annual_reason_label(row) -> str:
 
 
 def annual_excellent_places(rollup: AnnualRollup) -> int:
-    """How many 优秀 the year's decision may give: the one place the decision pages read it.
-
-    The sum of the pools' places (each pool's share of the people it grades, rounded and raised
-    to its minimum); the year's counter is not yet split per pool as the quarter's is."""
+    """How many 优秀 the year's decision may give over everyone: the sum of the pools' places
+    (each pool's share of the people it grades, rounded and raised to its minimum). The
+    decision's counter and checks go per pool (``rollup.result.pools``) as the quarter's do."""
     return rollup.result.quota

@@ -26,8 +26,8 @@ def year(office, judges):
     return close_two_quarters(office, judges)
 
 
-def close_two_quarters(office, judges) -> int:
-    """2026Q2 and 2026Q3 closed; six people marked in each."""
+def close_two_quarters(office, judges, count: int = 6) -> int:
+    """2026Q2 and 2026Q3 closed; the first ``count`` of six people marked in each."""
     people = [
         (office.colleague, ("95", "95", "95")),
         (office.person, ("88", "86", "84")),
@@ -38,7 +38,7 @@ def close_two_quarters(office, judges) -> int:
     ]
     for code in ("2026Q2", "2026Q3"):
         period = period_open(actor=office.leader, code=code)
-        for staff, triple in people:
+        for staff, triple in people[:count]:
             base.mark(period, judges, staff, [triple] * 3)
         period_close(actor=office.leader, period=period)
     return YEAR

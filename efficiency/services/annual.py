@@ -11,7 +11,7 @@ The computed annual grade (``results.annual_rollup``) is the 建议等次. As in
 Every step is recorded in the history of the person with who, when and why.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +25,16 @@ from efficiency.scoring import AnnualGrade
 
 from . import ServiceError
 from .audit import record
-from .reviews import Counter, decision_reason, may_decide, may_propose
+from .reviews import (
+    Counter,
+    decision_reason,
+    may_decide,
+    may_propose,
+    over_pool_places,
+    pool_counters,
+    pool_room,
+    pools_places_text,
+)
 
 __all__ = ["Counter", "may_decide", "may_propose"]
 
@@ -34,22 +43,25 @@ def reviews_of(year: int) -> dict[int, AnnualReview]:
     return {r.staff_id: r for r in AnnualReview.objects.filter(appraisal__year=year)}
 
 
-def _decided_excellent(year: int, rollup: results.AnnualRollup, exclude: Staff | None = None):
+def _decided_excellent(year: int, rollup: results.AnnualRollup) -> list[int]:
+    """The pks of those graded whose decided grade is 优秀 (a 不定等次 person is left out)."""
     graded = [row.facts.pk for row in rollup.rows if row.result.grade is not None]
-    decided = AnnualReview.objects.filter(
-        appraisal__year=year, grade=AnnualGrade.EXCELLENT, staff_id__in=graded
+    return list(
+        AnnualReview.objects.filter(
+            appraisal__year=year, grade=AnnualGrade.EXCELLENT, staff_id__in=graded
+        ).values_list("staff_id", flat=True)
     )
-    if exclude is not None:
-        decided = decided.exclude(staff=exclude)
-    return decided.count()
 
 
 def counter(year: int, rollup: results.AnnualRollup | None = None) -> Counter:
-    """可评“优秀”N人，已定M人. A 不定等次 person is outside the count, whatever was decided."""
+    """可评“优秀”N人，已定M人, per 优秀 pool when there is more than one (as the quarter's).
+    A 不定等次 person is outside every count, whatever was decided."""
     rollup = rollup or results.annual_rollup(year)
+    excellent = _decided_excellent(year, rollup)
     return Counter(
         quota=results.annual_excellent_places(rollup),
-        decided_good=_decided_excellent(year, rollup),
+        decided_good=len(excellent),
+        pools=pool_counters(rollup, excellent),
     )
 
 
@@ -197,17 +209,17 @@ def check_decision(
     review = AnnualReview.objects.filter(appraisal__year=year, staff=staff).first()
     proposal = AnnualGrade(review.proposed_grade) if review and review.proposed_grade else computed
     reason = (reason or "").strip()
-    places = results.annual_excellent_places(rollup)
-    over = (
-        chosen == AnnualGrade.EXCELLENT
-        and _decided_excellent(year, rollup, exclude=staff) + 1 > places
-    )
-    message = (
-        _("“优秀” for %(name)s goes over the %(places)s places; write a reason.")
-        % {"name": staff.name, "places": places}
-        if over
-        else None
-    )
+    pool, places, past = pool_room(rollup, staff, _decided_excellent(year, rollup))
+    message = None
+    if chosen == AnnualGrade.EXCELLENT and past:
+        message = (
+            _(
+                "“优秀” for %(name)s goes over the %(places)s places of the pool “%(pool)s”; "
+                "write a reason."
+            )
+            if pool
+            else _("“优秀” for %(name)s goes over the %(places)s places; write a reason.")
+        ) % {"name": staff.name, "places": places, "pool": pool}
     reason = decision_reason(
         staff=staff,
         chosen=chosen,
@@ -279,8 +291,9 @@ class AllAsProposed:
     pending: list[Pending]
     places: int
     excellent: int  # decided 优秀 afterwards
-    over: list[Pending]  # the 优秀 beyond the places, the lowest-ranked ones
+    over: list[Pending]  # the 优秀 beyond their pool's places, the lowest-ranked ones
     reason: str
+    places_of: dict[int, int] = field(default_factory=dict)  # staff pk -> their pool's places
 
 
 def check_all_as_proposed(
@@ -298,22 +311,29 @@ def check_all_as_proposed(
     places = results.annual_excellent_places(rollup)
     decided = _decided_excellent(year, rollup)
     excellent = [p for p in pending if p.grade == AnnualGrade.EXCELLENT]
-    over = excellent[max(places - decided, 0) :]
+    over, places_of = over_pool_places(rollup, decided, excellent)
+    count = len(decided) + len(excellent)
+    pooled = pools_places_text(rollup)
     if over and reason is not None:
-        reason = check_reason(
-            reason,
-            missing=_(
+        missing = (
+            _(
+                "Deciding all as proposed would give “优秀” to %(count)s people, %(over)s over "
+                "their pools' places (%(pools)s); write a reason for going over them."
+            )
+            if pooled
+            else _(
                 "Deciding all as proposed would give “优秀” to %(count)s people, %(over)s over "
                 "the %(places)s places; write a reason for going over them."
             )
-            % {"count": decided + len(excellent), "over": len(over), "places": places},
-        )
+        ) % {"count": count, "over": len(over), "places": places, "pools": pooled}
+        reason = check_reason(reason, missing=missing)
     return AllAsProposed(
         pending=pending,
         places=places,
-        excellent=decided + len(excellent),
+        excellent=count,
         over=over,
         reason=(reason or "") if over else "",
+        places_of=places_of,
     )
 
 
@@ -327,12 +347,13 @@ def decide_all_as_proposed(*, actor, year: int, reason: str = "") -> int:
     for item in plan.pending:
         note, changes = item.reason, None
         if item.staff.pk in over:
+            places = plan.places_of.get(item.staff.pk, plan.places)
             extra = _("Over the %(places)s places: %(reason)s") % {
-                "places": plan.places,
+                "places": places,
                 "reason": plan.reason,
             }
             note = f"{note}\n{extra}" if note else extra
-            changes = {f"{year} over the places": plan.places}
+            changes = {f"{year} over the places": places}
         decision = Decision(item.grade, item.computed, item.grade, note)
         _save_decision(
             actor=actor, year=year, staff=item.staff, decision=decision, why=why, changes=changes

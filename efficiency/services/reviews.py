@@ -83,26 +83,88 @@ def reviews_of(period: Period) -> dict[int, GradeReview]:
     return {r.staff_id: r for r in GradeReview.objects.filter(period=period)}
 
 
-def _pool_of(table: results.Ranking) -> dict[int, str]:
+def _pool_of(table) -> dict[int, str]:
     """staff pk -> quota pool key, for everyone in the ranking who counts in a quota.
 
-    不定等次 people are left out: a grade decided before they became so uses no place."""
+    ``table``: a quarter's ranking or the year's rollup (rows with ``facts``, ``pool`` and
+    ``undetermined``). 不定等次 people are left out: a grade decided before they became so
+    uses no place."""
     return {row.facts.pk: row.pool for row in table.rows if not row.undetermined}
 
 
-def _pool_places(table: results.Ranking, pool: str) -> int:
+def _pool_places(table, pool: str) -> int:
     found = table.result.pool(pool)
     return table.result.quota if found is None else found.places
 
 
-def _pool_name(table: results.Ranking, pool: str) -> str:
-    found = next((p for p in table.pools if p.key == pool), None)
+def _pool_name(table, pool: str) -> str:
+    found = table.result.pool(pool)
     return found.name if found else ""
 
 
-def _pooled(table: results.Ranking) -> bool:
+def _pooled(table) -> bool:
     """Whether the graded are split over more than one pool (else one pool: the office)."""
-    return sum(1 for pool in table.pools if pool.graded_count) > 1
+    return sum(1 for pool in table.result.pools if pool.graded_count) > 1
+
+
+def pool_counters(table, holders: list[int]) -> tuple[PoolCounter, ...]:
+    """One counter per pool of ``holders`` (staff pks holding the top grade, 好 or 优秀);
+    () when everyone graded is in one pool. Shared by the quarter's and the year's pages."""
+    pool_of = _pool_of(table)
+    per_pool = [
+        PoolCounter(
+            key=pool.key,
+            name=pool.name,
+            quota=pool.places,
+            decided_good=sum(1 for pk in holders if pool_of.get(pk) == pool.key),
+        )
+        for pool in table.result.pools
+    ]
+    shown = tuple(
+        c
+        for c, pool in zip(per_pool, table.result.pools, strict=True)
+        if pool.graded_count or c.decided_good
+    )
+    return shown if len(shown) > 1 else ()
+
+
+def pool_room(table, staff: Staff, holders: list[int]) -> tuple[str, int, bool]:
+    """(the pool's name when the graded are split over pools else "", its places, whether
+    one more top grade for ``staff`` goes past them); ``holders``: the pks holding it."""
+    pool_of = _pool_of(table)
+    pool = pool_of.get(staff.pk, "")
+    places = _pool_places(table, pool)
+    used = sum(1 for pk in holders if pk != staff.pk and pool_of.get(pk) == pool)
+    return (_pool_name(table, pool) if _pooled(table) else ""), places, used + 1 > places
+
+
+def over_pool_places(table, holders: list[int], top: list) -> tuple[list, dict[int, int]]:
+    """Of ``top`` (pending items with ``.staff`` in rank order, each to get the top grade),
+    the lowest-ranked beyond the room their pool has left after ``holders``; and staff pk ->
+    their pool's places."""
+    pool_of = _pool_of(table)
+    over: list = []
+    places_of: dict[int, int] = {}
+    for pool in dict.fromkeys(pool_of.get(p.staff.pk, "") for p in top):
+        places = _pool_places(table, pool)
+        used = sum(1 for pk in holders if pool_of.get(pk) == pool)
+        in_pool = [p for p in top if pool_of.get(p.staff.pk, "") == pool]
+        over += in_pool[max(places - used, 0) :]
+        places_of.update((p.staff.pk, places) for p in in_pool)
+    over.sort(key=top.index)
+    return over, places_of
+
+
+def pools_places_text(table) -> str:
+    """“A 3、B 1”: each pool with someone graded and its places, for a refusal; "" when the
+    graded are all in one pool."""
+    if not _pooled(table):
+        return ""
+    return "、".join(
+        _("%(pool)s %(places)s") % {"pool": p.name, "places": p.places}
+        for p in table.result.pools
+        if p.graded_count
+    )
 
 
 def counter(period: Period, table: results.Ranking | None = None) -> Counter:
@@ -114,26 +176,11 @@ def counter(period: Period, table: results.Ranking | None = None) -> Counter:
         .exclude(staff_id__in=undetermined)
         .values_list("staff_id", flat=True)
     )
-    pool_of = _pool_of(table)
-    per_pool = [
-        PoolCounter(
-            key=pool.key,
-            name=pool.name,
-            quota=pool.places,
-            decided_good=sum(1 for pk in good_ids if pool_of.get(pk) == pool.key),
-        )
-        for pool in table.pools
-    ]
-    shown = tuple(
-        c
-        for c, pool in zip(per_pool, table.pools, strict=True)
-        if pool.graded_count or c.decided_good
-    )
     return Counter(
         quota=table.result.quota,
         decided_good=len(good_ids),
         stale=len(results.stale_decisions(period, table)),
-        pools=shown if len(shown) > 1 else (),
+        pools=pool_counters(table, good_ids),
     )
 
 
@@ -265,24 +312,22 @@ def check_decision(*, actor, period: Period, staff: Staff, grade: str, reason: s
     review = GradeReview.objects.filter(period=period, staff=staff).first()
     proposal = Grade(review.proposed_grade) if review and review.proposed_grade else computed
     reason = (reason or "").strip()
-    pool_of = _pool_of(table)
-    pool = pool_of.get(staff.pk, "")
-    places = _pool_places(table, pool)
-    others_good = sum(
-        1
-        for pk in GradeReview.objects.filter(period=period, grade=Grade.GOOD)
-        .exclude(staff=staff)
-        .values_list("staff_id", flat=True)
-        if pool_of.get(pk) == pool
+    pool, places, past = pool_room(
+        table,
+        staff,
+        list(
+            GradeReview.objects.filter(period=period, grade=Grade.GOOD).values_list(
+                "staff_id", flat=True
+            )
+        ),
     )
-    over_quota = chosen == Grade.GOOD and others_good + 1 > places
-    if not over_quota:
+    if chosen != Grade.GOOD or not past:
         over = None
-    elif _pooled(table):
+    elif pool:
         over = _(
             "“好” for %(name)s goes over the %(quota)s places of the pool “%(pool)s”; "
             "write a reason."
-        ) % {"name": staff.name, "quota": places, "pool": _pool_name(table, pool)}
+        ) % {"name": staff.name, "quota": places, "pool": pool}
     else:
         over = _("“好” for %(name)s goes over the quota of %(quota)s; write a reason.") % {
             "name": staff.name,
@@ -450,23 +495,13 @@ def check_all_as_proposed(
     if not pending:
         raise ServiceError(_("Every assessed person's grade is already decided."))
     quota = table.result.quota
-    pool_of = _pool_of(table)
     decided = list(
         GradeReview.objects.filter(period=period, grade=Grade.GOOD).values_list(
             "staff_id", flat=True
         )
     )
     good_pending = [p for p in pending if p.grade == Grade.GOOD]
-    over: list[Pending] = []
-    places_of: dict[int, int] = {}
-    # Per pool: the lowest-ranked pending 好 beyond the room their pool has left.
-    for pool in dict.fromkeys(pool_of.get(p.staff.pk, "") for p in good_pending):
-        places = _pool_places(table, pool)
-        used = sum(1 for pk in decided if pool_of.get(pk) == pool)
-        in_pool = [p for p in good_pending if pool_of.get(p.staff.pk, "") == pool]
-        over += in_pool[max(places - used, 0) :]
-        places_of.update((p.staff.pk, places) for p in in_pool)
-    over.sort(key=good_pending.index)
+    over, places_of = over_pool_places(table, decided, good_pending)
     good = len(decided) + len(good_pending)
     if over and reason is not None and _pooled(table):
         reason = check_reason(
@@ -478,11 +513,7 @@ def check_all_as_proposed(
             % {
                 "count": good,
                 "over": len(over),
-                "pools": "、".join(
-                    _("%(pool)s %(places)s") % {"pool": p.name, "places": p.places}
-                    for p in table.pools
-                    if p.graded_count
-                ),
+                "pools": pools_places_text(table),
             },
         )
     elif over and reason is not None:

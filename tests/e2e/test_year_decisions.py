@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 
-from efficiency.models import AnnualReview, AuditEvent
+from efficiency.models import AnnualReview, AuditEvent, QuotaPool
 from efficiency.models.audit import AuditAction
 
-from .. import test_annual_decision
+from .. import test_annual_decision, test_pools, test_year_pools
 from ..factories import ensure_default_criteria
 from .conftest import ARTIFACTS, log_in
 
@@ -182,3 +182,33 @@ def test_a_review_of_an_incompetent_grade_through_to_its_outcome(page, office, y
     assert "提出申诉" in page.locator("#clock-next").inner_text()
     page.screenshot(path=ARTIFACTS / "year-notice-review-decided.png", full_page=True)
     assert AnnualReview.objects.get(staff=office.other_person).grade == "basic"
+
+
+def test_a_select_moves_only_its_pools_counter(page, office, judges):
+    """Two 优秀 pools (tests/test_year_pools.py): one counter each, and a select moves its own."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    ensure_default_criteria()
+    for name, order, category in (
+        ("公务员/参公", 10, "civil_servant"),
+        ("事业编", 20, "institution"),
+    ):
+        # the migration's default pools (a transactional test flushes them)
+        QuotaPool.objects.get_or_create(name=name, defaults={"order": order, "category": category})
+    year = test_year_pools.close_two_pooled_quarters(office, judges)
+    civil, institution = test_pools.civil_pool().pk, test_pools.institution_pool().pk
+    log_in(page, "leader")
+    page.goto(f"/appraisal/annual/{year}/decisions/")
+    civil_counter = page.locator(f"#good-counter-p{civil}")
+    institution_counter = page.locator(f"#good-counter-p{institution}")
+    assert civil_counter.inner_text() == "公务员/参公：可评“优秀”1人，已定0人"
+    assert institution_counter.inner_text() == "事业编：可评“优秀”1人，已定0人"
+    page.locator("#row-002001 [data-grade-select]").select_option("excellent")  # 事业编
+    assert institution_counter.inner_text() == "事业编：可评“优秀”1人，已定1人"
+    assert civil_counter.inner_text() == "公务员/参公：可评“优秀”1人，已定0人"
+    page.locator("#row-001001 [data-grade-select]").select_option("excellent")  # 公务员/参公
+    assert civil_counter.inner_text() == "公务员/参公：可评“优秀”1人，已定1人"
+    assert institution_counter.inner_text() == "事业编：可评“优秀”1人，已定1人"
+    page.locator("#row-002001 [data-grade-select]").select_option("competent")
+    assert institution_counter.inner_text() == "事业编：可评“优秀”1人，已定0人"
+    assert civil_counter.inner_text() == "公务员/参公：可评“优秀”1人，已定1人"
+    page.screenshot(path=ARTIFACTS / "year-decisions-pools.png", full_page=True)
