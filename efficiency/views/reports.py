@@ -222,6 +222,18 @@ def annual_pdf(request: HttpRequest, year: int) -> HttpResponse:
         return _refusal(request, error)
 
 
+@login_required
+def annual_form_pdf(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
+    """公务员年度考核登记表: whoever may see the person's result notice."""
+    staff = get_object_or_404(Staff.objects.select_related("section"), staff_no=staff_no)
+    if not annual_publicity.may_see_notice(request.user, staff):
+        raise PermissionDenied
+    try:
+        return _pdf(documents.annual_form(year, staff))
+    except ReportError as error:
+        return _refusal(request, error)
+
+
 # --- the quarter's ZIP ----------------------------------------------------------------------
 
 
