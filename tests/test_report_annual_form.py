@@ -8,17 +8,22 @@ import datetime
 import zipfile
 
 import pytest
+import time_machine
 
 from efficiency import results
 from efficiency.models import AnnualReview, Staff
 from efficiency.models.org import StaffCategory
 from efficiency.reports import ReportError, annualform, documents
 from efficiency.services import annual as decisions
+from efficiency.services import annual_publicity
+from efficiency.services.standing import set_standing
 
 from . import test_annual_decision as base
 from . import test_corrections as corrected
 from . import test_report_command as command
+from .conftest import login
 from .report_support import pdf_text, squeeze
+from .test_annual_publicity import AFTER_WINDOW
 
 judges = base.judges
 year = base.year
@@ -146,3 +151,38 @@ def test_the_command_refuses_bad_arguments_in_chinese(
     assert status != 0
     assert message in err
     assert not (tmp_path / "form.pdf").exists()
+
+
+def test_an_undetermined_year_explains_why_and_leaves_the_grade_blank(office, year, tmp_path):
+    set_standing(
+        actor=office.administrator,
+        staff=office.person,
+        year=year,
+        quarter=None,
+        standing="undetermined",
+        reason="probation",
+        note="试用期至2026年12月31日",
+    )
+    decisions.propose(
+        actor=office.head, year=year, staff=office.person, grade="", comment="试用期表现良好。"
+    )
+    text = form_text(year, office.person, tmp_path)
+    assert "试用期表现良好。" in text
+    assert "审定等次：＿＿＿＿＿＿" in text
+    assert "不定等次" in text
+    assert "（试用期至2026年12月31日）" in text
+
+
+def test_the_notice_page_links_the_form_and_the_link_serves_it(office, decided):
+    annual_publicity.publish(actor=office.leader, year=decided)
+    with time_machine.travel(AFTER_WINDOW, tick=True):
+        annual_publicity.issue_notices(actor=office.leader, year=decided)
+        client = login(office.named)
+        page = client.get("/appraisal/annual/2026/notice/001001/").content.decode()
+        assert 'href="/reports/annual/2026/form/001001.pdf"' in page
+        response = client.get("/reports/annual/2026/form/001001.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        b"".join(response.streaming_content if response.streaming else [response.content])[:5]
+        == b"%PDF-"
+    )
