@@ -186,3 +186,8 @@ def test_the_notice_page_links_the_form_and_the_link_serves_it(office, decided):
         b"".join(response.streaming_content if response.streaming else [response.content])[:5]
         == b"%PDF-"
     )
+
+
+def test_the_annual_page_links_each_persons_form(office, decided):
+    page = login(office.leader).get("/appraisal/annual/2026/").content.decode()
+    assert 'href="/reports/annual/2026/form/001002.pdf"' in page
