@@ -5,12 +5,15 @@ so 优秀; 王建国 (001001) 称职. The correction case uses tests/test_correc
 """
 
 import datetime
+import io
 import zipfile
 
+import openpyxl
 import pytest
 import time_machine
 
 from efficiency import results
+from efficiency.excel import exports
 from efficiency.models import AnnualReview, Staff
 from efficiency.models.org import StaffCategory
 from efficiency.reports import ReportError, annualform, documents
@@ -191,3 +194,28 @@ def test_the_notice_page_links_the_form_and_the_link_serves_it(office, decided):
 def test_the_annual_page_links_each_persons_form(office, decided):
     page = login(office.leader).get("/appraisal/annual/2026/").content.decode()
     assert 'href="/reports/annual/2026/form/001002.pdf"' in page
+
+
+def test_the_roll_up_shows_the_decided_grade_beside_the_computed(office, year, tmp_path):
+    decisions.propose(
+        actor=office.head,
+        year=year,
+        staff=office.person,
+        grade="basic",
+        comment="",
+        reason="全年两次迟报",
+    )
+    decisions.decide(
+        actor=office.leader, year=year, staff=office.person, grade="basic", reason="全年两次迟报"
+    )
+    _name, data = exports.export("annual", user=office.leader, period="2026")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["年度考核"]
+    header = [c.value for c in sheet[3]]
+    column = header.index("审定等次") + 1
+    by_no = {sheet.cell(row=r, column=2).value: r for r in range(4, sheet.max_row + 1)}
+    assert sheet.cell(row=by_no["001001"], column=header.index("等次") + 1).value == "称职"
+    assert sheet.cell(row=by_no["001001"], column=column).value == "基本称职"
+    assert sheet.cell(row=by_no["001002"], column=column).value in (None, "")
+    text = squeeze(pdf_text(documents.annual(year).content, tmp_path))
+    assert "审定等次" in text
+    assert "称职基本称职" in text
