@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from efficiency import pool_schemes, pools, scoring, standings, wording
 from efficiency.models import (
+    AnnualReview,
     Correction,
     GradeReview,
     IncidentResponsible,
@@ -776,3 +777,16 @@ def annual_excellent_places(rollup: AnnualRollup) -> int:
     (each pool's share of the people it grades, rounded and raised to its minimum). The
     decision's counter and checks go per pool (``rollup.result.pools``) as the quarter's do."""
     return rollup.result.quota
+
+
+def annual_decided_labels(year: int, rows: Iterable[AnnualRow]) -> dict[str, str]:
+    """工号 → the committee's decided grade (审定等次) in the person's wording; absent: undecided.
+    Printed beside the computed grade in the roll-up's PDF and Excel."""
+    categories = {row.facts.pk: (row.facts.key, row.category) for row in rows}
+    decided = AnnualReview.objects.filter(
+        appraisal__year=year, staff_id__in=categories, grade__gt=""
+    ).values_list("staff_id", "grade")
+    return {
+        categories[pk][0]: wording.annual_label(scoring.AnnualGrade(grade), categories[pk][1])
+        for pk, grade in decided
+    }

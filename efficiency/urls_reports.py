@@ -19,6 +19,11 @@ urlpatterns = [
         reports.notice_pdf,
         name="report_notice",
     ),
+    path(
+        "annual/<int:year>/form/<staff_no:staff_no>.pdf",
+        reports.annual_form_pdf,
+        name="report_annual_form",
+    ),
     path("<period:code>/", reports.index, name="reports_index"),
     path("<period:code>/bulletin.pdf", reports.bulletin_pdf, name="report_bulletin"),
     path("<period:code>/request.pdf", reports.request_pdf, name="report_request"),

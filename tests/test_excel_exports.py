@@ -231,7 +231,7 @@ def test_the_annual_roll_up(office, closed_quarter):
     assert sheet["A1"].value == "2026年度考核"
     header = cells(sheet, 3)
     assert header[:4] == ["排名", "工号", "姓名", "科室"]
-    assert header[4:] == ["2026Q3", "年度得分", "等次", "备注"]
+    assert header[4:] == ["2026Q3", "年度得分", "等次", "审定等次", "备注"]
     rollup = results.annual_rollup(2026)
     shown = {sheet.cell(row=r, column=2).value: r for r in range(4, sheet.max_row + 1)}
     for row in rollup.rows:

@@ -475,6 +475,7 @@ MATRIX = [
     GET("year_clock",                    "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/notice/002001/clock/"),
     POST("year_clock",                   "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/annual/2026/notice/002001/clock/", lambda w: {"step": "review_request", "text": "请求复核本年度等次。"}, prepare=year_failed),
     GET("report_notice",                 "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/annual/2026/notice/001001.pdf", prepare=year_notified),
+    GET("report_annual_form",            "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/annual/2026/form/001001.pdf", prepare=year_notified),
     GET("attendance",                    "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/attendance/"),
     POST("attendance",                   "login 403   403     403  403    403        403    403      done          403   403", lambda w: "/appraisal/2026Q3/attendance/", lambda w: {"staff_no": "001001", "absent_days": "0", "leave_days": "1.5", "late_times": "2"}),
     GET("period_standing",               "login 403   403     403  403    403        200    403      200           403   403", lambda w: "/appraisal/2026Q3/standing/"),

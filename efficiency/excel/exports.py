@@ -537,6 +537,7 @@ def _annual(year: int) -> tuple[str, bytes]:
         *quarters,
         Column("年度得分", 10, kind=SCORE),
         Column("等次", 9),
+        Column("审定等次", 9),
         Column("备注", 40, wrap=True),
     ]
     heading = _("Annual appraisal %(year)s") % {"year": year}
@@ -550,6 +551,7 @@ def _annual(year: int) -> tuple[str, bytes]:
     writer = SheetWriter(
         workbook, name="年度考核", columns=columns, heading=heading, subheading=subheading
     )
+    decided = results.annual_decided_labels(year, rollup.rows)
     for row in rollup.rows:
         result = row.result
         finals = []
@@ -566,6 +568,7 @@ def _annual(year: int) -> tuple[str, bytes]:
                 result.score,
                 row.grade_label
                 or (_("No grade determined") if row.undetermined else _("Not assessed")),
+                decided.get(row.facts.key, ""),
                 _annual_remarks(result, row),
             ]
         )

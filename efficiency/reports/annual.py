@@ -26,6 +26,7 @@ class AnnualLine:
     row: results.AnnualRow
     quarters: list  # results.Row | None per quarter of the roll-up
     notes: str
+    decided: str = ""  # 审定等次, "" until the committee decides
 
 
 def annual_context(year: int) -> dict:
@@ -36,6 +37,7 @@ def annual_context(year: int) -> dict:
                 _("No quarter of %(year)s is closed or locked yet: there is no annual roll-up.")
                 % {"year": year}
             )
+        decided = results.annual_decided_labels(year, rollup.rows)
         lines = [
             AnnualLine(
                 row=row,
@@ -45,6 +47,7 @@ def annual_context(year: int) -> dict:
                     if row.undetermined
                     else annual_notes(row.result)
                 ),
+                decided=decided.get(row.facts.key, ""),
             )
             for row in rollup.rows
         ]

@@ -6,7 +6,9 @@
 - 年度考核汇总: :func:`annual` — :mod:`.annual`;
 - 关于审定…平时考核等次的请示: :func:`request` — :mod:`.request`;
 - 平时考核结果公示: :func:`publicity` — :mod:`.publicity`;
-- 考核结果通知书: :func:`notice` (one person, one year) — :mod:`.notice`.
+- 考核结果通知书: :func:`notice` (one person, one year) — :mod:`.notice`;
+- 公务员年度考核登记表: :func:`annual_form` (one person, one year), :func:`annual_forms_zip`
+  (everyone's) — :mod:`.annualform`.
 
 Each returns a :class:`Rendered` (file name, MIME type, bytes). Every number printed comes from
 :mod:`efficiency.results`, the same objects the pages show; nothing here does arithmetic.
@@ -14,6 +16,13 @@ Each returns a :class:`Rendered` (file name, MIME type, bytes). Every number pri
 
 from . import pdf
 from .annual import annual, annual_context, annual_filename
+from .annualform import (
+    annual_form,
+    annual_form_context,
+    annual_form_filename,
+    annual_forms_zip,
+    annual_forms_zip_filename,
+)
 from .common import PDF, Rendered, published_period, safe_filename
 from .notice import notice, notice_context, notice_filename
 from .personal import (
@@ -46,6 +55,11 @@ __all__ = [
     "annual",
     "annual_context",
     "annual_filename",
+    "annual_form",
+    "annual_form_context",
+    "annual_form_filename",
+    "annual_forms_zip",
+    "annual_forms_zip_filename",
     "bulletin",
     "bulletin_context",
     "bulletin_filename",

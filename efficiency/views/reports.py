@@ -222,6 +222,12 @@ def annual_pdf(request: HttpRequest, year: int) -> HttpResponse:
         return _refusal(request, error)
 
 
+@login_required
+def annual_form_pdf(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
+    """公务员年度考核登记表: whoever may see the person's result notice."""
+    return _person_year_pdf(request, year, staff_no, documents.annual_form)
+
+
 # --- the quarter's ZIP ----------------------------------------------------------------------
 
 
@@ -335,10 +341,15 @@ def job_download(request: HttpRequest, job_id: int) -> FileResponse:
 @login_required
 def notice_pdf(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
     """考核结果通知书: the person themself, the administrator and the leaders."""
+    return _person_year_pdf(request, year, staff_no, documents.notice)
+
+
+def _person_year_pdf(request: HttpRequest, year: int, staff_no: str, make) -> HttpResponse:
+    """One person's paper of the year, for whoever may see their result notice."""
     staff = get_object_or_404(Staff.objects.select_related("section"), staff_no=staff_no)
     if not annual_publicity.may_see_notice(request.user, staff):
         raise PermissionDenied
     try:
-        return _pdf(documents.notice(year, staff))
+        return _pdf(make(year, staff))
     except ReportError as error:
         return _refusal(request, error)

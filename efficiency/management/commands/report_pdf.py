@@ -3,8 +3,10 @@
 KIND is ``personal`` (one person's 公务员平时考核登记表, or ``--all``: everyone's in one ZIP),
 ``section`` (one section, or ``--all``: every section's summary in one ZIP), ``bulletin`` (the
 whole office), ``request`` (the 请示 asking the leadership to decide the grades) or ``annual``
-(``--period 2026``). The same documents as the pages, from the same numbers. A bad
-argument prints what is wrong, in Chinese, and exits with a non-zero status; nothing is written.
+(``--period 2026``), ``notice`` and ``annual-form`` (the 公务员年度考核登记表: ``--period 2026``
+with ``--staff 工号``, or ``--all``: everyone's in one ZIP). The same documents as the pages, from
+the same numbers. A bad argument prints what is wrong, in Chinese, and exits with a non-zero
+status; nothing is written.
 """
 
 import io
@@ -23,7 +25,16 @@ from efficiency.models import Section, Staff
 from efficiency.quarters import Quarter
 from efficiency.reports import ReportError, documents, pdf, zipjob
 
-KINDS = ("personal", "section", "bulletin", "request", "publicity", "annual", "notice")
+KINDS = (
+    "personal",
+    "section",
+    "bulletin",
+    "request",
+    "publicity",
+    "annual",
+    "notice",
+    "annual-form",
+)
 YEAR_RE = re.compile(r"^\d{4}$")
 
 
@@ -100,6 +111,15 @@ class Command(BaseCommand):
                 )
             self.refuse_extra(kind, chosen, allowed=())
             return self.write(documents.annual(int(code)), output)
+        if kind == "annual-form":
+            if not YEAR_RE.match(code):
+                raise CommandError(
+                    _("“%(period)s” is not a year; write it like 2026.") % {"period": code}
+                )
+            self.refuse_extra(kind, chosen, allowed=("--staff", "--all"))
+            if all:
+                return self.write_annual_forms(int(code), output)
+            return self.write(documents.annual_form(int(code), self.person(staff)), output)
         if kind == "notice":
             if not YEAR_RE.match(code):
                 raise CommandError(
@@ -145,6 +165,25 @@ class Command(BaseCommand):
                 _("There is no section with the code %(code)s.") % {"code": section.strip()}
             )
         return self.write(documents.section(quarter, found), output)
+
+    def person(self, staff_no: str) -> Staff:
+        person = Staff.objects.select_related("section").filter(staff_no=staff_no.strip()).first()
+        if person is None:
+            raise CommandError(
+                _("No staff member has the number %(staff_no)s.") % {"staff_no": staff_no.strip()}
+            )
+        return person
+
+    def write_annual_forms(self, year: int, output: str) -> tuple[Path, str]:
+        path = self.target(output, documents.annual_forms_zip_filename(year))
+        content = documents.annual_forms_zip(year, progress=self.progress)
+        self.save(path, content)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            count = len(archive.namelist())
+        return path, _("Written %(path)s: %(count)s annual appraisal forms.") % {
+            "path": str(path),
+            "count": count,
+        }
 
     def refuse_extra(self, kind: str, chosen: list[str], *, allowed: tuple[str, ...]) -> None:
         extra = [flag for flag in chosen if flag not in allowed]
