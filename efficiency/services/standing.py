@@ -102,7 +102,12 @@ def set_standing(
             _("The note is too long: at most %(max)s characters.")
             % {"max": STANDING_NOTE_MAX_LENGTH}
         )
-    row = standings.standings_of(year, quarter).select_for_update().filter(staff=staff).first()
+    row = (
+        standings.standings_of(year, quarter)
+        .select_for_update(of=("self",))
+        .filter(staff=staff)
+        .first()
+    )
     before = _snapshot(row)
     if row is None:
         row = StaffStanding(staff=staff, year=year, quarter=quarter)
