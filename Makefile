@@ -40,9 +40,10 @@ fonts: install
 demo: setup fonts system-app-deps
 	$(PY) manage.py load_demo --if-empty
 
+# The development server and the task worker (ZIPs, reminders): Ctrl-C stops both.
 run: demo
 	$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	sh scripts/run.sh $(PY) $(HOST):$(PORT)
 
 # What the app needs from Debian (HarfBuzz's subsetter for fast PDFs), and for the tests also
 # Chromium and a Chinese font: installed when we are root, otherwise the apt-get line is printed.

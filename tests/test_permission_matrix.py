@@ -81,8 +81,9 @@ class World:
 @pytest.fixture
 def world(office, tmp_path, settings, monkeypatch) -> World:
     settings.EXCEL_UPLOAD_DIR = tmp_path / "uploads"
-    settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
-    monkeypatch.setattr(zipjob, "launch", lambda job: None)
+    settings.MEDIA_ROOT = tmp_path / "files"
+    # Started ZIPs are only queued: the matrix is about who may, not about the file.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     quarter(office, "2026Q2", "closed", incidents=False)
     quarter(office, "2026Q3", "open", incidents=False)
     w = World(office=office, tmp=tmp_path)
@@ -118,10 +119,10 @@ def world(office, tmp_path, settings, monkeypatch) -> World:
         period=Period.objects.get(code="2026Q2"),
         requested_by=office.leader,
         status=ReportJobStatus.DONE,
-        file="job-done-2026Q2.zip",
+        file="reports/job-done-2026Q2.zip",
     )
-    (tmp_path / "reports").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "reports" / "job-done-2026Q2.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    (tmp_path / "files" / "reports").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "files" / "reports" / "job-done-2026Q2.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
     return w
 
 
@@ -525,6 +526,8 @@ MATRIX = [
     GET("report_personal",               "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/2026Q2/personal/001001.pdf"),
     GET("report_zip_start",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/2026Q2/personal.zip"),
     POST("report_zip_start",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/2026Q2/personal.zip"),
+    GET("report_job_retry",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: f"/reports/jobs/{w.job.pk}/retry/"),
+    POST("report_job_retry",             "login 403   403     403  403    403        302    403      302           403   403", lambda w: f"/reports/jobs/{w.job.pk}/retry/"),
     GET("sanction_list",                 "login 403   403     403  403    200        200    403      403           403   403", lambda w: "/sanctions/"),
     GET("sanction_create",               "login 403   403     403  403    200        403    403      403           403   403", lambda w: "/sanctions/new/"),
     POST("sanction_create",              "login 403   403     403  403    done       403    403      403           403   403", lambda w: "/sanctions/new/", lambda w: NEW_SANCTION),
