@@ -5,15 +5,12 @@ to the task queue (the reminders due that day, and the pruning of old files and 
 ``manage.py db_worker`` does the work, on whichever machine runs it.
 """
 
-import datetime
-
-from django.core.management.base import CommandError
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from efficiency import tasks
-from efficiency.management.base import LANGUAGE
+from efficiency.management.base import LANGUAGE, day_from
 from efficiency.management.base import Command as BaseCommand
 
 
@@ -30,20 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, date: str, **options):
         with translation.override(LANGUAGE):
-            day = self.day(date)
+            day = day_from(date)
             ids = tasks.enqueue_daily(day)
             self.stdout.write(
                 _("%(day)s: %(count)s tasks queued for the worker (manage.py db_worker).")
                 % {"day": day.isoformat(), "count": len(ids)}
             )
-
-    def day(self, text: str) -> datetime.date:
-        text = (text or "").strip()
-        if not text:
-            return timezone.localdate()
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            raise CommandError(
-                _("--date “%(value)s” is not a date; write it like 2026-10-15.") % {"value": text}
-            ) from None
