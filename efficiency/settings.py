@@ -219,7 +219,7 @@ FILE_UPLOAD_HANDLERS = [
 # PDF reports (README, "Reports"): the fonts' folder (efficiency.reports.fonts).
 REPORT_FONT_DIR = env_path("REPORT_FONT_DIR", BASE_DIR / "var" / "fonts")
 # Generated files (the ZIPs under reports/) go through the default storage: a folder of this
-# machine unless STORAGES["default"] names a shared store (README, "Several machines"). Never
+# machine unless STORAGES["default"] names a shared store (README, "Background work"). Never
 # served under MEDIA_URL: each download is a view that checks who asks.
 MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "var" / "files")
 
