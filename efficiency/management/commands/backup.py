@@ -45,7 +45,7 @@ class Command(BaseCommand):
             nargs="?",
             help=_(
                 "The archive to write (.tar.gz), or a folder for it; "
-                "default: var/backups/efficiency-backup-<date>-<time>.tar.gz."
+                "default: var/backups/efficiency-backup-YYYYMMDD-HHMMSS.tar.gz."
             ),
         )
         parser.add_argument(

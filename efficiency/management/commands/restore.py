@@ -7,6 +7,7 @@ counts and history chain head are compared with the manifest and ``verify_histor
 the project has it. Any difference is an error (exit status 1).
 """
 
+import datetime
 import sys
 import tempfile
 import time
@@ -16,6 +17,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +25,14 @@ from efficiency.backup import archive, database, running
 from efficiency.backup.chain import chain_head
 from efficiency.backup.database import BackupError
 from efficiency.management.base import Command as BaseCommand
+
+
+def _local(moment: str) -> str:
+    """The manifest's UTC time as the office's local time, or as written if unreadable."""
+    try:
+        return f"{timezone.localtime(datetime.datetime.fromisoformat(moment)):%Y-%m-%d %H:%M:%S}"
+    except (TypeError, ValueError):
+        return str(moment)
 
 
 class Command(BaseCommand):
@@ -108,9 +118,12 @@ class Command(BaseCommand):
                 "%(events)s history entries, last entry %(head)s, %(files)s files."
             )
             % {
-                "when": manifest["created_at"][:19].replace("T", " "),
+                "when": _local(manifest["created_at"]),
                 "vendor": manifest["database"]["vendor"],
-                "version": manifest.get("git") or manifest.get("app_version") or "?",
+                "version": " ".join(
+                    filter(None, [manifest.get("app_version"), manifest.get("git")])
+                )
+                or "?",
                 "rows": sum(manifest["counts"].values()),
                 "events": manifest["counts"].get("efficiency.AuditEvent", 0),
                 "head": head["id"] if head else "-",
