@@ -374,3 +374,29 @@ def test_bad_arguments_get_a_message_not_a_traceback(filled, args, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_restore_refuses_while_a_worker_of_this_database_runs(filled, make_site):
+    # A worker announces nothing: it is found by its command line, in this checkout, on this
+    # database. The same worker on another database is none of this restore's business.
+    sleeper = "import time; print('up', flush=True); time.sleep(300)"
+    worker = filled.popen(sleeper, "manage.py", "db_worker")
+    other = make_site("other", empty=True)
+    elsewhere = other.popen(sleeper, "manage.py", "db_worker")
+    try:
+        assert worker.stdout.readline().strip() == "up"
+        assert elsewhere.stdout.readline().strip() == "up"
+        result = filled.manage("restore", str(filled.archive), "--yes")
+        assert result.returncode == 1
+        assert f"{worker.pid}  " in result.stderr
+        assert str(elsewhere.pid) not in result.stderr
+        result = other.manage("restore", str(filled.archive), "--yes")
+        assert result.returncode == 1  # and from the other site's side, the other way round
+        assert f"{elsewhere.pid}  " in result.stderr
+        assert str(worker.pid) not in result.stderr
+    finally:
+        _crash(worker)
+        _crash(elsewhere)
+    result = other.manage("restore", str(filled.archive), "--yes")
+    assert result.returncode == 0, result.stderr
+    assert other.sections() == filled.sections()

@@ -6,9 +6,9 @@ the restored database (or in a file that no longer exists). Three ways of knowin
 - the web server announces itself: ``efficiency.wsgi`` (gunicorn and ``runserver`` alike)
   calls :func:`announce`, which writes ``RUN_DIR/server-<pid>.json`` (default ``var/run``)
   and removes it when the process exits; a file whose process is gone (killed) is ignored;
-- processes of this checkout found by their command line (``manage.py runserver``,
-  ``db_worker``, ``run_report_job``, ``gunicorn efficiency.wsgi``), which finds a worker
-  that announces nothing;
+- processes of this checkout on the same ``DATABASE_URL``, found by their command line
+  (``manage.py runserver``, ``db_worker``, ``run_report_job``, ``gunicorn efficiency.wsgi``),
+  which finds a worker that announces nothing;
 - on PostgreSQL, other sessions connected to the same database (any machine).
 
 Nothing here imports the models: :func:`announce` runs as the web server starts.
@@ -88,6 +88,19 @@ def _same_checkout(pid: int) -> bool:
     return cwd == Path(settings.BASE_DIR).resolve()
 
 
+def _same_database(pid: int) -> bool:
+    """Does that process use our DATABASE_URL? Unreadable (another account): assume it does."""
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return True
+    theirs = next(
+        (item[len(b"DATABASE_URL=") :] for item in environ if item.startswith(b"DATABASE_URL=")),
+        b"",
+    )
+    return theirs.decode(errors="replace") == os.environ.get("DATABASE_URL", "")
+
+
 def _by_command_line() -> list[Runner]:
     found = []
     own = {os.getpid(), os.getppid()}
@@ -99,7 +112,7 @@ def _by_command_line() -> list[Runner]:
         if not line:
             continue
         if any(all(word in line for word in pattern) for pattern in PATTERNS):
-            if _same_checkout(pid):
+            if _same_checkout(pid) and _same_database(pid):
                 found.append(Runner(pid, line))
     return found
 

@@ -58,10 +58,11 @@ class Command(BaseCommand):
         if not given:
             folder = archive.default_dir()
             folder.mkdir(parents=True, exist_ok=True)
-            return folder / archive.default_name()
-        target = Path(given)
-        if target.is_dir():
-            return target / archive.default_name()
+            target = folder / archive.default_name()
+        elif Path(given).is_dir():
+            target = Path(given) / archive.default_name()
+        else:
+            target = Path(given)
         if not target.parent.is_dir():
             raise CommandError(
                 _("The folder %(folder)s does not exist.") % {"folder": target.parent}
