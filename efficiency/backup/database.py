@@ -234,8 +234,8 @@ def _sqlite_restore(source: Path) -> Path | None:
     return kept
 
 
-def restore(source: Path, vendor_name: str) -> Path | None:
-    """Replace the database with the dump at ``source``."""
+def check_vendor(vendor_name: str) -> None:
+    """A backup restores only into the same kind of database."""
     if vendor_name != vendor():
         raise BackupError(
             _(
@@ -244,6 +244,11 @@ def restore(source: Path, vendor_name: str) -> Path | None:
             )
             % {"theirs": vendor_name, "ours": vendor()}
         )
+
+
+def restore(source: Path, vendor_name: str) -> Path | None:
+    """Replace the database with the dump at ``source``."""
+    check_vendor(vendor_name)
     if vendor_name == "sqlite":
         return _sqlite_restore(source)
     connections.close_all()

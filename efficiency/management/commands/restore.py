@@ -62,6 +62,7 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix=".restore-", dir=workdir_parent) as tmp:
             try:
                 opened = archive.open_archive(path, Path(tmp))
+                database.check_vendor(opened.vendor)
                 self._check_migrations(opened.manifest)
                 database.check_copy(opened.db_file, opened.vendor)
             except BackupError as error:
