@@ -219,6 +219,11 @@ FILE_UPLOAD_HANDLERS = [
 REPORT_FONT_DIR = env_path("REPORT_FONT_DIR", BASE_DIR / "var" / "fonts")
 REPORT_OUTPUT_DIR = env_path("REPORT_OUTPUT_DIR", BASE_DIR / "var" / "reports")
 
+# Backups (README, "Backup and restore"): where `manage.py backup` writes by default, and where
+# a running server leaves its pid file so that `manage.py restore` refuses to run under it.
+BACKUP_DIR = env_path("BACKUP_DIR", BASE_DIR / "var" / "backups")
+RUN_DIR = env_path("RUN_DIR", BASE_DIR / "var" / "run")
+
 # Mail for 催办 reminders (README, "Configuration"): printed to the console unless the office
 # configures a server, e.g. EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

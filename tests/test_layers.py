@@ -66,6 +66,7 @@ LAYERS = {
     "efficiency.security": PRESENTATION,
     "efficiency.charts": PRESENTATION,
     "efficiency.demo.*": PRESENTATION,
+    "efficiency.backup.*": PRESENTATION,
 }
 
 
