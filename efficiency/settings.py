@@ -232,6 +232,11 @@ TASKS = {
     }
 }
 
+# Backups (README, "Backup and restore"): where `manage.py backup` writes by default, and where
+# a running server leaves its pid file so that `manage.py restore` refuses to run under it.
+BACKUP_DIR = env_path("BACKUP_DIR", BASE_DIR / "var" / "backups")
+RUN_DIR = env_path("RUN_DIR", BASE_DIR / "var" / "run")
+
 # Mail for 催办 reminders (README, "Configuration"): printed to the console unless the office
 # configures a server, e.g. EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

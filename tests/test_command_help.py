@@ -10,6 +10,8 @@ COMMANDS = {
     "enqueue_daily": ("每天运行一次", "--date"),
     "period": ("开启、关闭、重新开启或锁定考核期", "--reason"),
     "office_days": ("将某一年的法定节假日和调休上班日载入办公日历", "--dry-run"),
+    "backup": ("把数据库和系统生成的文件备份为一个归档文件", "--keep"),
+    "restore": ("恢复用 backup 命令做的备份", "--force", "--yes"),
 }
 
 

@@ -67,6 +67,7 @@ LAYERS = {
     "efficiency.charts": PRESENTATION,
     "efficiency.demo.*": PRESENTATION,
     "efficiency.tasks": PRESENTATION,
+    "efficiency.backup.*": PRESENTATION,
 }
 
 
