@@ -15,12 +15,12 @@ from efficiency.services import history_chain
 
 
 class Command(BaseCommand):
-    help = "Check that the history was not rewritten, and that it explains every incident and period."
+    help = "Check that the history was not rewritten and that it explains every incident, period."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--fingerprint",
-            help="A fingerprint printed on a bulletin or form: is it still in the history unchanged?",
+            help="A fingerprint printed on a bulletin or form: is it still in the history?",
         )
 
     def handle(self, *args, **options):
