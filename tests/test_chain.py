@@ -80,7 +80,8 @@ def test_an_entry_inserted_by_hand_is_named():
 
 def test_an_inserted_entry_with_a_valid_hash_is_named_too():
     sequence = entries(5)
-    forged = dataclasses.replace(sequence[1], id=25, reason="补记", prev_hash=sequence[1].entry_hash)
+    link = sequence[1].entry_hash
+    forged = dataclasses.replace(sequence[1], id=25, reason="补记", prev_hash=link)
     forged = dataclasses.replace(forged, entry_hash=chain.entry_hash(forged.prev_hash, forged))
     sequence.insert(2, forged)
     result = chain.walk(sequence)
