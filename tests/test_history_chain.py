@@ -249,3 +249,32 @@ def test_two_writers_at_once_do_not_fork_the_chain(office):
     assert result.break_kind is None
     assert result.count == Incident.objects.count() + 30
     assert history_chain.verify() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
+def test_the_app_role_of_the_readme_writes_history_but_cannot_rewrite_it(history, office):
+    from django.db import DatabaseError, transaction
+
+    # The README's grants, for a role created inside this test's transaction.
+    sql("CREATE ROLE kaohe_app_test NOLOGIN")
+    sql("GRANT USAGE ON SCHEMA public TO kaohe_app_test")
+    sql("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO kaohe_app_test")
+    sql("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO kaohe_app_test")
+    sql("REVOKE UPDATE, DELETE, TRUNCATE ON efficiency_auditevent FROM kaohe_app_test")
+    sql("SET CONSTRAINTS ALL IMMEDIATE")
+    sql("SET ROLE kaohe_app_test")
+    try:
+        record(actor=office.supervisor, obj=history[0][0], action="remind", reason="提醒")
+        for attack in [
+            "TRUNCATE efficiency_auditevent",
+            "ALTER TABLE efficiency_auditevent DISABLE TRIGGER ALL",
+            "DROP TRIGGER efficiency_auditevent_append_only ON efficiency_auditevent",
+            "UPDATE efficiency_auditevent SET reason = 'x'",
+            "DELETE FROM efficiency_auditevent",
+        ]:
+            with pytest.raises(DatabaseError, match="permission denied|must be owner"):
+                with transaction.atomic():
+                    sql(attack)
+    finally:
+        sql("RESET ROLE")
+    assert history_chain.verify() == []
