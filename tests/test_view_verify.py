@@ -25,6 +25,8 @@ def test_it_confirms_a_printed_fingerprint(office, printed, incident_a, as_user)
     page = as_user(office.named).get("/verify/", {"fingerprint": printed}).content.decode()
     assert "未被改动" in page
     assert f"当前历史仍包含打印时的链头 {printed}，未被改动；其后又写入了 1 条记录。" in page
+    head = history_chain.head()
+    assert f"当前历史共有 {head.count} 条记录，当前指纹为 {head.fingerprint}。" in page
 
 
 def test_it_refuses_a_fingerprint_the_history_does_not_hold(office, printed, as_user):
