@@ -278,3 +278,31 @@ def test_the_app_role_of_the_readme_writes_history_but_cannot_rewrite_it(history
     finally:
         sql("RESET ROLE")
     assert history_chain.verify() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_chains_the_entries_an_older_database_holds(office):
+    from django.db.migrations.executor import MigrationExecutor
+
+    incident = report(
+        office.clerk, section=office.a, responsible=[office.person], standard=office.delay
+    )
+    incident_verify(actor=office.supervisor, incident=incident, note="核实")
+    before = AuditEvent.objects.count()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("efficiency", "0024_annual_decision")])  # back to before the chain
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM efficiency_auditevent")
+            assert cursor.fetchone()[0] == before
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    result = history_chain.walk()
+    assert (result.count, result.break_kind) == (before, None)
+    assert history_chain.head() == (before, result.head_hash)
+    assert history_chain.verify() == []
+    # The triggers are back after the migration.
+    with pytest.raises(Exception, match="append-only"):
+        sql("UPDATE efficiency_auditevent SET reason = 'x'")
