@@ -13,15 +13,8 @@ from efficiency.migrations._audit_triggers import (
     POSTGRESQL_REVERSE,
     SQLITE,
     SQLITE_REVERSE,
+    by_vendor,
 )
-
-
-def run(statements_by_vendor):
-    def apply(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return apply
 
 
 def chain_existing(apps, schema_editor):
@@ -62,8 +55,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
-            run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
+            by_vendor({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
+            by_vendor({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
         ),
         migrations.CreateModel(
             name="ChainHead",
@@ -111,7 +104,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(chain_existing, migrations.RunPython.noop),
         migrations.RunPython(
-            run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
-            run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
+            by_vendor({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
+            by_vendor({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
         ),
     ]
