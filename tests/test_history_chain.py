@@ -128,6 +128,19 @@ def test_an_incident_changed_directly_is_caught(history):
     assert f"事件 {incident.number}：“情况描述”当前为“改写”" in err
 
 
+def test_an_appeal_and_a_handling_changed_directly_are_caught(history):
+    incident = history[0][0]  # verified, never handled, never appealed
+    sql(
+        "UPDATE efficiency_incident SET appeal_status = 'upheld', "
+        "handling_decision = 'criticism' WHERE id = %s",
+        [incident.pk],
+    )
+    code, _, err = verify_history()
+    assert code == 1
+    assert f"事件 {incident.number}：申诉当前为“申诉成立”，但其历史止于“未申诉”。" in err
+    assert f"事件 {incident.number}：“处理决定”当前为“criticism”，但历史记载为“”。" in err
+
+
 def test_a_period_changed_directly_is_caught(history):
     period = history[1]
     sql("UPDATE efficiency_period SET state = 'draft' WHERE id = %s", [period.pk])

@@ -18,13 +18,21 @@ from django.utils.translation import gettext as _
 from efficiency import chain
 from efficiency.models import AuditEvent, ChainHead, Incident, Period
 from efficiency.models.appraisal import PeriodState
+from efficiency.models.incidents import AppealStatus
 
 HEAD_PK = 1
 # Any constant: the key of the PostgreSQL advisory lock that serialises appends.
 ADVISORY_KEY = 0x4849_5354  # "HIST"
 # Facts of an incident that its history records as text in ``changes`` and that stay stable as
 # text (the clause, section and people are shown by name, and names may change later).
-REPLAYED_FACTS = ["kind", "severity", "occurred_on", "description"]
+REPLAYED_FACTS = ["kind", "severity", "occurred_on", "description", "handling_decision"]
+# The appeal's state, set by these history actions and by nothing else.
+APPEAL_AFTER = {
+    "appeal": AppealStatus.PENDING,
+    "appeal_uphold": AppealStatus.UPHELD,
+    "appeal_lighten": AppealStatus.PARTLY_UPHELD,
+    "appeal_reject": AppealStatus.REJECTED,
+}
 CHUNK = 5000
 
 
@@ -244,6 +252,7 @@ def _replay_incidents() -> list[Finding]:
     ct = ContentType.objects.get_for_model(Incident)
     created: set[str] = set()
     status: dict[str, str] = {}
+    appeal: dict[str, str] = {}
     facts: dict[str, dict[str, str]] = {}
     events = (
         AuditEvent.objects.filter(content_type=ct)
@@ -256,16 +265,22 @@ def _replay_incidents() -> list[Finding]:
             created.add(object_id)
         if to_status:
             status[object_id] = to_status
+        if action in APPEAL_AFTER:
+            appeal[object_id] = APPEAL_AFTER[action]
         if isinstance(changes, dict):
-            known = facts.setdefault(object_id, {})
+            # Nobody decided a handling until the history says so.
+            known = facts.setdefault(object_id, {"handling_decision": ""})
             for name in REPLAYED_FACTS:
                 pair = changes.get(name)
                 if isinstance(pair, list) and len(pair) == 2:
                     known[name] = pair[1]
     choices = Incident._meta.get_field("status").choices
     findings = []
-    rows = Incident.objects.order_by("pk").values_list("pk", "number", "status", *REPLAYED_FACTS)
-    for pk, number, current, *values in rows.iterator(chunk_size=CHUNK):
+    appeal_choices = Incident._meta.get_field("appeal_status").choices
+    rows = Incident.objects.order_by("pk").values_list(
+        "pk", "number", "status", "appeal_status", *REPLAYED_FACTS
+    )
+    for pk, number, current, current_appeal, *values in rows.iterator(chunk_size=CHUNK):
         key = str(pk)
         if key not in created:
             findings.append(
@@ -287,6 +302,20 @@ def _replay_incidents() -> list[Finding]:
                         number=number,
                         current=_status_label(choices, current),
                         recorded=_status_label(choices, status.get(key, "")),
+                    ),
+                )
+            )
+        if appeal.get(key, AppealStatus.NONE) != current_appeal:
+            findings.append(
+                Finding(
+                    "incident",
+                    _(
+                        "Incident {number}: the appeal is “{current}”, but its history ends at "
+                        "“{recorded}”."
+                    ).format(
+                        number=number,
+                        current=_status_label(appeal_choices, current_appeal),
+                        recorded=_status_label(appeal_choices, appeal.get(key, "")),
                     ),
                 )
             )
