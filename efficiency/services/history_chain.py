@@ -131,13 +131,17 @@ def append(events: Sequence[AuditEvent]) -> list[AuditEvent]:
     return list(events)
 
 
-def head() -> Head:
-    """The chain head as last written (cheap; ``verify()`` checks it against the entries)."""
-    row = ChainHead.objects.filter(pk=HEAD_PK).first()
+def head(using: str = "default") -> Head:
+    """The chain head as last written (cheap; ``verify()`` checks it against the entries).
+
+    ``using`` names the database, for a backup reading it from the copy it just made.
+    """
+    row = ChainHead.objects.using(using).filter(pk=HEAD_PK).first()
     if row is not None:
         return Head(row.count, row.head_hash or chain.GENESIS)
-    last = AuditEvent.objects.order_by("-pk").values_list("entry_hash", flat=True).first()
-    return Head(AuditEvent.objects.count(), last or chain.GENESIS)
+    events = AuditEvent.objects.using(using)
+    last = events.order_by("-pk").values_list("entry_hash", flat=True).first()
+    return Head(events.count(), last or chain.GENESIS)
 
 
 def last_id() -> int | None:
