@@ -75,6 +75,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 OFFICE_NAME = os.environ.get("OFFICE_NAME", "县委办公室")
+# Where the office reaches the app: printed reports carry a QR code of SITE_URL/verify/?...
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "efficiency.apps.EfficiencyConfig",

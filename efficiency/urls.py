@@ -15,6 +15,7 @@ from efficiency.views import (
     scoresheet,
     standing,
     summaries,
+    verify,
     year_decisions,
     year_publicity,
 )
@@ -145,6 +146,7 @@ appraisal = [
 urlpatterns = [
     path("", home.home, name="home"),
     path("roster/", home.roster, name="roster"),
+    path("verify/", verify.verify, name="verify_history"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/new/", incidents.incident_create, name="incident_create"),
     path("incidents/<number:number>/", incidents.incident_detail, name="incident_detail"),

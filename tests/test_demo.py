@@ -58,6 +58,7 @@ from efficiency.models.incidents import AppealStatus, HandlingDecision
 from efficiency.quarters import Quarter
 from efficiency.roles import Role
 from efficiency.selectors import office_calendar
+from efficiency.services import history_chain
 
 pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -197,6 +198,11 @@ class TestTheLoadedDemo:
         assert Explanation.objects.filter(incident__status=IncidentStatus.REPORTED).exists()
         named = incidents.annotate(n=Count("responsibilities")).values_list("n", flat=True)
         assert min(named) >= 1 and max(named) >= 2
+
+    def test_its_history_holds_together(self):
+        # The chain, its head, and every incident's and period's row replayed from the history.
+        assert history_chain.verify() == []
+        assert history_chain.head().count == AuditEvent.objects.count()
 
     def test_every_incident_has_history_and_none_is_in_the_future(self):
         assert not Incident.objects.filter(occurred_on__gt=demo_calendar.TODAY).exists()

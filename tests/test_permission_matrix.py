@@ -400,6 +400,7 @@ NEW_PASSWORD = "Xq7-correct-horse-2026"
 MATRIX = [
     GET("home",                          "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/"),
     GET("roster",                        "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/roster/"),
+    GET("verify_history",                "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/verify/?fingerprint=1-abcdefabcdef"),
     GET("incident_list",                 "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/incidents/"),
     GET("incident_create",               "login 200   200     403  403    403        403    403      403           403   403", lambda w: "/incidents/new/"),
     POST("incident_create",              "login done  200     403  403    403        403    403      403           403   403", lambda w: "/incidents/new/", new_incident),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('efficiency', '0024_annual_decision'),
+        ('efficiency', '0026_history_chain'),
     ]
 
     operations = [

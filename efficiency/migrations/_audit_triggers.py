@@ -30,3 +30,13 @@ POSTGRESQL_REVERSE = [
     "DROP TRIGGER IF EXISTS efficiency_auditevent_append_only ON efficiency_auditevent;",
     "DROP FUNCTION IF EXISTS efficiency_auditevent_refuse();",
 ]
+
+
+def by_vendor(statements_by_vendor):
+    """A RunPython function executing the statements listed for the connection's vendor."""
+
+    def apply(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return apply

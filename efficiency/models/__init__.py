@@ -9,7 +9,7 @@ from .annual import (
 )
 from .appraisal import Criterion, GradeOverride, Period, PeriodCriterion, PeriodState, Score
 from .attendance import Attendance
-from .audit import AuditEvent
+from .audit import AuditEvent, ChainHead
 from .calendar import DayKind, OfficeDay
 from .corrections import Correction
 from .incidents import (
@@ -78,6 +78,7 @@ __all__ = [
     "ReportJobStatus",
     "Score",
     "AuditEvent",
+    "ChainHead",
     "DemoMark",
     "Explanation",
     "HandlingDecision",

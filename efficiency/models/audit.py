@@ -2,11 +2,18 @@
 
 Rows are written only by ``efficiency.services.audit.record``; database triggers (see the
 migration that creates this table) refuse UPDATE and DELETE, so no route can rewrite history.
+Each row also carries a hash chained to the previous row's (``efficiency.chain``), so whoever
+gets past the triggers (the table's owner, the file's reader) leaves a trace that
+``manage.py verify_history`` finds.
+
+The project has no django-simple-history tables (no model declares ``HistoricalRecords``):
+this table is the only history, and the only one in the chain.
 """
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -62,7 +69,8 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Set by the writer before the insert (not auto_now_add) because the entry's hash covers it.
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -81,6 +89,8 @@ class AuditEvent(models.Model):
     to_status = models.CharField(_("to status"), max_length=20, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous entry's hash"), max_length=64, blank=True)
+    entry_hash = models.CharField(_("entry hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -90,3 +100,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr} · {self.get_action_display()}"
+
+
+class ChainHead(models.Model):
+    """The history chain's last link, one row, updated in the transaction that appends.
+
+    Appending locks this row (``select_for_update``) so that two transactions on PostgreSQL
+    cannot both link to the same entry; on SQLite the IMMEDIATE transaction already serialises
+    writers. It also records how long the chain was, so a removed tail or an emptied table
+    (``TRUNCATE``) does not pass as a shorter, intact chain.
+    """
+
+    count = models.PositiveBigIntegerField(_("entries"), default=0)
+    last_id = models.BigIntegerField(_("last entry"), null=True, blank=True)
+    head_hash = models.CharField(_("head hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("history chain head")
+        verbose_name_plural = _("history chain head")
+
+    def __str__(self) -> str:
+        return f"{self.count}-{self.head_hash[:12]}"

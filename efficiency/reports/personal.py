@@ -30,6 +30,7 @@ from .common import (
     safe_filename,
     staff_by_number,
 )
+from .history_stamp import history_stamp
 
 TREND_QUARTERS = 6
 
@@ -113,6 +114,7 @@ def _personal_context(
         "correction": row.correction,
         "trend": points,
         "chart": _trend_chart(points, font_family) if len(points) > 1 else "",
+        **history_stamp(),
     }
 
 

@@ -25,6 +25,7 @@ from .common import (
     safe_filename,
     warning_texts,
 )
+from .history_stamp import history_stamp
 
 
 def section_context(period: Period, section: Section) -> dict:
@@ -116,6 +117,7 @@ def bulletin_context(period: Period) -> dict:
             "incident_count": len(facts),
             "warnings": warning_texts(staff_table),
             "quarter_rules": quarter_rules(staff_table.result, results.thresholds_of(period)),
+            **history_stamp(),
         }
 
 

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from efficiency.models import AuditEvent
+from efficiency.services import history_chain
 
 
 def record(
@@ -16,8 +17,11 @@ def record(
     reason: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one history entry for ``obj``; call inside the transaction that made the change."""
-    return AuditEvent.objects.create(
+    """Append one history entry for ``obj``; call inside the transaction that made the change.
+
+    The entry is linked into the history's hash chain in that same transaction.
+    """
+    event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
@@ -28,6 +32,8 @@ def record(
         reason=reason,
         changes=changes or {},
     )
+    history_chain.append([event])
+    return event
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, str]:

@@ -28,7 +28,7 @@ from efficiency.models.incidents import AppealStatus, HandlingDecision, ResultUs
 from efficiency.quarters import Quarter
 from efficiency.reasons import check_reason
 
-from . import ServiceError
+from . import ServiceError, history_chain
 from .audit import diff, record, snapshot
 
 CORRECTABLE_FIELDS = [
@@ -362,7 +362,7 @@ def report_many(*, reporter, rows: list[NewIncident], reason: str = "") -> list[
                 changes={name: ["", values[name]] for name in CORRECTABLE_FIELDS},
             )
         )
-    AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+    history_chain.append(events)
     return incidents
 
 
