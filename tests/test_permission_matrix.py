@@ -74,6 +74,7 @@ class World:
     handled: object = None
     appealed: object = None
     job: object = None
+    failed_job: object = None
     token: str = ""
     files: list = field(default_factory=list)
 
@@ -120,6 +121,13 @@ def world(office, tmp_path, settings, monkeypatch) -> World:
         requested_by=office.leader,
         status=ReportJobStatus.DONE,
         file="reports/job-done-2026Q2.zip",
+    )
+    w.failed_job = ReportJob.objects.create(
+        kind=zipjob.KIND,
+        period=Period.objects.get(code="2026Q2"),
+        requested_by=office.leader,
+        status=ReportJobStatus.FAILED,
+        error="测试失败。",
     )
     (tmp_path / "files" / "reports").mkdir(parents=True, exist_ok=True)
     (tmp_path / "files" / "reports" / "job-done-2026Q2.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
@@ -527,8 +535,8 @@ MATRIX = [
     GET("report_personal",               "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/2026Q2/personal/001001.pdf"),
     GET("report_zip_start",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/2026Q2/personal.zip"),
     POST("report_zip_start",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/2026Q2/personal.zip"),
-    GET("report_job_retry",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: f"/reports/jobs/{w.job.pk}/retry/"),
-    POST("report_job_retry",             "login 403   403     403  403    403        302    403      302           403   403", lambda w: f"/reports/jobs/{w.job.pk}/retry/"),
+    GET("report_job_retry",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: f"/reports/jobs/{w.failed_job.pk}/retry/"),
+    POST("report_job_retry",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: f"/reports/jobs/{w.failed_job.pk}/retry/"),
     GET("sanction_list",                 "login 403   403     403  403    200        200    403      403           403   403", lambda w: "/sanctions/"),
     GET("sanction_create",               "login 403   403     403  403    200        403    403      403           403   403", lambda w: "/sanctions/new/"),
     POST("sanction_create",              "login 403   403     403  403    done       403    403      403           403   403", lambda w: "/sanctions/new/", lambda w: NEW_SANCTION),
