@@ -15,10 +15,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from efficiency import pool_schemes, pools, scoring, standings, wording
+from efficiency import plain_data, pool_schemes, pools, scoring, standings, wording
 from efficiency.models import (
     AnnualReview,
     Correction,
@@ -29,6 +30,7 @@ from efficiency.models import (
     Score,
     Section,
     Staff,
+    StoredRanking,
 )
 from efficiency.models.incidents import (
     ESTABLISHED_STATUSES,
@@ -431,23 +433,28 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-@_collector_paused()
 def ranking(period: Period, kind: str = STAFF) -> Ranking:
-    """The period's ranking of staff (graded) or sections (final and rank only)."""
+    """The period's ranking of staff (graded) or sections (final and rank only).
+
+    A locked period's is computed once and stored for good (:class:`StoredRanking`, written
+    when it locks, or on the first read of a period locked before); its 更正 are read apart
+    and applied on every read."""
+    if period.state != PeriodState.LOCKED:
+        return _computed_ranking(period, kind)
+    stored = _stored_ranking(period, kind)
+    if stored is not None:
+        return stored
+    table = _computed_ranking(period, kind)
+    store_ranking(table)
+    return table
+
+
+@_collector_paused()
+def _computed_ranking(period: Period, kind: str) -> Ranking:
     criteria = criteria_of(period)
     facts = subject_facts(period, kind)
     marks, givers = _marks(period, kind)
-    # The leaders' decisions (审核评鉴) replace the computed grade. A decision without a reason
-    # confirmed the computed grade (services.reviews requires one for any other grade), so only
-    # decisions with a reason change a grade and are told apart on pages, exports and PDFs.
-    overrides = (
-        {
-            o.staff_id: o
-            for o in GradeReview.objects.filter(period=period).exclude(grade="").exclude(reason="")
-        }
-        if kind == STAFF
-        else {}
-    )
+    overrides = _overrides(period) if kind == STAFF else {}
     scheme = pool_schemes.scheme_of(period) if kind == STAFF else None
     pool_of = pool_membership(scheme, _people(facts, scheme))
     assessor_ids, own_staff, headed = _assessors()
@@ -525,6 +532,96 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         not_fully_marked=sum(1 for p in progress.values() if not p.complete),
         by_key={row.facts.key: row for row in rows},
     )
+
+
+# --- a locked period's ranking, stored ------------------------------------------------------
+
+_CRITERIA = tuple[scoring.CriterionSpec, ...]
+# The layout of the stored data: any change to these classes (or to the list below) changes
+# it, and a stored ranking of another layout is recomputed rather than misread.
+STORED_SHAPE = "1-" + plain_data.shape(_CRITERIA, scoring.PeriodResult, SubjectFacts, Progress)
+
+
+def _ranking_data(table: Ranking) -> dict:
+    """The ranking as plain data, without what is read apart on every read (decisions are
+    model rows, 更正 come after lock)."""
+    facts, progress = plain_data.encoder(SubjectFacts), plain_data.encoder(Progress)
+    return {
+        "criteria": plain_data.encoder(_CRITERIA)(table.criteria),
+        "result": plain_data.encoder(scoring.PeriodResult)(table.result),
+        "rows": [[facts(row.facts), progress(row.progress), row.pool] for row in table.rows],
+        "not_fully_marked": table.not_fully_marked,
+    }
+
+
+def store_ranking(table: Ranking) -> None:
+    """Keep a locked period's ranking for good (the lock's transaction, or a first read)."""
+    if table.period.state != PeriodState.LOCKED:
+        raise ValueError(f"{table.period.code} is not locked; its ranking can still change")
+    try:
+        with transaction.atomic():
+            StoredRanking.objects.update_or_create(
+                period=table.period,
+                kind=table.kind,
+                defaults={"shape": STORED_SHAPE, "data": _ranking_data(table)},
+            )
+    except IntegrityError:  # two first reads at once: the other one stored the same
+        pass
+
+
+def store_rankings(period: Period) -> None:
+    """Compute a period that has just locked and keep its rankings for good."""
+    for kind in (STAFF, SECTION):
+        store_ranking(_computed_ranking(period, kind))
+
+
+@_collector_paused()
+def _stored_ranking(period: Period, kind: str) -> Ranking | None:
+    data = (
+        StoredRanking.objects.filter(period=period, kind=kind, shape=STORED_SHAPE)
+        .values_list("data", flat=True)
+        .first()
+    )
+    if data is None:
+        return None
+    result = plain_data.decoder(scoring.PeriodResult)(data["result"])
+    facts, progress = plain_data.decoder(SubjectFacts), plain_data.decoder(Progress)
+    overrides = _overrides(period) if kind == STAFF else {}
+    corrections = corrections_in_force(period) if kind == STAFF else {}
+    rows = []
+    for subject, (row_facts, row_progress, pool) in zip(result.results, data["rows"], strict=True):
+        subject_facts = facts(row_facts)
+        rows.append(
+            Row(
+                facts=subject_facts,
+                result=subject,
+                progress=progress(row_progress),
+                override=overrides.get(subject_facts.pk),
+                pool=pool,
+                correction=corrections.get(subject_facts.pk),
+            )
+        )
+    return Ranking(
+        period=period,
+        kind=kind,
+        criteria=plain_data.decoder(_CRITERIA)(data["criteria"]),
+        result=result,
+        rows=tuple(rows),
+        not_fully_marked=data["not_fully_marked"],
+        by_key={row.facts.key: row for row in rows},
+    )
+
+
+def _overrides(period: Period) -> dict[int, GradeReview]:
+    """Staff pk -> the leaders' decision that changes a grade (审核评鉴).
+
+    A decision without a reason confirmed the computed grade (services.reviews requires one
+    for any other grade), so only decisions with a reason change a grade and are told apart
+    on pages, exports and PDFs."""
+    return {
+        o.staff_id: o
+        for o in GradeReview.objects.filter(period=period).exclude(grade="").exclude(reason="")
+    }
 
 
 def corrections_in_force(period: Period) -> dict[int, CorrectionFact]:

@@ -41,6 +41,7 @@ LAYERS = {
     "efficiency.workdays": PURE,
     "efficiency.deadlines": PURE,
     "efficiency.influence": PURE,
+    "efficiency.plain_data": PURE,
     "efficiency.models.*": MODELS,
     "efficiency.consequences": RULES,
     "efficiency.selectors": READS,
