@@ -8,6 +8,8 @@ of an SQL aggregate.
 
 import datetime
 import gc
+import json
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,7 +18,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from efficiency import plain_data, pool_schemes, pools, scoring, standings, wording
@@ -450,14 +452,21 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
 
 
 @_collector_paused()
-def _computed_ranking(period: Period, kind: str) -> Ranking:
+def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranking:
     criteria = criteria_of(period)
     facts = subject_facts(period, kind)
-    marks, givers = _marks(period, kind)
     overrides = _overrides(period) if kind == STAFF else {}
     scheme = pool_schemes.scheme_of(period) if kind == STAFF else None
     pool_of = pool_membership(scheme, _people(facts, scheme))
     assessor_ids, own_staff, headed = _assessors()
+    state = None
+    if reuse and period.state != PeriodState.LOCKED:  # a locked period's is stored instead
+        assessors = (tuple(assessor_ids), own_staff, headed)
+        state = _state_of(period, kind, criteria, facts, overrides, pool_of, assessors)
+        recent = _recent.get(state)
+        if recent is not None:
+            return _with_fresh_decisions(recent, period, overrides)
+    marks, givers = _marks(period, kind)
     assessor_set = set(assessor_ids)
     own_account = {staff_pk: user_pk for user_pk, staff_pk in own_staff.items()}
     subjects = []
@@ -523,7 +532,7 @@ def _computed_ranking(period: Period, kind: str) -> Ranking:
         )
         for r in result.results
     )
-    return Ranking(
+    table = Ranking(
         period=period,
         kind=kind,
         criteria=criteria,
@@ -532,6 +541,105 @@ def _computed_ranking(period: Period, kind: str) -> Ranking:
         not_fully_marked=sum(1 for p in progress.values() if not p.complete),
         by_key={row.facts.key: row for row in rows},
     )
+    if state is not None:
+        _recent.put(state, table)
+    return table
+
+
+# --- an open or closed period's ranking, reused while nothing it depends on changes -------
+
+
+class _Recent:
+    """The last few rankings this process computed, by the state they were computed from.
+
+    A ranking is reused only when everything it is computed from is the same as it was: the
+    period's scheme, criteria and thresholds, every subject's facts (who, where, deductions,
+    standing), the decisions, the pools, the assessors, all read afresh on each call and
+    compared in full, and the marks, compared by an aggregate over them (:func:`_marks_state`)
+    so that they are not read. Nothing is ever invalidated: a change makes another state."""
+
+    SIZE = 6  # a ranking at 2,000 staff is a few MB; the pages of a day use two or three
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple, Ranking] = {}
+        self._lock = threading.Lock()
+
+    def get(self, state: tuple) -> Ranking | None:
+        with self._lock:
+            table = self._tables.pop(state, None)
+            if table is not None:
+                self._tables[state] = table  # the most recent last
+            return table
+
+    def put(self, state: tuple, table: Ranking) -> None:
+        with self._lock:
+            self._tables.pop(state, None)
+            self._tables[state] = table
+            while len(self._tables) > self.SIZE:
+                del self._tables[next(iter(self._tables))]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
+
+_recent = _Recent()
+
+
+def _marks_state(period: Period, kind: str) -> tuple:
+    """The period's marks summed up in one aggregate query, without reading them: any mark
+    added, removed, or changed in value, subject, criterion or assessor changes a sum (each
+    weighted by the row's id, so two changes cannot cancel out by moving between rows)."""
+    subject = "staff_id" if kind == STAFF else "section_id"
+    marks = Score.objects.filter(period=period, **{f"{subject}__isnull": False})
+    return tuple(
+        marks.aggregate(
+            state_count=Count("pk"),
+            state_ids=Sum("pk"),
+            state_latest=Max("updated_at"),
+            state_tenths=Sum("tenths"),
+            state_tenths_by_id=Sum(F("tenths") * F("pk")),
+            state_subjects_by_id=Sum(F(subject) * F("pk")),
+            state_criteria_by_id=Sum(F("criterion_id") * F("pk")),
+            state_assessors_by_id=Sum(F("assessor_id") * F("pk")),
+        ).values()
+    )
+
+
+def _state_of(period, kind, criteria, facts, overrides, pool_of, assessors) -> tuple:
+    """Everything a ranking is computed from, as one comparable value."""
+    assessor_ids, own_staff, headed = assessors
+    return (
+        period.pk,
+        kind,
+        period.state,
+        json.dumps(period.thresholds, sort_keys=True),
+        json.dumps(period.pools, sort_keys=True),
+        criteria,
+        tuple(facts.items()),
+        tuple(sorted((pk, o.grade, o.reason) for pk, o in overrides.items())),
+        tuple(sorted(pool_of.items())),
+        assessor_ids,
+        tuple(sorted(own_staff.items())),
+        tuple(sorted((user, tuple(sorted(ids))) for user, ids in headed.items())),
+        _marks_state(period, kind),
+    )
+
+
+def _with_fresh_decisions(table: Ranking, period: Period, overrides: dict) -> Ranking:
+    """A reused ranking with this call's period and decision rows (their other fields, a
+    comment, who decided, may have changed without changing any grade)."""
+    rows = tuple(
+        Row(
+            facts=row.facts,
+            result=row.result,
+            progress=row.progress,
+            override=overrides.get(row.facts.pk),
+            pool=row.pool,
+        )
+        for row in table.rows
+    )
+    return replace(table, period=period, rows=rows, by_key={row.facts.key: row for row in rows})
 
 
 # --- a locked period's ranking, stored ------------------------------------------------------
