@@ -7,6 +7,7 @@ computed on its first read and stored then.
 """
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -184,14 +185,20 @@ def test_the_fixture_has_what_the_store_must_keep(locked):
 
 
 def test_a_locked_quarter_is_never_computed_again(locked, django_assert_num_queries):
-    # The stored ranking, the decisions, the 更正: no mark, incident or person is read.
-    with django_assert_num_queries(3), CaptureQueriesContext(connection) as queries:
+    # Which stored ranking, the decisions, the 更正, the stored data: no mark, incident or
+    # person is read; once decoded, the data is not read again in this process.
+    results._recent.clear()
+    with django_assert_num_queries(4), CaptureQueriesContext(connection) as queries:
         table = results.ranking(locked)
     assert table.row("001001") is not None
     read = " ".join(q["sql"] for q in queries.captured_queries)
     assert "efficiency_score" not in read
     assert "efficiency_incidentresponsible" not in read
     assert "efficiency_staffstanding" not in read
+    with django_assert_num_queries(3):
+        assert results.ranking(locked) == table
+    with django_assert_num_queries(2):
+        results.ranking(locked, results.SECTION)
     with django_assert_num_queries(1):
         results.ranking(locked, results.SECTION)
 
@@ -222,6 +229,16 @@ def test_a_correction_after_lock_shows_on_the_stored_path(office, locked, appeal
     assert StoredRanking.objects.get(period=locked, kind=results.STAFF).data == data_before
     rollup = results.annual_rollup(2026)
     assert next(r for r in rollup.rows if r.facts.key == "001001").result.score == Decimal("88.75")
+
+
+def test_a_rewritten_stored_ranking_is_decoded_again(locked):
+    before = results.ranking(locked)
+    stored = StoredRanking.objects.get(period=locked, kind=results.STAFF)
+    data = stored.data
+    data["rows"][0][0][2] = "改过的名字"  # the name of the first row's person
+    StoredRanking.objects.filter(pk=stored.pk).update(data=data, token=uuid.uuid4())
+    assert results.ranking(locked).rows[0].facts.name == "改过的名字"
+    assert before.rows[0].facts.name != "改过的名字"
 
 
 def test_a_quarter_locked_before_the_store_is_stored_on_first_read(locked):

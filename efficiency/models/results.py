@@ -1,5 +1,7 @@
 """Results kept between requests: a locked quarter's ranking, stored for good when it locks."""
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,9 @@ class StoredRanking(models.Model):
     kind = models.CharField(_("kind"), max_length=10)  # results.STAFF or results.SECTION
     shape = models.CharField(_("data layout"), max_length=40)
     data = models.JSONField(_("data"))
+    # New at each write: a process keeps what it decoded under (id, token), so a row of the
+    # same id in a restored or another database is never taken for it.
+    token = models.UUIDField(_("token"), default=uuid.uuid4)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:
