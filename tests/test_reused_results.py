@@ -5,7 +5,6 @@ and reads it again: the second read must be what a computation from scratch give
 from the first. A read with nothing changed must not read the marks again.
 """
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -16,10 +15,8 @@ from efficiency.models import (
     Score,
     Section,
     Staff,
-    StaffStanding,
     StoredRanking,
 )
-from efficiency.models.standing import StandingKind, StandingReason
 from efficiency.roles import Role
 from efficiency.scoring import Grade
 from efficiency.services import reviews
@@ -28,6 +25,7 @@ from efficiency.services.appraisal import period_close, score_save
 from . import test_pools
 from . import test_view_results as base
 from .factories import make_staff, make_user
+from .test_stored_results import on_probation
 
 # The quarter of the pools' tests: two pools, five assessors, marks, a serious incident.
 judges, period = test_pools.judges, test_pools.period
@@ -87,22 +85,12 @@ def test_an_established_incident_shows_at_once(office, period, kept):
 
 
 def test_a_standing_shows_at_once(office, period, kept):
-    StaffStanding.objects.create(
-        staff=office.colleague,
-        year=2026,
-        quarter=3,
-        standing=StandingKind.UNDETERMINED,
-        reason=StandingReason.PROBATION,
-        note="试用期至2026年12月31日",
-        set_by=office.leader,
-        set_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC),
-    )
+    on_probation(office, office.colleague)
     assert read_again(period).row("001002").undetermined
     assert not kept.row("001002").undetermined
 
 
-def test_a_decision_shows_at_once(office, period, kept):
-    assert kept.row("002001").result.grade != Grade.GOOD
+def decide_good(office, period):
     reviews.decide(
         actor=office.leader,
         period=period,
@@ -110,6 +98,11 @@ def test_a_decision_shows_at_once(office, period, kept):
         grade="good",
         reason="援藏一年，表现突出",
     )
+
+
+def test_a_decision_shows_at_once(office, period, kept):
+    assert kept.row("002001").result.grade != Grade.GOOD
+    decide_good(office, period)
     row = read_again(period).row("002001")
     assert row.result.grade == Grade.GOOD
     assert row.override.reason == "援藏一年，表现突出"
@@ -118,13 +111,7 @@ def test_a_decision_shows_at_once(office, period, kept):
 def test_a_decision_on_a_closed_quarter_shows_at_once(office, period):
     period_close(actor=office.leader, period=period)
     results.ranking(period)
-    reviews.decide(
-        actor=office.leader,
-        period=period,
-        staff=office.other_person,
-        grade="good",
-        reason="援藏一年，表现突出",
-    )
+    decide_good(office, period)
     assert read_again(period).row("002001").result.grade == Grade.GOOD
 
 

@@ -24,8 +24,11 @@ from efficiency.services import appraisal as services
 from efficiency.services import corrections, reviews
 from efficiency.services import incidents as incident_services
 
-from .factories import report
-from .test_demo import demo  # noqa: F401  (the demo, loaded once for the class below)
+from . import test_corrections, test_demo
+from .test_period_lock import mark
+
+# The incident appealed after the lock (test_corrections), the demo loaded once a class.
+appeal, demo = test_corrections.appeal, test_demo.demo
 
 CODES = ("duty", "performance", "service")
 
@@ -100,32 +103,18 @@ def test_the_layout_digest_follows_the_fields():
 # --- a locked quarter --------------------------------------------------------------------
 
 
-def mark(period, assessor, *, value, staff=None, section=None):
-    for code in CODES:
-        services.score_save(
-            assessor=assessor,
-            period=period,
-            criterion_code=code,
-            value=value,
-            staff=staff,
-            section=section,
-        )
-
-
-@pytest.fixture
-def appeal(office):
-    incident = report(
-        office.clerk,
-        section=office.a,
-        responsible=[office.person],
-        standard=office.slip,
-        occurred_on=datetime.date(2026, 8, 3),
+def on_probation(office, staff):
+    """``staff`` 不定等次 in 2026Q3 (新录用试用期)."""
+    StaffStanding.objects.create(
+        staff=staff,
+        year=2026,
+        quarter=3,
+        standing=StandingKind.UNDETERMINED,
+        reason=StandingReason.PROBATION,
+        note="试用期至2026年12月31日",
+        set_by=office.leader,
+        set_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC),
     )
-    incident_services.incident_verify(actor=office.supervisor, incident=incident)
-    incident_services.incident_handle(
-        actor=office.supervisor, incident=incident, decision="reminder_talk", note="谈话提醒"
-    )
-    return incident
 
 
 @pytest.fixture
@@ -145,16 +134,7 @@ def locked(office, appeal):
         grade="good",
         reason="年中调岗，按好评定",
     )
-    StaffStanding.objects.create(
-        staff=office.other_person,
-        year=2026,
-        quarter=3,
-        standing=StandingKind.UNDETERMINED,
-        reason=StandingReason.PROBATION,
-        note="试用期至2026年12月31日",
-        set_by=office.leader,
-        set_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC),
-    )
+    on_probation(office, office.other_person)
     services.period_close(actor=office.leader, period=period)
     services.period_lock(actor=office.leader, period=period)
     return Period.objects.get(pk=period.pk)
