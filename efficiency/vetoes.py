@@ -74,14 +74,19 @@ def sanction_facts(staff_nos: Iterable[str] | None = None) -> dict[str, list]:
     return facts
 
 
+FEW = 100  # staff numbers worth an IN list; more, and everyone's rows are read instead
+
+
 def year_vetoes(year: int, staff_nos: Iterable[str]) -> dict[str, tuple[scoring.Veto, ...]]:
     """Staff number -> the vetoes on their annual grade for ``year`` (people without none)."""
     wanted = set(staff_nos)
     months = InfluenceMonths.table()
-    # Only the decisions that can veto 优秀 (thousands fewer rows than all of them), and
-    # everyone's: an IN over the year's 2,000 staff numbers cost more than the rows it saved.
-    decisions = decision_facts(kinds=influence.NO_EXCELLENT_DECISIONS)
-    sanctions = sanction_facts()
+    # Only the decisions that can veto 优秀 (thousands fewer rows than all of them). For a
+    # page of people, theirs; for the year's roll-up, everyone's: an IN over 2,000 staff
+    # numbers cost more than the rows it saved.
+    some = list(wanted) if len(wanted) <= FEW else None
+    decisions = decision_facts(some, kinds=influence.NO_EXCELLENT_DECISIONS)
+    sanctions = sanction_facts(some)
     found = {}
     for key in (set(decisions) | set(sanctions)) & wanted:
         vetoes = influence.vetoes_for_year(
