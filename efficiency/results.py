@@ -441,7 +441,8 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
 
     A locked period's is computed once and stored for good (:class:`StoredRanking`, written
     when it locks, or on the first read of a period locked before); its 更正 are read apart
-    and applied on every read."""
+    and applied on every read. An open or closed period's is reused while nothing it is
+    computed from has changed (:class:`_Recent`)."""
     if period.state != PeriodState.LOCKED:
         return _computed_ranking(period, kind)
     stored = _stored_ranking(period, kind)
