@@ -601,6 +601,8 @@ def _marks_state(period: Period, kind: str) -> tuple:
             state_latest=Max("updated_at"),
             state_tenths=Sum("tenths"),
             state_tenths_by_id=Sum(F("tenths") * F("pk")),
+            # with the two sums above, changes that keep both (+1, −2, +1 on three rows) show
+            state_tenths_squared=Sum(F("tenths") * F("tenths")),
             state_subjects_by_id=Sum(F(subject) * F("pk")),
             state_criteria_by_id=Sum(F("criterion_id") * F("pk")),
             state_assessors_by_id=Sum(F("assessor_id") * F("pk")),

@@ -73,6 +73,16 @@ def test_a_mark_changed_behind_the_services_back_shows_at_once(office, period, j
     assert read_again(period).row("001002").result != kept.row("001002").result
 
 
+def test_marks_changed_so_that_their_sums_stay_show_at_once(office, period, judges, kept):
+    # +1, −2, +1 tenths on three of a person's marks in id order: the same sum and the same
+    # id-weighted sum when the ids are consecutive.
+    marks = list(Score.objects.filter(period=period, staff=office.colleague).order_by("pk")[:3])
+    assert [m.pk for m in marks] == [marks[0].pk, marks[0].pk + 1, marks[0].pk + 2]
+    for mark, change in zip(marks, (1, -2, 1), strict=True):
+        Score.objects.filter(pk=mark.pk).update(tenths=mark.tenths + change)
+    assert read_again(period).row("001002").result != kept.row("001002").result
+
+
 def test_a_removed_mark_shows_at_once(office, period, kept):
     Score.objects.filter(period=period, staff=office.other_person).first().delete()
     assert read_again(period).row("002001").progress != kept.row("002001").progress
