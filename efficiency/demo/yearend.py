@@ -9,8 +9,8 @@ picks the same office up where it stood, through the same services:
 - 2026Q4: the assessors behind finish their sheets, every summary is written and accepted; after
   the quarter ends the attendance and the heads' proposals are recorded, the leader decides,
   closes it for 公示, everyone records their opinion and the quarter is locked;
-- the year: the computed 建议等次 (``results.annual_rollup``), the heads' proposals with their
-  评语 (one of them proposing 不称职 for the weakest, with the reason), the leader's decisions,
+- the year: the computed 建议等次 (``results.annual_rollup``), the heads' proposals of it with
+  their 评语 (the weakest computed 不称职: two quarters 较差), the leader's decisions,
   the 优秀 published for five working days with one objection lodged and answered, the
   考核结果通知书 issued, most 本人意见 recorded, and the 不称职 person's 复核 requested and
   waiting for the office's decision within its 30-day clock.
@@ -87,10 +87,6 @@ COMMENTS = {
     AnnualGrade.INCOMPETENT: "全年工作质量差，多次出现差错，经提醒后仍未改进。",
 }
 UNDETERMINED_COMMENT = "新录用人员，试用期未满，本年度不定等次；试用期内表现良好，按期转正考核。"
-FAILED_REASON = (
-    "该同志全年有两个季度考核位列末位，第二季度服务质量被评为不合格，经科室两次谈话提醒后"
-    "工作质量仍无明显改进，提请确定为不称职。"
-)
 OBJECTION_REASON = "该同志今年承担的任务与本科室其他同志相当，评为优秀的依据请予说明。"
 OBJECTION_REPLY = "经核对四个季度的评分和等次，该同志全年考核得分居本单位前列，维持优秀等次。"
 DISAGREE_TEXT = "对全年工作的评价有不同意见，已申请复核。"
@@ -109,6 +105,7 @@ class YearEnd:
         self.records = loader.records
         self.say = say
         self.rng = random.Random(SEED)
+        # The weakest: 不称职 by the rules (two quarters 较差), who asks for a 复核.
         self.failed = loader.weak[0]
 
     def run(self) -> None:
@@ -176,16 +173,9 @@ class YearEnd:
                     actor=proposer, year=YEAR, staff=person, grade="", comment=UNDETERMINED_COMMENT
                 )
                 continue
-            grade, reason = row.result.grade, ""
-            if person.pk == self.failed.pk and grade != AnnualGrade.INCOMPETENT:
-                grade, reason = AnnualGrade.INCOMPETENT, FAILED_REASON
+            grade = row.result.grade
             annual.propose(
-                actor=proposer,
-                year=YEAR,
-                staff=person,
-                grade=grade.value,
-                comment=COMMENTS[grade],
-                reason=reason,
+                actor=proposer, year=YEAR, staff=person, grade=grade.value, comment=COMMENTS[grade]
             )
         yield YEAR_DECIDED
         annual.decide_all_as_proposed(actor=self.users["leader"], year=YEAR)
