@@ -201,7 +201,8 @@ class YearEnd:
         self.timeline.add(self._review())
 
     def _review(self) -> Steps:
-        """The 不称职 person disagrees on their notice and asks for a 复核 the next day."""
+        """The 不称职 person disagrees on their notice, then asks for a 复核 (recorded from paper
+        by the administrator when they have no login)."""
         yield REVIEW_ASKED - datetime.timedelta(minutes=20)
         annual_publicity.record_opinion(
             actor=self._speaker(self.failed),
