@@ -161,6 +161,14 @@ class TestTheYearEndMoment:
         row_html = row_html[: row_html.index("</tr>")]
         assert "警告" in row_html and "不得评为优秀" in row_html
 
+    def test_the_heads_page_shows_the_proposals_without_forms(self, client):
+        page = leader_client(client, "head").get(reverse("year_review", args=[YEAR]))
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "2026年度“优秀”人选已公示，等次建议不能再修改。" in text
+        assert 'class="review-form"' not in text
+        assert yearend.COMMENTS[scoring.AnnualGrade.COMPETENT] in text
+
     def test_the_recruit_is_undetermined_with_a_comment(self):
         recruit = Staff.objects.get(probation_ends__isnull=False)
         row = rows_by_key()[recruit.staff_no]

@@ -161,6 +161,9 @@ def year_review(request: HttpRequest, year: int) -> HttpResponse:
             "query": listing.query,
             "comment_max": COMMENT_MAX_LENGTH,
             "has_quarters": bool(rollup.periods),
+            "published": AnnualAppraisal.objects.filter(year=year)
+            .exclude(state=AnnualState.DECIDING)
+            .exists(),
         },
         status=400 if errors else 200,
     )
