@@ -39,9 +39,13 @@ from efficiency.models import (
     Section,
     Staff,
     StaffCategory,
+    Summary,
+    SummaryStatus,
 )
 from efficiency.models.audit import AuditAction
 from efficiency.models.incidents import HandlingDecision
+from efficiency.progress import assessor_lines
+from efficiency.selectors import feedback_owed
 from efficiency.services import annual, annual_clocks, annual_publicity
 
 from .test_demo import FAST_HASHERS
@@ -110,6 +114,20 @@ class TestTheYearEndMoment:
             datetime.date(2026, 12, 3),
             datetime.date(2027, 1, 18),
         ]
+
+    def test_the_fourth_quarter_was_finished_before_it_closed(self):
+        q4 = Period.objects.get(code=f"{YEAR}Q4")
+        lines = assessor_lines(q4)
+        assert lines and all(line.done for line in lines), [
+            (line.username, line.people_marked, line.people_to_mark) for line in lines
+        ]
+        # Every summary accepted, but the administrator's own (nobody reviews their own).
+        pending = Summary.objects.filter(period=q4).exclude(status=SummaryStatus.ACCEPTED)
+        assert [s.staff.user.username for s in pending] == ["admin"]
+        assert Summary.objects.filter(period=q4).count() == results.staff_in_period(q4).count()
+        assert not feedback_owed(q4).exists()
+        close = AuditEvent.objects.get(action=AuditAction.PERIOD_CLOSE, object_id=str(q4.pk))
+        assert local_day(close.at) == yearend.Q4_CLOSES
 
     def test_the_year_is_decided_through_the_services(self):
         rollup = results.annual_rollup(YEAR)
