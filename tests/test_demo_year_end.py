@@ -280,12 +280,15 @@ def test_the_command_passes_the_moment_on(monkeypatch):
 
     def fake_load(**kwargs):
         asked.append(kwargs["year_end"])
-        return False
+        return True
 
     monkeypatch.setattr("efficiency.management.commands.load_demo.load_demo", fake_load)
-    call_command("load_demo", "--year-end", "--if-empty", stdout=StringIO())
-    call_command("load_demo", "--if-empty", stdout=StringIO())
+    year_end, default = StringIO(), StringIO()
+    call_command("load_demo", "--year-end", "--if-empty", stdout=year_end)
+    call_command("load_demo", "--if-empty", stdout=default)
     assert asked == [True, False]
+    assert "演示单位停在 2027年1月29日" in year_end.getvalue()
+    assert "2027年1月29日" not in default.getvalue()
 
 
 def test_the_year_end_goes_only_into_an_empty_database():

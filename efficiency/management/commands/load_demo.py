@@ -52,4 +52,9 @@ class Command(BaseCommand):
                 f"{accounts} 个演示账号。"
             )
         )
+        if options["year_end"]:
+            self.stdout.write(
+                "演示单位停在 2027年1月29日：2026 年度考核已审定、公示并印发考核结果通知书，"
+                "一人申请复核待决定。"
+            )
         self.stdout.write("运行 python manage.py demo_accounts 查看演示账号和密码。")
