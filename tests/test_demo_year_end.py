@@ -214,7 +214,7 @@ class TestTheYearEndMoment:
         notice = annual_publicity.notice_of(YEAR, someone)
         assert notice.grade_label in {"优秀", "合格", "基本合格", "不合格"}
 
-    def test_the_excellent_were_published_and_an_objection_answered(self):
+    def test_the_excellent_were_published_and_an_objection_answered(self, client):
         (objection,) = AnnualObjection.objects.filter(appraisal__year=YEAR)
         assert objection.lodged_by.username == yearend.OBJECTOR
         assert objection.answer == ObjectionAnswer.REJECTED
@@ -223,6 +223,9 @@ class TestTheYearEndMoment:
             "the objection is about someone on the list, who stays on it"
         )
         assert local_day(objection.lodged_at) == local_day(yearend.OBJECTION_LODGED)
+        page = leader_client(client).get(reverse("year_publicity", args=[YEAR])).content.decode()
+        leader = objection.answered_by.staff.name
+        assert f"{leader}答复于2027-01-25 11:00" in page
 
     def test_notices_are_issued_with_most_opinions(self):
         decided = AnnualReview.objects.filter(appraisal__year=YEAR).exclude(grade="")
