@@ -111,6 +111,24 @@ def annual_notes(result: AnnualSubjectResult) -> list[str]:
     return notes
 
 
+def annual_basis(result: AnnualSubjectResult, *, decision_reason: str = "") -> list[str]:
+    """Why a person's decided annual grade is what it is, for their result notice: the annual
+    score, the rules that applied, and the leader's reason when the decision departs from the
+    computed grade."""
+    lines = []
+    if result.score is not None:
+        lines.append(
+            _("Annual score %(score)s (the mean of the quarters' final scores).")
+            % {"score": result.score}
+        )
+    notes = annual_notes(result)
+    if notes:
+        lines.append(_("Basis: %(notes)s.") % {"notes": "；".join(notes)})
+    if decision_reason:
+        lines.append(_("Reason for the decision: %(reason)s") % {"reason": decision_reason})
+    return lines
+
+
 def _day(day) -> str:
     return _("%(year)s-%(month)s-%(day)s") % {"year": day.year, "month": day.month, "day": day.day}
 
