@@ -239,8 +239,21 @@ def _annual_numbers(thresholds: Thresholds) -> dict[str, str]:
     }
 
 
-def annual_rules(thresholds: Thresholds) -> str:
-    """The annual grades' rules in one paragraph (the annual page)."""
+def _excellent_places(pools: list[PoolResult]) -> str:
+    return pools_places(pools, AnnualGrade.EXCELLENT.label)
+
+
+def annual_rules(thresholds: Thresholds, pools: Iterable[PoolResult] = ()) -> str:
+    """The annual grades' rules in one paragraph (the annual page); the 优秀 places per pool
+    when the graded are split over pools."""
+    if split := split_pools(pools):
+        rules = _(
+            "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below "
+            "%(competent)s or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters "
+            "好, no 较差, no grave incident and no disqualification in the year, within the places "
+            "of the person's quota pool (%(pools)s). Otherwise 称职."
+        ) % {**_annual_numbers(thresholds), "pools": _excellent_places(split)}
+        return _with_vetoes(rules)
     rules = _(
         "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below %(competent)s "
         "or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters 好, no 较差, no "
@@ -250,8 +263,17 @@ def annual_rules(thresholds: Thresholds) -> str:
     return _with_vetoes(rules)
 
 
-def annual_rules_printed(thresholds: Thresholds) -> str:
-    """The annual score and grades' rules in one paragraph (the printed annual summary)."""
+def annual_rules_printed(thresholds: Thresholds, pools: Iterable[PoolResult] = ()) -> str:
+    """The annual score and grades' rules in one paragraph (the printed annual summary); the 优秀
+    places per pool when the graded are split over pools."""
+    if split := split_pools(pools):
+        rules = _(
+            "The annual score is the mean of the person's quarterly final scores. 不称职: below "
+            "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; "
+            "优秀: %(excellent)s or more, at least two quarters 好, no 较差, no grave incident and "
+            "no disqualification, within the places of the person's quota pool (%(pools)s)."
+        ) % {**_annual_numbers(thresholds), "pools": _excellent_places(split)}
+        return _with_vetoes(rules)
     rules = _(
         "The annual score is the mean of the person's quarterly final scores. 不称职: below "
         "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; 优秀: "

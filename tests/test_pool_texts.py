@@ -120,3 +120,21 @@ def test_with_one_pool_the_years_confirmation_keeps_the_office_count(office, jud
     text = page_text(login(office.leader).post("/appraisal/annual/2026/decisions/all/"))
     assert "名额池" not in text
     assert "审定后“优秀”" in text
+
+
+def test_the_years_rules_give_the_places_per_pool(office, year):
+    rollup = results.annual_rollup(year)
+    pools = "公务员/参公：可评“优秀”1人（参加定等2人）；事业编：可评“优秀”1人（参加定等2人）"
+    on_page = wording.annual_rules(rollup.thresholds, rollup.result.pools)
+    assert f"并在本人所在名额池的名额之内（{pools}）。其余为称职。" in on_page
+    printed = documents.annual_context(year)["rules"]
+    assert f"并在本人所在名额池的名额之内（{pools}）。" in printed
+    assert "%名额" not in on_page and "名额不超过参加定等人数" not in printed
+    page = page_text(login(office.leader).get("/appraisal/annual/2026/"))
+    assert f"并在本人所在名额池的名额之内（{pools}）。" in page
+
+
+def test_with_one_pool_the_years_rules_keep_the_share(office, judges):
+    year = test_annual_decision.close_two_quarters(office, judges)
+    rollup = results.annual_rollup(year)
+    assert "并在 20% 名额之内。" in wording.annual_rules(rollup.thresholds, rollup.result.pools)
