@@ -243,44 +243,53 @@ def _excellent_places(pools: list[PoolResult]) -> str:
     return pools_places(pools, AnnualGrade.EXCELLENT.label)
 
 
-def annual_rules(thresholds: Thresholds, pools: Iterable[PoolResult] = ()) -> str:
-    """The annual grades' rules in one paragraph (the annual page); the 优秀 places per pool
-    when the graded are split over pools."""
+def _annual_paragraph(plain: str, pooled: str, thresholds: Thresholds, pools) -> str:
+    """One of the annual rules' paragraphs: ``pooled`` (with the places per pool) when the
+    graded are split over pools, else ``plain`` (with the thresholds' share)."""
+    numbers = _annual_numbers(thresholds)
     if split := split_pools(pools):
-        rules = _(
+        return _with_vetoes(pooled % {**numbers, "pools": _excellent_places(split)})
+    return _with_vetoes(plain % numbers)
+
+
+def annual_rules(thresholds: Thresholds, pools: Iterable[PoolResult] = ()) -> str:
+    """The annual grades' rules in one paragraph (the annual page)."""
+    return _annual_paragraph(
+        _(
+            "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below "
+            "%(competent)s or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters "
+            "好, no 较差, no grave incident and no disqualification in the year, within the "
+            "%(share)s%% quota. Otherwise 称职."
+        ),
+        _(
             "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below "
             "%(competent)s or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters "
             "好, no 较差, no grave incident and no disqualification in the year, within the places "
             "of the person's quota pool (%(pools)s). Otherwise 称职."
-        ) % {**_annual_numbers(thresholds), "pools": _excellent_places(split)}
-        return _with_vetoes(rules)
-    rules = _(
-        "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below %(competent)s "
-        "or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters 好, no 较差, no "
-        "grave incident and no disqualification in the year, within the %(share)s%% quota. "
-        "Otherwise 称职."
-    ) % _annual_numbers(thresholds)
-    return _with_vetoes(rules)
+        ),
+        thresholds,
+        pools,
+    )
 
 
 def annual_rules_printed(thresholds: Thresholds, pools: Iterable[PoolResult] = ()) -> str:
-    """The annual score and grades' rules in one paragraph (the printed annual summary); the 优秀
-    places per pool when the graded are split over pools."""
-    if split := split_pools(pools):
-        rules = _(
+    """The annual score and grades' rules in one paragraph (the printed annual summary)."""
+    return _annual_paragraph(
+        _(
+            "The annual score is the mean of the person's quarterly final scores. 不称职: below "
+            "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; "
+            "优秀: %(excellent)s or more, at least two quarters 好, no 较差, no grave incident and "
+            "no disqualification, within %(share)s%% of those graded."
+        ),
+        _(
             "The annual score is the mean of the person's quarterly final scores. 不称职: below "
             "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; "
             "优秀: %(excellent)s or more, at least two quarters 好, no 较差, no grave incident and "
             "no disqualification, within the places of the person's quota pool (%(pools)s)."
-        ) % {**_annual_numbers(thresholds), "pools": _excellent_places(split)}
-        return _with_vetoes(rules)
-    rules = _(
-        "The annual score is the mean of the person's quarterly final scores. 不称职: below "
-        "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; 优秀: "
-        "%(excellent)s or more, at least two quarters 好, no 较差, no grave incident and no "
-        "disqualification, within %(share)s%% of those graded."
-    ) % _annual_numbers(thresholds)
-    return _with_vetoes(rules)
+        ),
+        thresholds,
+        pools,
+    )
 
 
 def _with_vetoes(rules: str) -> str:

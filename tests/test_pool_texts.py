@@ -7,7 +7,6 @@ with one pool (everyone a civil servant) the sentences keep the office-wide coun
 import pytest
 
 from efficiency import results, wording
-from efficiency.models import QuotaPool, Staff
 from efficiency.reports import documents
 from efficiency.services.appraisal import period_open
 
@@ -70,11 +69,7 @@ def test_the_bulletins_rules_and_the_score_cards_quota_speak_per_pool(office, pe
 @pytest.fixture
 def crowded(office, judges):
     """Both civil servants at 好 level, one 好 place in their pool: 王建国 is beyond it."""
-    QuotaPool.objects.filter(category="civil_servant").update(rounding="up")
-    QuotaPool.objects.filter(category="institution").update(minimum=1)
-    Staff.objects.filter(pk__in=[office.head.staff.pk, office.other_person.pk]).update(
-        category="institution"
-    )
+    quarter_pools.split_in_two_pools(office)
     crowded = period_open(actor=office.leader, code="2026Q3")
     base.mark(crowded, judges, office.colleague, [("95", "95", "95")] * 5)
     base.mark(crowded, judges, office.person, [("94", "94", "94")] * 5)

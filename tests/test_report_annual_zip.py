@@ -14,24 +14,15 @@ from efficiency.models import Period, ReportJob, ReportJobStatus
 from efficiency.reports import ReportError, documents, zipjob
 
 from . import test_annual_decision as base
+from . import test_report_zip as quarter_zip
 from .conftest import PERSONAS, login
 from .report_support import pdf_text, quarter, squeeze
 
 judges = base.judges
+output = quarter_zip.output
+inline_jobs = quarter_zip.inline_jobs
 year = base.year
 SEES_RESULTS = {"leader", "administrator"}
-
-
-@pytest.fixture
-def output(tmp_path, settings):
-    settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
-    return tmp_path / "reports"
-
-
-@pytest.fixture
-def inline_jobs(monkeypatch, output):
-    """Run a started job at once, in this process, instead of a detached one."""
-    monkeypatch.setattr(zipjob, "launch", lambda job: zipjob.run(job.pk, workers=1))
 
 
 def office_period(year: int) -> Period:

@@ -234,33 +234,38 @@ def annual_form_pdf(request: HttpRequest, year: int, staff_no: str) -> HttpRespo
 # --- the quarter's ZIP ----------------------------------------------------------------------
 
 
+def _start_job(request: HttpRequest, period: Period, kind: str, *, started: str, running: str):
+    """Start (or find) the job making ``kind``'s ZIP and go to its page, saying which."""
+    try:
+        job, new = zipjob.start(period=period, user=request.user, kind=kind)
+    except ReportError as error:
+        return _refusal(request, error)
+    if job.status == ReportJobStatus.FAILED:
+        pass  # could not be started: the job's page says why
+    elif new:
+        messages.success(request, started)
+    else:
+        messages.info(request, running)
+    return redirect("report_job", job_id=job.pk)
+
+
 @require_POST
 @login_required
 @permission_required("efficiency.view_results", raise_exception=True)
 def zip_start(request: HttpRequest, code: str) -> HttpResponse:
     period = period_or_404(code)
-    try:
-        job, started = zipjob.start(period=period, user=request.user)
-    except ReportError as error:
-        return _refusal(request, error)
-    if job.status == ReportJobStatus.FAILED:
-        pass  # could not be started: the job's page says why
-    elif started:
-        messages.success(
-            request,
-            _(
-                "The personal forms of %(period)s are being made. You can leave this page and "
-                "come back: the ZIP stays in the list of recent jobs."
-            )
-            % {"period": period},
+    return _start_job(
+        request,
+        period,
+        zipjob.KIND,
+        started=_(
+            "The personal forms of %(period)s are being made. You can leave this page and "
+            "come back: the ZIP stays in the list of recent jobs."
         )
-    else:
-        messages.info(
-            request,
-            _("The personal forms of %(period)s are already being made; here is that job.")
-            % {"period": period},
-        )
-    return redirect("report_job", job_id=job.pk)
+        % {"period": period},
+        running=_("The personal forms of %(period)s are already being made; here is that job.")
+        % {"period": period},
+    )
 
 
 @require_POST
@@ -280,28 +285,20 @@ def annual_zip_start(request: HttpRequest, year: int) -> HttpResponse:
                 % {"year": year}
             ),
         )
-    try:
-        job, started = zipjob.start(period=period, user=request.user, kind=zipjob.ANNUAL_KIND)
-    except ReportError as error:
-        return _refusal(request, error)
-    if job.status == ReportJobStatus.FAILED:
-        pass  # could not be started: the job's page says why
-    elif started:
-        messages.success(
-            request,
-            _(
-                "The annual appraisal forms of %(year)s are being made. You can leave this page "
-                "and come back: the ZIP stays in the list of recent jobs."
-            )
-            % {"year": year},
+    return _start_job(
+        request,
+        period,
+        zipjob.ANNUAL_KIND,
+        started=_(
+            "The annual appraisal forms of %(year)s are being made. You can leave this page "
+            "and come back: the ZIP stays in the list of recent jobs."
         )
-    else:
-        messages.info(
-            request,
-            _("The annual appraisal forms of %(year)s are already being made; here is that job.")
-            % {"year": year},
+        % {"year": year},
+        running=_(
+            "The annual appraisal forms of %(year)s are already being made; here is that job."
         )
-    return redirect("report_job", job_id=job.pk)
+        % {"year": year},
+    )
 
 
 def _job_title(job: ReportJob) -> tuple[str, str]:
