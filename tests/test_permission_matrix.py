@@ -526,6 +526,8 @@ MATRIX = [
     GET("report_personal",               "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/2026Q2/personal/001001.pdf"),
     GET("report_zip_start",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/2026Q2/personal.zip"),
     POST("report_zip_start",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/2026Q2/personal.zip"),
+    GET("report_annual_zip_start",       "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/annual/2026/forms.zip"),
+    POST("report_annual_zip_start",      "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/annual/2026/forms.zip"),
     GET("sanction_list",                 "login 403   403     403  403    200        200    403      403           403   403", lambda w: "/sanctions/"),
     GET("sanction_create",               "login 403   403     403  403    200        403    403      403           403   403", lambda w: "/sanctions/new/"),
     POST("sanction_create",              "login 403   403     403  403    done       403    403      403           403   403", lambda w: "/sanctions/new/", lambda w: NEW_SANCTION),

@@ -415,8 +415,8 @@ def test_leaders_starting_the_same_zip_at_once_get_one_job(office, criteria, out
     monkeypatch.setattr(zipjob, "launch", launched.append)
     looked_up = zipjob.active_job
 
-    def slow_lookup(period):
-        job = looked_up(period)
+    def slow_lookup(period, *args):
+        job = looked_up(period, *args)
         time.sleep(0.2)  # widen the gap between seeing no job and creating one
         return job
 

@@ -1,4 +1,10 @@
-"""A quarter's personal forms as one ZIP, made outside the request.
+"""A quarter's personal forms, or a year's 年度考核登记表, as one ZIP, made outside the request.
+
+Two kinds of :class:`~efficiency.models.ReportJob`: :data:`KIND` (the quarter's
+个人平时考核登记表, :func:`build_zip`) and :data:`ANNUAL_KIND` (the year's 年度考核登记表,
+:func:`build_annual_zip`; the job's ``period`` is a quarter of that year, and the year is its
+``year``). Both builders take the same arguments, so whatever runs a job dispatches on its
+kind alone (:func:`builder`).
 
 The page creates a :class:`~efficiency.models.ReportJob` and :func:`launch` starts
 ``python manage.py run_report_job <id>`` as a detached process (its own session, output to
@@ -33,11 +39,13 @@ from django.utils.translation import gettext as _
 
 from efficiency.models import Period, ReportJob, ReportJobStatus
 
-from . import ReportError, documents, fonts, pdf
+from . import ReportError, annualform, documents, fonts, pdf
 
 logger = logging.getLogger(__name__)
 
 KIND = "personal_zip"
+ANNUAL_KIND = "annual_forms_zip"
+KINDS = (KIND, ANNUAL_KIND)
 ACTIVE = (ReportJobStatus.PENDING, ReportJobStatus.RUNNING)
 MANAGE = fonts.BASE_DIR / "manage.py"
 PROGRESS_EVERY = 0.5  # seconds between progress writes: SQLite has one writer at a time
@@ -61,6 +69,18 @@ def zip_filename(period: Period) -> str:
     return documents.safe_filename(f"{period.code}-{title}") + ".zip"
 
 
+def job_filename(job: ReportJob) -> str:
+    """The name the job's ZIP is downloaded under."""
+    if job.kind == ANNUAL_KIND:
+        return documents.annual_forms_zip_filename(job.period.year)
+    return zip_filename(job.period)
+
+
+def builder(kind: str) -> Callable[..., int]:
+    """The function making a job's ZIP: ``(period, target, *, workers, progress) -> count``."""
+    return {KIND: build_zip, ANNUAL_KIND: build_annual_zip}[kind]
+
+
 # --- rendering -------------------------------------------------------------------------------
 
 
@@ -70,9 +90,9 @@ def _worker_init() -> None:
     pdf.engine()
 
 
-def _worker_render(item: tuple[str, dict]) -> tuple[str, bytes]:
-    filename, context = item
-    return filename, pdf.render_pdf(documents.PERSONAL_TEMPLATE, context)
+def _worker_render(item: tuple[str, str, dict]) -> tuple[str, bytes]:
+    template, filename, context = item
+    return filename, pdf.render_pdf(template, context)
 
 
 def build_zip(
@@ -88,8 +108,41 @@ def build_zip(
     workers only lay out and write PDFs (they never touch the database).
     """
     fonts.require()
+    items = [
+        (documents.PERSONAL_TEMPLATE, filename, context)
+        for filename, context in documents.personal_contexts(period)
+    ]
+    return _write_zip(items, target, workers=workers, progress=progress)
+
+
+def build_annual_zip(
+    period: Period,
+    target: Path,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Everyone's 年度考核登记表 of ``period.year`` in one ZIP at ``target``; how many forms.
+
+    As :func:`build_zip`: one roll-up gathered here, the PDFs laid out by the workers.
+    """
+    fonts.require()
+    items = [
+        (annualform.TEMPLATE, filename, context)
+        for filename, context in annualform.annual_form_contexts(period.year)
+    ]
+    return _write_zip(items, target, workers=workers, progress=progress)
+
+
+def _write_zip(
+    items: list[tuple[str, str, dict]],
+    target: Path,
+    *,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    """Render ``(template, filename, context)`` items into one ZIP at ``target``."""
     workers = workers or os.cpu_count() or 1
-    items = list(documents.personal_contexts(period))
     total = len(items)
     if progress:
         progress(0, total)
@@ -120,27 +173,42 @@ def build_zip(
 # --- jobs ------------------------------------------------------------------------------------
 
 
-def active_job(period: Period) -> ReportJob | None:
+def _same_work(kind: str, period: Period):
+    """The jobs making the same ZIP: the quarter's per quarter, the year's per year."""
+    if kind == ANNUAL_KIND:
+        return ReportJob.objects.filter(kind=kind, period__year=period.year)
+    return ReportJob.objects.filter(kind=kind, period=period)
+
+
+def active_job(period: Period, kind: str = KIND) -> ReportJob | None:
     """The job making this period's ZIP now, if any (one that died or never started is not)."""
-    job = ReportJob.objects.filter(kind=KIND, period=period, status__in=ACTIVE).first()
+    job = _same_work(kind, period).filter(status__in=ACTIVE).first()
     if job is not None and refresh(job).status in ACTIVE:
         return job
     return None
 
 
-def start(*, period: Period, user) -> tuple[ReportJob, bool]:
-    """The job making this period's ZIP: the one already under way, or a new one started."""
+def start(*, period: Period, user, kind: str = KIND) -> tuple[ReportJob, bool]:
+    """The job making this period's ZIP: the one already under way, or a new one started.
+
+    ``kind`` :data:`ANNUAL_KIND`: the ZIP of ``period.year``'s 年度考核登记表."""
     fonts.require()
     with transaction.atomic():
         # Two leaders clicking at once start one job. A read-then-insert alone does not
         # serialize on PostgreSQL (each transaction sees no job and inserts one): the lock on
-        # the period's row makes the second wait until the first has committed its job.
-        # SQLite's IMMEDIATE transactions already serialize; there this is a plain read.
-        Period.objects.select_for_update().filter(pk=period.pk).exists()
-        running = active_job(period)
+        # the period's row (the year's: each of its quarters' rows, in order) makes the
+        # second wait until the first has committed its job. SQLite's IMMEDIATE
+        # transactions already serialize; there this is a plain read.
+        locked = Period.objects.select_for_update().order_by("pk")
+        if kind == ANNUAL_KIND:
+            locked = locked.filter(year=period.year)
+        else:
+            locked = locked.filter(pk=period.pk)
+        list(locked.values_list("pk", flat=True))
+        running = active_job(period, kind)
         if running is not None:
             return running, False
-        job = ReportJob.objects.create(kind=KIND, period=period, requested_by=user)
+        job = ReportJob.objects.create(kind=kind, period=period, requested_by=user)
     prune()
     launch(job)
     job.refresh_from_db()  # failed at once if its process could not be started
@@ -259,7 +327,7 @@ def prune() -> None:
     - any job file whose job no longer exists.
     """
     cutoff = timezone.now() - timezone.timedelta(days=KEEP_DAYS)
-    for old in ReportJob.objects.filter(kind=KIND, finished_at__lt=cutoff).exclude(file=""):
+    for old in ReportJob.objects.filter(kind__in=KINDS, finished_at__lt=cutoff).exclude(file=""):
         path = reports_dir() / Path(old.file).name
         path.unlink(missing_ok=True)
         ReportJob.objects.filter(pk=old.pk).update(file="")
@@ -312,10 +380,12 @@ def run(job_id: int, *, workers: int | None = None) -> ReportJob:
             last[0] = now
             ReportJob.objects.filter(pk=job.pk).update(done=done, total=total)
 
-    target = reports_dir() / f"job-{job.pk}-{job.period.code}.zip"
+    made = str(job.period.year) if job.kind == ANNUAL_KIND else job.period.code
+    target = reports_dir() / f"job-{job.pk}-{made}.zip"
     with translation.override(pdf.LANGUAGE):
         try:
-            count = build_zip(job.period, target, workers=workers, progress=progress)
+            make = builder(job.kind)
+            count = make(job.period, target, workers=workers, progress=progress)
         except ReportError as error:
             _fail(job, error.message)
         except Exception:

@@ -283,6 +283,7 @@ def year_decide_all(request: HttpRequest, year: int) -> HttpResponse:
                     excellent=plan.excellent,
                     places=plan.places,
                     over=[p.staff.name for p in plan.over],
+                    pools=[(c.name, c.quota, c.decided_good) for c in plan.pools],
                 ),
                 submit_label=_("Decide %(count)s grades") % {"count": len(plan.pending)},
                 back_url=_back(year).url,

@@ -1,4 +1,4 @@
-"""``python manage.py run_report_job ID``: do one background report job (the quarter's ZIP).
+"""``python manage.py run_report_job ID``: do one background report job (a quarter's or year's ZIP).
 
 Started by the reports page as a detached process (see efficiency.reports.zipjob); it can
 also be run by hand to finish a job that is still waiting.
