@@ -9,7 +9,7 @@ PORT ?= 8000
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-dates setup install messages migrate fonts demo system-app-deps system-test-deps test-tools lint bench clean
+.PHONY: run run-year-end test test-dates setup install messages migrate fonts demo system-app-deps system-test-deps test-tools lint bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ demo: setup fonts system-app-deps
 run: demo
 	$(PY) manage.py demo_accounts
 	sh scripts/run.sh $(PY) $(HOST):$(PORT)
+
+# The same office on 29 January 2027, its year 2026 decided and notified (empty database only).
+run-year-end: setup fonts system-app-deps
+	$(PY) manage.py load_demo --year-end --if-empty
+	$(PY) manage.py demo_accounts
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # What the app needs from Debian (HarfBuzz's subsetter for fast PDFs), and for the tests also
 # Chromium and a Chinese font: installed when we are root, otherwise the apt-get line is printed.

@@ -4,6 +4,8 @@ One function per decision; each returns the sentences, built from the same facts
 act on, so the second look says exactly what is about to happen ("认定后……每人扣2分").
 """
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 
 from efficiency import deadlines, influence
@@ -18,6 +20,7 @@ from efficiency.models import (
 )
 from efficiency.models.incidents import HandlingDecision
 from efficiency.quarters import Quarter
+from efficiency.scoring import AnnualGrade, Grade
 
 
 def _names(incident: Incident) -> str:
@@ -211,17 +214,37 @@ def decision_clear(period: Period, staff: Staff, *, computed: str) -> list[str]:
     ]
 
 
+def _per_pool(pools: Sequence[tuple[str, int, int]], grade: str) -> str:
+    """审定后各名额池——公务员/参公：可评“优秀”3人，审定后2人；事业编：可评“优秀”1人，审定后1人。"""
+    return _("Afterwards, per quota pool: %(pools)s.") % {
+        "pools": "；".join(
+            _("%(pool)s: at most %(places)s “%(grade)s”, %(count)s afterwards")
+            % {"pool": name, "places": places, "grade": grade, "count": count}
+            for name, places, count in pools
+        )
+    }
+
+
 def decide_all(
-    period: Period, *, count: int, good: int, quota: int, over: list[str] | None = None
+    period: Period,
+    *,
+    count: int,
+    good: int,
+    quota: int,
+    over: list[str] | None = None,
+    pools: Sequence[tuple[str, int, int]] = (),
 ) -> list[str]:
-    """``over``: the names of the 好 beyond the quota, who get the reason written on this page."""
+    """``over``: the names of the 好 beyond the quota, who get the reason written on this page;
+    ``pools``: (name, places, 好 afterwards) per quota pool when the graded are split."""
     said = [
         _(
             "%(count)s grades for %(period)s will be decided as proposed (as computed where "
             "nobody proposed)."
         )
         % {"count": count, "period": period},
-        _("Afterwards “好”: %(good)s of at most %(quota)s.") % {"good": good, "quota": quota},
+        _per_pool(pools, Grade.GOOD.label)
+        if pools
+        else _("Afterwards “好”: %(good)s of at most %(quota)s.") % {"good": good, "quota": quota},
     ]
     if over:
         said.append(
@@ -342,16 +365,25 @@ def year_decision_set(
 
 
 def year_decide_all(
-    year: int, *, count: int, excellent: int, places: int, over: list[str] | None = None
+    year: int,
+    *,
+    count: int,
+    excellent: int,
+    places: int,
+    over: list[str] | None = None,
+    pools: Sequence[tuple[str, int, int]] = (),
 ) -> list[str]:
-    """``over``: the names of the 优秀 beyond the places, who get the reason written on the page."""
+    """``over``: the names of the 优秀 beyond the places, who get the reason written on the page;
+    ``pools``: (name, places, 优秀 afterwards) per quota pool when the graded are split."""
     said = [
         _(
             "%(count)s annual grades for %(year)s will be decided as proposed (as computed where "
             "nobody proposed)."
         )
         % {"count": count, "year": year},
-        _("Afterwards “优秀”: %(excellent)s of at most %(places)s.")
+        _per_pool(pools, AnnualGrade.EXCELLENT.label)
+        if pools
+        else _("Afterwards “优秀”: %(excellent)s of at most %(places)s.")
         % {"excellent": excellent, "places": places},
     ]
     if over:

@@ -8,6 +8,9 @@ of an SQL aggregate.
 
 import datetime
 import gc
+import json
+import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,10 +18,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from efficiency import pool_schemes, pools, scoring, standings, wording
+from efficiency import plain_data, pool_schemes, pools, scoring, standings, wording
 from efficiency.models import (
     AnnualReview,
     Correction,
@@ -29,6 +33,7 @@ from efficiency.models import (
     Score,
     Section,
     Staff,
+    StoredRanking,
 )
 from efficiency.models.incidents import (
     ESTABLISHED_STATUSES,
@@ -431,26 +436,39 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-@_collector_paused()
 def ranking(period: Period, kind: str = STAFF) -> Ranking:
-    """The period's ranking of staff (graded) or sections (final and rank only)."""
+    """The period's ranking of staff (graded) or sections (final and rank only).
+
+    A locked period's is computed once and stored for good (:class:`StoredRanking`, written
+    when it locks, or on the first read of a period locked before); its 更正 are read apart
+    and applied on every read. An open or closed period's is reused while nothing it is
+    computed from has changed (:class:`_Recent`)."""
+    if period.state != PeriodState.LOCKED:
+        return _computed_ranking(period, kind)
+    stored = _stored_ranking(period, kind)
+    if stored is not None:
+        return stored
+    table = _computed_ranking(period, kind)
+    store_ranking(table)
+    return table
+
+
+@_collector_paused()
+def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranking:
     criteria = criteria_of(period)
     facts = subject_facts(period, kind)
-    marks, givers = _marks(period, kind)
-    # The leaders' decisions (审核评鉴) replace the computed grade. A decision without a reason
-    # confirmed the computed grade (services.reviews requires one for any other grade), so only
-    # decisions with a reason change a grade and are told apart on pages, exports and PDFs.
-    overrides = (
-        {
-            o.staff_id: o
-            for o in GradeReview.objects.filter(period=period).exclude(grade="").exclude(reason="")
-        }
-        if kind == STAFF
-        else {}
-    )
+    overrides = _overrides(period) if kind == STAFF else {}
     scheme = pool_schemes.scheme_of(period) if kind == STAFF else None
     pool_of = pool_membership(scheme, _people(facts, scheme))
     assessor_ids, own_staff, headed = _assessors()
+    state = None
+    if reuse and period.state != PeriodState.LOCKED:  # a locked period's is stored instead
+        assessors = (tuple(assessor_ids), own_staff, headed)
+        state = _state_of(period, kind, criteria, facts, overrides, pool_of, assessors)
+        recent = _recent.get(state)
+        if recent is not None:
+            return _with_fresh_decisions(recent, period, overrides)
+    marks, givers = _marks(period, kind)
     assessor_set = set(assessor_ids)
     own_account = {staff_pk: user_pk for user_pk, staff_pk in own_staff.items()}
     subjects = []
@@ -516,7 +534,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         )
         for r in result.results
     )
-    return Ranking(
+    table = Ranking(
         period=period,
         kind=kind,
         criteria=criteria,
@@ -525,6 +543,215 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
         not_fully_marked=sum(1 for p in progress.values() if not p.complete),
         by_key={row.facts.key: row for row in rows},
     )
+    if state is not None:
+        _recent.put(state, table)
+    return table
+
+
+# --- an open or closed period's ranking, reused while nothing it depends on changes -------
+
+
+class _Recent:
+    """The last few rankings this process computed, by the state they were computed from.
+
+    A ranking is reused only when everything it is computed from is the same as it was: the
+    period's scheme, criteria and thresholds, every subject's facts (who, where, deductions,
+    standing), the decisions, the pools, the assessors, all read afresh on each call and
+    compared in full, and the marks, compared by an aggregate over them (:func:`_marks_state`)
+    so that they are not read. Nothing is ever invalidated: a change makes another state."""
+
+    SIZE = 10  # a ranking at 2,000 staff is a few MB; a year's roll-up reads four
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple, Ranking] = {}
+        self._lock = threading.Lock()
+
+    def get(self, state: tuple) -> Ranking | None:
+        with self._lock:
+            table = self._tables.pop(state, None)
+            if table is not None:
+                self._tables[state] = table  # the most recent last
+            return table
+
+    def put(self, state: tuple, table: Ranking) -> None:
+        with self._lock:
+            self._tables.pop(state, None)
+            self._tables[state] = table
+            while len(self._tables) > self.SIZE:
+                del self._tables[next(iter(self._tables))]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
+
+_recent = _Recent()
+
+
+def _marks_state(period: Period, kind: str) -> tuple:
+    """The period's marks summed up in one aggregate query, without reading them: any mark
+    added, removed, or changed in value, subject, criterion or assessor changes a sum (each
+    weighted by the row's id, so two changes cannot cancel out by moving between rows)."""
+    subject = "staff_id" if kind == STAFF else "section_id"
+    marks = Score.objects.filter(period=period, **{f"{subject}__isnull": False})
+    return tuple(
+        marks.aggregate(
+            state_count=Count("pk"),
+            state_ids=Sum("pk"),
+            state_latest=Max("updated_at"),
+            state_tenths=Sum("tenths"),
+            state_tenths_by_id=Sum(F("tenths") * F("pk")),
+            # with the two sums above, changes that keep both (+1, −2, +1 on three rows) show
+            state_tenths_squared=Sum(F("tenths") * F("tenths")),
+            state_subjects_by_id=Sum(F(subject) * F("pk")),
+            state_criteria_by_id=Sum(F("criterion_id") * F("pk")),
+            state_assessors_by_id=Sum(F("assessor_id") * F("pk")),
+        ).values()
+    )
+
+
+def _state_of(period, kind, criteria, facts, overrides, pool_of, assessors) -> tuple:
+    """Everything a ranking is computed from, as one comparable value."""
+    assessor_ids, own_staff, headed = assessors
+    return (
+        period.pk,
+        kind,
+        period.state,
+        json.dumps(period.thresholds, sort_keys=True),
+        json.dumps(period.pools, sort_keys=True),
+        criteria,
+        tuple(facts.items()),
+        tuple(sorted((pk, o.grade, o.reason) for pk, o in overrides.items())),
+        tuple(sorted(pool_of.items())),
+        assessor_ids,
+        tuple(sorted(own_staff.items())),
+        tuple(sorted((user, tuple(sorted(ids))) for user, ids in headed.items())),
+        _marks_state(period, kind),
+    )
+
+
+def _with_fresh_decisions(
+    table: Ranking, period: Period, overrides: dict, corrections: dict | None = None
+) -> Ranking:
+    """A reused ranking with this call's period, decision rows (their other fields, a
+    comment, who decided, may have changed without changing any grade) and 更正."""
+    corrections = corrections or {}
+    rows = tuple(
+        Row(
+            facts=row.facts,
+            result=row.result,
+            progress=row.progress,
+            override=overrides.get(row.facts.pk),
+            pool=row.pool,
+            correction=corrections.get(row.facts.pk),
+        )
+        for row in table.rows
+    )
+    return replace(table, period=period, rows=rows, by_key={row.facts.key: row for row in rows})
+
+
+# --- a locked period's ranking, stored ------------------------------------------------------
+
+_CRITERIA = tuple[scoring.CriterionSpec, ...]
+# The layout of the stored data: any change to these classes (or to the list below) changes
+# it, and a stored ranking of another layout is recomputed rather than misread.
+STORED_SHAPE = "1-" + plain_data.shape(_CRITERIA, scoring.PeriodResult, SubjectFacts, Progress)
+
+
+def _ranking_data(table: Ranking) -> dict:
+    """The ranking as plain data, without what is read apart on every read (decisions are
+    model rows, 更正 come after lock)."""
+    facts, progress = plain_data.encoder(SubjectFacts), plain_data.encoder(Progress)
+    return {
+        "criteria": plain_data.encoder(_CRITERIA)(table.criteria),
+        "result": plain_data.encoder(scoring.PeriodResult)(table.result),
+        "rows": [[facts(row.facts), progress(row.progress), row.pool] for row in table.rows],
+        "not_fully_marked": table.not_fully_marked,
+    }
+
+
+def store_ranking(table: Ranking) -> None:
+    """Keep a locked period's ranking for good (the lock's transaction, or a first read)."""
+    if table.period.state != PeriodState.LOCKED:
+        raise ValueError(f"{table.period.code} is not locked; its ranking can still change")
+    try:
+        with transaction.atomic():
+            StoredRanking.objects.update_or_create(
+                period=table.period,
+                kind=table.kind,
+                defaults={
+                    "shape": STORED_SHAPE,
+                    "data": _ranking_data(table),
+                    "token": uuid.uuid4(),
+                },
+            )
+    except IntegrityError:  # two first reads at once: the other one stored the same
+        pass
+
+
+def store_rankings(period: Period) -> None:
+    """Compute a period that has just locked and keep its rankings for good."""
+    for kind in (STAFF, SECTION):
+        store_ranking(_computed_ranking(period, kind))
+
+
+def _stored_ranking(period: Period, kind: str) -> Ranking | None:
+    """The stored ranking with this call's decisions and 更正; decoded once per process
+    and per write (each write has its own token, so a restored or another database's row of
+    the same id is never taken for the one decoded)."""
+    stored = StoredRanking.objects.filter(period=period, kind=kind, shape=STORED_SHAPE)
+    written = stored.values_list("pk", "token").first()
+    if written is None:
+        return None
+    overrides = _overrides(period) if kind == STAFF else {}
+    corrections = corrections_in_force(period) if kind == STAFF else {}
+    decoded = _recent.get(("stored", *written))
+    if decoded is None:
+        data = stored.filter(pk=written[0]).values_list("data", flat=True).first()
+        if data is None:  # replaced meanwhile
+            return None
+        decoded = _decoded(period, kind, data)
+        _recent.put(("stored", *written), decoded)
+    return _with_fresh_decisions(decoded, period, overrides, corrections)
+
+
+@_collector_paused()
+def _decoded(period: Period, kind: str, data: dict) -> Ranking:
+    result = plain_data.decoder(scoring.PeriodResult)(data["result"])
+    facts, progress = plain_data.decoder(SubjectFacts), plain_data.decoder(Progress)
+    rows = tuple(
+        Row(
+            facts=facts(row_facts),
+            result=subject,
+            progress=progress(row_progress),
+            override=None,
+            pool=pool,
+        )
+        for subject, (row_facts, row_progress, pool) in zip(
+            result.results, data["rows"], strict=True
+        )
+    )
+    return Ranking(
+        period=period,
+        kind=kind,
+        criteria=plain_data.decoder(_CRITERIA)(data["criteria"]),
+        result=result,
+        rows=rows,
+        not_fully_marked=data["not_fully_marked"],
+        by_key={},  # filled by _with_fresh_decisions
+    )
+
+
+def _overrides(period: Period) -> dict[int, GradeReview]:
+    """Staff pk -> the leaders' decision that changes a grade (审核评鉴).
+
+    A decision without a reason confirmed the computed grade (services.reviews requires one
+    for any other grade), so only decisions with a reason change a grade and are told apart
+    on pages, exports and PDFs."""
+    return {
+        o.staff_id: o
+        for o in GradeReview.objects.filter(period=period).exclude(grade="").exclude(reason="")
+    }
 
 
 def corrections_in_force(period: Period) -> dict[int, CorrectionFact]:
@@ -716,7 +943,8 @@ def annual_rollup(year: int) -> AnnualRollup:
     # Influence periods and 处分 (取消年度评优资格 among them): see efficiency.influence.
     vetoes = year_vetoes(year, facts)
     # 优秀 pools: the scheme of the year's last opened quarter (efficiency.pool_schemes).
-    categories = dict(Staff.objects.filter(staff_no__in=facts).values_list("staff_no", "category"))
+    # Everyone's, unfiltered: cheaper than an IN over the year's 2,000 staff numbers.
+    categories = dict(Staff.objects.values_list("staff_no", "category"))
     scheme = pool_schemes.year_scheme(periods)
     pool_of = pool_membership(
         scheme,

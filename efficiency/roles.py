@@ -73,6 +73,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "efficiency.add_attendance",
         "efficiency.change_attendance",
         "efficiency.view_attendance",
+        # Read-only in the admin (recorded on the 处分 pages); the history shows them anyway.
+        "efficiency.view_sanction",
         "efficiency.view_influencemonths",
         "efficiency.add_influencemonths",
         "efficiency.change_influencemonths",

@@ -20,6 +20,7 @@ urlpatterns = [
         reports.notice_pdf,
         name="report_notice",
     ),
+    path("annual/<int:year>/forms.zip", reports.annual_zip_start, name="report_annual_zip_start"),
     path(
         "annual/<int:year>/form/<staff_no:staff_no>.pdf",
         reports.annual_form_pdf,

@@ -19,6 +19,7 @@ from efficiency.scoring import (
     CriterionAverage,
     Grade,
     PeriodResult,
+    PoolResult,
     ReasonCode,
     SubjectResult,
     Thresholds,
@@ -109,6 +110,24 @@ def annual_notes(result: AnnualSubjectResult) -> list[str]:
             notes.append(_("tied on the 优秀 quota line"))
     notes.extend(veto_sentence(veto) for veto in result.vetoes)
     return notes
+
+
+def annual_basis(result: AnnualSubjectResult, *, decision_reason: str = "") -> list[str]:
+    """Why a person's decided annual grade is what it is, for their result notice: the annual
+    score, the rules that applied, and the leader's reason when the decision departs from the
+    computed grade."""
+    lines = []
+    if result.score is not None:
+        lines.append(
+            _("Annual score %(score)s (the mean of the quarters' final scores).")
+            % {"score": result.score}
+        )
+    notes = annual_notes(result)
+    if notes:
+        lines.append(_("Basis: %(notes)s.") % {"notes": "；".join(notes)})
+    if decision_reason:
+        lines.append(_("Reason for the decision: %(reason)s") % {"reason": decision_reason})
+    return lines
 
 
 def _day(day) -> str:
@@ -238,26 +257,57 @@ def _annual_numbers(thresholds: Thresholds) -> dict[str, str]:
     }
 
 
-def annual_rules(thresholds: Thresholds) -> str:
+def _excellent_places(pools: list[PoolResult]) -> str:
+    return pools_places(pools, AnnualGrade.EXCELLENT.label)
+
+
+def _annual_paragraph(plain: str, pooled: str, thresholds: Thresholds, pools) -> str:
+    """One of the annual rules' paragraphs: ``pooled`` (with the places per pool) when the
+    graded are split over pools, else ``plain`` (with the thresholds' share)."""
+    numbers = _annual_numbers(thresholds)
+    if split := split_pools(pools):
+        return _with_vetoes(pooled % {**numbers, "pools": _excellent_places(split)})
+    return _with_vetoes(plain % numbers)
+
+
+def annual_rules(thresholds: Thresholds, pools: Iterable[PoolResult] = ()) -> str:
     """The annual grades' rules in one paragraph (the annual page)."""
-    rules = _(
-        "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below %(competent)s "
-        "or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters 好, no 较差, no "
-        "grave incident and no disqualification in the year, within the %(share)s%% quota. "
-        "Otherwise 称职."
-    ) % _annual_numbers(thresholds)
-    return _with_vetoes(rules)
+    return _annual_paragraph(
+        _(
+            "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below "
+            "%(competent)s or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters "
+            "好, no 较差, no grave incident and no disqualification in the year, within the "
+            "%(share)s%% quota. Otherwise 称职."
+        ),
+        _(
+            "不称职: annual score below %(fail)s or two quarters 较差. 基本称职: below "
+            "%(competent)s or one quarter 较差. 优秀: %(excellent)s or more, at least two quarters "
+            "好, no 较差, no grave incident and no disqualification in the year, within the places "
+            "of the person's quota pool (%(pools)s). Otherwise 称职."
+        ),
+        thresholds,
+        pools,
+    )
 
 
-def annual_rules_printed(thresholds: Thresholds) -> str:
+def annual_rules_printed(thresholds: Thresholds, pools: Iterable[PoolResult] = ()) -> str:
     """The annual score and grades' rules in one paragraph (the printed annual summary)."""
-    rules = _(
-        "The annual score is the mean of the person's quarterly final scores. 不称职: below "
-        "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; 优秀: "
-        "%(excellent)s or more, at least two quarters 好, no 较差, no grave incident and no "
-        "disqualification, within %(share)s%% of those graded."
-    ) % _annual_numbers(thresholds)
-    return _with_vetoes(rules)
+    return _annual_paragraph(
+        _(
+            "The annual score is the mean of the person's quarterly final scores. 不称职: below "
+            "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; "
+            "优秀: %(excellent)s or more, at least two quarters 好, no 较差, no grave incident and "
+            "no disqualification, within %(share)s%% of those graded."
+        ),
+        _(
+            "The annual score is the mean of the person's quarterly final scores. 不称职: below "
+            "%(fail)s or two quarters 较差; 基本称职: below %(competent)s or one quarter 较差; "
+            "优秀: %(excellent)s or more, at least two quarters 好, no 较差, no grave incident and "
+            "no disqualification, within the places of the person's quota pool (%(pools)s)."
+        ),
+        thresholds,
+        pools,
+    )
 
 
 def _with_vetoes(rules: str) -> str:
@@ -270,8 +320,25 @@ def _with_vetoes(rules: str) -> str:
     return _("%(rules)s %(vetoes)s") % {"rules": rules, "vetoes": vetoes}
 
 
+def split_pools(pools: Iterable[PoolResult]) -> list[PoolResult]:
+    """The pools a sentence names one by one: those with someone graded (or holding the top
+    grade), when there are two or more; [] when one pool is the whole office."""
+    listed = [p for p in pools if p.graded_count or p.used]
+    return listed if len(listed) > 1 else []
+
+
+def pools_places(pools: Iterable[PoolResult], grade: str) -> str:
+    """公务员/参公：可评“好”7人（参加评定19人）；事业编：可评“好”2人（参加评定5人）."""
+    return "；".join(
+        _("%(pool)s: at most %(places)s “%(grade)s” (%(graded)s graded)")
+        % {"pool": p.name, "places": p.places, "grade": grade, "graded": p.graded_count}
+        for p in pools
+    )
+
+
 def quota_sentence(period: PeriodResult, thresholds: Thresholds) -> str:
-    """The quarter's 好 quota in one sentence (the score card)."""
+    """The quarter's 好 quota in one sentence (the score card: the person's pool's figures,
+    see results.quota_seen_by)."""
     return _(
         "This quarter at most %(quota)s of the %(count)s people graded may be “好” "
         "(%(share)s%%, rounded down)."
@@ -283,7 +350,13 @@ def quota_sentence(period: PeriodResult, thresholds: Thresholds) -> str:
 
 
 def quarter_rules(period: PeriodResult, thresholds: Thresholds) -> str:
-    """The quota and the caps in two sentences (the printed bulletin)."""
+    """The quota and the caps in two sentences (the printed bulletin); the quota per pool
+    when the graded are split over pools."""
+    if pools := split_pools(period.pools):
+        return _(
+            "Per quota pool, %(pools)s. Anyone with an established incident in the quarter is "
+            "at most “较好”; with a grave one, at most “一般”."
+        ) % {"pools": pools_places(pools, Grade.GOOD.label)}
     return _(
         "At most %(quota)s of the %(graded)s people graded may be “好” (%(share)s%%, rounded "
         "down). Anyone with an established incident in the quarter is at most “较好”; with a "
@@ -341,21 +414,46 @@ _FORM_NOTES = {
 }
 
 
+# The quota step when the graded are split over pools: the person's pool's line.
+_POOLED_DEMOTION = {
+    "sentence": gettext_lazy(
+        "In the quota pool “%(pool)s” at most %(quota)s of the %(count)s people graded may be "
+        "“好”; this rank is beyond that line, so the grade becomes “%(grade)s”."
+    ),
+    "note": gettext_lazy("Beyond the %(quota)s places for “好” of the pool “%(pool)s”: “较好”."),
+}
+
+
 def _grade_steps_in_words(
-    texts: Mapping, result: SubjectResult, period: PeriodResult, thresholds: Thresholds
+    texts: Mapping,
+    result: SubjectResult,
+    period: PeriodResult,
+    thresholds: Thresholds,
+    pooled: str = "sentence",
 ) -> list[str]:
     words = []
+    # The line a person is beyond is their quota pool's, when the graded are split over pools.
+    pool = next((p for p in split_pools(period.pools) if result.key in p.members), None)
+    quota, count, share = (
+        (pool.places, pool.graded_count, pool.share)
+        if pool is not None
+        else (period.quota, period.graded_count, thresholds.good_quota)
+    )
     for step in result.grade_steps:
         if step.code in texts:
+            text = texts[step.code]
+            if pool is not None and step.code == ReasonCode.QUOTA_DEMOTION:
+                text = _POOLED_DEMOTION[pooled]
             words.append(
-                str(texts[step.code])
+                str(text)
                 % {
+                    "pool": pool.name if pool is not None else "",
                     "final": result.final,
                     "grade": step.grade.label,
                     "reason": step.detail,
-                    "quota": period.quota,
-                    "count": period.graded_count,
-                    "share": percent(thresholds.good_quota),
+                    "quota": quota,
+                    "count": count,
+                    "share": percent(share),
                     "good": thresholds.good,
                     "fairly_good": thresholds.fairly_good,
                     "average": thresholds.average,
@@ -375,7 +473,7 @@ def quarter_grade_form_notes(
     result: SubjectResult, *, period: PeriodResult, thresholds: Thresholds
 ) -> list[str]:
     """The same steps, shorter, for the printed personal form (its override has its own line)."""
-    return _grade_steps_in_words(_FORM_NOTES, result, period, thresholds)
+    return _grade_steps_in_words(_FORM_NOTES, result, period, thresholds, pooled="note")
 
 
 def ranking_note(result: SubjectResult) -> str:

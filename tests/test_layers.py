@@ -42,6 +42,7 @@ LAYERS = {
     "efficiency.deadlines": PURE,
     "efficiency.influence": PURE,
     "efficiency.chain": PURE,
+    "efficiency.plain_data": PURE,
     "efficiency.models.*": MODELS,
     "efficiency.consequences": RULES,
     "efficiency.selectors": READS,

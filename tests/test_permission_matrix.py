@@ -535,6 +535,8 @@ MATRIX = [
     GET("report_personal",               "login 403   403     200  403    403        200    403      200           200   403", lambda w: "/reports/2026Q2/personal/001001.pdf"),
     GET("report_zip_start",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/2026Q2/personal.zip"),
     POST("report_zip_start",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/2026Q2/personal.zip"),
+    GET("report_annual_zip_start",       "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/annual/2026/forms.zip"),
+    POST("report_annual_zip_start",      "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/annual/2026/forms.zip"),
     GET("report_job_retry",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: f"/reports/jobs/{w.failed_job.pk}/retry/"),
     POST("report_job_retry",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: f"/reports/jobs/{w.failed_job.pk}/retry/"),
     GET("sanction_list",                 "login 403   403     403  403    200        200    403      403           403   403", lambda w: "/sanctions/"),

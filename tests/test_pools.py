@@ -38,13 +38,18 @@ def institution_pool() -> QuotaPool:
     return QuotaPool.objects.get(category="institution")
 
 
-@pytest.fixture
-def period(office, judges):
+def split_in_two_pools(office) -> None:
+    """公务员/参公 rounded up; 事业编 (刘科长 and 赵志强) with at least one place."""
     QuotaPool.objects.filter(category="civil_servant").update(rounding="up")
     QuotaPool.objects.filter(category="institution").update(minimum=1)
     Staff.objects.filter(pk__in=[office.head.staff.pk, office.other_person.pk]).update(
         category="institution"
     )
+
+
+@pytest.fixture
+def period(office, judges):
+    split_in_two_pools(office)
     period = period_open(actor=office.leader, code="2026Q3")
     base.mark(
         period,

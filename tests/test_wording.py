@@ -8,7 +8,16 @@ from django.utils import translation
 from efficiency import results, wording
 from efficiency.models import Period, Staff
 from efficiency.reports import documents
-from efficiency.scoring import CriterionSpec, ReasonCode, SubjectInput, Thresholds, score_period
+from efficiency.scoring import (
+    AnnualGrade,
+    AnnualSubjectResult,
+    CriterionSpec,
+    GradeStep,
+    ReasonCode,
+    SubjectInput,
+    Thresholds,
+    score_period,
+)
 from efficiency.services.appraisal import period_open
 
 from .conftest import login
@@ -100,3 +109,29 @@ def test_the_printed_form_and_bulletin_say_30_percent(office, tmp_path):
     assert squeeze("参加定等人数的 30%") in form
     bulletin = squeeze(pdf_text(documents.bulletin(period).content, tmp_path))
     assert squeeze("“好”等次不超过 3 人（30%，向下取整）") in bulletin
+
+
+def test_the_notice_basis_gives_the_score_the_rules_and_the_reason():
+    failed = AnnualSubjectResult(
+        key="002005",
+        graded=True,
+        quarters_assessed=4,
+        score=Decimal("59.23"),
+        raw_score=Decimal("59.2325"),
+        rank=60,
+        good_quarters=0,
+        poor_quarters=2,
+        grade=AnnualGrade.INCOMPETENT,
+        grade_steps=(
+            GradeStep(ReasonCode.THRESHOLD, AnnualGrade.INCOMPETENT, "59.23 < 60"),
+            GradeStep(ReasonCode.POOR_QUARTERS, AnnualGrade.INCOMPETENT, "2 poor"),
+        ),
+    )
+    with translation.override("zh-hans"):
+        assert wording.annual_basis(failed) == [
+            "年度得分 59.23（各季度最终得分的平均数）。",
+            "等次依据：年度得分偏低；2 个季度为较差。",
+        ]
+        assert wording.annual_basis(failed, decision_reason="经复核维持。")[-1] == (
+            "审定理由：经复核维持。"
+        )

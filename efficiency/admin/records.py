@@ -1,10 +1,11 @@
-"""Incidents and the history: for reading only, they change through the app's services."""
+"""Incidents, 处分, influence periods and the history: for reading only, they change through
+the app's services (and pages), which record every change."""
 
 from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from efficiency.models import AuditEvent, Incident
+from efficiency.models import AuditEvent, Incident, InfluenceMonths, Sanction
 from efficiency.models.audit import AuditAction
 from efficiency.selectors import status_label
 from efficiency.services.appraisal import ENTERED_FOR, assessor_label
@@ -19,6 +20,37 @@ class IncidentAdmin(ReadOnlyAdmin):
     search_fields = ["number", "description"]
     list_select_related = ["section"]
     date_hierarchy = "occurred_on"
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyAdmin):
+    """Recorded, corrected and withdrawn on the app's 处分 pages (services.sanctions)."""
+
+    list_display = [
+        "dated",
+        "staff",
+        "kind",
+        "document_number",
+        "ends_on",
+        "withdrawn",
+        "recorded_by",
+    ]
+    list_filter = ["kind", "withdrawn", "staff__section"]
+    search_fields = ["staff__name", "staff__staff_no", "document_number"]
+    list_select_related = ["staff", "recorded_by"]
+    date_hierarchy = "dated"
+
+    @admin.display(description=_("influence period ends"))
+    def ends_on(self, obj):
+        return obj.ends_on
+
+
+@admin.register(InfluenceMonths)
+class InfluenceMonthsAdmin(ReadOnlyAdmin):
+    """Set on the app's influence-period page (services.sanctions.influence_months_save);
+    a decision without a row keeps its default months."""
+
+    list_display = ["decision", "months"]
 
 
 @admin.register(AuditEvent)

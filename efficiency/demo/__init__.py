@@ -1,5 +1,6 @@
 """The demo office: 桂阳县委办公室 with its roster, standards, a year of three-errors incidents
-and its quarterly appraisal (2026Q1–Q4).
+and its quarterly appraisal (2026Q1–Q4); with ``year_end``, the same office carried on to late
+January 2027, its year 2026 decided and notified (:mod:`.yearend`).
 
 ``load_demo`` fills an empty database in one transaction and refuses to touch one that already
 holds an office. The roster and catalogue come from the office's own workbooks in
@@ -25,21 +26,23 @@ from .appraisal import load_appraisal
 from .calendar import FIRST_DAY, YEAR, Timeline, at
 from .incidents import IncidentYear, cited
 from .roster import DEMO_ACCOUNTS, DEMO_PASSWORD, create_accounts, import_roster
+from .yearend import load_year_end
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "blocking_reason", "load_demo"]
 
 
-def load_demo(*, stdout=None, fixtures: Path | None = None) -> bool:
+def load_demo(*, stdout=None, fixtures: Path | None = None, year_end: bool = False) -> bool:
     """Fill an empty database with the demo office; False, and no change, if it is not empty.
 
-    ``fixtures`` is the folder of the office's workbooks, ``fixtures/demo/`` if None.
+    ``fixtures`` is the folder of the office's workbooks, ``fixtures/demo/`` if None;
+    ``year_end`` carries it on to the year-end moment (:data:`.calendar.YEAR_END_TODAY`).
     """
     if blocking_reason():
         return False
     with transaction.atomic():
         if blocking_reason():
             return False
-        _load(Path(fixtures or settings.BASE_DIR / "fixtures" / "demo"), stdout)
+        _load(Path(fixtures or settings.BASE_DIR / "fixtures" / "demo"), stdout, year_end)
         DemoMark.objects.create()
     return True
 
@@ -67,7 +70,7 @@ def blocking_reason() -> str:
     return ""
 
 
-def _load(fixtures: Path, stdout) -> None:
+def _load(fixtures: Path, stdout, year_end: bool) -> None:
     def say(text: str) -> None:
         if stdout is not None:
             stdout.write(text)
@@ -90,7 +93,7 @@ def _load(fixtures: Path, stdout) -> None:
         year = IncidentYear(roster=roster, timeline=timeline)
         plans = year.plan()
         year.schedule(plans)
-        load_appraisal(
+        loader = load_appraisal(
             timeline=timeline,
             staff=list(roster.staff.values()),
             sections=list(roster.sections.values()),
@@ -100,3 +103,5 @@ def _load(fixtures: Path, stdout) -> None:
         )
         say(f"按 {YEAR} 年的日历登记、处理三误事件并逐季考核……")
         timeline.run()
+    if year_end:
+        load_year_end(loader=loader, say=say)

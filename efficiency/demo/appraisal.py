@@ -272,11 +272,18 @@ class AppraisalLoader:
         ]
 
     def _sheet(
-        self, code: str, username: str, share: tuple[float, float], start: datetime.datetime
+        self,
+        code: str,
+        username: str,
+        share: tuple[float, float],
+        start: datetime.datetime,
+        *,
+        rest: bool = False,
     ) -> Steps:
-        """One assessor's sheet for one quarter, a person or section every minute or two."""
+        """One assessor's sheet for one quarter, a person or section every minute or two:
+        the first ``share`` of its people and sections, or (``rest``) the ones after them."""
         # Each sheet draws from its own generator, whatever order the timeline runs them in.
-        rng = random.Random(f"{SEED}-{code}-{username}")
+        rng = random.Random(f"{SEED}-{code}-{username}" + ("-rest" if rest else ""))
         when = start
         yield when
         period = Period.objects.get(code=code)
@@ -287,8 +294,11 @@ class AppraisalLoader:
             if self.rights[username].may_mark_staff(s.pk)
         ]
         sections = [s for s in self.sections if self.rights[username].may_mark_section(s.pk)]
-        people = people[: round(len(people) * share[0])]
-        sections = sections[: round(len(sections) * share[1])]
+        cut_people, cut_sections = round(len(people) * share[0]), round(len(sections) * share[1])
+        if rest:
+            people, sections = people[cut_people:], sections[cut_sections:]
+        else:
+            people, sections = people[:cut_people], sections[:cut_sections]
         exceptional = {
             (e.criterion, self._subject(e).pk): e
             for e in EXCEPTIONAL
@@ -364,17 +374,38 @@ class AppraisalLoader:
         records.summaries(code, records.closed_plan(code), day(last, SUMMARY_DAY))
         self.timeline.add(records.attendance(code, at(day(last, ATTENDANCE_DAY), 10)))
         records.proposals(code, day(last, PROPOSAL_DAY))
-        # The leader decides the day after the marks are due: first the one grade they
-        # change (with its reason), then everyone else as proposed.
-        yield at(day(marks_due, 1), 9, 30)
+        # The leader decides the day after the marks are due, and closes the day after that.
+        plan = PUBLICITY[code]
+        yield from self.decide_and_close(
+            code,
+            decided=day(marks_due, 1),
+            closes=plan.closes or day(marks_due, 2),
+            plan=plan,
+            lock=end == LOCKED,
+        )
+
+    def decide_and_close(
+        self,
+        code: str,
+        *,
+        decided: datetime.date,
+        closes: datetime.date,
+        plan: "Publicity",
+        lock: bool,
+    ) -> Steps:
+        """The leader's decisions on ``decided`` (first the one grade they change, with its
+        reason, then everyone else as proposed), the close and 公示 on ``closes``, what
+        happens in the window, and the lock eight working days after closing."""
+        leader = self.users["leader"]
+        records = self.records
+        day = self.timeline.working_day
+        yield at(decided, 9, 30)
         records.refresh_proposals(code)
-        yield at(day(marks_due, 1), 10)
+        yield at(decided, 10)
         if code == OVERRIDE_PERIOD:
             self._override(Period.objects.get(code=code))
-        yield at(day(marks_due, 1), 10, 30)
+        yield at(decided, 10, 30)
         decide_all_as_proposed(actor=leader, period=Period.objects.get(code=code))
-        plan = PUBLICITY[code]
-        closes = plan.closes or day(marks_due, 2)
         yield at(closes, 10)
         period_close(actor=leader, period=Period.objects.get(code=code), days=PUBLICITY_DAYS)
         if plan.objection:
@@ -389,9 +420,26 @@ class AppraisalLoader:
         records.feedback(
             code, day(closes, PUBLICITY_DAYS + 1), share=plan.feedback, disagree=plan.disagree
         )
-        if end == LOCKED:
+        if lock:
             yield at(day(closes, LOCK_AFTER), 16)
             period_lock(actor=leader, period=Period.objects.get(code=code))
+
+    # -- the year-end moment ----------------------------------------------------------------
+
+    def carry_on(self, timeline: Timeline) -> None:
+        """Schedule further steps on ``timeline`` (the year-end moment's second part)."""
+        self.timeline = timeline
+        self.records.timeline = timeline
+
+    def finish_sheets(self, code: str, first: datetime.date) -> None:
+        """The open quarter's sheets left unfinished, each assessor behind from ``first``,
+        one a working day after the other."""
+        behind = [name for name in ASSESSORS if OPEN_PROGRESS[name] != (1.0, 1.0)]
+        for index, username in enumerate(behind):
+            start = at(self.timeline.working_day(first, index), 9, 30)
+            self.timeline.add(
+                self._sheet(code, username, OPEN_PROGRESS[username], start, rest=True)
+            )
 
     def _override(self, period: Period) -> None:
         """The leader lifts someone to 好: whom the quota held back, else the best-ranked 较好
@@ -428,10 +476,11 @@ def load_appraisal(
     users: Mapping[str, object],
     cited: Mapping[str, Mapping[int, Decimal]],
     say: Callable[[str], None] = lambda text: None,
-) -> None:
-    """Schedule the opening, marking, closing and locking of the demo year's quarters."""
+) -> AppraisalLoader:
+    """Schedule the opening, marking, closing and locking of the demo year's quarters; the
+    loader carries the year-end moment on (:mod:`.yearend`)."""
     criteria = list(Criterion.objects.filter(active=True).values_list("code", flat=True))
-    AppraisalLoader(
+    loader = AppraisalLoader(
         timeline=timeline,
         staff=staff,
         sections=sections,
@@ -439,4 +488,6 @@ def load_appraisal(
         criteria=criteria,
         cited=cited,
         say=say,
-    ).schedule()
+    )
+    loader.schedule()
+    return loader

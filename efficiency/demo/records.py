@@ -20,12 +20,13 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from efficiency import results
-from efficiency.models import GradeReview, Period, ReminderKind, Staff, SummaryStatus
+from efficiency.models import GradeReview, Period, ReminderKind, Staff, Summary, SummaryStatus
 from efficiency.quarters import Quarter
+from efficiency.selectors import feedback_owed
 from efficiency.services import attendance, publicity, reminders, reviews, summaries
 
 from . import record_texts as texts
-from .calendar import NOW, Steps, Timeline, at
+from .calendar import Steps, Timeline, at
 
 SEED = 202611
 ADMINISTRATOR = "admin"
@@ -82,12 +83,13 @@ class QuarterRecords:
     def later(
         self, rng: random.Random, after: datetime.datetime, days: tuple[int, int]
     ) -> datetime.datetime:
-        """A moment in office hours some working days after ``after``, never past NOW."""
+        """A moment in office hours some working days after ``after``, never past the
+        timeline's end."""
         day = self.timeline.working_day(after.date(), rng.randint(*days))
         when = at(day, rng.randint(9, 16), rng.randint(0, 59))
         if when <= after:
             when = after + datetime.timedelta(minutes=rng.randint(10, 50))
-        return min(when, NOW)
+        return min(when, self.timeline.end)
 
     # -- 个人小结 ------------------------------------------------------------------------------
 
@@ -146,6 +148,48 @@ class QuarterRecords:
             when = self.later(rng, when, (0, 1))
             yield when
         summaries.accept(actor=reviewer, period=period, staff=person)
+
+    def finish_summaries(self, code: str, start: datetime.date) -> None:
+        """The year-end moment: every summary of the quarter left mid-way gets written and
+        accepted from ``start`` on (the draft finished, the returned one rewritten)."""
+        rng = random.Random(f"{SEED}-{code}-finish")
+        period = Period.objects.get(code=code)
+        written = {s.staff_id: s for s in Summary.objects.filter(period=period)}
+        for person in self._people(code):
+            summary = written.get(person.pk)
+            if summary is not None and (
+                summary.status == SummaryStatus.ACCEPTED
+                or summary.status == SummaryStatus.SUBMITTED
+                and self.reviewer(person) is None
+            ):
+                continue
+            when = self.later(rng, at(start, 8, 30), (0, 3))
+            if summary is None:
+                text = texts.summary_text(
+                    rng, section=person.section.code, quarter=quarter_label(code)
+                )
+                steps = self._summary(code, person, text, SummaryStatus.ACCEPTED, False, when, rng)
+            else:
+                steps = self._finish_summary(period, person, summary, when, rng)
+            self.timeline.add(steps)
+
+    def _finish_summary(
+        self, period: Period, person: Staff, summary, when: datetime.datetime, rng
+    ) -> Steps:
+        yield when
+        if summary.status != SummaryStatus.SUBMITTED:
+            _comment, addition = rng.choice(texts.RETURNS)
+            text = texts.summary_text(
+                rng, section=person.section.code, quarter=quarter_label(period.code)
+            )
+            if summary.status == SummaryStatus.RETURNED:
+                text = summary.text + addition.format(count=rng.randint(20, 60))
+            self._submit(period, person, text)
+            when = self.later(rng, when, (1, 2))
+            yield when
+        reviewer = self.reviewer(person)
+        if reviewer is not None:  # nobody accepts their own (the administrator's stays 已提交)
+            summaries.accept(actor=reviewer, period=period, staff=person)
 
     def closed_plan(self, code: str) -> dict[int, tuple[str, bool]]:
         """A closed quarter: every summary accepted, a few after one return."""
@@ -334,6 +378,15 @@ class QuarterRecords:
         for index, person in enumerate(owed):
             when = self.later(rng, at(start, 8, 30), (0, 1))
             self.timeline.add(self._feedback(period, person, when, index < disagree))
+
+    def feedback_rest(self, code: str, start: datetime.date) -> None:
+        """The year-end moment: those whose opinion is still owed record it over two working
+        days from ``start``, all agreeing."""
+        rng = random.Random(f"{SEED}-{code}-feedback-rest")
+        period = Period.objects.get(code=code)
+        for person in feedback_owed(period):
+            when = self.later(rng, at(start, 8, 30), (0, 1))
+            self.timeline.add(self._feedback(period, person, when, False))
 
     def _feedback(self, period: Period, person: Staff, when: datetime.datetime, disagree: bool):
         yield when

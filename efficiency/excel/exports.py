@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from efficiency import results, selectors
+from efficiency import results, selectors, wording
 from efficiency.models import (
     Criterion,
     Incident,
@@ -444,14 +444,22 @@ def _average(row: results.Row, code: str) -> Decimal | None:
     return None
 
 
+def _pool_names(result) -> dict[str, str] | None:
+    """Pool key -> name when the graded are split over quota pools (a 名额池 column), else None."""
+    split = wording.split_pools(result.pools)
+    return {p.key: p.name for p in result.pools} if split else None
+
+
 def _ranking_sheet(workbook, table: results.Ranking, *, name: str, heading: str) -> None:
-    """One ranking as a sheet: people (with their section and grade) or sections."""
+    """One ranking as a sheet: people (with their section, pool and grade) or sections."""
     staff = table.kind == results.STAFF
+    pools = _pool_names(table.result) if staff else None
     if staff:
         who = [
             Column("工号", 10, kind=layouts.STAFF_NO),
             Column("姓名", 10),
             Column("科室", 12),
+            *([Column("名额池", 12)] if pools else []),
         ]
     else:
         who = [Column("科室代码", 10), Column("科室名称", 12)]
@@ -487,6 +495,7 @@ def _ranking_sheet(workbook, table: results.Ranking, *, name: str, heading: str)
                 row.facts.key,
                 row.facts.name,
                 *([row.facts.section] if staff else []),
+                *([pools.get(row.pool, "")] if pools else []),
                 *[_average(row, c.code) for c in table.criteria],
                 result.base,
                 result.deductions_total,
@@ -521,6 +530,8 @@ def _annual_remarks(result, row: results.AnnualRow) -> str:
         for code, quarter in row.quarters.items()
         if quarter is None or not quarter.result.assessed
     ]
+    if row.undetermined and row.standing_reason_label:
+        notes.append(row.standing_reason_label)
     notes.extend(annual_notes(result))
     return "；".join(notes)
 
@@ -529,11 +540,13 @@ def _annual(year: int) -> tuple[str, bytes]:
     rollup = results.annual_rollup(year)
     workbook = new_workbook()
     quarters = [Column(f"{p.code}", 10, kind=SCORE) for p in rollup.periods]
+    pools = _pool_names(rollup.result)
     columns = [
         Column("排名", 6, kind=layouts.INT),
         Column("工号", 10, kind=layouts.STAFF_NO),
         Column("姓名", 10),
         Column("科室", 12),
+        *([Column("名额池", 12)] if pools else []),
         *quarters,
         Column("年度得分", 10, kind=SCORE),
         Column("等次", 9),
@@ -564,6 +577,7 @@ def _annual(year: int) -> tuple[str, bytes]:
                 row.facts.key,
                 row.facts.name,
                 row.facts.section,
+                *([pools.get(row.pool, "")] if pools else []),
                 *finals,
                 result.score,
                 row.grade_label

@@ -50,7 +50,7 @@ def chain_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("efficiency", "0024_annual_decision"),
+        ("efficiency", "0025_stored_results"),
     ]
 
     operations = [

@@ -34,6 +34,7 @@ from .publicity import (
     ObjectionAnswer,
 )
 from .reminders import Reminder, ReminderKind
+from .results import StoredRanking
 from .reviews import COMMENT_MAX_LENGTH, GradeReview
 from .sanctions import InfluenceMonths, Sanction, SanctionKind
 from .site import DemoMark
@@ -47,6 +48,7 @@ from .standing import (
 from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
 
 __all__ = [
+    "StoredRanking",
     "Correction",
     "AnnualAppraisal",
     "AnnualClockStep",

@@ -72,7 +72,7 @@ def annual_context(year: int) -> dict:
             "quarters_missing": 4 - len(rollup.periods),
             "all_locked": final,
             "signers": [_("Assessment group"), _("Leadership group")],
-            "rules": annual_rules_printed(rollup.thresholds),
+            "rules": annual_rules_printed(rollup.thresholds, rollup.result.pools),
             # Annual scoring warns only of ties on the 优秀 line: the page shows the same.
             "warnings": annual_warnings(
                 rollup.result, {row.facts.key: row.facts.name for row in rollup.rows}

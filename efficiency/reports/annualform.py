@@ -11,7 +11,7 @@ to be filled in by hand.
 import io
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -152,20 +152,26 @@ def annual_forms_zip_filename(year: int) -> str:
         return safe_filename(f"{year}-{_('Annual appraisal forms')}") + ".zip"
 
 
-def annual_forms_zip(year: int, progress: Callable[[int, int], None] | None = None) -> bytes:
-    """Everyone's form of the year in one ZIP, from one roll-up and one query of reviews."""
+def annual_form_contexts(year: int) -> Iterator[tuple[str, dict]]:
+    """Everyone's form of the year (the ZIPs), each with its file name, in roll-up order:
+    one roll-up and one query of reviews for all of them."""
     with translation.override(pdf.LANGUAGE):
         rollup = _rollup(year)
         staff = Staff.objects.select_related("section").in_bulk([r.facts.pk for r in rollup.rows])
         reviews = {r.staff_id: r for r in AnnualReview.objects.filter(appraisal__year=year)}
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for done, row in enumerate(rollup.rows, start=1):
-                person = staff[row.facts.pk]
-                context = _context(year, row, person, reviews.get(person.pk))
-                archive.writestr(
-                    annual_form_filename(year, person), pdf.render_pdf(TEMPLATE, context)
-                )
-                if progress:
-                    progress(done, len(rollup.rows))
-        return buffer.getvalue()
+        for row in rollup.rows:
+            person = staff[row.facts.pk]
+            context = _context(year, row, person, reviews.get(person.pk))
+            yield annual_form_filename(year, person), context
+
+
+def annual_forms_zip(year: int, progress: Callable[[int, int], None] | None = None) -> bytes:
+    """Everyone's form of the year in one ZIP (``report_pdf annual-form --all``)."""
+    items = list(annual_form_contexts(year))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for done, (filename, context) in enumerate(items, start=1):
+            archive.writestr(filename, pdf.render_pdf(TEMPLATE, context))
+            if progress:
+                progress(done, len(items))
+    return buffer.getvalue()

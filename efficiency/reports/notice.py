@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from efficiency import results, wording
 from efficiency.models import Staff
 from efficiency.services.annual_publicity import APPEAL_DAYS, REVIEW_DAYS, notice_of
 
@@ -18,6 +19,15 @@ from .common import PDF, Rendered, page_context, safe_filename
 from .publicity import chinese_date
 
 TEMPLATE = "reports/notice_pdf.html"
+
+
+def notice_basis(year: int, staff: Staff, review) -> list[str]:
+    """The sentences under the grade that say why it is what it is (see
+    :func:`efficiency.wording.annual_basis`)."""
+    row = next((r for r in results.annual_rollup(year).rows if r.facts.pk == staff.pk), None)
+    if row is None:
+        return []
+    return wording.annual_basis(row.result, decision_reason=review.reason)
 
 
 def notice_context(year: int, staff: Staff) -> dict:
@@ -42,6 +52,7 @@ def notice_context(year: int, staff: Staff) -> dict:
             "appeal_days": APPEAL_DAYS,
             "opinion": review.get_opinion_display() if review.opinion else "",
             "opinion_text": review.opinion_text,
+            "basis": notice_basis(year, staff, review),
             "issuer": settings.OFFICE_NAME,
         }
 

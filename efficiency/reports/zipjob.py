@@ -1,4 +1,11 @@
-"""A quarter's personal forms as one ZIP, made outside the request on the task worker.
+"""A quarter's personal forms, or a year's 年度考核登记表, as one ZIP, made outside the request
+on the task worker.
+
+Two kinds of :class:`~efficiency.models.ReportJob`: :data:`KIND` (the quarter's
+个人平时考核登记表, :func:`build_zip`) and :data:`ANNUAL_KIND` (the year's 年度考核登记表,
+:func:`build_annual_zip`; the job's ``period`` is a quarter of that year, and the year is its
+``year``). Both builders take the same arguments, so the task dispatches on the kind alone
+(:func:`builder`).
 
 The page calls :func:`start`: in one transaction it creates a
 :class:`~efficiency.models.ReportJob` (the page's record of progress) and enqueues the task
@@ -7,7 +14,7 @@ picks up, on this machine or any other that reaches the database). The task (:fu
 gathers everyone's numbers once, renders the forms in a pool of worker processes (one per
 core), saves the ZIP through Django's default storage under ``reports/`` and writes
 ``job.done`` as it goes, so the page can poll a small JSON status, be left, and be come back
-to. Which ZIP a job makes is its ``kind`` (:func:`builder`).
+to.
 
 ``report_pdf personal --all`` calls :func:`build_zip` directly, in the foreground.
 
@@ -36,11 +43,13 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from efficiency.models import Period, ReportJob, ReportJobStatus
 
-from . import ReportError, documents, fonts, pdf
+from . import ReportError, annualform, documents, fonts, pdf
 
 logger = logging.getLogger(__name__)
 
 KIND = "personal_zip"
+ANNUAL_KIND = "annual_forms_zip"
+KINDS = (KIND, ANNUAL_KIND)
 ACTIVE = (ReportJobStatus.PENDING, ReportJobStatus.RUNNING)
 PROGRESS_EVERY = 0.5  # seconds between progress writes: SQLite has one writer at a time
 KEEP_DAYS = 30  # ZIP files of older jobs are deleted by the pruning (each job, and daily)
@@ -62,9 +71,16 @@ def zip_filename(period: Period) -> str:
     return documents.safe_filename(f"{period.code}-{title}") + ".zip"
 
 
+def job_filename(job: ReportJob) -> str:
+    """The name the job's ZIP is downloaded under."""
+    if job.kind == ANNUAL_KIND:
+        return documents.annual_forms_zip_filename(job.period.year)
+    return zip_filename(job.period)
+
+
 def builder(kind: str) -> Callable[..., int]:
     """The function making a job's ZIP: ``(period, target, *, workers, progress) -> count``."""
-    return {KIND: build_zip}[kind]
+    return {KIND: build_zip, ANNUAL_KIND: build_annual_zip}[kind]
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -81,9 +97,9 @@ def _worker_init() -> None:
     pdf.engine()
 
 
-def _worker_render(item: tuple[str, dict]) -> tuple[str, bytes]:
-    filename, context = item
-    return filename, pdf.render_pdf(documents.PERSONAL_TEMPLATE, context)
+def _worker_render(item: tuple[str, str, dict]) -> tuple[str, bytes]:
+    template, filename, context = item
+    return filename, pdf.render_pdf(template, context)
 
 
 def build_zip(
@@ -99,8 +115,41 @@ def build_zip(
     workers only lay out and write PDFs (they never touch the database).
     """
     fonts.require()
+    items = [
+        (documents.PERSONAL_TEMPLATE, filename, context)
+        for filename, context in documents.personal_contexts(period)
+    ]
+    return _write_zip(items, target, workers=workers, progress=progress)
+
+
+def build_annual_zip(
+    period: Period,
+    target: Path,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Everyone's 年度考核登记表 of ``period.year`` in one ZIP at ``target``; how many forms.
+
+    As :func:`build_zip`: one roll-up gathered here, the PDFs laid out by the workers.
+    """
+    fonts.require()
+    items = [
+        (annualform.TEMPLATE, filename, context)
+        for filename, context in annualform.annual_form_contexts(period.year)
+    ]
+    return _write_zip(items, target, workers=workers, progress=progress)
+
+
+def _write_zip(
+    items: list[tuple[str, str, dict]],
+    target: Path,
+    *,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    """Render ``(template, filename, context)`` items into one ZIP at ``target``."""
     workers = workers or os.cpu_count() or 1
-    items = list(documents.personal_contexts(period))
     total = len(items)
     if progress:
         progress(0, total)
@@ -135,9 +184,16 @@ class JobFailed(Exception):
     """Raised by the task after the job was marked failed, so the task result fails too."""
 
 
+def _same_work(kind: str, period: Period):
+    """The jobs making the same ZIP: the quarter's per quarter, the year's per year."""
+    if kind == ANNUAL_KIND:
+        return ReportJob.objects.filter(kind=kind, period__year=period.year)
+    return ReportJob.objects.filter(kind=kind, period=period)
+
+
 def active_job(period: Period, kind: str = KIND) -> ReportJob | None:
-    """The job making this period's ZIP now, if any (one whose worker died is not)."""
-    job = ReportJob.objects.filter(kind=kind, period=period, status__in=ACTIVE).first()
+    """The job making this period's ZIP now, if any (one that died or never started is not)."""
+    job = _same_work(kind, period).filter(status__in=ACTIVE).first()
     if job is not None and refresh(job).status in ACTIVE:
         return job
     return None
@@ -146,16 +202,23 @@ def active_job(period: Period, kind: str = KIND) -> ReportJob | None:
 def start(*, period: Period, user, kind: str = KIND) -> tuple[ReportJob, bool]:
     """The job making this period's ZIP: the one already under way, or a new one queued.
 
-    The job and its task are written in one transaction: there is never a job without a
-    task to do it, nor a task without its job.
+    ``kind`` :data:`ANNUAL_KIND`: the ZIP of ``period.year``'s 年度考核登记表. The job and its
+    task are written in one transaction: there is never a job without a task to do it, nor a
+    task without its job.
     """
     fonts.require()
     with transaction.atomic():
         # Two leaders clicking at once start one job. A read-then-insert alone does not
         # serialize on PostgreSQL (each transaction sees no job and inserts one): the lock on
-        # the period's row makes the second wait until the first has committed its job.
-        # SQLite's IMMEDIATE transactions already serialize; there this is a plain read.
-        Period.objects.select_for_update().filter(pk=period.pk).exists()
+        # the period's row (the year's: each of its quarters' rows, in order) makes the
+        # second wait until the first has committed its job. SQLite's IMMEDIATE
+        # transactions already serialize; there this is a plain read.
+        locked = Period.objects.select_for_update().order_by("pk")
+        if kind == ANNUAL_KIND:
+            locked = locked.filter(year=period.year)
+        else:
+            locked = locked.filter(pk=period.pk)
+        list(locked.values_list("pk", flat=True))
         running = active_job(period, kind)
         if running is not None:
             return running, False
@@ -276,13 +339,14 @@ def run(job_id: int, *, workers: int | None = None) -> ReportJob:
             last[0] = moment.timestamp()
             ReportJob.objects.filter(pk=job.pk).update(done=done, total=total, heartbeat_at=moment)
 
-    name = f"{FOLDER}/job-{job.pk}-{job.period.code}.zip"
+    made = str(job.period.year) if job.kind == ANNUAL_KIND else job.period.code
+    name = f"{FOLDER}/job-{job.pk}-{made}.zip"
     with translation.override(pdf.LANGUAGE), tempfile.TemporaryDirectory() as scratch:
         target = Path(scratch) / Path(name).name
         try:
             count = builder(job.kind)(job.period, target, workers=workers, progress=progress)
-            with target.open("rb") as made:
-                saved = default_storage.save(name, File(made, name=target.name))
+            with target.open("rb") as made_zip:
+                saved = default_storage.save(name, File(made_zip, name=target.name))
         except ReportError as error:
             _fail(job, error.message)
         except BaseException as error:

@@ -27,6 +27,7 @@ from . import ServiceError
 from .audit import record
 from .reviews import (
     Counter,
+    PoolCounter,
     decision_reason,
     may_decide,
     may_propose,
@@ -294,6 +295,7 @@ class AllAsProposed:
     over: list[Pending]  # the 优秀 beyond their pool's places, the lowest-ranked ones
     reason: str
     places_of: dict[int, int] = field(default_factory=dict)  # staff pk -> their pool's places
+    pools: tuple[PoolCounter, ...] = ()  # 优秀 afterwards per pool; () when one pool
 
 
 def check_all_as_proposed(
@@ -334,6 +336,7 @@ def check_all_as_proposed(
         over=over,
         reason=(reason or "") if over else "",
         places_of=places_of,
+        pools=pool_counters(rollup, decided + [p.staff.pk for p in excellent]),
     )
 
 

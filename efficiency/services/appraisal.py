@@ -398,13 +398,16 @@ def period_lock(*, actor, period: Period, reason: str = "") -> Period:
     reason = check_lock(actor=actor, period=period, reason=reason)
     period.frozen = results.freeze_inputs(period)
     period.locked_at = timezone.now()
-    return _transition(
+    period = _transition(
         actor=actor,
         period=period,
         to=PeriodState.LOCKED,
         action=AuditAction.PERIOD_LOCK,
         reason=reason,
     )
+    # Computed once from the frozen inputs and kept for good, in the lock's transaction.
+    results.store_rankings(period)
+    return period
 
 
 def parse_mark(value) -> Decimal | None:

@@ -473,6 +473,7 @@ class AllAsProposed:
     over: list[Pending]  # the 好 beyond their pool's places, the lowest-ranked ones
     reason: str  # why going over the quota is right; blank when nothing goes over
     places_of: dict[int, int] = field(default_factory=dict)  # staff pk -> their pool's places
+    pools: tuple[PoolCounter, ...] = ()  # 好 afterwards per pool; () when one pool
 
 
 def check_all_as_proposed(
@@ -532,6 +533,7 @@ def check_all_as_proposed(
         over=over,
         reason=(reason or "") if over else "",
         places_of=places_of,
+        pools=pool_counters(table, decided + [p.staff.pk for p in good_pending]),
     )
 
 

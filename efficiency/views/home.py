@@ -88,6 +88,7 @@ class YearLinks:
     publicity: bool  # the 优秀 are published: the 公示 page
     notice: str  # the user's own 工号 once their result notice is issued, else ""
     clocks: tuple = ()  # leaders: the 复核/申诉 still running, with their last days
+    appraisal: object = None  # the year's AnnualAppraisal once started: where it stands
 
 
 def _year_links(user, staff) -> list[YearLinks]:
@@ -117,6 +118,7 @@ def _year_links(user, staff) -> list[YearLinks]:
         publicity=published and publicity.may_see_publicity(user),
         notice=notice,
         clocks=tuple(annual_clocks.open_clocks(year)) if decide else (),
+        appraisal=appraisal,
     )
     return [shown] if (propose or decide or shown.publicity or notice) else []
 

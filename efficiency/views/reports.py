@@ -136,6 +136,9 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
             "sections": sections,
             "fonts_missing": fonts.cached() is None,
             "active_job": zipjob.active_job(period) if access.everyone else None,
+            "active_annual_job": (
+                zipjob.active_job(period, zipjob.ANNUAL_KIND) if access.everyone else None
+            ),
         },
     )
 
@@ -232,38 +235,83 @@ def annual_form_pdf(request: HttpRequest, year: int, staff_no: str) -> HttpRespo
 # --- the quarter's ZIP ----------------------------------------------------------------------
 
 
+def _start_job(request: HttpRequest, period: Period, kind: str, *, started: str, running: str):
+    """Start (or find) the job making ``kind``'s ZIP and go to its page, saying which."""
+    try:
+        job, new = zipjob.start(period=period, user=request.user, kind=kind)
+    except ReportError as error:
+        return _refusal(request, error)
+    if job.status == ReportJobStatus.FAILED:
+        pass  # could not be started: the job's page says why
+    elif new:
+        messages.success(request, started)
+    else:
+        messages.info(request, running)
+    return redirect("report_job", job_id=job.pk)
+
+
 @require_POST
 @login_required
 @permission_required("efficiency.view_results", raise_exception=True)
 def zip_start(request: HttpRequest, code: str) -> HttpResponse:
     period = period_or_404(code)
-    try:
-        job, started = zipjob.start(period=period, user=request.user)
-    except ReportError as error:
-        return _refusal(request, error)
-    if job.status == ReportJobStatus.FAILED:
-        pass  # could not be started: the job's page says why
-    elif started:
-        messages.success(
-            request,
-            _(
-                "The personal forms of %(period)s are being made. You can leave this page and "
-                "come back: the ZIP stays in the list of recent jobs."
-            )
-            % {"period": period},
+    return _start_job(
+        request,
+        period,
+        zipjob.KIND,
+        started=_(
+            "The personal forms of %(period)s are being made. You can leave this page and "
+            "come back: the ZIP stays in the list of recent jobs."
         )
-    else:
-        messages.info(
+        % {"period": period},
+        running=_("The personal forms of %(period)s are already being made; here is that job.")
+        % {"period": period},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def annual_zip_start(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's 年度考核登记表 as one ZIP: the same background job as the quarter's."""
+    # The job hangs on the year's latest quarter with results; its year is the job's year.
+    period = (
+        Period.objects.filter(year=year, state__in=PUBLISHED_STATES).order_by("-quarter").first()
+    )
+    if period is None:
+        return _refusal(
             request,
-            _("The personal forms of %(period)s are already being made; here is that job.")
-            % {"period": period},
+            ReportError(
+                _("No quarter of %(year)s is closed or locked yet: there is no annual roll-up.")
+                % {"year": year}
+            ),
         )
-    return redirect("report_job", job_id=job.pk)
+    return _start_job(
+        request,
+        period,
+        zipjob.ANNUAL_KIND,
+        started=_(
+            "The annual appraisal forms of %(year)s are being made. You can leave this page "
+            "and come back: the ZIP stays in the list of recent jobs."
+        )
+        % {"year": year},
+        running=_(
+            "The annual appraisal forms of %(year)s are already being made; here is that job."
+        )
+        % {"year": year},
+    )
+
+
+def _job_title(job: ReportJob) -> tuple[str, str]:
+    """(what the job makes, of which period) as its pages name it."""
+    if job.kind == zipjob.ANNUAL_KIND:
+        return _("Annual appraisal forms"), _("Year %(year)s") % {"year": job.period.year}
+    return _("Personal quarterly appraisal forms"), str(job.period)
 
 
 def _job_or_404(job_id: int) -> ReportJob:
     job = (
-        ReportJob.objects.filter(pk=job_id, kind=zipjob.KIND)
+        ReportJob.objects.filter(pk=job_id, kind__in=zipjob.KINDS)
         .select_related("period", "requested_by", "requested_by__staff")
         .first()
     )
@@ -307,14 +355,14 @@ def _job_status(job: ReportJob) -> dict:
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs = [
         zipjob.refresh(job)
-        for job in ReportJob.objects.filter(kind=zipjob.KIND).select_related(
+        for job in ReportJob.objects.filter(kind__in=zipjob.KINDS).select_related(
             "period", "requested_by", "requested_by__staff"
         )[:JOBS_SHOWN]
     ]
     return render(
         request,
         "reports/jobs.html",
-        {"jobs": [(job, _job_status(job)) for job in jobs]},
+        {"jobs": [(job, _job_status(job), *_job_title(job)) for job in jobs]},
     )
 
 
@@ -322,10 +370,17 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @permission_required("efficiency.view_results", raise_exception=True)
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(job_id)
+    title, of = _job_title(job)
     return render(
         request,
         "reports/job.html",
-        {"job": job, "status": _job_status(job), "zip_name": zipjob.zip_filename(job.period)},
+        {
+            "job": job,
+            "status": _job_status(job),
+            "zip_name": zipjob.job_filename(job),
+            "title": title,
+            "of": of,
+        },
     )
 
 
@@ -368,7 +423,7 @@ def job_download(request: HttpRequest, job_id: int) -> FileResponse:
     return FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=True,
-        filename=zipjob.zip_filename(job.period),
+        filename=zipjob.job_filename(job),
         content_type="application/zip",
     )
 

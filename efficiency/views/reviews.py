@@ -374,6 +374,7 @@ def decide_all(request: HttpRequest, code: str) -> HttpResponse:
                     good=plan.good,
                     quota=plan.quota,
                     over=[p.staff.name for p in plan.over],
+                    pools=[(c.name, c.quota, c.decided_good) for c in plan.pools],
                 ),
                 submit_label=_("Decide %(count)s grades") % {"count": len(plan.pending)},
                 back_url=_back(period).url,

@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from efficiency import consequences, results, wording
-from efficiency.models import COMMENT_MAX_LENGTH, AnnualReview, Staff
+from efficiency.models import (
+    COMMENT_MAX_LENGTH,
+    AnnualAppraisal,
+    AnnualReview,
+    AnnualState,
+    Staff,
+)
 from efficiency.scoring import AnnualGrade
 from efficiency.services import ServiceError
 from efficiency.services import annual as services
@@ -44,6 +50,11 @@ class Line:
     @property
     def computed_label(self) -> str:
         return self.row.grade_label
+
+    @property
+    def notes(self) -> list[str]:
+        """Why the computed grade is what it is (a veto, too few quarters 好, the places...)."""
+        return wording.annual_notes(self.row.result)
 
     @property
     def proposed_label(self) -> str:
@@ -150,6 +161,9 @@ def year_review(request: HttpRequest, year: int) -> HttpResponse:
             "query": listing.query,
             "comment_max": COMMENT_MAX_LENGTH,
             "has_quarters": bool(rollup.periods),
+            "published": AnnualAppraisal.objects.filter(year=year)
+            .exclude(state=AnnualState.DECIDING)
+            .exists(),
         },
         status=400 if errors else 200,
     )
@@ -172,8 +186,15 @@ def year_decisions(request: HttpRequest, year: int) -> HttpResponse:
             "query": listing.query,
             "counter": services.counter(year, rollup),
             "has_quarters": bool(rollup.periods),
+            "notified": notified_on(year),
         },
     )
+
+
+def notified_on(year: int):
+    """The day the year's result notices were issued (decisions are final then), else None."""
+    appraisal = AnnualAppraisal.objects.filter(year=year, state=AnnualState.NOTIFIED).first()
+    return appraisal.notice_date if appraisal else None
 
 
 def _back(year: int, staff_no: str = "", source=None) -> HttpResponse:
@@ -262,6 +283,7 @@ def year_decide_all(request: HttpRequest, year: int) -> HttpResponse:
                     excellent=plan.excellent,
                     places=plan.places,
                     over=[p.staff.name for p in plan.over],
+                    pools=[(c.name, c.quota, c.decided_good) for c in plan.pools],
                 ),
                 submit_label=_("Decide %(count)s grades") % {"count": len(plan.pending)},
                 back_url=_back(year).url,

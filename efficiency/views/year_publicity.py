@@ -24,6 +24,7 @@ from efficiency.models import (
     Staff,
 )
 from efficiency.models.publicity import FEEDBACK_TEXT_MAX_LENGTH
+from efficiency.reports.notice import notice_basis
 from efficiency.scoring import AnnualGrade
 from efficiency.services import ServiceError
 from efficiency.services import annual_clocks as clocks
@@ -236,6 +237,7 @@ def year_notice(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
             "review_days": services.REVIEW_DAYS,
             "appeal_days": services.APPEAL_DAYS,
             "clock": clocks.clock_of(year, staff),
+            "basis": notice_basis(year, staff, notice.review) if notice else [],
             "leader": may_decide(request.user),
             "grades": [(g.value, wording.annual_label(g, staff.category)) for g in AnnualGrade],
         },

@@ -17,6 +17,14 @@ class Command(BaseCommand):
             help="Load only into an empty database (always the case; the flag documents intent).",
         )
         parser.add_argument(
+            "--year-end",
+            action="store_true",
+            help=(
+                "Carry the demo on to late January 2027: its year 2026 decided, published and "
+                "notified, a review (复核) pending."
+            ),
+        )
+        parser.add_argument(
             "--fixtures",
             default=None,
             help="The folder of the demo office's workbooks (default: fixtures/demo).",
@@ -24,7 +32,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         progress = self.stdout if options["verbosity"] >= 2 else None
-        if not load_demo(stdout=progress, fixtures=options["fixtures"]):
+        loaded = load_demo(
+            stdout=progress, fixtures=options["fixtures"], year_end=options["year_end"]
+        )
+        if not loaded:
             self.stdout.write(blocking_reason() or "数据库中已有数据，未载入演示数据。")
             return
         accounts = (
@@ -41,4 +52,9 @@ class Command(BaseCommand):
                 f"{accounts} 个演示账号。"
             )
         )
+        if options["year_end"]:
+            self.stdout.write(
+                "演示单位停在 2027年1月29日：2026 年度考核已审定、公示并印发考核结果通知书，"
+                "一人申请复核待决定。"
+            )
         self.stdout.write("运行 python manage.py demo_accounts 查看演示账号和密码。")

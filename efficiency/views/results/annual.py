@@ -59,7 +59,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "query": page_query(request),
             "warnings": annual_warnings(rollup.result, names(rollup.rows)),
-            "rules": annual_rules(rollup.thresholds),
+            "rules": annual_rules(rollup.thresholds, rollup.result.pools),
             "quota_note": excellent_share_note(rollup.thresholds),
             "pools": pools.shown(rollup.result.pools),
             "grade_counts": [(labels[grade], counts[grade]) for grade in AnnualGrade],
