@@ -1007,6 +1007,11 @@ def annual_excellent_places(rollup: AnnualRollup) -> int:
     return rollup.result.quota
 
 
+def annual_any_decided(year: int) -> bool:
+    """Whether the committee has decided anyone's grade for ``year`` (the 审定等次 column)."""
+    return AnnualReview.objects.filter(appraisal__year=year, grade__gt="").exists()
+
+
 def annual_decided_labels(year: int, rows: Iterable[AnnualRow]) -> dict[str, str]:
     """工号 → the committee's decided grade (审定等次) in the person's wording; absent: undecided.
     Printed beside the computed grade in the roll-up's PDF and Excel."""

@@ -270,6 +270,11 @@ class TestTheYearEndMoment:
         page = client.get(reverse("annual", args=[YEAR])).content.decode()
         for text in ["不定等次", "诫勉谈话", "警告", "合格", "公务员/参公", "事业编"]:
             assert text in page, text
+        # The committee's decisions stand beside the computed grades, one cell per person.
+        assert '<th scope="col">审定等次</th>' in page
+        assert page.count('class="decided-cell"') == min(
+            AnnualReview.objects.filter(appraisal__year=YEAR, grade__gt="").count(), 50
+        )
         failed = AnnualReview.objects.get(
             appraisal__year=YEAR, grade=scoring.AnnualGrade.INCOMPETENT
         )

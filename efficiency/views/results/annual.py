@@ -25,6 +25,7 @@ class AnnualLine:
     row: results.AnnualRow
     quarters: list  # (Period, results.Row | None), one per quarter of the year
     notes: list[str]
+    decided: str  # 审定等次 in the person's wording; "" until the committee decides
 
 
 @login_required
@@ -34,11 +35,13 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404
     rollup = results.annual_rollup(year)
     form, page = filtered(request, rollup.rows)
+    decided = results.annual_decided_labels(year, page.object_list)
     lines = [
         AnnualLine(
             row=row,
             quarters=[(p, row.quarters.get(p.code)) for p in rollup.periods],
             notes=annual_notes(row.result),
+            decided=decided.get(row.facts.key, ""),
         )
         for row in page.object_list
     ]
@@ -55,6 +58,8 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             "years": years(),
             "rollup": rollup,
             "lines": lines,
+            # The 审定等次 column appears once the committee has decided anyone of the year.
+            "any_decided": bool(decided) or results.annual_any_decided(year),
             "page": page,
             "form": form,
             "query": page_query(request),
