@@ -40,9 +40,10 @@ fonts: install
 demo: setup fonts system-app-deps
 	$(PY) manage.py load_demo --if-empty
 
+# The development server and the task worker (ZIPs, reminders): Ctrl-C stops both.
 run: demo
 	$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	sh scripts/run.sh $(PY) $(HOST):$(PORT)
 
 # The same office on 29 January 2027, its year 2026 decided and notified (empty database only).
 run-year-end: setup fonts system-app-deps

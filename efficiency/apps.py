@@ -2,6 +2,7 @@ from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class EfficiencyConfig(AppConfig):
@@ -56,3 +57,11 @@ class LoginSecurityConfig(AxesAppConfig):
                 "time": when(record),
             }
         )
+
+
+class TasksDatabaseConfig(TasksAppConfig):
+    """django-tasks-db (the task queue's tables) under a Chinese name: its permissions are
+    listed on the admin's user and group pages."""
+
+    name = "django_tasks_db"
+    verbose_name = _("Background tasks")

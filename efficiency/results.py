@@ -19,7 +19,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import BigIntegerField, Count, F, Max, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from efficiency import plain_data, pool_schemes, pools, scoring, standings, wording
@@ -602,7 +603,10 @@ def _marks_state(period: Period, kind: str) -> tuple:
             state_tenths=Sum("tenths"),
             state_tenths_by_id=Sum(F("tenths") * F("pk")),
             # with the two sums above, changes that keep both (+1, −2, +1 on three rows) show
-            state_tenths_squared=Sum(F("tenths") * F("tenths")),
+            # as bigint: PostgreSQL multiplies two smallints into a smallint (95.0² overflows)
+            state_tenths_squared=Sum(
+                Cast("tenths", BigIntegerField()) * Cast("tenths", BigIntegerField())
+            ),
             state_subjects_by_id=Sum(F(subject) * F("pk")),
             state_criteria_by_id=Sum(F("criterion_id") * F("pk")),
             state_assessors_by_id=Sum(F("assessor_id") * F("pk")),

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "efficiency.apps.LoginSecurityConfig",  # django-axes
+    "django_tasks",
+    "efficiency.apps.TasksDatabaseConfig",  # django-tasks-db
 ]
 # Widget templates are looked up like page templates (templates/efficiency/widgets/...).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -216,10 +218,21 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# PDF reports (README, "Reports"): the fonts' folder (efficiency.reports.fonts), and where the
-# quarter's ZIP jobs write their files and logs (efficiency.reports.zipjob).
+# PDF reports (README, "Reports"): the fonts' folder (efficiency.reports.fonts).
 REPORT_FONT_DIR = env_path("REPORT_FONT_DIR", BASE_DIR / "var" / "fonts")
-REPORT_OUTPUT_DIR = env_path("REPORT_OUTPUT_DIR", BASE_DIR / "var" / "reports")
+# Generated files (the ZIPs under reports/) go through the default storage: a folder of this
+# machine unless STORAGES["default"] names a shared store (README, "Background work"). Never
+# served under MEDIA_URL: each download is a view that checks who asks.
+MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "var" / "files")
+
+# Background work (README, "Background work"): tasks are rows in this database, run by
+# `manage.py db_worker` on any machine that reaches it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Backups (README, "Backup and restore"): where `manage.py backup` writes by default, and where
 # a running server leaves its pid file so that `manage.py restore` refuses to run under it.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/", reports.job_detail, name="report_job"),
     path("jobs/<int:job_id>/status.json", reports.job_status, name="report_job_status"),
     path("jobs/<int:job_id>/download/", reports.job_download, name="report_job_download"),
+    path("jobs/<int:job_id>/retry/", reports.job_retry, name="report_job_retry"),
     path("annual/<int:year>.pdf", reports.annual_pdf, name="report_annual"),
     path(
         "annual/<int:year>/notice/<staff_no:staff_no>.pdf",

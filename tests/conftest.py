@@ -64,6 +64,15 @@ class Office:
 TEST_TODAY = datetime.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks run at once, in the test's own thread, when they are queued.
+
+    Tests of the queue itself set the database backend (tests/test_tasks.py runs the real
+    ``db_worker`` against it)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def session_today():
     """Run the session as if today were EFFICIENCY_TEST_TODAY (2026-01-02, say), the clock

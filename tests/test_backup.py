@@ -70,7 +70,7 @@ class Site:
             self.url = f"sqlite:///{self.db}"
             if copy_of:
                 shutil.copy(copy_of.db, self.db)
-        self.reports = self.base / "reports"
+        self.reports = self.base / "files" / "reports"
         self.uploads = self.base / "uploads"
         self.run = self.base / "run"
 
@@ -78,7 +78,7 @@ class Site:
         env = dict(os.environ)
         env.update(
             DATABASE_URL=self.url,
-            REPORT_OUTPUT_DIR=str(self.reports),
+            MEDIA_ROOT=str(self.base / "files"),
             EXCEL_UPLOAD_DIR=str(self.uploads),
             RUN_DIR=str(self.run),
             BACKUP_DIR=str(self.base / "backups"),

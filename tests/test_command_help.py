@@ -7,7 +7,7 @@ COMMANDS = {
     "import_xlsx": ("导入 Excel 表", "--dry-run"),
     "export_xlsx": ("将一张表、季度排名或年度考核汇总导出为排好版的工作簿。", "--template"),
     "report_pdf": ("--staff", "--workers"),
-    "run_report_job": ("生成一项待处理的报表任务的文件（由报表页面启动）。", "--workers"),
+    "enqueue_daily": ("每天运行一次", "--date"),
     "period": ("开启、关闭、重新开启或锁定考核期", "--reason"),
     "office_days": ("将某一年的法定节假日和调休上班日载入办公日历", "--dry-run"),
     "backup": ("把数据库和系统生成的文件备份为一个归档文件", "--keep"),

@@ -68,6 +68,7 @@ LAYERS = {
     "efficiency.security": PRESENTATION,
     "efficiency.charts": PRESENTATION,
     "efficiency.demo.*": PRESENTATION,
+    "efficiency.tasks": PRESENTATION,
     "efficiency.backup.*": PRESENTATION,
 }
 

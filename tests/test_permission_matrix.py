@@ -74,6 +74,7 @@ class World:
     handled: object = None
     appealed: object = None
     job: object = None
+    failed_job: object = None
     token: str = ""
     files: list = field(default_factory=list)
 
@@ -81,8 +82,9 @@ class World:
 @pytest.fixture
 def world(office, tmp_path, settings, monkeypatch) -> World:
     settings.EXCEL_UPLOAD_DIR = tmp_path / "uploads"
-    settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
-    monkeypatch.setattr(zipjob, "launch", lambda job: None)
+    settings.MEDIA_ROOT = tmp_path / "files"
+    # Started ZIPs are only queued: the matrix is about who may, not about the file.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     quarter(office, "2026Q2", "closed", incidents=False)
     quarter(office, "2026Q3", "open", incidents=False)
     w = World(office=office, tmp=tmp_path)
@@ -118,10 +120,17 @@ def world(office, tmp_path, settings, monkeypatch) -> World:
         period=Period.objects.get(code="2026Q2"),
         requested_by=office.leader,
         status=ReportJobStatus.DONE,
-        file="job-done-2026Q2.zip",
+        file="reports/job-done-2026Q2.zip",
     )
-    (tmp_path / "reports").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "reports" / "job-done-2026Q2.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    w.failed_job = ReportJob.objects.create(
+        kind=zipjob.KIND,
+        period=Period.objects.get(code="2026Q2"),
+        requested_by=office.leader,
+        status=ReportJobStatus.FAILED,
+        error="测试失败。",
+    )
+    (tmp_path / "files" / "reports").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "files" / "reports" / "job-done-2026Q2.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
     return w
 
 
@@ -528,6 +537,8 @@ MATRIX = [
     POST("report_zip_start",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/2026Q2/personal.zip"),
     GET("report_annual_zip_start",       "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/reports/annual/2026/forms.zip"),
     POST("report_annual_zip_start",      "login 403   403     403  403    403        done   403      done          403   403", lambda w: "/reports/annual/2026/forms.zip"),
+    GET("report_job_retry",              "405   405   405     405  405    405        405    405      405           405   405", lambda w: f"/reports/jobs/{w.failed_job.pk}/retry/"),
+    POST("report_job_retry",             "login 403   403     403  403    403        done   403      done          403   403", lambda w: f"/reports/jobs/{w.failed_job.pk}/retry/"),
     GET("sanction_list",                 "login 403   403     403  403    200        200    403      403           403   403", lambda w: "/sanctions/"),
     GET("sanction_create",               "login 403   403     403  403    200        403    403      403           403   403", lambda w: "/sanctions/new/"),
     POST("sanction_create",              "login 403   403     403  403    done       403    403      403           403   403", lambda w: "/sanctions/new/", lambda w: NEW_SANCTION),

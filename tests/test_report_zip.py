@@ -1,22 +1,19 @@
 """A quarter's personal forms as one ZIP: the file, the background job and its pages."""
 
 import datetime as dt
-import errno
 import io
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 import zipfile
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from efficiency import results
 from efficiency.models import ReportJob, ReportJobStatus
@@ -46,14 +43,21 @@ def period(office):
 
 @pytest.fixture
 def output(tmp_path, settings):
-    settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
-    return tmp_path / "reports"
+    """The default storage in a folder of the test's own; the ZIPs go to its reports/."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+    return tmp_path / "files" / "reports"
 
 
 @pytest.fixture
-def inline_jobs(monkeypatch, output):
-    """Run a started job at once, in this process, instead of a detached one."""
-    monkeypatch.setattr(zipjob, "launch", lambda job: zipjob.run(job.pk, workers=1))
+def queued(settings):
+    """Tasks only queued (in memory), never run: a job stays waiting for its worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def database_queue(settings):
+    """Tasks queued as rows of the database backend, as in production (no worker runs)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 # --- the file --------------------------------------------------------------------------------
@@ -100,10 +104,10 @@ def test_the_batch_trend_is_the_trend_of_staff_trend(office):
         assert len(single["trend"]) == 3
 
 
-# --- the job ---------------------------------------------------------------------------------
+# --- the job (tasks run at once here: the immediate backend, tests/conftest.py) ------------
 
 
-def test_a_leader_starts_the_job_follows_it_and_downloads_the_zip(office, period, inline_jobs):
+def test_a_leader_starts_the_job_follows_it_and_downloads_the_zip(office, period, output):
     client = login(office.leader)
     response = client.post("/reports/2026Q3/personal.zip")
     job = ReportJob.objects.get()
@@ -112,6 +116,9 @@ def test_a_leader_starts_the_job_follows_it_and_downloads_the_zip(office, period
     assert job.status == ReportJobStatus.DONE
     assert (job.done, job.total) == (8, 8)
     assert job.requested_by == office.leader
+    assert job.task_id
+    assert job.file == f"reports/job-{job.pk}-2026Q3.zip"
+    assert (output / f"job-{job.pk}-2026Q3.zip").is_file()
     page = client.get(response["Location"])
     assert page.status_code == 200
     status = json.loads(client.get(f"/reports/jobs/{job.pk}/status.json").content)
@@ -123,7 +130,9 @@ def test_a_leader_starts_the_job_follows_it_and_downloads_the_zip(office, period
         "total": 8,
         "percent": 100,
         "error": "",
+        "note": "",
         "download": f"/reports/jobs/{job.pk}/download/",
+        "retry": "",
         "finished": True,
     }
     download = client.get(status["download"])
@@ -136,22 +145,31 @@ def test_a_leader_starts_the_job_follows_it_and_downloads_the_zip(office, period
     assert f"/reports/jobs/{job.pk}/download/" in listing
 
 
-def test_starting_again_while_a_job_runs_gives_that_job(office, period, output, monkeypatch):
-    started = []
-    monkeypatch.setattr(zipjob, "launch", started.append)
+def test_starting_again_while_a_job_waits_gives_that_job(office, period, output, queued):
     client = login(office.leader)
     first = client.post("/reports/2026Q3/personal.zip")
     second = client.post("/reports/2026Q3/personal.zip")
     assert first["Location"] == second["Location"]
-    assert ReportJob.objects.count() == 1 and len(started) == 1
-    status = json.loads(client.get(f"/reports/jobs/{started[0].pk}/status.json").content.decode())
+    job = ReportJob.objects.get()
+    assert job.task_id
+    status = json.loads(client.get(f"/reports/jobs/{job.pk}/status.json").content.decode())
     assert status["status"] == "pending" and status["finished"] is False
-    assert status["download"] == ""
-    assert client.get(f"/reports/jobs/{started[0].pk}/download/").status_code == 404
+    assert status["download"] == "" and status["retry"] == ""
+    assert client.get(f"/reports/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_starting_queues_the_job_and_its_task_together(office, period, output, database_queue):
+    job, started = zipjob.start(period=period, user=office.leader)
+    assert started and job.status == ReportJobStatus.PENDING
+    task = DBTaskResult.objects.get()
+    assert str(task.id) == job.task_id
+    assert task.task_path == "efficiency.reports.zipjob.make_zip"
+    assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
+    assert task.status == "READY"
 
 
 @pytest.mark.parametrize("role", PERSONAS)
-def test_only_view_results_may_start_see_and_download_jobs(office, period, role, inline_jobs):
+def test_only_view_results_may_start_see_and_download_jobs(office, period, role, output):
     job = ReportJob.objects.create(kind=zipjob.KIND, period=period, requested_by=office.leader)
     zipjob.run(job.pk, workers=1)
     client = login(getattr(office, role))
@@ -162,220 +180,183 @@ def test_only_view_results_may_start_see_and_download_jobs(office, period, role,
     assert client.get(f"/reports/jobs/{job.pk}/download/").status_code == expected
     response = client.post("/reports/2026Q3/personal.zip")
     assert response.status_code == (302 if role in SEES_RESULTS else 403)
-
-
-def test_launch_starts_a_detached_run_report_job(office, period, output, monkeypatch):
-    calls = []
-
-    class FakeProcess:
-        pid = 424242
-
-        def wait(self):
-            return 0
-
-    def fake_popen(args, **kwargs):
-        calls.append((args, kwargs))
-        return FakeProcess()
-
-    monkeypatch.setattr(subprocess, "Popen", fake_popen)
-    job = ReportJob.objects.create(kind=zipjob.KIND, period=period)
-    zipjob.launch(job)
-    ((args, kwargs),) = calls
-    assert args[0] == sys.executable
-    assert args[-2:] == ["run_report_job", str(job.pk)]
-    assert kwargs["start_new_session"] is True
-    assert (output / f"job-{job.pk}.pid").read_text() == "424242"
-    assert (output / f"job-{job.pk}.log").exists()
-
-
-def test_a_job_whose_process_died_is_marked_failed(office, period, output):
-    job = ReportJob.objects.create(
-        kind=zipjob.KIND, period=period, status=ReportJobStatus.RUNNING, total=8, done=3
+    assert client.post(f"/reports/jobs/{job.pk}/retry/").status_code == (
+        302 if role in SEES_RESULTS else 403
     )
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    output.mkdir(parents=True, exist_ok=True)
-    (output / f"job-{job.pk}.pid").write_text(str(dead.pid))
-    status = json.loads(
-        login(office.leader).get(f"/reports/jobs/{job.pk}/status.json").content.decode()
-    )
-    assert status["status"] == "failed"
-    assert status["error"] == "后台进程在 ZIP 生成完成之前已停止，请重新生成。"
-    assert status["finished"] is True
 
 
-def test_a_refused_job_keeps_the_reason(office, period, output, monkeypatch):
+def test_a_refused_job_keeps_the_reason_and_its_task_fails_too(office, period, output):
     def refuse(*args, **kwargs):
         raise ReportError("没有中文字体。")
 
-    monkeypatch.setattr(zipjob, "build_zip", refuse)
     job = ReportJob.objects.create(kind=zipjob.KIND, period=period)
-    job = zipjob.run(job.pk, workers=1)
+    original = zipjob.build_zip
+    zipjob.build_zip = refuse
+    try:
+        result = zipjob.make_zip.enqueue(job.pk)
+    finally:
+        zipjob.build_zip = original
+    job.refresh_from_db()
     assert job.status == ReportJobStatus.FAILED
     assert job.error == "没有中文字体。"
     assert job.finished_at is not None
+    assert result.status == "FAILED"
+    assert result.errors[0].exception_class_path == "efficiency.reports.zipjob.JobFailed"
 
 
-def test_run_report_job_does_a_waiting_job(office, period, output, capsys):
-    job = ReportJob.objects.create(kind=zipjob.KIND, period=period)
-    call_command("run_report_job", str(job.pk), "--workers", "1")
-    job.refresh_from_db()
-    assert job.status == ReportJobStatus.DONE
-    assert zipjob.file_path(job) is not None
-    assert "报表任务" in capsys.readouterr().out
-    # a job runs once: running it again changes nothing
-    made = zipjob.file_path(job)
-    before = (made.read_bytes(), made.stat().st_mtime_ns, job.finished_at, job.status)
-    call_command("run_report_job", str(job.pk))
-    job.refresh_from_db()
-    again = zipjob.file_path(job)
-    assert again == made
-    assert (made.read_bytes(), made.stat().st_mtime_ns, job.finished_at, job.status) == before
-    assert ReportJob.objects.count() == 1
-    with pytest.raises(CommandError) as missing:
-        call_command("run_report_job", "999")
-    assert str(missing.value) == "报表任务 999 不存在。"
+def test_an_unexpected_error_is_explained_in_chinese_and_can_be_retried(
+    office, period, output, monkeypatch
+):
+    def crash(*args, **kwargs):
+        raise MemoryError
 
-
-def test_old_zip_files_are_pruned_when_a_new_job_starts(office, period, output, monkeypatch):
-    monkeypatch.setattr(zipjob, "launch", lambda job: None)
-    output.mkdir(parents=True, exist_ok=True)
-    old = ReportJob.objects.create(
-        kind=zipjob.KIND,
-        period=period,
-        status=ReportJobStatus.DONE,
-        file="job-old.zip",
-        finished_at=timezone.now() - timezone.timedelta(days=zipjob.KEEP_DAYS + 1),
+    monkeypatch.setattr(zipjob, "build_zip", crash)
+    client = login(office.leader)
+    response = client.post("/reports/2026Q3/personal.zip")
+    job = ReportJob.objects.get()
+    assert job.status == ReportJobStatus.FAILED
+    assert job.error == (
+        "ZIP 因意外错误（MemoryError）未能生成。请重试；如果再次失败，请告知系统管理员"
+        "（详情记在后台任务进程的日志里）。"
     )
-    (output / "job-old.zip").write_bytes(b"PK")
-    zipjob.start(period=period, user=office.leader)
-    old.refresh_from_db()
-    assert old.file == ""
-    assert not (output / "job-old.zip").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert job.error in page
+    assert f'action="/reports/jobs/{job.pk}/retry/"' in page
+    assert "重试" in page
+    monkeypatch.undo()
+    retried = client.post(f"/reports/jobs/{job.pk}/retry/")
+    again = ReportJob.objects.exclude(pk=job.pk).get()
+    assert retried["Location"] == f"/reports/jobs/{again.pk}/"
+    assert again.status == ReportJobStatus.DONE and again.requested_by == office.leader
+    job.refresh_from_db()
+    assert job.status == ReportJobStatus.FAILED  # the failed one stays as it was
+    # retrying a job that did not fail makes nothing new
+    assert client.post(f"/reports/jobs/{again.pk}/retry/")["Location"] == (
+        f"/reports/jobs/{again.pk}/"
+    )
+    assert ReportJob.objects.count() == 2
+
+
+def test_a_job_runs_once(office, period, output):
+    job = ReportJob.objects.create(kind=zipjob.KIND, period=period)
+    job = zipjob.run(job.pk, workers=1)
+    assert job.status == ReportJobStatus.DONE
+    made = output / f"job-{job.pk}-2026Q3.zip"
+    before = (made.read_bytes(), made.stat().st_mtime_ns, job.finished_at, job.file)
+    job = zipjob.run(job.pk, workers=1)
+    assert (made.read_bytes(), made.stat().st_mtime_ns, job.finished_at, job.file) == before
+    assert sorted(p.name for p in output.iterdir()) == [made.name]
 
 
 # --- a job never blocks its quarter ----------------------------------------------------------
 
 
-def test_a_job_that_cannot_be_launched_is_failed_with_the_reason(
-    office, period, output, monkeypatch
+def test_a_running_job_whose_worker_died_is_failed_after_its_heartbeat_stops(
+    office, period, output
 ):
-    def no_more_processes(*args, **kwargs):
-        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(subprocess, "Popen", no_more_processes)
-    client = login(office.leader)
-    response = client.post("/reports/2026Q3/personal.zip")
-    job = ReportJob.objects.get()
-    assert response["Location"] == f"/reports/jobs/{job.pk}/"
-    assert job.status == ReportJobStatus.FAILED
-    assert job.error == (
-        "后台进程无法启动（Resource temporarily unavailable），没有生成任何文件；请告知系统管理员。"
+    beat = dt.datetime(2026, 10, 8, 9, 0, tzinfo=dt.UTC)
+    job = ReportJob.objects.create(
+        kind=zipjob.KIND,
+        period=period,
+        status=ReportJobStatus.RUNNING,
+        total=8,
+        done=3,
+        started_at=beat,
+        heartbeat_at=beat,
     )
-    assert job.finished_at is not None
-    page = client.get(response["Location"]).content.decode()
-    assert job.error in page
-    assert "正在生成" not in page
-    # the quarter is not blocked: the next click starts a new job
-    monkeypatch.setattr(zipjob, "launch", lambda job: None)
-    client.post("/reports/2026Q3/personal.zip")
-    assert ReportJob.objects.count() == 2
-    assert ReportJob.objects.filter(status=ReportJobStatus.PENDING).count() == 1
+    client = login(office.leader)
+    url = f"/reports/jobs/{job.pk}/status.json"
+    with time_machine.travel(beat + dt.timedelta(minutes=4), tick=False):
+        assert json.loads(client.get(url).content)["status"] == "running"
+        assert zipjob.active_job(period) == job
+    with time_machine.travel(beat + dt.timedelta(minutes=6), tick=False):
+        status = json.loads(client.get(url).content)
+        assert zipjob.active_job(period) is None
+    assert status["status"] == "failed"
+    assert status["error"] == (
+        "后台任务进程在 ZIP 生成完成之前已停止（被停止或机器重启）。请重试。"
+    )
+    assert status["finished"] is True
+    assert status["retry"] == f"/reports/jobs/{job.pk}/retry/"
 
 
-def test_a_pending_job_with_no_process_after_a_minute_is_failed(office, period, output):
+def test_a_task_that_failed_before_its_job_could_say_so_fails_the_job(
+    office, period, output, database_queue
+):
+    job, _started = zipjob.start(period=period, user=office.leader)
+    DBTaskResult.objects.filter(pk=job.task_id).update(
+        status="FAILED", exception_class_path="builtins.SystemExit", traceback="..."
+    )
+    status = json.loads(login(office.leader).get(f"/reports/jobs/{job.pk}/status.json").content)
+    assert status["status"] == "failed"
+    assert status["error"] == (
+        "后台任务出错（SystemExit），ZIP 没有生成。请重试；如果再次失败，请告知系统管理员。"
+    )
+    other, _ = zipjob.start(period=period, user=office.leader)
+    DBTaskResult.objects.filter(pk=other.task_id).delete()
+    assert zipjob.refresh(other).error == "这项任务的后台任务在运行之前已被删除。请重试。"
+
+
+def test_a_job_waiting_for_the_worker_says_so_after_a_minute(office, period, output, queued):
     created = dt.datetime(2026, 10, 8, 9, 0, tzinfo=dt.UTC)
     client = login(office.leader)
     with time_machine.travel(created, tick=False):
-        job = ReportJob.objects.create(kind=zipjob.KIND, period=period, requested_by=office.leader)
+        job, _started = zipjob.start(period=period, user=office.leader)
     url = f"/reports/jobs/{job.pk}/status.json"
     with time_machine.travel(created + dt.timedelta(seconds=50), tick=False):
-        assert json.loads(client.get(url).content)["status"] == "pending"
-        assert zipjob.start(period=period, user=office.leader) == (job, False)
-    with time_machine.travel(created + dt.timedelta(seconds=61), tick=False):
+        assert json.loads(client.get(url).content)["note"] == ""
+    with time_machine.travel(created + dt.timedelta(minutes=30), tick=False):
         status = json.loads(client.get(url).content)
-    assert status["status"] == "failed"
-    assert status["error"] == "后台进程一直没有启动，请重新生成 ZIP。"
-    assert status["finished"] is True
+        page = client.get(f"/reports/jobs/{job.pk}/").content.decode()
+        # still the quarter's job: it runs as soon as a worker does
+        assert zipjob.start(period=period, user=office.leader) == (job, False)
+    assert status["status"] == "pending"
+    assert "manage.py db_worker" in status["note"] and status["note"] in page
 
 
-def test_a_job_run_by_hand_says_which_process_runs_it(office, period, output, monkeypatch):
-    seen = []
-
-    def build(period, target, **kwargs):
-        seen.append((output / f"job-{job.pk}.pid").read_text())
-        job.refresh_from_db()
-        seen.append(zipjob.refresh(job).status)
-        target.write_bytes(b"PK")
-        return 0
-
-    monkeypatch.setattr(zipjob, "build_zip", build)
-    monkeypatch.setattr(zipjob, "_alive", lambda pid: pid == os.getpid())
-    job = ReportJob.objects.create(kind=zipjob.KIND, period=period)
-    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
-        job = zipjob.run(job.pk, workers=1)
-    assert seen == [str(os.getpid()), ReportJobStatus.RUNNING]
-    assert job.status == ReportJobStatus.DONE
-    assert not (output / f"job-{job.pk}.pid").exists()
-
-
-def test_leftovers_of_finished_jobs_are_pruned(office, period, output, monkeypatch):
-    monkeypatch.setattr(zipjob, "launch", lambda job: None)
-    output.mkdir(parents=True, exist_ok=True)
+def test_old_and_orphaned_zips_are_pruned_by_the_next_job(office, period, output):
     now = timezone.now()
-    recent = now - dt.timedelta(days=1)
-    old = now - dt.timedelta(days=zipjob.KEEP_DAYS + 1)
-    done = ReportJob.objects.create(
-        kind=zipjob.KIND, period=period, status=ReportJobStatus.DONE, finished_at=recent
+    old_day = now - dt.timedelta(days=zipjob.KEEP_DAYS + 1)
+    output.mkdir(parents=True)
+    old = ReportJob.objects.create(
+        kind=zipjob.KIND, period=period, status=ReportJobStatus.DONE, finished_at=old_day
     )
-    done.file = f"job-{done.pk}-2026Q3.zip"
-    done.save()
-    failed = ReportJob.objects.create(
-        kind=zipjob.KIND, period=period, status=ReportJobStatus.FAILED, finished_at=recent
-    )
-    failed_long_ago = ReportJob.objects.create(
-        kind=zipjob.KIND, period=period, status=ReportJobStatus.FAILED, finished_at=old
+    recent = ReportJob.objects.create(
+        kind=zipjob.KIND, period=period, status=ReportJobStatus.DONE, finished_at=now
     )
     other = quarter(office, "2026Q2", "closed", incidents=False)
     running = ReportJob.objects.create(
-        kind=zipjob.KIND, period=other, status=ReportJobStatus.RUNNING
+        kind=zipjob.KIND, period=other, status=ReportJobStatus.RUNNING, heartbeat_at=now
     )
     names = {
-        # the finished job's ZIP stays; its log, pid and a half-written earlier try go
-        done.file: True,
-        f"job-{done.pk}-2026Q3.zip.part": False,
-        f"job-{done.pk}.log": False,
-        f"job-{done.pk}.pid": False,
-        # a failed job keeps the log its error points to, for KEEP_DAYS
-        f"job-{failed.pk}.log": True,
-        f"job-{failed.pk}.pid": False,
-        f"job-{failed.pk}-2026Q3.zip.part": False,
-        f"job-{failed_long_ago.pk}.log": False,
-        # a running job's files are its own
-        f"job-{running.pk}.log": True,
-        f"job-{running.pk}.pid": True,
-        f"job-{running.pk}-2026Q2.zip.part": True,
-        # files of jobs that no longer exist
-        "job-999999.log": False,
-        "job-999999-2026Q1.zip": False,
-        # not a job's file
-        "notes.txt": True,
+        f"job-{old.pk}-2026Q3.zip": False,  # finished long ago
+        f"job-{recent.pk}-2026Q3.zip": True,  # its job's file
+        f"job-{recent.pk}-2026Q3_x1.zip": False,  # named by no job
+        f"job-{running.pk}-2026Q2.zip": True,  # being saved by a running job
+        "job-999999-2026Q1.zip": False,  # its job is gone
+        "notes.txt": True,  # not a job's file
     }
     for name in names:
-        (output / name).write_bytes(b"x")
-    zipjob.start(period=period, user=office.leader)
-    assert {name for name in names if (output / name).exists()} == {
-        name for name, kept in names.items() if kept
-    }
+        (output / name).write_bytes(b"PK")
+    ReportJob.objects.filter(pk=old.pk).update(file=f"reports/job-{old.pk}-2026Q3.zip")
+    ReportJob.objects.filter(pk=recent.pk).update(file=f"reports/job-{recent.pk}-2026Q3.zip")
+    job, _started = zipjob.start(period=period, user=office.leader)
+    made = f"job-{job.pk}-2026Q3.zip"
+    assert {p.name for p in output.iterdir()} == {n for n, kept in names.items() if kept} | {made}
+    old.refresh_from_db()
+    assert old.file == ""
+    page = login(office.leader).get(f"/reports/jobs/{old.pk}/")
+    assert f"/reports/jobs/{old.pk}/download/" not in page.content.decode()
 
 
-def test_the_job_runs_below_the_web_server(office, period, output, monkeypatch):
+def test_the_task_runs_below_the_web_server(office, period, output, monkeypatch):
     calls = []
     monkeypatch.setattr(zipjob, "lower_priority", lambda: calls.append("lower_priority"))
-    monkeypatch.setattr(zipjob, "run", lambda job_id, workers: calls.append("run") or job)
+    monkeypatch.setattr(zipjob, "prune", lambda: calls.append("prune"))
+    monkeypatch.setattr(zipjob, "run", lambda job_id: calls.append("run") or job)
     job = ReportJob.objects.create(kind=zipjob.KIND, period=period, status=ReportJobStatus.DONE)
-    call_command("run_report_job", str(job.pk))
-    assert calls == ["lower_priority", "run"]
+    zipjob.make_zip.enqueue(job.pk)
+    assert calls == ["lower_priority", "prune", "run"]
 
 
 def test_lower_priority_sets_the_niceness_of_the_process_and_its_workers():
@@ -407,12 +388,12 @@ def criteria(transactional_db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_leaders_starting_the_same_zip_at_once_get_one_job(office, criteria, output, monkeypatch):
+def test_leaders_starting_the_same_zip_at_once_get_one_job(
+    office, criteria, output, database_queue, monkeypatch
+):
     """Real threads, real transactions (run it on PostgreSQL too: scripts/with-postgres.sh)."""
     period = quarter(office)
     leaders = 4
-    launched = []
-    monkeypatch.setattr(zipjob, "launch", launched.append)
     looked_up = zipjob.active_job
 
     def slow_lookup(period, *args):
@@ -443,41 +424,24 @@ def test_leaders_starting_the_same_zip_at_once_get_one_job(office, criteria, out
     assert sorted(outcomes, key=lambda o: not o[1]) == [(job.pk, True)] + [(job.pk, False)] * (
         leaders - 1
     )
-    assert launched == [job]
+    assert [str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)] == [job.task_id]
 
 
-def test_run_report_job_explains_itself_and_its_bad_arguments_in_chinese():
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", "run_report_job", *args],
-            capture_output=True,
-            text=True,
-            cwd=zipjob.fonts.BASE_DIR,
-            env={**os.environ, "LANG": "C.UTF-8"},
-        )
-
-    shown = manage("--help")
-    assert shown.returncode == 0, shown.stderr
-    assert "生成一项待处理的报表任务的文件（由报表页面启动）。" in shown.stdout
-    assert "报表任务编号，即任务页面地址中的数字。" in " ".join(shown.stdout.split())
-    wrong = manage("abc")
-    assert wrong.returncode == 2
-    assert "报表任务编号应为不小于 1 的整数，“abc”不是。" in wrong.stderr
-    wrong = manage("3", "--workers", "-1")
-    assert wrong.returncode == 2
-    assert "进程数（--workers）应为不小于 0 的整数，“-1”不是。" in wrong.stderr
-
-
-def test_the_reports_page_offers_a_new_zip_when_the_last_never_started(office, period, output):
-    created = dt.datetime(2026, 10, 8, 9, 0, tzinfo=dt.UTC)
-    with time_machine.travel(created, tick=False):
-        job = ReportJob.objects.create(kind=zipjob.KIND, period=period, requested_by=office.leader)
+def test_the_reports_page_offers_a_new_zip_when_the_last_lost_its_worker(office, period, output):
+    beat = dt.datetime(2026, 10, 8, 9, 0, tzinfo=dt.UTC)
+    job = ReportJob.objects.create(
+        kind=zipjob.KIND,
+        period=period,
+        requested_by=office.leader,
+        status=ReportJobStatus.RUNNING,
+        heartbeat_at=beat,
+    )
     client = login(office.leader)
-    with time_machine.travel(created + dt.timedelta(seconds=30), tick=False):
+    with time_machine.travel(beat + dt.timedelta(minutes=1), tick=False):
         page = client.get("/reports/2026Q3/").content.decode()
     assert f'href="/reports/jobs/{job.pk}/"' in page
     assert 'action="/reports/2026Q3/personal.zip"' not in page
-    with time_machine.travel(created + dt.timedelta(minutes=2), tick=False):
+    with time_machine.travel(beat + dt.timedelta(minutes=10), tick=False):
         page = client.get("/reports/2026Q3/").content.decode()
     assert f'href="/reports/jobs/{job.pk}/"' not in page
     assert 'action="/reports/2026Q3/personal.zip"' in page

@@ -31,10 +31,11 @@ def test_pdfs_and_excel_files_are_private_and_never_stored(office, period, url):
 
 
 def test_the_quarters_zip_is_private_and_never_stored(office, period, tmp_path, settings):
-    settings.REPORT_OUTPUT_DIR = tmp_path
-    (tmp_path / "job-forms.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "job-forms.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
     job = ReportJob.objects.create(
-        kind=zipjob.KIND, period=period, status=ReportJobStatus.DONE, file="job-forms.zip"
+        kind=zipjob.KIND, period=period, status=ReportJobStatus.DONE, file="reports/job-forms.zip"
     )
     response = login(office.leader).get(f"/reports/jobs/{job.pk}/download/")
     assert response.status_code == 200

@@ -21,7 +21,7 @@ MAY_READ_THE_ENVIRONMENT = {"settings.py", "wsgi.py", "reports/fonts.py"}
 def folders_in(**env: str) -> list[Path]:
     code = (
         "import django; django.setup(); from django.conf import settings; "
-        "print(settings.REPORT_FONT_DIR); print(settings.REPORT_OUTPUT_DIR); "
+        "print(settings.REPORT_FONT_DIR); print(settings.MEDIA_ROOT); "
         "print(settings.EXCEL_UPLOAD_DIR)"
     )
     result = run(["-c", code], SECRET_KEY=PRODUCTION["SECRET_KEY"], **env)
@@ -32,14 +32,14 @@ def folders_in(**env: str) -> list[Path]:
 def test_the_report_and_upload_folders_come_from_the_environment(tmp_path):
     assert folders_in() == [
         ROOT / "var" / "fonts",
-        ROOT / "var" / "reports",
+        ROOT / "var" / "files",
         ROOT / "var" / "uploads",
     ]
     assert folders_in(
         REPORT_FONT_DIR=str(tmp_path / "fonts"),
-        REPORT_OUTPUT_DIR=str(tmp_path / "reports"),
+        MEDIA_ROOT=str(tmp_path / "files"),
         EXCEL_UPLOAD_DIR=str(tmp_path / "uploads"),
-    ) == [tmp_path / "fonts", tmp_path / "reports", tmp_path / "uploads"]
+    ) == [tmp_path / "fonts", tmp_path / "files", tmp_path / "uploads"]
 
 
 def test_a_blank_or_missing_folder_is_the_default(monkeypatch):
@@ -60,9 +60,9 @@ def test_a_number_that_is_not_one_is_refused_by_name(monkeypatch):
 
 def test_the_reports_read_their_folders_from_the_settings(settings, tmp_path):
     settings.REPORT_FONT_DIR = tmp_path / "fonts"
-    settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
+    settings.MEDIA_ROOT = tmp_path / "files"
     assert fonts.font_dir() == tmp_path / "fonts"
-    assert zipjob.reports_dir() == tmp_path / "reports"
+    assert zipjob.default_storage.path("reports/x.zip") == str(tmp_path / "files/reports/x.zip")
 
 
 def test_no_other_module_reads_the_environment():

@@ -3,9 +3,10 @@
 What is in it, and why (the README says the same to the office):
 
 - the database: everything the office entered, its history and the report jobs;
-- ``files/reports/``: the finished ZIPs of personal forms and their logs (``REPORT_OUTPUT_DIR``),
-  so a restored job's download still works; half-written ``.part`` files and pid files are
-  left out (they belong to a process, not to the data);
+- ``files/reports/``: the finished ZIPs of personal forms (``reports/`` of the default storage,
+  ``MEDIA_ROOT``), so a restored job's download still works; half-written ``.part`` files and
+  pid files are left out (they belong to a process, not to the data). A shared store
+  configured in ``STORAGES`` (S3) is backed up by its own means;
 - ``files/uploads/``: Excel uploads waiting for confirmation (``EXCEL_UPLOAD_DIR``), so a
   restore made minutes after a crash does not lose someone's checked upload.
 
@@ -50,7 +51,7 @@ NAME_SUFFIX = ".tar.gz"
 def areas() -> dict[str, Path]:
     """The folders of generated files kept in a backup, by their name in the archive."""
     return {
-        "reports": Path(settings.REPORT_OUTPUT_DIR),
+        "reports": Path(settings.MEDIA_ROOT) / "reports",
         "uploads": Path(settings.EXCEL_UPLOAD_DIR),
     }
 

@@ -7,7 +7,7 @@ the restored database (or in a file that no longer exists). Three ways of knowin
   calls :func:`announce`, which writes ``RUN_DIR/server-<pid>.json`` (default ``var/run``)
   and removes it when the process exits; a file whose process is gone (killed) is ignored;
 - processes of this checkout on the same ``DATABASE_URL``, found by their command line
-  (``manage.py runserver``, ``db_worker``, ``run_report_job``, ``gunicorn efficiency.wsgi``),
+  (``manage.py runserver``, ``db_worker``, ``gunicorn efficiency.wsgi``),
   which finds a worker that announces nothing;
 - on PostgreSQL, other sessions connected to the same database (any machine).
 
@@ -27,7 +27,6 @@ from django.conf import settings
 PATTERNS = (
     ("manage.py", "runserver"),
     ("manage.py", "db_worker"),
-    ("manage.py", "run_report_job"),
     ("gunicorn", "efficiency.wsgi"),
 )
 

@@ -45,7 +45,11 @@ class ReportJobStatus(models.TextChoices):
 
 
 class ReportJob(models.Model):
-    """A report too long for one request (a quarter's personal forms as one ZIP)."""
+    """A report too long for one request (a quarter's personal forms as one ZIP).
+
+    The page's record of the work: a task on the worker (django-tasks) does it and writes
+    its progress, outcome and reason here.
+    """
 
     kind = models.CharField(_("kind"), max_length=30)
     period = models.ForeignKey(
@@ -59,8 +63,13 @@ class ReportJob(models.Model):
     )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
+    # The file's name in the default storage (reports/job-<id>-<period>.zip) once done.
     file = models.CharField(max_length=255, blank=True)
     error = models.TextField(blank=True)
+    # The django-tasks result that runs this job (efficiency.reports.zipjob.make_zip).
+    task_id = models.CharField(max_length=64, blank=True)
+    # Written with each progress step: a running job silent for long has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

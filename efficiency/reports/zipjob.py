@@ -1,41 +1,45 @@
-"""A quarter's personal forms, or a year's 年度考核登记表, as one ZIP, made outside the request.
+"""A quarter's personal forms, or a year's 年度考核登记表, as one ZIP, made outside the request
+on the task worker.
 
 Two kinds of :class:`~efficiency.models.ReportJob`: :data:`KIND` (the quarter's
 个人平时考核登记表, :func:`build_zip`) and :data:`ANNUAL_KIND` (the year's 年度考核登记表,
 :func:`build_annual_zip`; the job's ``period`` is a quarter of that year, and the year is its
-``year``). Both builders take the same arguments, so whatever runs a job dispatches on its
-kind alone (:func:`builder`).
+``year``). Both builders take the same arguments, so the task dispatches on the kind alone
+(:func:`builder`).
 
-The page creates a :class:`~efficiency.models.ReportJob` and :func:`launch` starts
-``python manage.py run_report_job <id>`` as a detached process (its own session, output to
-``var/reports/job-<id>.log``): no extra service to run, and no web worker is held. That
-process (:func:`run`) gathers everyone's numbers once, renders the forms in a pool of worker
-processes (one per core), writes the ZIP under ``var/reports/`` and updates ``job.done`` as
-it goes, so the page can poll a small JSON status, be left, and be come back to.
+The page calls :func:`start`: in one transaction it creates a
+:class:`~efficiency.models.ReportJob` (the page's record of progress) and enqueues the task
+:data:`make_zip` (django-tasks; a row of the database backend that ``manage.py db_worker``
+picks up, on this machine or any other that reaches the database). The task (:func:`run`)
+gathers everyone's numbers once, renders the forms in a pool of worker processes (one per
+core), saves the ZIP through Django's default storage under ``reports/`` and writes
+``job.done`` as it goes, so the page can poll a small JSON status, be left, and be come back
+to.
 
 ``report_pdf personal --all`` calls :func:`build_zip` directly, in the foreground.
 
-A job never blocks its quarter for good: one whose process could not be started, never
-appeared within :data:`STARTUP_GRACE`, or died, is marked failed with the reason (see
-:func:`launch` and :func:`refresh`), and a new one may then be started.
+A job never blocks its quarter for good: one that fails says why (in Chinese, on its page)
+and may be started again (重试); one whose worker was killed mid-way stops writing its
+heartbeat and is failed after :data:`STALLED` (see :func:`refresh`).
 """
 
 import logging
 import multiprocessing
 import os
 import re
-import subprocess
-import sys
-import threading
-import time
+import signal
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from efficiency.models import Period, ReportJob, ReportJobStatus
 
@@ -47,20 +51,18 @@ KIND = "personal_zip"
 ANNUAL_KIND = "annual_forms_zip"
 KINDS = (KIND, ANNUAL_KIND)
 ACTIVE = (ReportJobStatus.PENDING, ReportJobStatus.RUNNING)
-MANAGE = fonts.BASE_DIR / "manage.py"
 PROGRESS_EVERY = 0.5  # seconds between progress writes: SQLite has one writer at a time
-KEEP_DAYS = 30  # ZIP files of older jobs are deleted when a new job starts
-# A job with no process this long after it was created was never started (the web process
-# died between creating and launching it, say): it is failed so the quarter is not blocked.
-STARTUP_GRACE = timezone.timedelta(minutes=1)
-# The job shares the machine with the web server: people clicking come first.
+KEEP_DAYS = 30  # ZIP files of older jobs are deleted by the pruning (each job, and daily)
+# A running job writes its heartbeat with every form; silent this long, its worker is gone
+# (killed, the machine restarted) and the job is failed so the quarter can be made again.
+STALLED = timezone.timedelta(minutes=5)
+# A job still waiting this long says so: the worker may not be running.
+WAITING_NOTE_AFTER = timezone.timedelta(minutes=1)
+# The worker shares the machine with the web server: people clicking come first.
 NICENESS = 10
-# job-<id>.log, job-<id>.pid, job-<id>-<period>.zip and its .part while it is written.
-JOB_FILE = re.compile(r"^job-(?P<id>\d+)(?:-[^/]*)?\.(?P<ext>zip\.part|zip|log|pid)$")
-
-
-def reports_dir() -> Path:
-    return Path(settings.REPORT_OUTPUT_DIR)
+# Where the ZIPs live in the storage: reports/job-<id>-<period>.zip.
+FOLDER = "reports"
+JOB_FILE = re.compile(r"^job-(?P<id>\d+)-[^/]*\.zip$")
 
 
 def zip_filename(period: Period) -> str:
@@ -85,6 +87,11 @@ def builder(kind: str) -> Callable[..., int]:
 
 
 def _worker_init() -> None:
+    # The task worker's signal handlers are inherited by the fork; its SIGTERM handler waits
+    # for "the task in hand" and so would ignore the pool's own terminate() for good. A
+    # renderer ends on SIGTERM, and leaves Ctrl-C to the process that forked it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Each worker builds its own engine: no fontconfig or Pango state crosses the fork.
     pdf.reset()
     pdf.engine()
@@ -173,6 +180,10 @@ def _write_zip(
 # --- jobs ------------------------------------------------------------------------------------
 
 
+class JobFailed(Exception):
+    """Raised by the task after the job was marked failed, so the task result fails too."""
+
+
 def _same_work(kind: str, period: Period):
     """The jobs making the same ZIP: the quarter's per quarter, the year's per year."""
     if kind == ANNUAL_KIND:
@@ -189,9 +200,12 @@ def active_job(period: Period, kind: str = KIND) -> ReportJob | None:
 
 
 def start(*, period: Period, user, kind: str = KIND) -> tuple[ReportJob, bool]:
-    """The job making this period's ZIP: the one already under way, or a new one started.
+    """The job making this period's ZIP: the one already under way, or a new one queued.
 
-    ``kind`` :data:`ANNUAL_KIND`: the ZIP of ``period.year``'s 年度考核登记表."""
+    ``kind`` :data:`ANNUAL_KIND`: the ZIP of ``period.year``'s 年度考核登记表. The job and its
+    task are written in one transaction: there is never a job without a task to do it, nor a
+    task without its job.
+    """
     fonts.require()
     with transaction.atomic():
         # Two leaders clicking at once start one job. A read-then-insert alone does not
@@ -209,57 +223,10 @@ def start(*, period: Period, user, kind: str = KIND) -> tuple[ReportJob, bool]:
         if running is not None:
             return running, False
         job = ReportJob.objects.create(kind=kind, period=period, requested_by=user)
-    prune()
-    launch(job)
-    job.refresh_from_db()  # failed at once if its process could not be started
+        result = make_zip.enqueue(job.pk)
+        ReportJob.objects.filter(pk=job.pk).update(task_id=result.id)
+    job.refresh_from_db()
     return job, True
-
-
-def _pid_file(job: ReportJob) -> Path:
-    return reports_dir() / f"job-{job.pk}.pid"
-
-
-def log_file(job: ReportJob) -> Path:
-    return reports_dir() / f"job-{job.pk}.log"
-
-
-def launch(job: ReportJob) -> None:
-    """Start ``manage.py run_report_job`` detached from this process and its request.
-
-    If the process cannot be started (no space or rights for its log, no more processes,
-    no interpreter) the job is marked failed with the reason at once, instead of waiting.
-    """
-    try:
-        directory = reports_dir()
-        directory.mkdir(parents=True, exist_ok=True)
-        with log_file(job).open("ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, str(MANAGE), "run_report_job", str(job.pk)],
-                cwd=fonts.BASE_DIR,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                close_fds=True,
-            )
-    except OSError as error:
-        logger.exception("report job %s could not be started", job.pk)
-        _fail(
-            job,
-            _(
-                "The background process could not be started (%(reason)s). Nothing was made; "
-                "tell the administrator."
-            )
-            % {"reason": error.strerror or error},
-        )
-        return
-    try:
-        _pid_file(job).write_text(str(process.pid))
-    except OSError:
-        # The process writes its own pid file when it starts (see run()).
-        logger.warning("report job %s: could not write its pid file", job.pk)
-    # Reap it when it ends, so a long-running web process collects no zombies.
-    threading.Thread(target=process.wait, daemon=True).start()
 
 
 def lower_priority() -> None:
@@ -269,145 +236,141 @@ def lower_priority() -> None:
         os.nice(NICENESS - current)
 
 
-def _alive(pid: int) -> bool:
-    """Is the job's process still there (and still that process, not a reused pid)?"""
-    proc = Path("/proc")
-    if proc.is_dir():
-        try:
-            return b"run_report_job" in (proc / str(pid) / "cmdline").read_bytes()
-        except OSError:
-            return False
+def _task_failure(job: ReportJob) -> str | None:
+    """Why the job's task failed or vanished before the job could say so itself, if it did."""
+    if not job.task_id:
+        return None
+    backend = make_zip.get_backend()
+    if not backend.supports_get_result:
+        return None
     try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
+        result = make_zip.get_result(job.task_id)
+    except TaskResultDoesNotExist:
+        return _("The background task of this job was deleted before it ran. Try again.")
+    if result.status != TaskResultStatus.FAILED:
+        return None
+    error = result.errors[-1].exception_class_path.rpartition(".")[2] if result.errors else ""
+    return _(
+        "The background task stopped with an error (%(error)s) before the ZIP was made. Try "
+        "again; if it fails again, tell the administrator."
+    ) % {"error": error or "?"}
 
 
 def refresh(job: ReportJob) -> ReportJob:
-    """The job as it stands; one whose process died, or never came, is marked failed."""
+    """The job as it stands; one whose worker died or whose task failed is marked failed."""
     if job.status not in ACTIVE:
         return job
-    try:
-        pid = int(_pid_file(job).read_text())
-    except (OSError, ValueError):
-        pid = None  # not launched yet, or launched and not yet written
-    if pid is not None and _alive(pid):
+    reason = _task_failure(job)
+    if reason is None and job.status == ReportJobStatus.RUNNING:
+        beat = job.heartbeat_at or job.started_at or job.created_at
+        if timezone.now() - beat > STALLED:
+            reason = _(
+                "The background worker stopped before the ZIP was finished (it was stopped or "
+                "its machine restarted). Try again."
+            )
+    if reason is None:
         return job
-    if pid is None and timezone.now() - job.created_at < STARTUP_GRACE:
-        return job
+    # Only if still active: the job may have finished since it was read.
+    ReportJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
+        status=ReportJobStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
     job.refresh_from_db()
-    if job.status in ACTIVE:
-        job.status = ReportJobStatus.FAILED
-        job.error = (
-            _("The background process never started. Start the ZIP again.")
-            if pid is None
-            else _("The background process stopped before the ZIP was finished. Start it again.")
-        )
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        _pid_file(job).unlink(missing_ok=True)
     return job
 
 
-def file_path(job: ReportJob) -> Path | None:
+def is_waiting_long(job: ReportJob) -> bool:
+    """Still queued after :data:`WAITING_NOTE_AFTER`: the worker may not be running."""
+    return (
+        job.status == ReportJobStatus.PENDING
+        and timezone.now() - job.created_at > WAITING_NOTE_AFTER
+    )
+
+
+def stored_file(job: ReportJob) -> str | None:
+    """The name of the job's ZIP in the storage, if it is done and the file is still there."""
     if job.status != ReportJobStatus.DONE or not job.file:
         return None
-    path = reports_dir() / Path(job.file).name
-    return path if path.is_file() else None
+    return job.file if default_storage.exists(job.file) else None
 
 
-def prune() -> None:
-    """Delete what finished jobs leave behind (the records stay).
+def prune() -> int:
+    """Delete the ZIPs of jobs finished more than KEEP_DAYS ago, and any ZIP no job names.
 
-    - the ZIP and the log of a job finished more than KEEP_DAYS ago (a failed job's error
-      names its log, so logs are kept as long as ZIPs);
-    - at once: the pid file and any half-written ``.part`` of a job no longer running, and
-      the log of a job that succeeded;
-    - any job file whose job no longer exists.
+    The job records stay (their pages say the file is gone). Returns how many files went.
     """
     cutoff = timezone.now() - timezone.timedelta(days=KEEP_DAYS)
-    for old in ReportJob.objects.filter(kind__in=KINDS, finished_at__lt=cutoff).exclude(file=""):
-        path = reports_dir() / Path(old.file).name
-        path.unlink(missing_ok=True)
+    deleted = 0
+    for old in ReportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        default_storage.delete(old.file)
         ReportJob.objects.filter(pk=old.pk).update(file="")
-    directory = reports_dir()
-    if not directory.is_dir():
-        return
-    found = []
-    for path in directory.iterdir():
-        match = JOB_FILE.match(path.name)
-        if match and path.is_file():
-            found.append((path, int(match["id"]), match["ext"]))
-    jobs = {
-        job.pk: job
-        for job in ReportJob.objects.filter(pk__in={job_id for _path, job_id, _ext in found}).only(
-            "status", "file", "finished_at"
-        )
+        deleted += 1
+    try:
+        _folders, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return deleted
+    kept = set(ReportJob.objects.exclude(file="").values_list("file", flat=True))
+    # A running job's ZIP may be saved and not yet recorded: never an active job's file.
+    busy = {
+        str(pk) for pk in ReportJob.objects.filter(status__in=ACTIVE).values_list("pk", flat=True)
     }
-    for path, job_id, ext in found:
-        job = jobs.get(job_id)
-        if job is not None and job.status in ACTIVE:
-            continue
-        old = job is None or job.finished_at is None or job.finished_at < cutoff
-        stale = (
-            job is None
-            or ext in ("pid", "zip.part")
-            or (ext == "log" and (old or job.status == ReportJobStatus.DONE))
-            or (ext == "zip" and (old or Path(job.file).name != path.name))
-        )
-        if stale:
-            path.unlink(missing_ok=True)
+    for name in names:
+        path = f"{FOLDER}/{name}"
+        match = JOB_FILE.match(name)
+        if match and path not in kept and match["id"] not in busy:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
 
 
 def run(job_id: int, *, workers: int | None = None) -> ReportJob:
-    """Do the job (in the detached process): render, write the ZIP, record progress."""
+    """Do the job (on the worker): render, store the ZIP, record progress; once only."""
     job = ReportJob.objects.select_related("period").get(pk=job_id)
     if job.status != ReportJobStatus.PENDING:
         return job
+    now = timezone.now()
     ReportJob.objects.filter(pk=job.pk).update(
-        status=ReportJobStatus.RUNNING, started_at=timezone.now()
+        status=ReportJobStatus.RUNNING, started_at=now, heartbeat_at=now
     )
-    # Run by hand (not through launch()), the job still says which process is doing it.
-    pid_file = _pid_file(job)
-    pid_file.parent.mkdir(parents=True, exist_ok=True)
-    pid_file.write_text(str(os.getpid()))
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done in (0, total) or now - last[0] >= PROGRESS_EVERY:
-            last[0] = now
-            ReportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+        moment = timezone.now()
+        if done in (0, total) or moment.timestamp() - last[0] >= PROGRESS_EVERY:
+            last[0] = moment.timestamp()
+            ReportJob.objects.filter(pk=job.pk).update(done=done, total=total, heartbeat_at=moment)
 
     made = str(job.period.year) if job.kind == ANNUAL_KIND else job.period.code
-    target = reports_dir() / f"job-{job.pk}-{made}.zip"
-    with translation.override(pdf.LANGUAGE):
+    name = f"{FOLDER}/job-{job.pk}-{made}.zip"
+    with translation.override(pdf.LANGUAGE), tempfile.TemporaryDirectory() as scratch:
+        target = Path(scratch) / Path(name).name
         try:
-            make = builder(job.kind)
-            count = make(job.period, target, workers=workers, progress=progress)
+            count = builder(job.kind)(job.period, target, workers=workers, progress=progress)
+            with target.open("rb") as made_zip:
+                saved = default_storage.save(name, File(made_zip, name=target.name))
         except ReportError as error:
             _fail(job, error.message)
-        except Exception:
+        except BaseException as error:
             logger.exception("report job %s failed", job.pk)
             _fail(
                 job,
                 _(
-                    "The ZIP could not be made because of an unexpected error; it is logged "
-                    "in %(log)s."
+                    "The ZIP could not be made because of an unexpected error (%(error)s). Try "
+                    "again; if it fails again, tell the administrator (the details are in the "
+                    "worker's log)."
                 )
-                % {"log": log_file(job).name},
+                % {"error": type(error).__name__},
             )
+            if not isinstance(error, Exception):
+                raise  # the worker is being stopped: let it stop
         else:
             ReportJob.objects.filter(pk=job.pk).update(
                 status=ReportJobStatus.DONE,
                 done=count,
                 total=count,
-                file=target.name,
+                file=saved,
                 finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
             )
-        finally:
-            pid_file.unlink(missing_ok=True)
     job.refresh_from_db()
     return job
 
@@ -416,3 +379,18 @@ def _fail(job: ReportJob, message: str) -> None:
     ReportJob.objects.filter(pk=job.pk).update(
         status=ReportJobStatus.FAILED, error=message, finished_at=timezone.now()
     )
+
+
+@task()
+def make_zip(job_id: int) -> dict:
+    """The task behind a :class:`ReportJob`: prune old files, then make this job's ZIP.
+
+    A failed job makes the task fail too (:class:`JobFailed`), so the task's own record
+    (admin, ``prune_db_task_results``) tells the same story as the job's page.
+    """
+    lower_priority()
+    prune()
+    job = run(job_id)
+    if job.status == ReportJobStatus.FAILED:
+        raise JobFailed(job.error)
+    return {"job": job.pk, "status": job.status, "forms": job.done}

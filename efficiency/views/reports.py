@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -321,6 +322,7 @@ def _job_or_404(job_id: int) -> ReportJob:
 
 def _job_status(job: ReportJob) -> dict:
     percent = int(job.done * 100 / job.total) if job.total else 0
+    failed = job.status == ReportJobStatus.FAILED
     return {
         "id": job.pk,
         "status": job.status,
@@ -329,11 +331,21 @@ def _job_status(job: ReportJob) -> dict:
         "total": job.total,
         "percent": 100 if job.status == ReportJobStatus.DONE else percent,
         "error": job.error,
-        "download": (
-            reverse("report_job_download", kwargs={"job_id": job.pk})
-            if zipjob.file_path(job)
+        "note": (
+            _(
+                "Still waiting for the background worker. If this lasts, the worker "
+                "(manage.py db_worker) is not running: tell the administrator. The job "
+                "starts as soon as it runs."
+            )
+            if zipjob.is_waiting_long(job)
             else ""
         ),
+        "download": (
+            reverse("report_job_download", kwargs={"job_id": job.pk})
+            if zipjob.stored_file(job)
+            else ""
+        ),
+        "retry": reverse("report_job_retry", kwargs={"job_id": job.pk}) if failed else "",
         "finished": job.status not in zipjob.ACTIVE,
     }
 
@@ -378,15 +390,38 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     return JsonResponse(_job_status(_job_or_404(job_id)))
 
 
+@require_POST
+@login_required
+@permission_required("efficiency.view_results", raise_exception=True)
+def job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """重试: a failed job's ZIP made again, as a new job (the failed one stays as it was)."""
+    job = _job_or_404(job_id)
+    if job.status != ReportJobStatus.FAILED:
+        return redirect("report_job", job_id=job.pk)
+    try:
+        again, started = zipjob.start(period=job.period, user=request.user, kind=job.kind)
+    except ReportError as error:
+        return _refusal(request, error)
+    if started:
+        messages.success(request, _("The ZIP is being made again."))
+    else:
+        messages.info(
+            request,
+            _("The personal forms of %(period)s are already being made; here is that job.")
+            % {"period": job.period},
+        )
+    return redirect("report_job", job_id=again.pk)
+
+
 @login_required
 @permission_required("efficiency.view_results", raise_exception=True)
 def job_download(request: HttpRequest, job_id: int) -> FileResponse:
     job = _job_or_404(job_id)
-    path = zipjob.file_path(job)
-    if path is None:
+    name = zipjob.stored_file(job)
+    if name is None:
         raise Http404
     return FileResponse(
-        path.open("rb"),
+        default_storage.open(name, "rb"),
         as_attachment=True,
         filename=zipjob.job_filename(job),
         content_type="application/zip",

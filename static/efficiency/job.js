@@ -13,6 +13,10 @@
     var error = document.getElementById("job-error");
     error.textContent = s.error;
     error.classList.toggle("d-none", !s.error);
+    var note = document.getElementById("job-note");
+    note.textContent = s.note;
+    note.classList.toggle("d-none", !s.note);
+    document.getElementById("job-retry").classList.toggle("d-none", !s.retry);
     var link = document.getElementById("job-download");
     if (s.download) { link.href = s.download; link.classList.remove("d-none"); }
     document.getElementById("job-leave").classList.toggle("d-none", s.finished);

@@ -1,15 +1,11 @@
 """The year's ZIP of 年度考核登记表 in Chromium: a leader starts it from the reports page's year
 card, follows it on the job's page and downloads it."""
 
-import os
-import threading
 import zipfile
 
 import pytest
-from django.db import connection
 
 from efficiency.models import ReportJob
-from efficiency.reports import zipjob
 
 from .. import test_annual_decision
 from ..factories import ensure_default_criteria
@@ -20,25 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 judges = test_annual_decision.judges
 
 
-def in_a_thread(job) -> None:
-    def run() -> None:
-        try:
-            zipjob.run(job.pk, workers=1)
-        finally:
-            connection.close()
-
-    threading.Thread(target=run, daemon=True).start()
-
-
 @pytest.fixture
-def year(office, judges, tmp_path, settings, monkeypatch):
+def year(office, judges, tmp_path, settings):
     ensure_default_criteria()
-    settings.REPORT_OUTPUT_DIR = tmp_path / "reports"
-    # The live server's database is this test's: run the job in a thread of the server, not
-    # detached, so the click returns at once and the job's page follows its progress.
-    monkeypatch.setattr(zipjob, "launch", in_a_thread)
-    # ...and the job's process is this one (not a run_report_job), which is alive.
-    monkeypatch.setattr(zipjob, "_alive", lambda pid: pid == os.getpid())
+    # The task runs in the live server's request (the immediate backend, tests/conftest.py);
+    # tests/e2e/test_report_job.py follows a real worker instead.
+    settings.MEDIA_ROOT = tmp_path / "files"
     return test_annual_decision.close_two_quarters(office, judges)
 
 

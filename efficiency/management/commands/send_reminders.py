@@ -1,19 +1,19 @@
 """``python manage.py send_reminders [--date YYYY-MM-DD] [--dry-run]``
 
-Run once a day (cron or a systemd timer, see README "Reminders"). For each open quarter whose
-小结截止 or 评分截止 is two working days away on the office's calendar, everyone behind for it
-gets one reminder on their home page (and by e-mail where they have an address). Each
+The daily task's work (efficiency.tasks.send_reminders, queued by ``enqueue_daily``), done at
+once without the worker: for a dry run, or to catch up a day by hand. For each open quarter
+whose 小结截止 or 评分截止 is two working days away on the office's calendar, everyone behind
+for it gets one reminder on their home page (and by e-mail where they have an address). Each
 deadline's reminders go out once: a second run the same day, or the next, sends nothing.
 """
 
 import datetime
 
-from django.core.management.base import CommandError
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from efficiency.management.base import LANGUAGE
+from efficiency.management.base import LANGUAGE, day_from
 from efficiency.management.base import Command as BaseCommand
 from efficiency.models import ReminderKind
 from efficiency.services import reminders as services
@@ -38,18 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date: str, dry_run: bool, **options):
         with translation.override(LANGUAGE):
-            self.run(self.day(date), dry_run)
-
-    def day(self, text: str) -> datetime.date:
-        text = (text or "").strip()
-        if not text:
-            return timezone.localdate()
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            raise CommandError(
-                _("--date “%(value)s” is not a date; write it like 2026-10-15.") % {"value": text}
-            ) from None
+            self.run(day_from(date), dry_run)
 
     def run(self, day: datetime.date, dry_run: bool) -> None:
         plans = services.due_reminders(day)
