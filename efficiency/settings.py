@@ -237,6 +237,8 @@ TASKS = {
 # Backups (README, "Backup and restore"): where `manage.py backup` writes by default, and where
 # a running server leaves its pid file so that `manage.py restore` refuses to run under it.
 BACKUP_DIR = env_path("BACKUP_DIR", BASE_DIR / "var" / "backups")
+# The nightly backup task (efficiency.tasks.backup) keeps this many archives in BACKUP_DIR.
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 RUN_DIR = env_path("RUN_DIR", BASE_DIR / "var" / "run")
 
 # Mail for 催办 reminders (README, "Configuration"): printed to the console unless the office

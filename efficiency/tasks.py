@@ -2,9 +2,11 @@
 
 - :data:`send_reminders`: the automatic 催办 two working days before each deadline (the
   same work as ``manage.py send_reminders``, which stays for a dry run by hand);
-- :data:`prune`: the ZIPs of jobs finished more than 30 days ago, and task results as old.
+- :data:`prune`: the ZIPs of jobs finished more than 30 days ago, and task results as old;
+- :data:`backup`: the nightly backup (``manage.py backup``'s archive in ``BACKUP_DIR``), keeping
+  the newest ``BACKUP_KEEP`` archives.
 
-django-tasks has no scheduler: ``manage.py enqueue_daily`` queues both, run once a day by a
+django-tasks has no scheduler: ``manage.py enqueue_daily`` queues them, run once a day by a
 systemd timer or cron (README, "Background work"). The quarter's ZIP is a task of its own,
 :data:`efficiency.reports.zipjob.make_zip`, queued from the reports page.
 """
@@ -16,6 +18,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from efficiency.backup import archive
 from efficiency.reports import zipjob
 from efficiency.services import reminders
 
@@ -41,7 +44,27 @@ def prune() -> dict:
     return {"files": files, "task_results": results}
 
 
+@task()
+def backup() -> dict:
+    """The nightly backup: one archive of the database and its files (efficiency.backup), then
+    all but the newest ``BACKUP_KEEP`` archives of the folder deleted."""
+    target = archive.default_dir() / archive.default_name()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    manifest = archive.create(target)
+    deleted = archive.prune(target.parent, settings.BACKUP_KEEP)
+    return {
+        "file": target.name,
+        "history": manifest["counts"].get("efficiency.AuditEvent", 0),
+        "deleted": [path.name for path in deleted],
+    }
+
+
 def enqueue_daily(day: datetime.date) -> list[str]:
     """Queue the day's work; returns the task ids. Queuing twice does no harm: reminders
-    go out once per deadline, and pruning twice deletes nothing more."""
-    return [send_reminders.enqueue(day.isoformat()).id, prune.enqueue().id]
+    go out once per deadline, pruning twice deletes nothing more, and a second backup is one
+    more archive that the retention rule later removes."""
+    return [
+        send_reminders.enqueue(day.isoformat()).id,
+        prune.enqueue().id,
+        backup.enqueue().id,
+    ]

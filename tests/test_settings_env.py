@@ -15,7 +15,15 @@ from .test_settings_security import PRODUCTION, ROOT, run
 PACKAGE = ROOT / "efficiency"
 # settings.py reads the environment; wsgi.py sets it for the web server; the font installer
 # also runs standalone, before there are settings (see fonts.font_dir).
-MAY_READ_THE_ENVIRONMENT = {"settings.py", "wsgi.py", "reports/fonts.py"}
+MAY_READ_THE_ENVIRONMENT = {
+    "settings.py",
+    "wsgi.py",
+    "reports/fonts.py",
+    # Not configuration: pg_dump/pg_restore get our environment with the connection's values,
+    # and restore compares a running process's DATABASE_URL with ours.
+    "backup/database.py",
+    "backup/running.py",
+}
 
 
 def folders_in(**env: str) -> list[Path]:

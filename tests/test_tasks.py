@@ -56,11 +56,12 @@ def test_the_reminders_task_reminds_those_behind_once(office, q4):
 def test_enqueue_daily_queues_the_reminders_of_that_day_and_the_pruning(database_queue):
     out = StringIO()
     call_command("enqueue_daily", "--date", "2027-01-13", stdout=out)
-    assert "2027-01-13：已为后台任务进程（manage.py db_worker）排入 2 项任务。" in out.getvalue()
+    assert "2027-01-13：已为后台任务进程（manage.py db_worker）排入 3 项任务。" in out.getvalue()
     queued = {r.task_path: r.args_kwargs for r in DBTaskResult.objects.all()}
     assert queued == {
         "efficiency.tasks.send_reminders": {"args": ["2027-01-13"], "kwargs": {}},
         "efficiency.tasks.prune": {"args": [], "kwargs": {}},
+        "efficiency.tasks.backup": {"args": [], "kwargs": {}},
     }
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"READY"}
 
@@ -161,3 +162,27 @@ def test_the_db_worker_process_makes_the_zip_a_leader_started(
     assert task.return_value == {"job": job.pk, "status": "done", "forms": 8}
     with zipfile.ZipFile(tmp_path / "files" / job.file) as archive:
         assert len(archive.namelist()) == 8
+
+
+def test_the_nightly_backup_task_writes_an_archive_and_keeps_the_newest(
+    settings, tmp_path, monkeypatch
+):
+    # The archive itself is tested through real processes in test_backup; here, the task's part:
+    # where it writes, and the retention rule after it.
+    settings.BACKUP_DIR = tmp_path
+    settings.BACKUP_KEEP = 2
+    older = [tmp_path / f"efficiency-backup-2026010{day}-020000.tar.gz" for day in (1, 2)]
+    for path in older:
+        path.write_bytes(b"old")
+
+    def create(target):
+        target.write_bytes(b"new")
+        return {"counts": {"efficiency.AuditEvent": 7}}
+
+    monkeypatch.setattr(tasks.archive, "create", create)
+    result = tasks.backup.enqueue().return_value
+    archives = sorted(path.name for path in tmp_path.glob("efficiency-backup-*.tar.gz"))
+    # The new archive and the newest old one stay; the oldest is gone.
+    assert archives == [older[1].name, result["file"]]
+    assert (tmp_path / result["file"]).read_bytes() == b"new"
+    assert result == {"file": result["file"], "history": 7, "deleted": [older[0].name]}
