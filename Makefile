@@ -45,11 +45,14 @@ run: demo
 	$(PY) manage.py demo_accounts
 	sh scripts/run.sh $(PY) $(HOST):$(PORT)
 
-# The same office on 29 January 2027, its year 2026 decided and notified (empty database only).
+# The same office on 29 January 2027, its year 2026 decided and notified, in a database of its
+# own (var/demo-year-end.sqlite3), so it sits beside the default demo rather than replacing it.
+run-year-end: YEAR_END_DB := sqlite:///$(CURDIR)/var/demo-year-end.sqlite3
 run-year-end: setup fonts system-app-deps
-	$(PY) manage.py load_demo --year-end --if-empty
-	$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DATABASE_URL=$(YEAR_END_DB) $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=$(YEAR_END_DB) $(PY) manage.py load_demo --year-end --if-empty
+	DATABASE_URL=$(YEAR_END_DB) $(PY) manage.py demo_accounts
+	DATABASE_URL=$(YEAR_END_DB) sh scripts/run.sh $(PY) $(HOST):$(PORT)
 
 # What the app needs from Debian (HarfBuzz's subsetter for fast PDFs), and for the tests also
 # Chromium and a Chinese font: installed when we are root, otherwise the apt-get line is printed.
