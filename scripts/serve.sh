@@ -4,7 +4,8 @@
 # DATABASE_URL, and the task worker beside it. `make serve` runs it; Ctrl-C stops everything.
 #   SECRET_KEY=... scripts/serve.sh
 # HOST and PORT (default 127.0.0.1:8000) say where it listens; SERVE_MIGRATE=0 skips `migrate`
-# (when the database's owner migrates separately, see README).
+# (when the database's owner migrates separately, see README). The WEB_* variables of
+# scripts/gunicorn.conf.py size the server.
 set -eu
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -40,8 +41,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # The task worker (issue 12 item 3: the ZIPs, reminders and backups run on django-tasks):
-# started when this checkout has it, stopped with the server.
-if "$PY" manage.py help db_worker >/dev/null 2>&1; then
+# started when this checkout has it, stopped with the server. SERVE_WORKER=0 leaves it out,
+# when the worker runs under a systemd unit of its own (README).
+if [ "${SERVE_WORKER:-1}" != 0 ] && "$PY" manage.py help db_worker >/dev/null 2>&1; then
     "$PY" manage.py db_worker &
     pids="$pids $!"
 fi
