@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "efficiency.middleware.PrivateFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "efficiency.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -259,10 +260,10 @@ AXES_SENSITIVE_PARAMETERS: list[str] = []
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
 # Sessions end when the browser closes, and after SESSION_IDLE_MINUTES without a request
-# (each request moves the end forward).
+# (a request moves the end forward, at most once a minute: SessionRefreshMiddleware).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 
 # HTTPS (see README, "Running it for an office"): all off by default for a plain-HTTP LAN.
