@@ -277,7 +277,17 @@ def status_is(code: int):
 
 
 class User:
-    def __init__(self, base: str, username: str, record: Record, rng: random.Random) -> None:
+    def __init__(
+        self,
+        base: str,
+        username: str,
+        record: Record,
+        rng: random.Random,
+        *,
+        office: Office,
+        spec: dict,
+    ) -> None:
+        self.office, self.spec = office, spec
         # Idle connections are dropped before gunicorn's keep-alive (5 s) would close them:
         # a request sent on a connection the server is closing at that moment gets a reset,
         # which a browser retries silently and httpx reports.
@@ -305,10 +315,6 @@ class User:
 
 class Clerk(User):
     kinds = ("incident form", "record incident", "incident page")
-
-    def __init__(self, *args, office: Office, spec: dict) -> None:
-        super().__init__(*args)
-        self.office, self.spec = office, spec
 
     def act(self) -> None:
         record = self.record
@@ -351,10 +357,9 @@ class Clerk(User):
 class Assessor(User):
     kinds = ("save mark",)
 
-    def __init__(self, *args, office: Office, spec: dict) -> None:
-        super().__init__(*args)
-        self.office, self.spec = office, spec
-        self.url = f"/appraisal/{office.open_code}/sheet/save/"
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.url = f"/appraisal/{self.office.open_code}/sheet/save/"
 
     def login(self) -> None:
         super().login()
@@ -397,10 +402,6 @@ class Assessor(User):
 class Leader(User):
     kinds = ("ranking (people)", "ranking (sections)")
 
-    def __init__(self, *args, office: Office) -> None:
-        super().__init__(*args)
-        self.office = office
-
     def act(self) -> None:
         code = self.rng.choice([self.office.open_code, self.office.closed_code])
         if self.rng.random() < 0.7:
@@ -410,35 +411,18 @@ class Leader(User):
         self.record.timed(kind, lambda: self.client.get(url), status_is(200))
 
 
-def make_users(office: Office, base: str, record: Record, seed: int) -> list[tuple[User, float]]:
-    """Every user with the mean of their pause between actions (set by the caller)."""
+def make_users(office: Office, base: str, record: Record, seed: int) -> list[User]:
+    """One user a person of the office, each with a random generator of their own."""
     rng = random.Random(seed)
-    users: list[User] = []
-    for spec in office.clerks:
-        users.append(
-            Clerk(
-                base,
-                spec["username"],
-                record,
-                random.Random(rng.random()),
-                office=office,
-                spec=spec,
-            )
-        )
-    for spec in office.assessors:
-        users.append(
-            Assessor(
-                base,
-                spec["username"],
-                record,
-                random.Random(rng.random()),
-                office=office,
-                spec=spec,
-            )
-        )
-    for name in office.leaders:
-        users.append(Leader(base, name, record, random.Random(rng.random()), office=office))
-    return users
+    people = (
+        [(Clerk, spec) for spec in office.clerks]
+        + [(Assessor, spec) for spec in office.assessors]
+        + [(Leader, {"username": name}) for name in office.leaders]
+    )
+    return [
+        kind(base, spec["username"], record, random.Random(rng.random()), office=office, spec=spec)
+        for kind, spec in people
+    ]
 
 
 def log_in_all(users: list[User]) -> None:
