@@ -9,7 +9,7 @@ PORT ?= 8000
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run run-year-end test test-dates setup install messages migrate fonts demo system-app-deps system-test-deps test-tools lint bench clean
+.PHONY: run run-year-end serve test test-dates setup install messages migrate fonts demo system-app-deps system-test-deps test-tools lint bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ run-year-end: setup fonts system-app-deps
 	DATABASE_URL=$(YEAR_END_DB) $(PY) manage.py load_demo --year-end --if-empty
 	DATABASE_URL=$(YEAR_END_DB) $(PY) manage.py demo_accounts
 	DATABASE_URL=$(YEAR_END_DB) sh scripts/run.sh $(PY) $(HOST):$(PORT)
+
+# The app as in production: gunicorn, DEBUG off, collected static files, the task worker;
+# SECRET_KEY must be set (README, "Production").
+serve: setup fonts system-app-deps
+	HOST=$(HOST) PORT=$(PORT) sh scripts/serve.sh
 
 # What the app needs from Debian (HarfBuzz's subsetter for fast PDFs), and for the tests also
 # Chromium and a Chinese font: installed when we are root, otherwise the apt-get line is printed.
