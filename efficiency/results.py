@@ -563,22 +563,23 @@ class _Recent:
 
     SIZE = 10  # a ranking at 2,000 staff is a few MB; a year's roll-up reads four
 
-    def __init__(self) -> None:
-        self._tables: dict[tuple, Ranking] = {}
+    def __init__(self, size: int = SIZE) -> None:
+        self._tables: dict = {}
+        self._size = size
         self._lock = threading.Lock()
 
-    def get(self, state: tuple) -> Ranking | None:
+    def get(self, state):
         with self._lock:
             table = self._tables.pop(state, None)
             if table is not None:
                 self._tables[state] = table  # the most recent last
             return table
 
-    def put(self, state: tuple, table: Ranking) -> None:
+    def put(self, state, table) -> None:
         with self._lock:
             self._tables.pop(state, None)
             self._tables[state] = table
-            while len(self._tables) > self.SIZE:
+            while len(self._tables) > self._size:
                 del self._tables[next(iter(self._tables))]
 
     def clear(self) -> None:
@@ -900,34 +901,11 @@ def _finals_of(table: Ranking) -> dict[int, _Final]:
     }
 
 
-class _FinalsCache:
-    """Locked quarters' finals by the stored ranking they come from (its id and the token
-    of its write: a new write is another key, so nothing is ever invalidated). A few kB a
-    quarter, against a few MB for a whole decoded ranking: every quarter a trend shows fits,
-    where the rankings (:class:`_Recent`) would push one another out."""
-
-    SIZE = 200
-
-    def __init__(self) -> None:
-        self._finals: dict[tuple, dict[int, _Final]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> dict[int, _Final] | None:
-        with self._lock:
-            return self._finals.get(key)
-
-    def put(self, key: tuple, finals: dict[int, _Final]) -> None:
-        with self._lock:
-            self._finals[key] = finals
-            while len(self._finals) > self.SIZE:
-                del self._finals[next(iter(self._finals))]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._finals.clear()
-
-
-_finals_cache = _FinalsCache()
+# Locked quarters' finals by the stored ranking they come from (kind, its id and the token of
+# its write: a new write is another key, so nothing is ever invalidated). A few kB a quarter,
+# against a few MB for a whole decoded ranking: every quarter a trend shows fits, where the
+# rankings (_recent) would push one another out.
+_finals_cache = _Recent(size=200)
 
 
 def _stored_finals(periods: Iterable[Period], kind: str) -> dict[int, dict[int, _Final]]:
