@@ -563,22 +563,23 @@ class _Recent:
 
     SIZE = 10  # a ranking at 2,000 staff is a few MB; a year's roll-up reads four
 
-    def __init__(self) -> None:
-        self._tables: dict[tuple, Ranking] = {}
+    def __init__(self, size: int = SIZE) -> None:
+        self._tables: dict = {}
+        self._size = size
         self._lock = threading.Lock()
 
-    def get(self, state: tuple) -> Ranking | None:
+    def get(self, state):
         with self._lock:
             table = self._tables.pop(state, None)
             if table is not None:
                 self._tables[state] = table  # the most recent last
             return table
 
-    def put(self, state: tuple, table: Ranking) -> None:
+    def put(self, state, table) -> None:
         with self._lock:
             self._tables.pop(state, None)
             self._tables[state] = table
-            while len(self._tables) > self.SIZE:
+            while len(self._tables) > self._size:
                 del self._tables[next(iter(self._tables))]
 
     def clear(self) -> None:
@@ -614,10 +615,29 @@ def _marks_state(period: Period, kind: str) -> tuple:
     )
 
 
-def _state_of(period, kind, criteria, facts, overrides, pool_of, assessors) -> tuple:
+class _State:
+    """A ranking's state with its hash worked out once: hashing thousands of facts cost
+    more than a millisecond a time, and a look-up in :class:`_Recent` hashes twice."""
+
+    __slots__ = ("value", "_hash")
+
+    def __init__(self, value: tuple) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _State):
+            return NotImplemented
+        return self._hash == other._hash and self.value == other.value
+
+
+def _state_of(period, kind, criteria, facts, overrides, pool_of, assessors) -> _State:
     """Everything a ranking is computed from, as one comparable value."""
     assessor_ids, own_staff, headed = assessors
-    return (
+    value = (
         period.pk,
         kind,
         period.state,
@@ -632,6 +652,7 @@ def _state_of(period, kind, criteria, facts, overrides, pool_of, assessors) -> t
         tuple(sorted((user, tuple(sorted(ids))) for user, ids in headed.items())),
         _marks_state(period, kind),
     )
+    return _State(value)
 
 
 def _with_fresh_decisions(
@@ -641,7 +662,13 @@ def _with_fresh_decisions(
     comment, who decided, may have changed without changing any grade) and 更正."""
     corrections = corrections or {}
     rows = tuple(
-        Row(
+        # Most people have neither, before and now: their row is the very same.
+        row
+        if row.override is None
+        and row.correction is None
+        and row.facts.pk not in overrides
+        and row.facts.pk not in corrections
+        else Row(
             facts=row.facts,
             result=row.result,
             progress=row.progress,
@@ -829,13 +856,86 @@ class TrendPoint:
     final: Decimal | None  # None: not assessed that quarter
 
 
-def staff_trend(staff: Staff, periods: Iterable[Period]) -> list[TrendPoint]:
-    """A person's finals quarter by quarter, from their own marks and deductions only."""
+def staff_trend(
+    staff: Staff, periods: Iterable[Period], *, known: Ranking | None = None
+) -> list[TrendPoint]:
+    """A person's finals quarter by quarter, from their own marks and deductions only.
+
+    A final depends on nothing but the subject's own marks, deductions and the criteria, so
+    a ranking's row holds the same value: a locked quarter's comes from its stored ranking
+    (:func:`_stored_finals`), ``known`` (a ranking the caller already has, e.g. the score
+    card's quarter) is read as it is, and any other quarter scores the one person alone."""
+    periods = list(periods)
+    stored = _stored_finals(periods, STAFF)
+    if known is not None and known.kind == STAFF:
+        row = next((row for row in known.rows if row.facts.pk == staff.pk), None)
+        stored[known.period.pk] = {} if row is None else _finals_of(replace(known, rows=(row,)))
     points = []
     for period in periods:
+        finals = stored.get(period.pk)
+        if finals is not None:
+            found = finals.get(staff.pk)
+            points.append(TrendPoint(period.code, found.final if found else None))
+            continue
         row = _single_result(period, STAFF, staff.pk)
         points.append(TrendPoint(period.code, row.final if row and row.assessed else None))
     return points
+
+
+@dataclass(frozen=True)
+class _Final:
+    section_id: int | None
+    name: str
+    final: Decimal | None  # None: not assessed
+
+
+def _finals_of(table: Ranking) -> dict[int, _Final]:
+    """Subject pk -> its final in the ranking, in the ranking's order."""
+    return {
+        row.facts.pk: _Final(
+            row.facts.section_id,
+            row.facts.name,
+            row.result.final if row.result.assessed else None,
+        )
+        for row in table.rows
+    }
+
+
+# Locked quarters' finals by the stored ranking they come from (kind, its id and the token of
+# its write: a new write is another key, so nothing is ever invalidated). A few kB a quarter,
+# against a few MB for a whole decoded ranking: every quarter a trend shows fits, where the
+# rankings (_recent) would push one another out.
+_finals_cache = _Recent(size=200)
+
+
+def _stored_finals(periods: Iterable[Period], kind: str) -> dict[int, dict[int, _Final]]:
+    """Locked quarters' finals from their stored rankings, by period pk: one small query for
+    all of them once decoded (a quarter left out has nothing stored yet, or of another
+    layout)."""
+    locked = {p.pk: p for p in periods if p.state == PeriodState.LOCKED}
+    if not locked:
+        return {}
+    written = StoredRanking.objects.filter(
+        period__in=list(locked), kind=kind, shape=STORED_SHAPE
+    ).values_list("period_id", "pk", "token")
+    found = {}
+    for period_pk, pk, token in written:
+        finals = _finals_cache.get((kind, pk, token))
+        if finals is None:
+            decoded = _recent.get(("stored", pk, token))
+            if decoded is None:
+                data = (
+                    StoredRanking.objects.filter(pk=pk, token=token)
+                    .values_list("data", flat=True)
+                    .first()
+                )
+                if data is None:  # replaced meanwhile
+                    continue
+                decoded = _decoded(locked[period_pk], kind, data)
+            finals = _finals_of(decoded)
+            _finals_cache.put((kind, pk, token), finals)
+        found[period_pk] = finals
+    return found
 
 
 def _single_result(period: Period, kind: str, pk: int) -> scoring.SubjectResult | None:
@@ -875,13 +975,15 @@ def section_trends(periods: Iterable[Period]) -> dict[str, list[TrendPoint]]:
     """
     series: dict[int, list[TrendPoint]] = defaultdict(list)
     names: dict[int, str] = {}
+    periods = list(periods)
+    stored = _stored_finals(periods, SECTION)
     for period in periods:
-        table = ranking(period, SECTION)
-        for row in table.rows:
-            names.setdefault(row.facts.section_id, row.facts.name)
-            series[row.facts.section_id].append(
-                TrendPoint(period.code, row.result.final if row.result.assessed else None)
-            )
+        finals = stored.get(period.pk)
+        if finals is None:
+            finals = _finals_of(ranking(period, SECTION))
+        for found in finals.values():
+            names.setdefault(found.section_id, found.name)
+            series[found.section_id].append(TrendPoint(period.code, found.final))
     names.update(Section.objects.filter(pk__in=series).values_list("pk", "name"))
     return {names[pk]: points for pk, points in series.items()}
 

@@ -113,7 +113,9 @@ def score_card(request: HttpRequest, code: str, staff_no: str) -> HttpResponse:
     thresholds = results.thresholds_of(period)
     quota_seen = results.quota_seen_by(table, row, thresholds)  # the person's pool's, if any
     periods = _card_periods(period, everyone)
-    chart, chart_points = person_chart(staff, periods, _("Final score, quarter by quarter"))
+    chart, chart_points = person_chart(
+        staff, periods, _("Final score, quarter by quarter"), known=table
+    )
     tied = sum(1 for r in table.rows if r.result.rank == result.rank) if result.rank else 0
     return render(
         request,

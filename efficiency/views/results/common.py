@@ -154,8 +154,10 @@ def quarter_label(period: Period, how_many: int) -> str:
     return f"{label}*" if period.state == PeriodState.OPEN else label
 
 
-def person_chart(staff: Staff, periods: list[Period], title: str):
-    points = results.staff_trend(staff, periods)
+def person_chart(
+    staff: Staff, periods: list[Period], title: str, known: results.Ranking | None = None
+):
+    points = results.staff_trend(staff, periods, known=known)
     labels = [quarter_label(p, len(periods)) for p in periods]
     chart = charts.line_chart(
         title=title,
