@@ -135,3 +135,42 @@ def test_a_long_value_repeated_on_every_row_makes_a_small_page(office, tmp_path)
     assert "9" * 41 not in html
     assert html.count("<li>第 ") == 1_000
     assert "以及另外 500 处" in html
+
+
+# --- through Django's storage API (issue 12, item 3) -----------------------------------------
+
+
+def test_by_default_waiting_uploads_are_private_files_outside_media(office, uploads, settings):
+    upload(login(office.administrator), "staff", staff_file())
+    (kept,) = waiting(uploads)
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert kept.parent.stat().st_mode & 0o777 == 0o700
+    assert not kept.resolve().is_relative_to(os.path.realpath(settings.MEDIA_ROOT))
+
+
+def test_a_named_uploads_storage_keeps_them_and_the_rules_hold(office, uploads, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        pending.STORAGE: {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    store = pending.storage()
+    client = login(office.administrator)
+    urls = [upload(client, "staff", staff_file(n))["Location"] for n in range(7)]
+    folder = f"user-{office.administrator.pk}"
+    assert len(store.listdir(folder)[1]) == pending.PENDING_LIMIT
+    assert waiting(uploads) == []  # nothing of them on the local disk
+    assert said(client, client.get(urls[0])) == ["该次上传已失效，请重新上传文件。"]
+    response = client.post(urls[6] + "confirm/")
+    assert response["Location"] == "/excel/"
+    assert Staff.objects.filter(staff_no="003006").exists()
+    assert len(store.listdir(folder)[1]) == pending.PENDING_LIMIT - 1
+    call_command("sweep_uploads", "--hours", "0", stdout=open(os.devnull, "w"))
+    assert store.listdir(folder)[1] == []
+
+
+def test_the_backup_takes_the_waiting_uploads_of_the_default_storage(office, uploads):
+    from efficiency.backup import archive
+
+    upload(login(office.administrator), "staff", staff_file())
+    (kept,) = waiting(uploads)
+    assert kept.resolve().is_relative_to(archive.areas()["uploads"].resolve())

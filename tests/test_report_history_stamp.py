@@ -38,3 +38,20 @@ def test_the_fingerprint_is_the_head_at_printing_time(office, period, tmp_path):
     assert before != after
     assert before in first and after not in first
     assert after in second
+
+
+def test_the_zip_draws_the_stamp_once_and_every_form_carries_the_head(office, period, monkeypatch):
+    # Drawing the QR code was most of the time the ZIP spent outside the PDFs (issue 12,
+    # item 5): one stamp for the whole ZIP, the same one a form printed alone would show.
+    from efficiency.reports import personal
+
+    drawn = []
+    real = personal.history_stamp
+    monkeypatch.setattr(personal, "history_stamp", lambda: drawn.append(1) or real())
+    batch = dict(documents.personal_contexts(period))
+    assert len(batch) == 8 and len(drawn) == 1
+    single = documents.personal_context(period, office.person)
+    fingerprint = history_chain.head().fingerprint
+    for context in batch.values():
+        assert context["history_fingerprint"] == fingerprint
+        assert context["history_qr"] == single["history_qr"]

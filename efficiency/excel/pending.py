@@ -1,8 +1,12 @@
 """Uploads waiting for confirmation: read once, kept as their rows, capped per person.
 
 An upload is read the moment it arrives; what is kept on the server, under a random name in
-``EXCEL_UPLOAD_DIR`` (default ``var/uploads``) in a folder of the uploader's own, is the table
-it was read into (or the reason it was refused), as JSON. The preview and the confirmation
+a folder of the uploader's own, is the table it was read into (or the reason it was refused),
+as JSON, through Django's storage API (:func:`storage`): the ``"uploads"`` storage of
+``STORAGES`` when a deployment names one (a private bucket for several machines), else a
+private folder ``EXCEL_UPLOAD_DIR`` (default ``var/uploads``) outside ``MEDIA_ROOT``, with no
+URL: a waiting upload is never served. The uploaded file itself is only read from a local
+scratch folder under ``EXCEL_UPLOAD_DIR`` and deleted at once. The preview and the confirmation
 load that: reloading the preview never parses the file again, and the confirmation re-checks
 the same rows against the database as it is then. The browser never sends rows back.
 
@@ -18,11 +22,12 @@ Django writes any of it to disk.
 import datetime
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 from . import cleaners
@@ -37,20 +42,34 @@ def max_age() -> int:
     return settings.EXCEL_UPLOAD_MAX_AGE
 
 
+STORAGE = "uploads"  # the name a deployment may give its own storage in STORAGES
+
+
 def upload_dir() -> Path:
+    """The local private folder: the default storage's, and the scratch of incoming files."""
     path = Path(settings.EXCEL_UPLOAD_DIR)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
-def user_dir(user_pk: int) -> Path:
-    path = upload_dir() / f"user-{int(user_pk)}"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
+def storage() -> Storage:
+    """Where waiting uploads are kept (read at each call: settings may change in tests)."""
+    if STORAGE in settings.STORAGES:
+        return storages[STORAGE]
+    return FileSystemStorage(
+        location=upload_dir(),
+        base_url="/no-url/",  # never served: nothing maps this path
+        file_permissions_mode=0o600,
+        directory_permissions_mode=0o700,
+    )
 
 
-def path_of(user_pk: int, token: str) -> Path:
-    return user_dir(user_pk) / f"{token}.json"
+def user_folder(user_pk: int) -> str:
+    return f"user-{int(user_pk)}"
+
+
+def name_of(user_pk: int, token: str) -> str:
+    return f"{user_folder(user_pk)}/{token}.json"
 
 
 # --- the table as JSON -----------------------------------------------------------------------
@@ -93,10 +112,13 @@ def _decode(value):
 
 def save(user_pk: int, token: str, result: Table | FileRefused, *, sheet: str, name: str) -> None:
     """Keep what an upload was read into, making room among its owner's waiting uploads."""
-    directory = user_dir(user_pk)
-    waiting = sorted(directory.glob("*.json"), key=_mtime)
+    store = storage()
+    waiting = sorted(
+        (name for name in _files(store, user_folder(user_pk)) if name.endswith(".json")),
+        key=lambda name: _mtime(store, name),
+    )
     for old in waiting[: max(0, len(waiting) - PENDING_LIMIT + 1)]:
-        old.unlink(missing_ok=True)
+        store.delete(old)
     content: dict = {"sheet": sheet, "name": name}
     if isinstance(result, FileRefused):
         content["refused"] = result.message
@@ -111,18 +133,18 @@ def save(user_pk: int, token: str, result: Table | FileRefused, *, sheet: str, n
                 [row.number, {k: _encode(v) for k, v in row.values.items()}] for row in result.rows
             ],
         }
-    target = path_of(user_pk, token)
-    partial = target.with_suffix(".partial")
-    with partial.open("x", encoding="utf-8") as handle:
-        json.dump(content, handle, ensure_ascii=False)
-    os.replace(partial, target)
+    name = name_of(user_pk, token)
+    saved = store.save(name, ContentFile(json.dumps(content, ensure_ascii=False).encode()))
+    if saved != name:  # the token is random: a clash means something is wrong, keep nothing
+        store.delete(saved)
+        raise FileExistsError(name)
 
 
 def load(user_pk: int, token: str) -> tuple[dict, Table | FileRefused] | None:
     """The upload's sheet and name, and its table (or why it was refused); None if gone."""
     try:
-        with path_of(user_pk, token).open(encoding="utf-8") as handle:
-            content = json.load(handle)
+        with storage().open(name_of(user_pk, token), "rb") as handle:
+            content = json.loads(handle.read().decode("utf-8"))
     except (OSError, ValueError):
         return None
     meta = {"sheet": content.get("sheet"), "name": content.get("name", "")}
@@ -143,14 +165,27 @@ def load(user_pk: int, token: str) -> tuple[dict, Table | FileRefused] | None:
 
 
 def forget(user_pk: int, token: str) -> None:
-    path_of(user_pk, token).unlink(missing_ok=True)
+    storage().delete(name_of(user_pk, token))
 
 
-def _mtime(path: Path) -> float:
+def _mtime(store: Storage, name: str) -> float:
     try:
-        return path.stat().st_mtime
+        return store.get_modified_time(name).timestamp()
     except OSError:
         return 0.0
+
+
+def _files(store: Storage, folder: str = "") -> list[str]:
+    """Every file under ``folder`` of the storage, at any depth (names relative to its root)."""
+    try:
+        folders, files = store.listdir(folder)
+    except FileNotFoundError:
+        return []
+    prefix = f"{folder}/" if folder else ""
+    found = [prefix + name for name in files]
+    for sub in folders:
+        found += _files(store, prefix + sub)
+    return found
 
 
 def sweep(*, older_than: float | None = None) -> int:
@@ -158,13 +193,23 @@ def sweep(*, older_than: float | None = None) -> int:
     returns how many went."""
     cutoff = time.time() - (max_age() if older_than is None else older_than)
     removed = 0
-    for path in upload_dir().glob("**/*"):
-        if path.is_file() and _mtime(path) < cutoff:
-            path.unlink(missing_ok=True)
+    store = storage()
+    for name in _files(store):
+        if _mtime(store, name) < cutoff:
+            store.delete(name)
             removed += 1
-    for folder in upload_dir().glob("user-*"):
-        if folder.is_dir() and not any(folder.iterdir()):
-            shutil.rmtree(folder, ignore_errors=True)
+    # A person's local folder left empty goes too (a bucket has no folders to leave behind);
+    # not the scratch folders of uploads being read right now.
+    try:
+        folders, _names = store.listdir("")
+    except FileNotFoundError:
+        folders = []
+    for folder in folders:
+        if folder.startswith("user-"):
+            try:
+                os.rmdir(store.path(folder))
+            except (OSError, NotImplementedError):
+                pass  # not empty, or not a local folder
     return removed
 
 
