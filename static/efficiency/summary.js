@@ -28,7 +28,9 @@
   if (!form || !form.dataset.autosave) return;
   var savedLine = document.getElementById("summary-saved");
   var timer = null;
-  var lastSent = textarea.value;
+  // What the server holds: the text the page was rendered with. Anything typed before this
+  // script ran (a slow connection) is saved as soon as it runs.
+  var lastSent = textarea.defaultValue;
   var busy = false;
 
   function csrfToken() {
@@ -85,6 +87,7 @@
     timer = window.setTimeout(save, 1500);
   }
   textarea.addEventListener("input", schedule);
+  if (textarea.value !== lastSent) schedule();
   form.addEventListener("submit", function () {
     window.clearTimeout(timer);
   });

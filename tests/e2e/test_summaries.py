@@ -62,3 +62,24 @@ def test_a_summary_is_written_returned_and_resubmitted(page, office):
     summary = Summary.objects.get()
     assert summary.status == SummaryStatus.SUBMITTED
     assert summary.text == "本季度完成收发文件登记三百余件，督办事项12件全部按时办结。"
+
+
+def test_text_typed_before_the_script_runs_is_still_saved(page, office):
+    """On a slow connection the person may type before summary.js has run: the autosave must
+    still send what they typed (the CI machine once lost it this way)."""
+    ensure_default_criteria()
+    appraisal.period_open(actor=office.leader, code="2026Q3")
+    log_in(page, "named")
+
+    held = []
+    page.route("**/summary*.js", lambda route: held.append(route))
+    page.goto("/appraisal/2026Q3/summary/", wait_until="commit")
+    page.get_by_label("本季度个人工作小结").fill("先写下的几句话。")
+    page.wait_for_timeout(300)
+    assert held, "the script was requested"
+    assert page.locator("#summary-saved").inner_text() == ""
+    for route in held:
+        route.continue_()
+
+    page.locator("#summary-saved").get_by_text("已自动保存").wait_for(timeout=30_000)
+    assert Summary.objects.get().text == "先写下的几句话。"
