@@ -36,6 +36,7 @@ LAYERS = {
     "efficiency.scoring": PURE,
     "efficiency.pools": PURE,
     "efficiency.quarters": PURE,
+    "efficiency.spans": PURE,
     "efficiency.roles": PURE,
     "efficiency.wording": PURE,
     "efficiency.workdays": PURE,
