@@ -137,7 +137,9 @@ def test_an_incident_holds_a_limited_number_of_files(settings, office, incident_
     attach(office.clerk, incident_a)
     assert "已有 2 个附件" in refused(office.clerk, incident_a)
     # A removed file no longer counts against the limit (it is kept, but not as evidence).
-    services.attachment_remove(actor=office.clerk, attachment=first, reason="上传错了文件，重新上传")
+    services.attachment_remove(
+        actor=office.clerk, attachment=first, reason="上传错了文件，重新上传"
+    )
     attach(office.clerk, incident_a)
     assert IncidentAttachment.objects.count() == 3
 
