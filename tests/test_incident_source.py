@@ -83,40 +83,22 @@ def test_the_list_filters_and_shows_the_source(office):
     assert "全部来源" in page
 
 
-def test_the_sheet_reads_the_source_blank_meaning_other(tmp_path, office):
-    data = openpyxl_xlsx(
+def sheet(*rows):
+    """The 三误事件 sheet with a 来源 column: (编号, 情况描述, 来源) for each row."""
+    return openpyxl_xlsx(
         [
             [*HEADER, "不予认定理由", "来源"],
-            [
-                None,
-                "2026-07-01",
-                "延误",
-                "YW-01",
-                "一般",
-                "秘书科",
-                "001001",
-                "文件积压。",
-                None,
-                None,
-                None,
-                "投诉",
-            ],
-            [
-                None,
-                "2026-07-02",
-                "延误",
-                "YW-01",
-                "一般",
-                "秘书科",
-                "001001",
-                "文件积压两天。",
-                None,
-                None,
-                None,
-                None,
-            ],
+            *(
+                [number, "2026-07-01", "延误", "YW-01", "一般", "秘书科", "001001", text]
+                + [None, None, None, source]
+                for number, text, source in rows
+            ),
         ]
     )
+
+
+def test_the_sheet_reads_the_source_blank_meaning_other(tmp_path, office):
+    data = sheet((None, "文件积压。", "投诉"), (None, "文件积压两天。", None))
     result = run(tmp_path, data, office.supervisor)
     assert result.ok, problems(result)
     assert list(Incident.objects.order_by("number").values_list("source", flat=True)) == [
@@ -126,26 +108,7 @@ def test_the_sheet_reads_the_source_blank_meaning_other(tmp_path, office):
 
 
 def test_an_unknown_source_is_an_error_in_its_row(tmp_path, office):
-    data = openpyxl_xlsx(
-        [
-            [*HEADER, "不予认定理由", "来源"],
-            [
-                None,
-                "2026-07-01",
-                "延误",
-                "YW-01",
-                "一般",
-                "秘书科",
-                "001001",
-                "文件积压。",
-                None,
-                None,
-                None,
-                "电话",
-            ],
-        ]
-    )
-    result = run(tmp_path, data, office.supervisor)
+    result = run(tmp_path, sheet((None, "文件积压。", "电话")), office.supervisor)
     assert problems(result) == [
         "第 2 行「来源」：“电话” 不在可选值之内：督查、投诉、领导交办、自查、其他"
     ]
@@ -159,25 +122,7 @@ def test_the_export_carries_the_source_and_reimports_unchanged(tmp_path, office,
     assert result.ok, problems(result)
     assert result.counts["unchanged"] == 1
     # A recorded incident's source cannot be changed by a file.
-    changed = openpyxl_xlsx(
-        [
-            [*HEADER, "不予认定理由", "来源"],
-            [
-                incident_a.number,
-                "2026-07-01",
-                "延误",
-                "YW-01",
-                "一般",
-                "秘书科",
-                "001001",
-                incident_a.description,
-                None,
-                None,
-                None,
-                "自查",
-            ],
-        ]
-    )
+    changed = sheet((incident_a.number, incident_a.description, "自查"))
     result = run(tmp_path, changed, office.supervisor, name="改.xlsx")
     assert problems(result) == [
         "第 2 行「来源」：与已登记的事件 2026-0001 不同（系统中为“督查”）；"
