@@ -23,6 +23,11 @@ def test_a_clerk_attaches_a_pdf_the_supervisor_sees_it_before_verifying(
     evidence.write_bytes(PDF)
 
     log_in(page, "clerk")
+    page.goto("/incidents/new/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "incident-form-source.png", full_page=True)
+    page.goto("/incidents/?source=other")
+    page.screenshot(path=ARTIFACTS / "incident-list-source.png", full_page=True)
     page.goto(f"/incidents/{incident.number}/")
     page.get_by_label("上传证据材料").set_input_files(str(evidence))
     page.get_by_role("button", name="上传", exact=True).click()
