@@ -21,6 +21,7 @@ from .conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+WHO_ADDS = "证据材料由事件登记人、督查人员和领导添加；申诉期间，申诉人也可添加。"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100
 
 
@@ -166,7 +167,7 @@ def test_who_may_add_before_the_decision(office, incident_a):
     # The section head and the person named may read the incident, not add to its evidence
     # (they write an explanation); an outsider cannot even see it.
     for user in (office.head, office.named):
-        assert "不能再为它添加证据" in refused(user, incident_a)
+        assert refused(user, incident_a) == WHO_ADDS
     assert refused(office.outsider, incident_a) == "您没有执行此操作的权限。"
     assert refused(office.clerk_b, incident_a) == "您没有执行此操作的权限。"
 
@@ -195,7 +196,7 @@ def test_an_appeal_pending_may_bring_evidence(office, incident_a):
     )
     attach(office.head, incident_a, PNG, "系统故障截图.png")
     attach(office.supervisor, incident_a)
-    assert "不能再为它添加证据" in refused(office.named, incident_a)
+    assert refused(office.named, incident_a) == WHO_ADDS
 
 
 # --- removing ----------------------------------------------------------------------------

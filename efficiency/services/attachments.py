@@ -228,10 +228,17 @@ def attachment_add(*, actor, incident: Incident, upload: File, name: str) -> Inc
     try:
         with transaction.atomic():
             incident = _locked(incident)
-            if not may_add(actor, incident):
+            if _closed(incident):
                 raise ServiceError(
                     _("Incident %(number)s is “%(status)s”: you cannot add evidence to it now.")
                     % {"number": incident.number, "status": incident.get_status_display()}
+                )
+            if not may_add(actor, incident):
+                raise ServiceError(
+                    _(
+                        "Evidence is added by whoever recorded the incident, the supervisors and "
+                        "the leaders; while an appeal is pending, also by whoever appealed."
+                    )
                 )
             count = incident.attachments.filter(removed_at__isnull=True).count()
             clean_name, kind = check_file(upload, name=name, count=count)
