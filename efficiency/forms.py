@@ -13,7 +13,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
-from efficiency.models.incidents import HandlingDecision, ResultUse, number_order
+from efficiency.models.incidents import (
+    HandlingDecision,
+    IncidentSource,
+    ResultUse,
+    number_order,
+)
 from efficiency.quarters import Quarter
 from efficiency.reasons import meaningful_reason
 from efficiency.selectors import (
@@ -138,6 +143,12 @@ class IncidentForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         error_messages={"required": _("Describe what happened.")},
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=IncidentSource.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say how the incident came to light.")},
     )
     outside_confirmed = forms.BooleanField(
         label=_("Yes: they are responsible, although not in the sections I record for."),
@@ -340,6 +351,11 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("All statuses")), *IncidentStatus.choices],
+        required=False,
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=[("", _("All sources")), *IncidentSource.choices],
         required=False,
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=50)

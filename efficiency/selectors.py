@@ -166,7 +166,12 @@ def incident_history(incident: Incident) -> list[HistoryRow]:
     ]
 
 
-EXTRA_CHANGE_LABELS = {"explanation_for": _("on behalf of")}
+EXTRA_CHANGE_LABELS = {
+    "explanation_for": _("on behalf of"),
+    "attachment": _("attachment"),
+    "size": _("size in bytes"),
+    "sha256": _("SHA-256"),
+}
 
 
 def _readable_changes(changes: dict, model=Incident) -> list[tuple[str, str, str]]:

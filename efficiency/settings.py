@@ -230,6 +230,12 @@ REPORT_FONT_DIR = env_path("REPORT_FONT_DIR", BASE_DIR / "var" / "fonts")
 # served under MEDIA_URL: each download is a view that checks who asks.
 MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "var" / "files")
 
+# Incident attachments (README, "Uploads"): a private folder unless STORAGES names an
+# "attachments" storage; files 0600, served only by a view that checks who asks.
+ATTACHMENT_DIR = env_path("ATTACHMENT_DIR", Path(MEDIA_ROOT) / "attachments")
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_MAX_PER_INCIDENT = env_int("ATTACHMENT_MAX_PER_INCIDENT", 10)
+
 # Background work (README, "Background work"): tasks are rows in this database, run by
 # `manage.py db_worker` on any machine that reaches it.
 TASKS = {

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from efficiency.views import (
+    attachments,
     attendance,
     corrections,
     home,
@@ -151,6 +152,21 @@ urlpatterns = [
     path("incidents/new/", incidents.incident_create, name="incident_create"),
     path("incidents/<number:number>/", incidents.incident_detail, name="incident_detail"),
     path("incidents/<number:number>/edit/", incidents.incident_edit, name="incident_edit"),
+    path(
+        "incidents/<number:number>/attachments/",
+        attachments.attachment_add,
+        name="incident_attachment_add",
+    ),
+    path(
+        "incidents/<number:number>/attachments/<int:pk>/",
+        attachments.attachment_download,
+        name="incident_attachment",
+    ),
+    path(
+        "incidents/<number:number>/attachments/<int:pk>/remove/",
+        attachments.attachment_remove,
+        name="incident_attachment_remove",
+    ),
     path("incidents/<number:number>/explain/", incidents.incident_explain, name="incident_explain"),
     path("incidents/<number:number>/verify/", incidents.incident_verify, name="incident_verify"),
     path("incidents/<number:number>/dismiss/", incidents.incident_dismiss, name="incident_dismiss"),

@@ -72,6 +72,7 @@ class Site:
                 shutil.copy(copy_of.db, self.db)
         self.reports = self.base / "files" / "reports"
         self.uploads = self.base / "uploads"
+        self.attachments = self.base / "files" / "attachments"
         self.run = self.base / "run"
 
     def env(self) -> dict:
@@ -171,6 +172,9 @@ def _write_files(site: Site) -> None:
     (site.reports / "job-8.pid").write_text("12345")
     (site.uploads / "user-3").mkdir(parents=True)
     (site.uploads / "user-3" / "abc.json").write_text('{"rows": []}')
+    # Evidence on an incident, as services.attachments stores it (removed ones are kept too).
+    (site.attachments / "2026" / "2026-0001").mkdir(parents=True)
+    (site.attachments / "2026" / "2026-0001" / "e3b0.pdf").write_bytes(b"%PDF-1.4 evidence")
 
 
 def _run_writer(site: Site, ready: int = 30) -> subprocess.Popen:
@@ -219,6 +223,7 @@ def test_backup_crash_restore_verify(make_site, tmp_path):
         ("reports", "job-7-2026Q3-个人考核登记表.zip"),
         ("reports", "job-7.log"),
         ("uploads", "user-3/abc.json"),
+        ("attachments", "2026/2026-0001/e3b0.pdf"),
     }
     if not live.pg_url:
         wal = Path(f"{live.db}-wal")
@@ -232,6 +237,8 @@ def test_backup_crash_restore_verify(make_site, tmp_path):
     assert fresh.sections() == backed_up
     assert (fresh.reports / "job-7-2026Q3-个人考核登记表.zip").read_bytes() == b"PK-zip-bytes" * 100
     assert (fresh.uploads / "user-3" / "abc.json").exists()
+    restored = fresh.attachments / "2026" / "2026-0001" / "e3b0.pdf"
+    assert restored.read_bytes() == b"%PDF-1.4 evidence"
     assert not (fresh.reports / "job-8-2026Q4-x.zip.part").exists()
 
     # Over the crashed database itself, its -wal still beside it: the backup wins, whole.

@@ -82,6 +82,7 @@ def test_twenty_clerks_submit_at_once(live_server, settings):
                     "section": section.pk,
                     "responsible": [person.pk],
                     "description": f"第 {n} 号登记员同时提交。",
+                    "source": "other",
                 },
             )
         except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong

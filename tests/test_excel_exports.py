@@ -41,7 +41,7 @@ def test_a_sheet_is_formatted_for_the_office(office, incident_a):
     assert [c.value for c in header] == [c.name for c in layouts.INCIDENTS.all_columns]
     assert all(c.font.b for c in header)
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:M2"
+    assert sheet.auto_filter.ref == "A1:N2"
     assert sheet.column_dimensions["H"].width == pytest.approx(48, abs=1)  # 情况描述
     assert sheet.print_title_rows == "$1:$1"
     assert sheet.page_setup.orientation == "landscape"
@@ -51,7 +51,8 @@ def test_a_sheet_is_formatted_for_the_office(office, incident_a):
     row = sheet[2]
     assert row[1].is_date and row[1].number_format == "yyyy-mm-dd"
     assert row[7].alignment.wrap_text
-    assert (row[12].value, row[12].number_format) == (1, "0.0")
+    assert row[11].value == "其他"  # 来源
+    assert (row[13].value, row[13].number_format) == (1, "0.0")
     assert row[6].value == "001001"
 
 
@@ -71,7 +72,7 @@ def test_text_a_spreadsheet_would_run_is_escaped_and_numbers_stay_numbers(tmp_pa
     assert description.value == INJECTION
     assert description.data_type == "s"  # text, not a formula
     assert description.quotePrefix
-    assert sheet["M2"].data_type == "n"
+    assert sheet["N2"].data_type == "n"
     _name, staff = exports.export("staff", user=office.administrator)
     posts = [c for c in book(staff)["人员"]["D"] if c.value == "+86 科员"]
     assert posts and posts[0].data_type == "s" and posts[0].quotePrefix

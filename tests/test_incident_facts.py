@@ -168,6 +168,7 @@ def form_data(office, standard, day, **extra):
         "section": office.a.pk,
         "responsible": [office.person.pk],
         "description": "《关于做好防汛工作的通知》印发延误。",
+        "source": "self_check",
         **extra,
     }
 

@@ -47,6 +47,7 @@ from efficiency.roles import Role
 from efficiency.services import annual as annual_services
 from efficiency.services import annual_publicity as annual_publicity_services
 from efficiency.services import appraisal as appraisal_services
+from efficiency.services import attachments as attachment_services
 from efficiency.services import corrections as correction_services
 from efficiency.services import incidents as incident_services
 from efficiency.services import publicity as publicity_services
@@ -73,6 +74,7 @@ class World:
     verified: object = None
     handled: object = None
     appealed: object = None
+    attachment: object = None
     job: object = None
     failed_job: object = None
     token: str = ""
@@ -83,6 +85,7 @@ class World:
 def world(office, tmp_path, settings, monkeypatch) -> World:
     settings.EXCEL_UPLOAD_DIR = tmp_path / "uploads"
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.ATTACHMENT_DIR = tmp_path / "files" / "attachments"
     # Started ZIPs are only queued: the matrix is about who may, not about the file.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     quarter(office, "2026Q2", "closed", incidents=False)
@@ -99,6 +102,12 @@ def world(office, tmp_path, settings, monkeypatch) -> World:
         )
 
     w.reported = incident(3)
+    w.attachment = attachment_services.attachment_add(
+        actor=office.clerk,
+        incident=w.reported,
+        upload=SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 20),
+        name="现场照片.png",
+    )
     w.verified = incident_services.incident_verify(actor=office.supervisor, incident=incident(4))
     w.handled = incident_services.incident_handle(
         actor=office.supervisor,
@@ -252,7 +261,16 @@ def new_incident(w: World) -> dict:
         "section": w.office.a.pk,
         "responsible": [w.office.person.pk],
         "description": "收文后未及时呈批，延误两个工作日。",
+        "source": "inspection",
     }
+
+
+def evidence_file(w: World) -> dict:
+    return {"file": SimpleUploadedFile("督查记录.pdf", b"%PDF-1.4\n%%EOF\n")}
+
+
+def attachment_url(action: str = "") -> Callable[[World], str]:
+    return lambda w: f"/incidents/{w.reported.number}/attachments/{w.attachment.pk}/{action}"
 
 
 def corrected_incident(w: World) -> dict:
@@ -417,6 +435,11 @@ MATRIX = [
     POST("incident_edit",                "login done  404     403  404    403        403    404      404           403   404", incident_url("reported", "edit/"), corrected_incident),
     GET("incident_explain",              "405   405   405     405  405    405        405    405      405           405   405", incident_url("reported", "explain/")),
     POST("incident_explain",             "login 403   404     done 404    403        403    404      404           done  404", incident_url("reported", "explain/"), lambda w: {"staff": w.office.person.pk, "text": "当日在外开会。"}),
+    POST("incident_attachment_add",      "login done  404     302  404    done       done   404      404           302   404", incident_url("reported", "attachments/"), evidence_file),
+    GET("incident_attachment_add",       "405   405   405     405  405    405        405    405      405           405   405", incident_url("reported", "attachments/")),
+    GET("incident_attachment",           "login 200   404     200  404    200        200    404      404           200   404", attachment_url()),
+    GET("incident_attachment_remove",    "405   405   405     405  405    405        405    405      405           405   405", attachment_url("remove/")),
+    POST("incident_attachment_remove",   "login done  404     302  404    done       302    404      404           302   404", attachment_url("remove/"), lambda w: {"reason": "传错了文件。", "confirmed": "1"}),
     GET("incident_verify",               "405   405   405     405  405    405        405    405      405           405   405", incident_url("reported", "verify/")),
     POST("incident_verify",              "login 403   403     403  403    done       403    403      403           403   403", incident_url("reported", "verify/"), lambda w: {"confirmed": "1"}),
     GET("incident_dismiss",              "405   405   405     405  405    405        405    405      405           405   405", incident_url("reported", "dismiss/")),

@@ -50,6 +50,22 @@ def test_the_report_and_upload_folders_come_from_the_environment(tmp_path):
     ) == [tmp_path / "fonts", tmp_path / "files", tmp_path / "uploads"]
 
 
+def test_the_attachments_folder_follows_media_root_unless_set(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.ATTACHMENT_DIR)"
+    )
+
+    def folder(**env: str) -> Path:
+        result = run(["-c", code], SECRET_KEY=PRODUCTION["SECRET_KEY"], **env)
+        assert result.returncode == 0, result.stderr
+        return Path(result.stdout.strip())
+
+    assert folder() == ROOT / "var" / "files" / "attachments"
+    assert folder(MEDIA_ROOT=str(tmp_path / "files")) == tmp_path / "files" / "attachments"
+    assert folder(ATTACHMENT_DIR=str(tmp_path / "evidence")) == tmp_path / "evidence"
+
+
 def test_a_blank_or_missing_folder_is_the_default(monkeypatch):
     monkeypatch.setenv("REPORT_FONT_DIR", "  ")
     assert env_path("REPORT_FONT_DIR", Path("/default")) == Path("/default")

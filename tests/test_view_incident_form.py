@@ -19,6 +19,7 @@ def form_data(office, **overrides):
         "section": office.a.pk,
         "responsible": [office.person.pk, office.colleague.pk],
         "description": "《关于做好防汛工作的通知》收文后未及时呈批，延误两个工作日。",
+        "source": "inspection",
     }
     data.update(overrides)
     return data

@@ -5,7 +5,13 @@ from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from efficiency.models import AuditEvent, Incident, InfluenceMonths, Sanction
+from efficiency.models import (
+    AuditEvent,
+    Incident,
+    IncidentAttachment,
+    InfluenceMonths,
+    Sanction,
+)
 from efficiency.models.audit import AuditAction
 from efficiency.selectors import status_label
 from efficiency.services.appraisal import ENTERED_FOR, assessor_label
@@ -15,11 +21,23 @@ from .base import ReadOnlyAdmin
 
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
-    list_display = ["number", "occurred_on", "kind", "severity", "section", "status"]
-    list_filter = ["status", "kind", "severity", "section"]
+    list_display = ["number", "occurred_on", "kind", "severity", "section", "source", "status"]
+    list_filter = ["status", "kind", "severity", "source", "section"]
     search_fields = ["number", "description"]
     list_select_related = ["section"]
     date_hierarchy = "occurred_on"
+
+
+@admin.register(IncidentAttachment)
+class IncidentAttachmentAdmin(ReadOnlyAdmin):
+    """Added and removed on the incident's page (services.attachments); the files are
+    downloaded there too, by whoever may read the incident."""
+
+    list_display = ["incident", "original_name", "size", "uploaded_by", "uploaded_at", "removed_at"]
+    list_filter = ["content_type"]
+    search_fields = ["incident__number", "original_name", "sha256"]
+    list_select_related = ["incident", "uploaded_by"]
+    date_hierarchy = "uploaded_at"
 
 
 @admin.register(Sanction)

@@ -9,6 +9,9 @@ What is in it, and why (the README says the same to the office):
   configured in ``STORAGES`` (S3) is backed up by its own means;
 - ``files/uploads/``: Excel uploads waiting for confirmation (``EXCEL_UPLOAD_DIR``), so a
   restore made minutes after a crash does not lose someone's checked upload.
+- ``files/attachments/``: the evidence attached to incidents (``ATTACHMENT_DIR``); removed
+  attachments too, since removal keeps the file. A shared store named ``"attachments"`` in
+  ``STORAGES`` is backed up by its own means.
 
 Left out: ``var/secret-key`` (a server takes ``SECRET_KEY`` from its environment; a backup
 that carried it would let whoever holds a copy forge signed links and cookies, and losing it
@@ -53,6 +56,7 @@ def areas() -> dict[str, Path]:
     return {
         "reports": Path(settings.MEDIA_ROOT) / "reports",
         "uploads": Path(settings.EXCEL_UPLOAD_DIR),
+        "attachments": Path(settings.ATTACHMENT_DIR),
     }
 
 

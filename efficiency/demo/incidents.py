@@ -18,7 +18,7 @@ from efficiency.models import (
     Staff,
     Standard,
 )
-from efficiency.models.incidents import ResultUse
+from efficiency.models.incidents import IncidentSource, ResultUse
 from efficiency.quarters import Quarter
 from efficiency.selectors import suggested_handling
 from efficiency.services.incidents import (
@@ -78,6 +78,17 @@ SUPERSEDED = "YW-06"
 
 MINOR, SERIOUS, GRAVE = Severity.MINOR, Severity.SERIOUS, Severity.GRAVE
 
+# How incidents come to light in such an office: mostly the 督查室's own checks, then the
+# sections' self-checks, complaints from the public and matters a leader handed down. Drawn
+# from a generator of their own, so that the year's plan (and every number) stays the same.
+SOURCE_WEIGHTS = {
+    IncidentSource.INSPECTION: 45,
+    IncidentSource.SELF_CHECK: 20,
+    IncidentSource.COMPLAINT: 15,
+    IncidentSource.ASSIGNED: 15,
+    IncidentSource.OTHER: 5,
+}
+
 ASSESSOR: Slot = ("DYS", "副主任", 1)
 # One person moves from 文电科 to 信息科 in June; incidents before keep the old section.
 MOVER: Slot = ("WDK", "科员", 2)
@@ -128,6 +139,7 @@ class IncidentYear:
 
     def __init__(self, *, roster: Roster, timeline: Timeline) -> None:
         self.rng = random.Random(SEED)
+        self.source_rng = random.Random(SEED + 1)
         for _word in range(ROSTER_WORDS):
             self.rng.getrandbits(32)
         self.timeline = timeline
@@ -245,6 +257,12 @@ class IncidentYear:
             plan.people.append(chosen)
             candidates.remove(chosen)
 
+    def _source(self, plan: PlannedIncident) -> str:
+        if plan.severity == GRAVE:  # a grave matter is rarely found by the section itself
+            return self.source_rng.choice([IncidentSource.INSPECTION, IncidentSource.ASSIGNED])
+        sources, weights = zip(*SOURCE_WEIGHTS.items(), strict=True)
+        return self.source_rng.choices(sources, weights=weights)[0]
+
     def _members(self, code: str, day: datetime.date) -> list[Staff]:
         """Who may be named in section ``code`` on ``day``: no account holder, no one gone."""
         members = []
@@ -327,6 +345,7 @@ class IncidentYear:
             section=self.sections[plan.section],
             responsible=plan.people,
             description=self._text(plan.template, plan),
+            source=self._source(plan),
         )
         if plan.explain_by:
             when = self._later(when, (0, 2))

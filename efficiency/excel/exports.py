@@ -258,6 +258,7 @@ def _incident_rows(user, quarter: str | None) -> Iterator[list]:
         "status",
         "handling_decision",
         "dismissal_reason",
+        "source",
         "points",
     )
     batch: list[tuple] = []
@@ -280,9 +281,15 @@ def _incidents_with_people(batch: list[tuple]) -> Iterator[list]:
         .values_list("incident_id", "staff__staff_no", "staff__name")
     ):
         people[incident_id].append((staff_no, name))
-    kinds, severities, statuses, decisions = (
+    kinds, severities, statuses, decisions, sources = (
         {stored: word for word, stored in options.items()}
-        for options in (layouts.KINDS, layouts.SEVERITIES, layouts.STATUSES, layouts.DECISIONS)
+        for options in (
+            layouts.KINDS,
+            layouts.SEVERITIES,
+            layouts.STATUSES,
+            layouts.DECISIONS,
+            layouts.SOURCES,
+        )
     )
     for (
         pk,
@@ -296,6 +303,7 @@ def _incidents_with_people(batch: list[tuple]) -> Iterator[list]:
         status,
         decision,
         dismissal,
+        source,
         points,
     ) in batch:
         named = people.get(pk, ())
@@ -311,6 +319,7 @@ def _incidents_with_people(batch: list[tuple]) -> Iterator[list]:
             statuses.get(status, status),
             decisions.get(decision, decision),
             dismissal,
+            sources.get(source, source),
             "、".join(name for _staff_no, name in named),
             points,
         ]

@@ -32,6 +32,7 @@ from efficiency import selectors
 from efficiency.models import (
     Incident,
     IncidentResponsible,
+    IncidentSource,
     IncidentStatus,
     Staff,
     Standard,
@@ -197,7 +198,12 @@ class IncidentImporter(Importer):
             payload = IncidentRow(facts=facts, existing=existing, dismissal_reason=dismissal)
             if existing is not None:
                 if number is not MISSING and facts is not None:
-                    self._compare_facts(existing, facts, plan)
+                    self._compare_facts(
+                        existing,
+                        facts,
+                        plan,
+                        source_given=not cleaners.is_blank(row.values.get("来源")),
+                    )
                 self._move(existing, status, decision, plan, payload)
             else:
                 if facts is not None:
@@ -229,6 +235,7 @@ class IncidentImporter(Importer):
         section = cells.get("科室", self.sections, required=True)
         numbers = cells.get("责任人工号", cleaners.people, required=True)
         description = cells.get("情况描述", cleaners.text, required=True)
+        source = cells.get("来源", cleaners.choice, options=layouts.SOURCES)
         standard = None
         if clause is not MISSING:
             standard = self.standards.get(clause)
@@ -274,6 +281,7 @@ class IncidentImporter(Importer):
             section=section,
             responsible=people,
             description=description,
+            source=IncidentSource.OTHER if source is MISSING else source,
         )
 
     def _fingerprint_of(self, facts: NewIncident) -> tuple:
@@ -287,7 +295,9 @@ class IncidentImporter(Importer):
             facts.description,
         )
 
-    def _compare_facts(self, incident: Incident, facts: NewIncident, plan: RowPlan) -> None:
+    def _compare_facts(
+        self, incident: Incident, facts: NewIncident, plan: RowPlan, *, source_given: bool
+    ) -> None:
         recorded_people = [
             self.staff_by_pk[r.staff_id]
             for r in incident.responsibilities.all()
@@ -312,6 +322,15 @@ class IncidentImporter(Importer):
             ),
             ("情况描述", incident.description, facts.description, incident.description[:40]),
         ]
+        if source_given:  # a file made before the column existed leaves it out
+            pairs.append(
+                (
+                    "来源",
+                    incident.source,
+                    facts.source,
+                    layouts.label_of(layouts.SOURCES, incident.source),
+                )
+            )
         for column, recorded, typed, recorded_text in pairs:
             if recorded != typed:
                 plan.problem(

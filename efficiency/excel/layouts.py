@@ -22,6 +22,14 @@ STATUSES = {
     "已处理": "handled",
     "不予认定": "dismissed",
 }
+# How an incident came to light (models.IncidentSource); a blank cell means 其他.
+SOURCES = {
+    "督查": "inspection",
+    "投诉": "complaint",
+    "领导交办": "assigned",
+    "自查": "self_check",
+    "其他": "other",
+}
 SUBJECT_TYPES = {"个人": "staff", "科室": "section"}
 YES_NO = {"是": True, "否": False}
 # The staff details (models.Gender, PoliticalStatus, StaffCategory), as the forms write them.
@@ -475,6 +483,17 @@ INCIDENTS = Layout(
             30,
             wrap=True,
             note=_("Only with 状态 不予认定: why the incident is not established."),
+        ),
+        Column(
+            "来源",
+            10,
+            kind=CHOICE,
+            choices=tuple(SOURCES),
+            note=_(
+                "How it came to light: 督查, 投诉, 领导交办, 自查 or 其他 (blank means 其他). "
+                "For a recorded incident a blank cell is not compared."
+            ),
+            example="督查",
         ),
         Column("责任人姓名", 18, info=True, note=_("Exported for reading only; not imported.")),
         Column(

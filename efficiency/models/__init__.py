@@ -8,6 +8,7 @@ from .annual import (
     ClockStep,
 )
 from .appraisal import Criterion, GradeOverride, Period, PeriodCriterion, PeriodState, Score
+from .attachments import IncidentAttachment
 from .attendance import Attendance
 from .audit import AuditEvent, ChainHead
 from .calendar import DayKind, OfficeDay
@@ -19,6 +20,7 @@ from .incidents import (
     IncidentKind,
     IncidentResponsible,
     IncidentSequence,
+    IncidentSource,
     IncidentStatus,
     Severity,
     Standard,
@@ -90,6 +92,8 @@ __all__ = [
     "IncidentKind",
     "IncidentResponsible",
     "IncidentSequence",
+    "IncidentSource",
+    "IncidentAttachment",
     "IncidentStatus",
     "Sanction",
     "SanctionKind",

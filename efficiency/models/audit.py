@@ -33,6 +33,8 @@ class AuditAction(models.TextChoices):
         "appeal_lighten",
         pgettext_lazy("history action", "Appeal upheld in part: handling lightened"),
     )
+    ATTACH = "attach", pgettext_lazy("history action", "Attachment added")
+    ATTACH_REMOVE = "attach_remove", pgettext_lazy("history action", "Attachment removed")
     PERIOD_OPEN = "period_open", pgettext_lazy("history action", "Period opened")
     PERIOD_CLOSE = "period_close", pgettext_lazy("history action", "Period closed")
     PERIOD_REOPEN = "period_reopen", pgettext_lazy("history action", "Period reopened")

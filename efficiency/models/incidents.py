@@ -32,6 +32,16 @@ class IncidentStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class IncidentSource(models.TextChoices):
+    """How the office came to know of the incident."""
+
+    INSPECTION = "inspection", pgettext_lazy("incident source", "Inspection")
+    COMPLAINT = "complaint", pgettext_lazy("incident source", "Complaint")
+    ASSIGNED = "assigned", pgettext_lazy("incident source", "Assigned by a leader")
+    SELF_CHECK = "self_check", pgettext_lazy("incident source", "Self-check")
+    OTHER = "other", pgettext_lazy("incident source", "Other")
+
+
 ESTABLISHED_STATUSES = (IncidentStatus.VERIFIED, IncidentStatus.HANDLED)
 
 
@@ -189,6 +199,13 @@ class Incident(models.Model):
         verbose_name=_("responsible staff"),
     )
     description = models.TextField(_("description"))
+    source = models.CharField(
+        _("source"),
+        max_length=12,
+        choices=IncidentSource.choices,
+        default=IncidentSource.OTHER,
+        db_index=True,
+    )
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -24,7 +24,12 @@ from efficiency.models import (
     Standard,
 )
 from efficiency.models.audit import AuditAction
-from efficiency.models.incidents import AppealStatus, HandlingDecision, ResultUse
+from efficiency.models.incidents import (
+    AppealStatus,
+    HandlingDecision,
+    IncidentSource,
+    ResultUse,
+)
 from efficiency.quarters import Quarter
 from efficiency.reasons import check_reason
 
@@ -40,6 +45,7 @@ CORRECTABLE_FIELDS = [
     "section",
     "responsible",
     "description",
+    "source",
 ]
 
 
@@ -232,6 +238,7 @@ def incident_report(
     section: Section,
     responsible: Sequence[Staff],
     description: str,
+    source: str = IncidentSource.OTHER,
 ) -> Incident:
     check_facts(
         kind=kind,
@@ -251,6 +258,7 @@ def incident_report(
         occurred_on=occurred_on,
         section=section,
         description=description.strip(),
+        source=source,
         reporter=reporter,
     )
     incident.full_clean()
@@ -288,6 +296,7 @@ class NewIncident:
     section: Section
     responsible: list[Staff]
     description: str
+    source: str = IncidentSource.OTHER
 
 
 def _responsible_text(people: list[Staff]) -> str:
@@ -330,6 +339,7 @@ def report_many(*, reporter, rows: list[NewIncident], reason: str = "") -> list[
             occurred_on=row.occurred_on,
             section=row.section,
             description=row.description.strip(),
+            source=row.source,
             reporter=reporter,
         )
         incident.clean_fields(exclude=FOREIGN_KEYS)
@@ -379,6 +389,7 @@ def incident_correct(
     section: Section,
     responsible: Sequence[Staff],
     description: str,
+    source: str | None = None,
 ) -> Incident:
     incident = _locked(incident)
     require_status(incident, IncidentStatus.REPORTED)
@@ -400,6 +411,8 @@ def incident_correct(
     incident.occurred_on = occurred_on
     incident.section = section
     incident.description = description.strip()
+    if source is not None:
+        incident.source = source
     incident.full_clean()
     incident.save()
     _set_responsible(incident, responsible)

@@ -35,13 +35,15 @@ def ask(
     warnings: list[str] | None = None,
     reason_label: str = "",
     error: str = "",
+    extra: dict | None = None,
 ) -> HttpResponse:
     """The confirmation page: what will happen, what was entered, confirm or go back.
 
     ``warnings``: what stands against doing it, listed apart.
     With ``reason_label`` the page also asks for a written reason (posted as ``reason``), for a
     step that needs one only once its consequences are known; ``error`` says why it was asked
-    again."""
+    again. ``extra``: more context for the page (an incident and its attachments, shown
+    before a decision on it)."""
     asked = {"csrfmiddlewaretoken", CONFIRM_FIELD} | ({REASON_FIELD} if reason_label else set())
     fields = [
         (name, value)
@@ -68,6 +70,7 @@ def ask(
             "reason": request.POST.get(REASON_FIELD, ""),
             "error": error,
             "warnings": warnings or [],
+            **(extra or {}),
         },
         status=400 if error else 200,
     )

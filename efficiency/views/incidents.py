@@ -32,6 +32,7 @@ from efficiency.services import ServiceError
 from efficiency.services import incidents as services
 
 from . import confirm, incident_or_404
+from .attachments import attachment_context, incident_attachments
 
 PAGE_SIZE = 20
 
@@ -66,7 +67,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
                 incidents = incidents.filter(occurred_on__range=quarter.bounds)
             if data["section"]:
                 incidents = incidents.filter(section=data["section"])
-            for name in ("kind", "severity", "status"):
+            for name in ("kind", "severity", "status", "source"):
                 if data[name]:
                     incidents = incidents.filter(**{name: data[name]})
             if data["q"]:
@@ -159,6 +160,7 @@ def incident_edit(request: HttpRequest, number: str) -> HttpResponse:
         "section": incident.section_id,
         "responsible": [r.staff_id for r in incident.responsibilities.all()],
         "description": incident.description,
+        "source": incident.source,
     }
     form = CorrectionForm(request.POST or None, user=request.user, initial=initial)
     if incident.section_id not in {s.pk for s in form.fields["section"].queryset}:
@@ -213,8 +215,14 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
         if incident.is_established
         else None,
         **_action_forms(request.user, incident),
+        **attachment_context(request.user, incident),
     }
     return render(request, "efficiency/incidents/detail.html", context)
+
+
+def _evidence(request: HttpRequest, incident: Incident) -> dict:
+    """The attachments, shown on the page that confirms a decision on the incident."""
+    return {"incident": incident, "attachments": incident_attachments(request.user, incident)}
 
 
 def _act(
@@ -298,6 +306,7 @@ def incident_verify(request: HttpRequest, number: str) -> HttpResponse:
             "consequences": consequences.incident_verify(inc),
             "details": [(_("Note"), data["note"])],
             "submit_label": _("Verify (establish)"),
+            "extra": _evidence(request, inc),
         },
     )
 
@@ -321,6 +330,7 @@ def incident_dismiss(request: HttpRequest, number: str) -> HttpResponse:
             "details": [(_("Reason for dismissal"), data["reason"])],
             "submit_label": _("Dismiss"),
             "danger": True,
+            "extra": _evidence(request, inc),
         },
     )
 
@@ -354,6 +364,7 @@ def incident_handle(request: HttpRequest, number: str) -> HttpResponse:
                 (_("Where the result was used"), ResultUse(data["result_use"]).label),
             ],
             "submit_label": _("Record the handling decision"),
+            "extra": _evidence(request, inc),
         },
     )
 
@@ -410,5 +421,6 @@ def incident_decide_appeal(request: HttpRequest, number: str) -> HttpResponse:
             "details": [(_("Reason"), data["reason"])],
             "submit_label": _("Decide the appeal"),
             "danger": data["outcome"] == "uphold",
+            "extra": _evidence(request, inc),
         },
     )

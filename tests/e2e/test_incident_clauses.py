@@ -62,6 +62,7 @@ def test_the_clauses_follow_the_date(page, office, revision):
         page.get_by_placeholder("按姓名或工号查询").fill("001001")
         page.get_by_placeholder("按姓名或工号查询").press("Enter")
         page.get_by_label("7. 情况描述").fill("《关于做好防汛工作的通知》核稿后未及时送印。")
+        page.get_by_text("自查", exact=True).click()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / "incident-form-clause-by-date.png", full_page=True)
         page.get_by_role("button", name="提交登记").click()

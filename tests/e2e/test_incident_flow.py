@@ -27,6 +27,7 @@ def test_an_incident_from_report_to_appeal(page, office):
     page.get_by_label("7. 情况描述").fill(
         "《关于做好防汛工作的通知》收文后未及时呈批，延误两个工作日。"
     )
+    page.get_by_text("督查", exact=True).click()
     page.get_by_role("button", name="提交登记").click()
     page.get_by_text("事件2026-0001已登记").wait_for()
     number = Incident.objects.get().number
