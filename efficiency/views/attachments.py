@@ -55,6 +55,10 @@ def attachment_context(user, incident: Incident) -> dict:
             "PDF, PNG, JPEG, GIF, Word or Excel; up to %(size)s each, %(count)s per incident."
         )
         % {"size": filesizeformat(services.max_bytes()), "count": services.max_count()},
+        "attachment_max_bytes": services.max_bytes(),
+        # Filled in by upload.js with the chosen file's name and size.
+        "attachment_too_big": _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
+        % {"name": "%(name)s", "size": "%(size)s", "limit": services.max_bytes() // 1048576},
     }
 
 

@@ -94,7 +94,7 @@ def index(request: HttpRequest) -> HttpResponse:
             ],
             "max_mb": reader.max_upload_bytes() // reader.MB,
             "max_bytes": reader.max_upload_bytes(),
-            # Filled in by excel.js with the chosen file's name and size.
+            # Filled in by upload.js with the chosen file's name and size.
             "too_big": _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
             % {
                 "name": "%(name)s",

@@ -53,3 +53,26 @@ def test_a_clerk_attaches_a_pdf_the_supervisor_sees_it_before_verifying(
     assert open(download.path(), "rb").read() == PDF
     page.get_by_role("button", name="认定", exact=True).click()
     page.get_by_text(f"事件{incident.number}已认定").wait_for()
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_sent(page, office, settings, tmp_path):
+    """The server resets a body over the limit without reading it, which a browser shows as a
+    broken connection: so the page refuses the file first, in Chinese, and nothing is sent."""
+    settings.ATTACHMENT_DIR = tmp_path / "attachments"
+    settings.ATTACHMENT_MAX_BYTES = 1024 * 1024
+    incident = report(
+        office.clerk, section=office.a, responsible=[office.person], standard=office.delay
+    )
+    big = tmp_path / "扫描件.pdf"
+    big.write_bytes(PDF + b"0" * (3 * 1024 * 1024 // 2))
+
+    log_in(page, "clerk")
+    page.goto(f"/incidents/{incident.number}/")
+    field = page.get_by_label("上传证据材料")
+    field.set_input_files(str(big))
+    message = field.evaluate("input => input.validationMessage")
+    assert message == "“扫描件.pdf”大小为 1.5 MB，只接受 1 MB 以内的文件。"
+    page.get_by_role("button", name="上传", exact=True).click()
+    page.wait_for_timeout(300)
+    assert page.url.endswith(f"/incidents/{incident.number}/")
+    assert not IncidentAttachment.objects.exists()

@@ -1,5 +1,6 @@
-// The Excel page: a file over the upload limit is refused in the browser, before it is sent
-// (the server refuses it too, from its Content-Length, without reading it).
+// Any file input with data-max-bytes (the Excel page, evidence attached to an incident): a file
+// over the limit is refused in the browser, before it is sent (the server refuses it too, from
+// its Content-Length, without reading it, and says why).
 (function () {
   "use strict";
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
