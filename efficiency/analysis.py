@@ -188,6 +188,10 @@ class ClauseRow:
     def decided(self) -> int:
         return self.established + self.dismissed
 
+    @property
+    def kind_label(self) -> str:
+        return str(IncidentKind(self.kind).label)
+
 
 _UPHELD = (AppealStatus.UPHELD, AppealStatus.PARTLY_UPHELD)
 _APPEAL_DECIDED = (*_UPHELD, AppealStatus.REJECTED)
@@ -475,7 +479,7 @@ GRADES = (
 
 @dataclass(frozen=True)
 class GradeRow:
-    label: str  # the quarter's code, or the section's name
+    label: str  # the quarter's name (2026年第4季度), or the section's name
     key: str  # the quarter's code, or the section's id as text
     counts: dict[str, int]  # Grade value -> people
     undetermined: int  # 不定等次
@@ -542,13 +546,17 @@ def grade_distribution(scope: Scope) -> GradeDistribution:
                 bucket = row.counted_grade.value
             counts[bucket] += 1
             per_section[row.facts.section_id][bucket] += 1
-        by_quarter.append(_grade_row(code, code, counts))
+        by_quarter.append(_grade_row(period_label(period), code, counts))
     sections = Section.objects.filter(pk__in=list(per_section))
     return GradeDistribution(
         quarters=by_quarter,
         sections=[_grade_row(s.name, str(s.pk), per_section[s.pk]) for s in sections],
         pending=pending,
     )
+
+
+def period_label(period: Period) -> str:
+    return spans.quarter(Quarter(period.year, period.quarter)).label
 
 
 def _grade_row(label: str, key: str, counts: dict[str, int]) -> GradeRow:

@@ -232,7 +232,7 @@ def test_repeat_alerts_need_the_counts(office, counted):
 
 def test_grades_per_quarter_and_section_from_the_stored_ranking(office, locked):
     found = analysis.grade_distribution(analysis.Scope(YEAR))
-    assert [row.label for row in found.quarters] == ["2026Q3"]
+    assert [(row.key, row.label) for row in found.quarters] == [("2026Q3", "2026年第3季度")]
     [quarter] = found.quarters
     # 王建国 较好 on his marks, 李秀英 好 by the leader's decision, 赵志强 不定等次; the five
     # other staff (刘科长, 陈文书; 孙科长, 周文书; 郑督查) have no marks.
