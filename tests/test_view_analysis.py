@@ -11,9 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from efficiency.services import incidents as services
 
+from . import test_analysis
 from .conftest import login
 from .factories import report
-from .test_analysis import counted  # noqa: F401 - the office counted by hand
+
+counted = test_analysis.counted  # the office counted by hand
 
 URL = "/analysis/"
 
@@ -31,9 +33,7 @@ def test_it_works_for_a_leader(office, counted):
     assert "同一条款（YW-01）在秘书科本季度已发生3次：考虑从流程上整改。" in html
     assert counted["a1"] in html
     # The heatmap's 秘书科 × October cell leads to its two incidents.
-    a_october = (
-        f"/incidents/?span=2026-10&section={office.a.pk}&status=established"
-    )
+    a_october = f"/incidents/?span=2026-10&section={office.a.pk}&status=established"
     assert a_october in links(html)
     assert "25.0%" in html  # YW-01's dismissal rate
     assert "<svg" in html and "<table" in html
