@@ -407,6 +407,10 @@ def heatmap(
     cell = size * 2.2
     height = top + cell * max(1, len(row_labels)) + margin
     parts = _open(title, width, height, font_family, size)
+    if links:
+        # A picture holding links is a group of them, not one image (whose parts a screen
+        # reader would never reach).
+        parts[0] = parts[0].replace('role="img"', 'role="group"', 1)
     if title:
         parts.append(
             f'<text class="title" x="{margin:.1f}" y="{margin + size * 1.1:.1f}" '

@@ -264,6 +264,8 @@ def test_the_heatmap_chart_writes_every_number_and_darkens_with_it():
     )
     assert "秘书科" in svg and "11月" in svg
     assert svg.count("<a ") == 3
+    assert 'role="group"' in svg  # links inside: a group of them, not one image
+    assert 'role="img"' in str(charts.heatmap("", ["甲"], ["1月"], [[1]]))
     assert "&lt;y&gt;" in svg and "<y>" not in svg
     assert charts.heat_shade(0, 7) == -1
     assert charts.heat_shade(7, 7) == len(charts.HEAT) - 1
