@@ -274,3 +274,27 @@ def test_the_heatmap_chart_writes_every_number_and_darkens_with_it():
     assert f'fill="{charts.HEAT[-1]}"' in svg
     assert ">7</text>" in svg.split(charts.HEAT[-1])[1][:400]
     assert 'fill="#ffffff" font-weight="bold">7<' in svg
+
+
+def test_a_page_shows_the_most_frequent_alerts_and_counts_them_all(office, counted):
+    # 李秀英: SW-01 in September (a6) and twice more in November, three times in the year.
+    for day in (16, 17):
+        incident = report(
+            office.clerk,
+            section=office.a,
+            responsible=[office.colleague],
+            standard=office.slip,
+            occurred_on=datetime.date(2026, 11, day),
+        )
+        services.incident_verify(actor=office.supervisor, incident=incident)
+    scope = analysis.Scope(YEAR)
+    every = analysis.repeat_alerts(scope)
+    assert [(a.kind, a.who, a.code, a.count) for a in every] == [
+        ("section", "秘书科", "YW-01", 3),
+        ("person", "王建国", "YW-01", 3),
+        ("person", "李秀英", "SW-01", 3),
+    ]
+    shown = analysis.repeat_alert_list(scope, limit=1)
+    assert (shown.section_total, shown.person_total) == (1, 2)
+    assert [a.who for a in shown.all] == ["秘书科", "王建国"]
+    assert shown.person[0].numbers == every[1].numbers
