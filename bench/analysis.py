@@ -21,18 +21,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import appraisal  # noqa: E402  (the sibling bench's Django set-up)
+
 GOAL_MS = 300
-
-
-def setup_django(db_file: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "efficiency.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def timed(func, repeat: int) -> tuple[list[float], int]:
@@ -63,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--year", default="2026")
     parser.add_argument("--quarter", default="2026Q3")
     args = parser.parse_args(argv)
-    setup_django(args.database.resolve())
+    appraisal.setup_django(args.database.resolve())
     import logging
 
     from django.contrib.auth.models import User

@@ -327,6 +327,17 @@ SORTS = {
 ESTABLISHED = "established"  # a status filter: verified or handled
 
 
+def cleaned_span(text: str) -> spans.Span | None:
+    """A span field's value: None when left blank, the span, or the reason it is none."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return spans.parse(text)
+    except spans.SpanError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 class IncidentFilterForm(StyledFormMixin, forms.Form):
     quarter = forms.CharField(label=_("Quarter"), required=False)
     section = forms.ModelChoiceField(
@@ -388,13 +399,7 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
         return quarter
 
     def clean_span(self) -> spans.Span | None:
-        text = self.cleaned_data["span"].strip()
-        if not text:
-            return None
-        try:
-            return spans.parse(text)
-        except spans.SpanError as error:
-            raise forms.ValidationError(str(error)) from None
+        return cleaned_span(self.cleaned_data["span"])
 
     def clean_clause(self) -> str:
         return self.cleaned_data["clause"].strip().upper()

@@ -38,6 +38,19 @@ def _established(office, incident, *, handled=False):
     return incident
 
 
+def established_on(office, day, *, person, section=None, standard=None):
+    """One more established incident, reported by the section's clerk."""
+    section = section or office.a
+    incident = report(
+        office.clerk if section == office.a else office.clerk_b,
+        section=section,
+        responsible=[person],
+        standard=standard or office.slip,
+        occurred_on=day,
+    )
+    return services.incident_verify(actor=office.supervisor, incident=incident)
+
+
 @pytest.fixture
 def counted(office):
     day = datetime.date
@@ -279,14 +292,7 @@ def test_the_heatmap_chart_writes_every_number_and_darkens_with_it():
 def test_a_page_shows_the_most_frequent_alerts_and_counts_them_all(office, counted):
     # 李秀英: SW-01 in September (a6) and twice more in November, three times in the year.
     for day in (16, 17):
-        incident = report(
-            office.clerk,
-            section=office.a,
-            responsible=[office.colleague],
-            standard=office.slip,
-            occurred_on=datetime.date(2026, 11, day),
-        )
-        services.incident_verify(actor=office.supervisor, incident=incident)
+        established_on(office, datetime.date(2026, 11, day), person=office.colleague)
     scope = analysis.Scope(YEAR)
     every = analysis.repeat_alerts(scope)
     assert [(a.kind, a.who, a.code, a.count) for a in every] == [

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from efficiency import analysis, charts, selectors, spans
+from efficiency.forms import cleaned_span
 from efficiency.models import Section
 from efficiency.models.incidents import IncidentKind, Severity
 from efficiency.quarters import Quarter
@@ -77,13 +78,7 @@ class AnalysisForm(forms.Form):
         self.fields["section"].widget.attrs["class"] = "form-select"
 
     def clean_span(self) -> spans.Span | None:
-        text = self.cleaned_data["span"].strip()
-        if not text:
-            return None
-        try:
-            return spans.parse(text)
-        except spans.SpanError as error:
-            raise forms.ValidationError(str(error)) from None
+        return cleaned_span(self.cleaned_data["span"])
 
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_.-]*$")
@@ -229,24 +224,23 @@ def _over_time_block(scope: analysis.Scope, kind: str, only: int | None) -> dict
     severity_rows = [
         row(str(s.label), found.by_severity[s.value], kind=kind, severity=s.value) for s in Severity
     ]
-    chart = charts.bar_chart(
-        title=_("Established incidents per month, by kind"),
-        x_labels=labels,
-        series=[(r.label, [c.count for c in r.cells]) for r in kind_rows],
-        y_title=_("Incidents"),
-        width=1000,
-    )
-    severity_chart = charts.bar_chart(
-        title=_("Established incidents per month, by severity"),
-        x_labels=labels,
-        series=[(r.label, [c.count for c in r.cells]) for r in severity_rows],
-        y_title=_("Incidents"),
-        width=1000,
+    kind_chart, severity_chart = (
+        charts.bar_chart(
+            title=title,
+            x_labels=labels,
+            series=[(r.label, [c.count for c in r.cells]) for r in rows],
+            y_title=_("Incidents"),
+            width=1000,
+        )
+        for title, rows in (
+            (_("Established incidents per month, by kind"), kind_rows),
+            (_("Established incidents per month, by severity"), severity_rows),
+        )
     )
     total = row(_("Total"), found.totals, strong=True, kind=kind)
     return {
         "labels": labels,
-        "kind_chart": chart,
+        "kind_chart": kind_chart,
         "severity_chart": severity_chart,
         "kind_rows": kind_rows,
         "severity_rows": severity_rows,
