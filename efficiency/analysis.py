@@ -367,12 +367,12 @@ def _clipped(span: spans.Span, scope: Scope) -> spans.Span:
 
 def _when(span: spans.Span, scope: Scope) -> str:
     """How a sentence names the alert's span: 本季度 when it is the span chosen."""
-    if span == scope.span:
-        return {
-            "month": _("this month"),
-            "quarter": _("this quarter"),
-            "year": _("this year"),
-        }.get(span.kind, _("in the chosen span"))
+    if span == scope.span and span.kind == "month":
+        return _("this month")
+    if span == scope.span and span.kind == "quarter":
+        return _("this quarter")
+    if span == scope.span and span.kind == "year":
+        return _("this year")
     return span.label
 
 

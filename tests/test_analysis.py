@@ -304,3 +304,11 @@ def test_a_page_shows_the_most_frequent_alerts_and_counts_them_all(office, count
     assert (shown.section_total, shown.person_total) == (1, 2)
     assert [a.who for a in shown.all] == ["秘书科", "王建国"]
     assert shown.person[0].numbers == every[1].numbers
+
+
+def test_a_range_names_its_days_in_the_sentence(office, counted):
+    scope = analysis.Scope(spans.parse("2026-10-01..2026-11-30"))
+    [section, person] = analysis.repeat_alerts(scope)
+    assert "在秘书科2026-10-01至2026-11-30已发生3次" in section.sentence
+    assert section.span.code == "2026-10-01..2026-11-30"  # the quarter, as far as the range goes
+    assert person.sentence.startswith("王建国2026-10-01至2026-11-30已3次违反")
