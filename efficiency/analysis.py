@@ -59,6 +59,15 @@ class Scope:
     def established(self) -> QuerySet[Incident]:
         return self.incidents().filter(status__in=ESTABLISHED_STATUSES)
 
+    def covers(self, day: datetime.date, status: str, section_id: int, kind: str) -> bool:
+        """Whether an established incident of the scope has these facts (in Python)."""
+        return (
+            day in self.span
+            and status in ESTABLISHED_STATUSES
+            and (self.sections is None or section_id in self.sections)
+            and (not self.kind or kind == self.kind)
+        )
+
     def established_q(self, prefix: str = "") -> Q:
         """The established incidents of the scope as a condition on a related model's
         ``prefix`` (``incident__``): a join, where ``__in`` a subquery is slower on SQLite."""
@@ -456,12 +465,20 @@ def repeat_alert_list(scope: Scope, *, limit: int | None = None) -> Alerts:
     people: dict[int, tuple[str, str]] = {}
     flagged_people = {(g[0], g[1], g[2]) for g in person_groups}
     if person_groups:
-        for staff_id, staff_no, name, standard_id, occurred_on, number in (
-            IncidentResponsible.objects.filter(
-                scope.established_q("incident__"),
-                staff_id__in={g[0] for g in person_groups},
-                incident__standard_id__in={g[1] for g in person_groups},
-            )
+        # By the people alone, the scope checked here: SQLite would otherwise walk every
+        # incident under the clauses (18 ms against 1 ms at 20,000 incidents).
+        for (
+            staff_id,
+            staff_no,
+            name,
+            standard_id,
+            occurred_on,
+            number,
+            status,
+            section_id,
+            kind,
+        ) in (
+            IncidentResponsible.objects.filter(staff_id__in={g[0] for g in person_groups})
             .order_by()
             .values_list(
                 "staff_id",
@@ -470,11 +487,14 @@ def repeat_alert_list(scope: Scope, *, limit: int | None = None) -> Alerts:
                 "incident__standard_id",
                 "incident__occurred_on",
                 "incident__number",
+                "incident__status",
+                "incident__section_id",
+                "incident__kind",
             )
         ):
             people[staff_id] = (staff_no, name)
             key = (staff_id, standard_id, occurred_on.year)
-            if key in flagged_people:
+            if key in flagged_people and scope.covers(occurred_on, status, section_id, kind):
                 behind[("person", *key)].append((occurred_on, number))
 
     section_alerts = []

@@ -241,6 +241,7 @@ def test_repeat_alerts_need_the_counts(office, counted):
     # October alone: YW-01 twice in 秘书科 (below three), but twice for 王建国 (an alert).
     october = analysis.repeat_alerts(analysis.Scope(spans.parse("2026-10")))
     assert [(a.kind, a.count) for a in october] == [("person", 2)]
+    assert october[0].numbers == [counted["a1"], counted["a2"]]  # not November's a3
 
 
 def test_grades_per_quarter_and_section_from_the_stored_ranking(office, locked):
