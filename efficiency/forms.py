@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from efficiency import spans
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
 from efficiency.models.incidents import (
     HandlingDecision,
@@ -334,6 +335,20 @@ SORTS = {
 }
 
 
+ESTABLISHED = "established"  # a status filter: verified or handled
+
+
+def cleaned_span(text: str) -> spans.Span | None:
+    """A span field's value: None when left blank, the span, or the reason it is none."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return spans.parse(text)
+    except spans.SpanError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 class IncidentFilterForm(StyledFormMixin, forms.Form):
     quarter = forms.CharField(label=_("Quarter"), required=False)
     section = forms.ModelChoiceField(
@@ -350,7 +365,11 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
     )
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("", _("All statuses")), *IncidentStatus.choices],
+        choices=[
+            ("", _("All statuses")),
+            *IncidentStatus.choices,
+            (ESTABLISHED, _("Established (verified or handled)")),
+        ],
         required=False,
     )
     source = forms.ChoiceField(
@@ -358,6 +377,14 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
         choices=[("", _("All sources")), *IncidentSource.choices],
         required=False,
     )
+    # The analytics page links here with a span of days and a clause (efficiency.spans).
+    span = forms.CharField(
+        label=_("Span"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "2026-10"}),
+    )
+    clause = forms.CharField(label=_("Clause"), required=False, max_length=20)
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -386,3 +413,9 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
         if quarter and Quarter.parse(quarter) is None:
             raise forms.ValidationError(_("Write the quarter like 2026Q3."))
         return quarter
+
+    def clean_span(self) -> spans.Span | None:
+        return cleaned_span(self.cleaned_data["span"])
+
+    def clean_clause(self) -> str:
+        return self.cleaned_data["clause"].strip().upper()

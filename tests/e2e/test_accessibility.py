@@ -28,6 +28,7 @@ PAGES = [
     "/incidents/",
     "/incidents/new/",
     "/incidents/{incident}/",
+    "/analysis/?span=2026",
     "/appraisal/",
     "/appraisal/2026Q4/sheet/",
     "/appraisal/2026Q4/sheet/sections/",
