@@ -359,3 +359,98 @@ def bar_chart(
     parts += legend_group
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+# One hue, light to dark: a count's cell darkens with it, legible in grey on paper too.
+HEAT = ("#e8eff8", "#c6d6ec", "#98b6dd", "#6690c8", "#3a68a8", "#1f4e8c", "#123564")
+DARK_FROM = 3  # from this shade on, the number is written in white
+
+
+def heat_shade(value: int, high: int) -> int:
+    """The shade (index into HEAT) of a count against the largest: -1 for nothing."""
+    if value <= 0 or high <= 0:
+        return -1
+    return min(len(HEAT) - 1, math.ceil(value * len(HEAT) / high) - 1)
+
+
+def heatmap(
+    title: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    values: Sequence[Sequence[int]],
+    *,
+    links: Sequence[Sequence[str | None]] | None = None,
+    link_labels: Sequence[Sequence[str]] | None = None,
+    width: int = 1000,
+    font_family: str = FONTS,
+    font_size: float = 13,
+) -> SafeString:
+    """A grid of counts (sections × months, say) as an ``<svg>`` element.
+
+    Each cell is shaded in one hue, lighter to darker as its count grows against the largest,
+    and carries its number (white on the dark shades), so it reads in black-and-white print.
+    ``links``: an href per cell (None for none), for the page: each cell is then a link with
+    ``link_labels`` (or "row column: count") as its accessible name.
+    """
+    size = font_size
+    margin = size * 0.9
+    high = max((v for row in values for v in row), default=0)
+    label_width = max((_text_width(label, size) for label in row_labels), default=0)
+    left = margin + label_width + size * 0.8
+    right = width - margin
+    count = max(1, len(column_labels))
+    step = (right - left) / count
+    widest = max((_text_width(label, size) for label in column_labels), default=0)
+    slant = widest > step - size * 0.4
+    header = widest * math.sin(math.radians(35)) + size * 1.2 if slant else size * 1.8
+    top = margin + (size * 2.4 if title else 0) + header
+    cell = size * 2.2
+    height = top + cell * max(1, len(row_labels)) + margin
+    parts = _open(title, width, height, font_family, size)
+    if title:
+        parts.append(
+            f'<text class="title" x="{margin:.1f}" y="{margin + size * 1.1:.1f}" '
+            f'font-size="{size + 2:g}" font-weight="bold">{escape(title)}</text>'
+        )
+    for index, label in enumerate(column_labels):
+        cx = left + step * (index + 0.5)
+        cy = top - size * 0.6
+        if slant:
+            parts.append(
+                f'<text x="{cx:.1f}" y="{cy:.1f}" text-anchor="start" '
+                f'transform="rotate(-35 {cx:.1f} {cy:.1f})">{escape(label)}</text>'
+            )
+        else:
+            parts.append(
+                f'<text x="{cx:.1f}" y="{cy:.1f}" text-anchor="middle">{escape(label)}</text>'
+            )
+    for row_index, label in enumerate(row_labels):
+        y = top + cell * row_index
+        parts.append(
+            f'<text x="{left - size * 0.6:.1f}" y="{y + cell / 2 + size * 0.35:.1f}" '
+            f'text-anchor="end">{escape(label)}</text>'
+        )
+        row = values[row_index] if row_index < len(values) else ()
+        for column, value in enumerate(row):
+            x = left + step * column
+            shade = heat_shade(value, high)
+            fill = HEAT[shade] if shade >= 0 else "#ffffff"
+            ink = "#ffffff" if shade >= DARK_FROM else (MUTED if shade < 0 else INK)
+            weight = ' font-weight="bold"' if shade >= DARK_FROM else ""
+            piece = (
+                f'<rect x="{x + 1:.1f}" y="{y + 1:.1f}" width="{step - 2:.1f}" '
+                f'height="{cell - 2:.1f}" fill="{fill}" stroke="{GRID}" stroke-width="0.6"/>'
+                f'<text x="{x + step / 2:.1f}" y="{y + cell / 2 + size * 0.35:.1f}" '
+                f'text-anchor="middle" fill="{ink}"{weight}>{value}</text>'
+            )
+            href = links[row_index][column] if links else None
+            if href:
+                name = (
+                    link_labels[row_index][column]
+                    if link_labels
+                    else f"{row_labels[row_index]} {column_labels[column]}: {value}"
+                )
+                piece = f'<a href="{escape(href)}" aria-label="{escape(name)}">{piece}</a>'
+            parts.append(piece)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -21,4 +21,9 @@ def navigation(request):
         user = request.user
         return user.is_authenticated and roster_sections(user).exists()
 
-    return {"sees_roster": sees_roster}
+    def sees_analysis() -> bool:
+        from efficiency.views.analysis import may_see_analysis
+
+        return request.user.is_authenticated and may_see_analysis(request.user)
+
+    return {"sees_roster": sees_roster, "sees_analysis": sees_analysis}

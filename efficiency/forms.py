@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from efficiency import spans
 from efficiency.models import IncidentKind, IncidentStatus, Section, Severity, Staff, Standard
 from efficiency.models.incidents import HandlingDecision, ResultUse, number_order
 from efficiency.quarters import Quarter
@@ -323,6 +324,9 @@ SORTS = {
 }
 
 
+ESTABLISHED = "established"  # a status filter: verified or handled
+
+
 class IncidentFilterForm(StyledFormMixin, forms.Form):
     quarter = forms.CharField(label=_("Quarter"), required=False)
     section = forms.ModelChoiceField(
@@ -339,9 +343,21 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
     )
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("", _("All statuses")), *IncidentStatus.choices],
+        choices=[
+            ("", _("All statuses")),
+            *IncidentStatus.choices,
+            (ESTABLISHED, _("Established (verified or handled)")),
+        ],
         required=False,
     )
+    # The analytics page links here with a span of days and a clause (efficiency.spans).
+    span = forms.CharField(
+        label=_("Span"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "2026-10"}),
+    )
+    clause = forms.CharField(label=_("Clause"), required=False, max_length=20)
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -370,3 +386,15 @@ class IncidentFilterForm(StyledFormMixin, forms.Form):
         if quarter and Quarter.parse(quarter) is None:
             raise forms.ValidationError(_("Write the quarter like 2026Q3."))
         return quarter
+
+    def clean_span(self) -> spans.Span | None:
+        text = self.cleaned_data["span"].strip()
+        if not text:
+            return None
+        try:
+            return spans.parse(text)
+        except spans.SpanError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_clause(self) -> str:
+        return self.cleaned_data["clause"].strip().upper()

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from efficiency.views import (
+    analysis,
     attendance,
     corrections,
     home,
@@ -148,6 +149,7 @@ urlpatterns = [
     path("roster/", home.roster, name="roster"),
     path("verify/", verify.verify, name="verify_history"),
     path("incidents/", incidents.incident_list, name="incident_list"),
+    path("analysis/", analysis.analysis_page, name="analysis"),
     path("incidents/new/", incidents.incident_create, name="incident_create"),
     path("incidents/<number:number>/", incidents.incident_detail, name="incident_detail"),
     path("incidents/<number:number>/edit/", incidents.incident_edit, name="incident_edit"),

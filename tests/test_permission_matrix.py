@@ -410,6 +410,7 @@ MATRIX = [
     GET("roster",                        "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/roster/"),
     GET("verify_history",                "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/verify/?fingerprint=1-abcdefabcdef"),
     GET("incident_list",                 "login 200   200     200  200    200        200    200      200           200   200", lambda w: "/incidents/"),
+    GET("analysis",                      "login 403   403     200  200    403        200    403      403           403   403", lambda w: "/analysis/"),
     GET("incident_create",               "login 200   200     403  403    403        403    403      403           403   403", lambda w: "/incidents/new/"),
     POST("incident_create",              "login done  200     403  403    403        403    403      403           403   403", lambda w: "/incidents/new/", new_incident),
     GET("incident_detail",               "login 200   404     200  404    200        200    404      404           200   404", incident_url("reported")),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from efficiency import consequences, selectors, vetoes
 from efficiency.forms import (
+    ESTABLISHED,
     SORTS,
     AppealDecisionForm,
     AppealForm,
@@ -26,7 +27,12 @@ from efficiency.forms import (
     VerifyForm,
 )
 from efficiency.models import Incident, IncidentStatus, Section
-from efficiency.models.incidents import AppealStatus, HandlingDecision, ResultUse
+from efficiency.models.incidents import (
+    ESTABLISHED_STATUSES,
+    AppealStatus,
+    HandlingDecision,
+    ResultUse,
+)
 from efficiency.quarters import Quarter
 from efficiency.services import ServiceError
 from efficiency.services import incidents as services
@@ -64,9 +70,19 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             if data["quarter"]:
                 quarter = Quarter.parse(data["quarter"])
                 incidents = incidents.filter(occurred_on__range=quarter.bounds)
+            if data["span"]:
+                incidents = incidents.filter(
+                    occurred_on__range=(data["span"].first, data["span"].last)
+                )
             if data["section"]:
                 incidents = incidents.filter(section=data["section"])
-            for name in ("kind", "severity", "status"):
+            if data["clause"]:
+                incidents = incidents.filter(standard__code=data["clause"])
+            if data["status"] == ESTABLISHED:
+                incidents = incidents.filter(status__in=ESTABLISHED_STATUSES)
+            elif data["status"]:
+                incidents = incidents.filter(status=data["status"])
+            for name in ("kind", "severity"):
                 if data[name]:
                     incidents = incidents.filter(**{name: data[name]})
             if data["q"]:
