@@ -295,3 +295,23 @@ def test_a_bad_period_on_the_page_is_a_readable_400(office):
     assert "没有13月。" in response.content.decode()
     response = client.get("/reports/clauses.xlsx?period=")
     assert response.status_code == 400
+
+
+def test_the_bulletin_prints_the_repeat_alerts_its_incidents_take_part_in(
+    office, incidents, tmp_path
+):
+    first = incidents[0]  # 王建国, YW-01, October
+    earlier = _report(office, office.a, office.person, office.delay, datetime.date(2026, 8, 10))
+    incident_services.incident_verify(actor=office.supervisor, incident=earlier)
+    october = squeeze(
+        pdf_text(documents.incidents(documents.bulletin_span("2026-10")).content, tmp_path)
+    )
+    assert "四、重复发生提示" in october
+    assert "王建国" in october and f"（{earlier.number}、{first.number}）" in october
+    # August's bulletin lists August's incident but not an alert that only October completes:
+    # the alert is the later bulletin's news.
+    august = squeeze(
+        pdf_text(documents.incidents(documents.bulletin_span("2026-08")).content, tmp_path)
+    )
+    assert earlier.number in august
+    assert "未出现需要提示的重复情况" in august

@@ -9,7 +9,7 @@ wording may catch what it should not.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -41,12 +41,12 @@ def is_mostly_dismissed(row) -> bool:
     return count >= MOSTLY_DISMISSED_MIN_DECIDED and row.dismissed * 2 > count
 
 
-def percent(rate) -> str:
-    """A rate (0..1) as 37.5%; “—” when there was nothing to divide."""
+def percent(rate: Decimal | None) -> str:
+    """A rate as :func:`analysis.rate` gives it (a percentage, one decimal) written 37.5% or
+    100%; “—” when there was nothing to divide."""
     if rate is None:
         return "—"
-    value = (Decimal(str(rate)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{value.normalize():f}%" if value == value.to_integral() else f"{value}%"
+    return f"{rate.normalize():f}%"
 
 
 def rule_text() -> str:
@@ -60,7 +60,7 @@ def rule_text() -> str:
 class ClauseLine:
     """One clause as the review prints it: the analysis row and its rates in words."""
 
-    row: object  # analysis.ClauseRow
+    row: analysis.ClauseRow
     kind: str
     dismissal_rate: str
     upheld_rate: str
@@ -82,17 +82,6 @@ class ClauseReview:
         return [line for line in self.lines if line.row.reported]
 
 
-def _texts(items) -> list[str]:
-    """Reasons or sections as plain strings, whatever shape the analysis gives them in."""
-    out = []
-    for item in items or ():
-        if isinstance(item, tuple | list):
-            out.append("：".join(str(part) for part in item if part not in (None, "")))
-        else:
-            out.append(str(item))
-    return [text for text in out if text]
-
-
 def review(span: spans.Span) -> ClauseReview:
     scope = analysis.Scope(span=span)
     lines = []
@@ -103,9 +92,9 @@ def review(span: spans.Span) -> ClauseReview:
                 kind=choice_label(IncidentKind, row.kind),
                 dismissal_rate=percent(row.dismissal_rate),
                 upheld_rate=percent(row.upheld_rate),
-                sections="、".join(_texts(row.sections)),
-                dismissal_reasons=_texts(row.dismissal_reasons),
-                appeal_reasons=_texts(row.appeal_reasons),
+                sections="、".join(row.sections),
+                dismissal_reasons=list(row.dismissal_reasons),
+                appeal_reasons=list(row.appeal_reasons),
                 mostly_dismissed=is_mostly_dismissed(row),
             )
         )

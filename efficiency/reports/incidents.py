@@ -5,9 +5,10 @@ alerts come from :mod:`efficiency.analysis`, the numbers the analytics page show
 
 For a month the heatmap covers the three months ending with it (sections × months), so a reader
 sees whether the month continues what came before, even in a quarter's first month; for a
-quarter, its three months. The repeat alerts look at the same three months.
+quarter, its three months. The repeat alerts are those the period's incidents take part in.
 """
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from efficiency.models.incidents import ESTABLISHED_STATUSES, number_sort_key
 from efficiency.wording import choice_label
 
 from . import ReportError, pdf
-from .common import PDF, IncidentLine, Rendered, page_context, safe_filename
+from .common import PDF, IncidentLine, Rendered, font_family, page_context, safe_filename
 from .history_stamp import history_stamp
 
 KINDS = ("month", "quarter")
@@ -143,14 +144,19 @@ def _heatmap_svg(scope: "analysis.Scope") -> tuple[str, int]:
         [section.name for section in heat.sections],
         [spans.month(y, m).label for y, m in heat.months],
         values,
+        font_family=font_family(),
     )
     return svg, heat.total
 
 
-def _alerts(scope: "analysis.Scope") -> list[AlertLine]:
+def _alerts(span: spans.Span, numbers: set[str]) -> list[AlertLine]:
+    """The repeat alerts the period's incidents take part in: counted over the year up to the
+    period's end (a person twice in a year; a clause three times in a section's quarter)."""
+    scope = analysis.Scope(span=spans.Span("range", datetime.date(span.last.year, 1, 1), span.last))
     return [
-        AlertLine(text=alert.text, numbers="、".join(alert.numbers))
+        AlertLine(text=alert.sentence, numbers="、".join(alert.numbers))
         for alert in analysis.repeat_alerts(scope)
+        if numbers.intersection(alert.numbers)
     ]
 
 
@@ -160,8 +166,7 @@ def incidents_context(span: spans.Span) -> dict:
         kind_totals = [sum(g.kind_counts[i] for g in groups) for i in range(len(IncidentKind))]
         severities = Counter(line.severity_code for g in groups for line in g.lines)
         heat_span = heatmap_span(span)
-        scope = analysis.Scope(span=heat_span)
-        svg, _heat_total = _heatmap_svg(scope)
+        svg, _heat_total = _heatmap_svg(analysis.Scope(span=heat_span))
         title = _("Bulletin on the three errors of %(span)s") % {"span": span.label}
         return {
             **page_context(title=_("Three-errors bulletin"), period_label=span.label, state=None),
@@ -174,7 +179,7 @@ def incidents_context(span: spans.Span) -> dict:
             "severity_counts": [(s.label, severities.get(s.value, 0)) for s in Severity],
             "incident_count": sum(g.total for g in groups),
             "heatmap": svg,
-            "alerts": _alerts(scope),
+            "alerts": _alerts(span, {line.number for g in groups for line in g.lines}),
             **history_stamp(),
         }
 
