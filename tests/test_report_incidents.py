@@ -27,11 +27,11 @@ import pytest
 from django.utils import translation
 
 from efficiency.excel import clauses as clause_excel
-from efficiency.management.commands.report_pdf import Command
 from efficiency.reports import ReportError, documents
 from efficiency.reports import clauses as clause_review
 from efficiency.services import incidents as incident_services
 
+from . import test_report_command
 from .conftest import login
 from .factories import report
 from .report_support import pdf_pages, pdf_text, squeeze
@@ -208,22 +208,8 @@ def test_the_clause_review_workbook_reads_back(incidents):
 
 # --- the command ------------------------------------------------------------------------------
 
-
-@pytest.fixture(autouse=False)
-def report_pdf(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            Command().run_from_argv(["manage.py", "report_pdf", *args])
-            status = 0
-        except SystemExit as exit_:
-            status = exit_.code
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
+keep_the_test_connection = test_report_command.keep_the_test_connection
+report_pdf = test_report_command.report_pdf
 
 
 def test_the_command_writes_the_bulletin_and_the_review(incidents, report_pdf, tmp_path):

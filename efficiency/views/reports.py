@@ -282,32 +282,30 @@ def _span_refusal(request: HttpRequest, error: ReportError) -> HttpResponse:
     return render(request, "reports/error.html", {"message": error.message}, status=400)
 
 
+def _span_pdf(request: HttpRequest, parse, make) -> HttpResponse:
+    """``make(parse(?period=…))`` as PDF; a code that names no span is a readable 400."""
+    try:
+        span = parse(request.GET.get("period", ""))
+    except ReportError as error:
+        return _span_refusal(request, error)
+    try:
+        return _pdf(make(span))
+    except ReportError as error:
+        return _refusal(request, error)
+
+
 @login_required
 @permission_required("efficiency.view_all_incidents", raise_exception=True)
 def incidents_pdf(request: HttpRequest) -> HttpResponse:
     """关于……“三误”情况的通报 of ``?period=2026-10`` (a month) or ``2026Q4`` (a quarter)."""
-    try:
-        span = documents.bulletin_span(request.GET.get("period", ""))
-    except ReportError as error:
-        return _span_refusal(request, error)
-    try:
-        return _pdf(documents.incidents(span))
-    except ReportError as error:
-        return _refusal(request, error)
+    return _span_pdf(request, documents.bulletin_span, documents.incidents)
 
 
 @login_required
 @permission_required("efficiency.view_all_incidents", raise_exception=True)
 def clauses_pdf(request: HttpRequest) -> HttpResponse:
     """界定标准年度评估 of ``?period=2026`` (or any span) as PDF."""
-    try:
-        span = documents.review_span(request.GET.get("period", ""))
-    except ReportError as error:
-        return _span_refusal(request, error)
-    try:
-        return _pdf(documents.clauses(span))
-    except ReportError as error:
-        return _refusal(request, error)
+    return _span_pdf(request, documents.review_span, documents.clauses)
 
 
 @login_required

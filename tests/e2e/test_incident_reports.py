@@ -2,14 +2,16 @@
 
 import pytest
 
-from tests.test_report_incidents import incidents  # noqa: F401 - the hand-made fixture
+from tests import test_report_incidents
 
 from .conftest import ARTIFACTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+incidents = test_report_incidents.incidents  # the hand-made fixture
 
-def test_a_supervisor_prints_a_months_bulletin_and_the_clause_review(page, office, incidents):  # noqa: F811
+
+def test_a_supervisor_prints_a_months_bulletin_and_the_clause_review(page, office, incidents):
     ARTIFACTS.mkdir(exist_ok=True)
     log_in(page, "supervisor")
     page.goto("/reports/")
