@@ -14,6 +14,9 @@ urlpatterns = [
     path("jobs/<int:job_id>/status.json", reports.job_status, name="report_job_status"),
     path("jobs/<int:job_id>/download/", reports.job_download, name="report_job_download"),
     path("jobs/<int:job_id>/retry/", reports.job_retry, name="report_job_retry"),
+    path("incidents.pdf", reports.incidents_pdf, name="report_incidents"),
+    path("clauses.pdf", reports.clauses_pdf, name="report_clauses"),
+    path("clauses.xlsx", reports.clauses_xlsx, name="report_clauses_xlsx"),
     path("annual/<int:year>.pdf", reports.annual_pdf, name="report_annual"),
     path(
         "annual/<int:year>/notice/<staff_no:staff_no>.pdf",

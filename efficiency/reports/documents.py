@@ -6,6 +6,8 @@
 - 年度考核汇总: :func:`annual` — :mod:`.annual`;
 - 关于审定…平时考核等次的请示: :func:`request` — :mod:`.request`;
 - 平时考核结果公示: :func:`publicity` — :mod:`.publicity`;
+- 关于……“三误”情况的通报: :func:`incidents` (a month or a quarter) — :mod:`.incidents`;
+- 界定标准年度评估: :func:`clauses` (a year or any span) — :mod:`.clauses`;
 - 考核结果通知书: :func:`notice` (one person, one year) — :mod:`.notice`;
 - 公务员年度考核登记表: :func:`annual_form` (one person, one year), :func:`annual_forms_zip`
   (everyone's) — :mod:`.annualform`.
@@ -23,7 +25,9 @@ from .annualform import (
     annual_forms_zip,
     annual_forms_zip_filename,
 )
+from .clauses import clauses, clauses_context, clauses_filename, review_span
 from .common import PDF, Rendered, published_period, safe_filename
+from .incidents import bulletin_span, incidents, incidents_context, incidents_filename
 from .notice import notice, notice_context, notice_filename
 from .personal import (
     PERSONAL_TEMPLATE,
@@ -46,6 +50,14 @@ from .quarter import (
 from .request import request, request_context, request_filename
 
 __all__ = [
+    "bulletin_span",
+    "clauses",
+    "clauses_context",
+    "clauses_filename",
+    "incidents",
+    "incidents_context",
+    "incidents_filename",
+    "review_span",
     "notice",
     "notice_context",
     "notice_filename",

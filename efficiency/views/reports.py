@@ -7,6 +7,8 @@ Who gets what (decided here, tested in tests/test_report_views.py):
 - A section head: their sections' summaries, and the personal forms of the people who were in
   those sections that quarter (the head signs them), once the period is closed or locked.
 - Anyone with a staff record: their own personal form, once the period is closed or locked.
+- ``efficiency.view_all_incidents`` (leaders, supervisors): the 三误通报 of a month or a quarter
+  and the clause review (PDF and Excel), whatever quarter the page shows.
 - Everyone else: 403. Unknown periods, people and sections: 404.
 
 Every number comes from :mod:`efficiency.reports.documents`, which takes them from
@@ -14,6 +16,7 @@ Every number comes from :mod:`efficiency.reports.documents`, which takes them fr
 on a page of its own, never as a 500.
 """
 
+import datetime
 import io
 from dataclasses import dataclass
 
@@ -25,12 +28,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from efficiency import results, selectors
+from efficiency import results, selectors, spans
+from efficiency.excel import clauses as clause_excel
+from efficiency.excel.writer import XLSX_MIME, CellTooLong
 from efficiency.models import Period, PeriodState, ReportJob, ReportJobStatus, Section, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
+from efficiency.quarters import Quarter
 from efficiency.reports import ReportError, documents, fonts, zipjob
 from efficiency.services import annual_publicity, publicity
 from efficiency.views import period_or_404
@@ -94,7 +101,11 @@ def index_latest(request: HttpRequest) -> HttpResponse:
     periods = _periods_for(_access(request.user))
     period = periods.filter(state__in=PUBLISHED_STATES).first() or periods.first()
     if period is None:
-        return render(request, "reports/index.html", {"period": None, "periods": []})
+        return render(
+            request,
+            "reports/index.html",
+            {"period": None, "periods": [], **_incident_report_choices(request.user)},
+        )
     return redirect("reports_index", code=period.code)
 
 
@@ -139,8 +150,39 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
             "active_annual_job": (
                 zipjob.active_job(period, zipjob.ANNUAL_KIND) if access.everyone else None
             ),
+            **_incident_report_choices(request.user),
         },
     )
+
+
+MONTHS_OFFERED = 12
+QUARTERS_OFFERED = 6
+YEARS_OFFERED = 4
+
+
+def _incident_report_choices(user) -> dict:
+    """The month/quarter and year choosers of the 三误通报 and clause review cards."""
+    if not user.has_perm("efficiency.view_all_incidents"):
+        return {"incident_reports": False}
+    today = timezone.localdate()
+    months = []
+    year, month = today.year, today.month
+    for _step in range(MONTHS_OFFERED):
+        months.append(spans.month(year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    quarters = []
+    quarter = Quarter.of(today)
+    for _step in range(QUARTERS_OFFERED):
+        quarters.append(spans.quarter(quarter))
+        quarter = Quarter.of(quarter.first_day - datetime.timedelta(days=1))
+    return {
+        "incident_reports": True,
+        "bulletin_months": months,
+        "bulletin_quarters": quarters,
+        # The last whole month is the one a bulletin is usually issued for.
+        "bulletin_default": months[1].code,
+        "review_years": [today.year - n for n in range(YEARS_OFFERED)],
+    }
 
 
 # --- the PDFs -------------------------------------------------------------------------------
@@ -230,6 +272,57 @@ def annual_pdf(request: HttpRequest, year: int) -> HttpResponse:
 def annual_form_pdf(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
     """公务员年度考核登记表: whoever may see the person's result notice."""
     return _person_year_pdf(request, year, staff_no, documents.annual_form)
+
+
+# --- the 三误通报 and the clause review -----------------------------------------------------
+
+
+def _span_refusal(request: HttpRequest, error: ReportError) -> HttpResponse:
+    """A period code that names no month, quarter or year: say so (400), never a 500."""
+    return render(request, "reports/error.html", {"message": error.message}, status=400)
+
+
+def _span_pdf(request: HttpRequest, parse, make) -> HttpResponse:
+    """``make(parse(?period=…))`` as PDF; a code that names no span is a readable 400."""
+    try:
+        span = parse(request.GET.get("period", ""))
+    except ReportError as error:
+        return _span_refusal(request, error)
+    try:
+        return _pdf(make(span))
+    except ReportError as error:
+        return _refusal(request, error)
+
+
+@login_required
+@permission_required("efficiency.view_all_incidents", raise_exception=True)
+def incidents_pdf(request: HttpRequest) -> HttpResponse:
+    """关于……“三误”情况的通报 of ``?period=2026-10`` (a month) or ``2026Q4`` (a quarter)."""
+    return _span_pdf(request, documents.bulletin_span, documents.incidents)
+
+
+@login_required
+@permission_required("efficiency.view_all_incidents", raise_exception=True)
+def clauses_pdf(request: HttpRequest) -> HttpResponse:
+    """界定标准年度评估 of ``?period=2026`` (or any span) as PDF."""
+    return _span_pdf(request, documents.review_span, documents.clauses)
+
+
+@login_required
+@permission_required("efficiency.view_all_incidents", raise_exception=True)
+def clauses_xlsx(request: HttpRequest) -> HttpResponse:
+    """The clause review as a workbook, the same rows as the PDF."""
+    try:
+        span = documents.review_span(request.GET.get("period", ""))
+    except ReportError as error:
+        return _span_refusal(request, error)
+    try:
+        filename, content = clause_excel.workbook(span)
+    except CellTooLong as error:
+        return _refusal(request, ReportError(error.message))
+    return FileResponse(
+        io.BytesIO(content), content_type=XLSX_MIME, filename=filename, as_attachment=True
+    )
 
 
 # --- the quarter's ZIP ----------------------------------------------------------------------

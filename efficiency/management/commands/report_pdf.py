@@ -4,9 +4,11 @@ KIND is ``personal`` (one person's 公务员平时考核登记表, or ``--all``:
 ``section`` (one section, or ``--all``: every section's summary in one ZIP), ``bulletin`` (the
 whole office), ``request`` (the 请示 asking the leadership to decide the grades) or ``annual``
 (``--period 2026``), ``notice`` and ``annual-form`` (the 公务员年度考核登记表: ``--period 2026``
-with ``--staff 工号``, or ``--all``: everyone's in one ZIP). The same documents as the pages, from
-the same numbers. A bad argument prints what is wrong, in Chinese, and exits with a non-zero
-status; nothing is written.
+with ``--staff 工号``, or ``--all``: everyone's in one ZIP), ``incidents`` (the 三误通报 of a
+month or a quarter: ``--period 2026-10`` or ``2026Q4``) and ``clauses`` (界定标准年度评估:
+``--period 2026``, or any span; ``-o review.xlsx`` writes the workbook). The same documents as
+the pages, from the same numbers. A bad argument prints what is wrong, in Chinese, and exits
+with a non-zero status; nothing is written.
 """
 
 import io
@@ -20,6 +22,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from efficiency.excel import clauses as clause_excel
+from efficiency.excel.writer import XLSX_MIME
 from efficiency.management.base import Command as BaseCommand
 from efficiency.models import Section, Staff
 from efficiency.quarters import Quarter
@@ -34,6 +38,8 @@ KINDS = (
     "annual",
     "notice",
     "annual-form",
+    "incidents",
+    "clauses",
 )
 YEAR_RE = re.compile(r"^\d{4}$")
 
@@ -47,7 +53,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         # Optional for argparse, so that a missing one gets our own message in Chinese.
         parser.add_argument(
-            "kind", nargs="?", default="", help="personal | section | bulletin | request | annual"
+            "kind",
+            nargs="?",
+            default="",
+            help="personal | section | bulletin | request | annual | incidents | clauses",
         )
         parser.add_argument("--period", default="", help="2026Q3 (annual: 2026)")
         parser.add_argument("--staff", default="", help=_("Staff number (personal)."))
@@ -77,6 +86,13 @@ class Command(BaseCommand):
     def run(self, *, kind, period, staff, section, all, output, workers, **options):  # noqa: A002
         kind = kind.strip().lower()
         code = period.strip().upper()
+        if kind in ("incidents", "clauses") and not code:
+            raise CommandError(
+                _(
+                    "Say which period with --period: a month (2026-10) or a quarter (2026Q4) for "
+                    "the three-errors bulletin, a year (2026) for the clause review."
+                )
+            )
         if not kind:
             raise CommandError(
                 _(
@@ -104,6 +120,16 @@ class Command(BaseCommand):
             for flag, given in (("--staff", staff), ("--section", section), ("--all", all))
             if given
         ]
+        if kind == "incidents":
+            self.refuse_extra(kind, chosen, allowed=())
+            return self.write(documents.incidents(documents.bulletin_span(code)), output)
+        if kind == "clauses":
+            self.refuse_extra(kind, chosen, allowed=())
+            span = documents.review_span(code)
+            if output.lower().endswith(".xlsx"):
+                filename, content = clause_excel.workbook(span)
+                return self.write(documents.Rendered(filename, XLSX_MIME, content), output)
+            return self.write(documents.clauses(span), output)
         if kind == "annual":
             if not YEAR_RE.match(code):
                 raise CommandError(
