@@ -48,6 +48,7 @@ LAYERS = {
     "efficiency.consequences": RULES,
     "efficiency.selectors": READS,
     "efficiency.results": READS,
+    "efficiency.caching": READS,
     "efficiency.pool_schemes": READS,
     "efficiency.progress": READS,
     "efficiency.timeline": READS,
