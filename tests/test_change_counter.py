@@ -255,3 +255,12 @@ def test_a_ranking_read_across_a_write_is_not_kept(office, period, monkeypatch):
     monkeypatch.setattr(results, "_marks", lambda *a, **k: pytest.fail("marks read"))
     with pytest.raises(pytest.fail.Exception):
         results.ranking(period)
+
+
+def test_on_postgresql_the_counter_queues_behind_the_history_chain():
+    from efficiency.services import history_chain
+
+    # One lock order for every writer: the chain's lock, then the counter's row.
+    assert _counter_triggers.CHAIN_LOCK == history_chain.ADVISORY_KEY
+    function = next(s for s in _counter_triggers.POSTGRESQL if "FUNCTION" in s)
+    assert function.index("pg_advisory_xact_lock(1212765012)") < function.index("UPDATE")

@@ -42,6 +42,12 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
     "auth_group": ("name",),
 }  # fmt: skip
 
+# PostgreSQL: the history chain's advisory lock (efficiency.services.history_chain), taken
+# before the counter's row. Every service takes it when it records its step; a writer that
+# took the counter's row first and then waited for the chain, while a recorder held the chain
+# and waited for the counter, would deadlock. In this order writers queue on one lock.
+CHAIN_LOCK = 0x4849_5354
+
 _BUMP_SQLITE = f"UPDATE {TABLE} SET value = value + 1, stamp = random() WHERE id = 1;"
 
 
@@ -98,6 +104,7 @@ POSTGRESQL = [
     f"""
     CREATE OR REPLACE FUNCTION efficiency_count_change() RETURNS trigger AS $$
     BEGIN
+      PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
       UPDATE {TABLE} SET value = value + 1, stamp = (random() * 9e18)::bigint WHERE id = 1;
       RETURN NULL;
     END;
