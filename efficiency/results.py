@@ -774,6 +774,10 @@ def staff_trend(
     points = []
     for period in periods:
         finals = stored.get(period.pk)
+        if finals is None and period.state == PeriodState.LOCKED:
+            # Locked before its ranking was stored: store it now, once, as ranking() does on
+            # a first read, rather than parse the quarter's frozen facts on every trend.
+            finals = _finals_of(ranking(period, STAFF))
         if finals is not None:
             found = finals.get(staff.pk)
             points.append(TrendPoint(period.code, found.final if found else None))
