@@ -264,3 +264,12 @@ def test_on_postgresql_the_counter_queues_behind_the_history_chain():
     assert _counter_triggers.CHAIN_LOCK == history_chain.ADVISORY_KEY
     function = next(s for s in _counter_triggers.POSTGRESQL if "FUNCTION" in s)
     assert function.index("pg_advisory_xact_lock(1212765012)") < function.index("UPDATE")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_a_truncate_shows_at_once(office, period):
+    on_probation(office, office.colleague)
+    assert read_again(period).row("001002").undetermined
+    sql("SET CONSTRAINTS ALL IMMEDIATE")  # the insert's deferred checks, before TRUNCATE
+    sql("TRUNCATE efficiency_staffstanding")
+    assert not read_again(period).row("001002").undetermined
