@@ -96,7 +96,7 @@ def period_key(period: Period, kind: str, shape: str) -> PeriodKey | None:
     return PeriodKey(seen, period.pk, kind, shape, period.state, period.code)
 
 
-def settings_of(period: Period) -> tuple:
+def settings_of(period: Period) -> list:
     """A copy of the period's JSON settings, compared on reuse (a dict compare is cheap)."""
     return json.loads(json.dumps([period.thresholds, period.pools]))
 

@@ -4,7 +4,8 @@
 (PostgreSQL) or rows (SQLite) and ``stamp`` is drawn at random on each bump, so that a value
 seen again (a restored backup, a rolled-back transaction) is never the same pair. The bump is
 an UPDATE of that row inside the writer's transaction: no reader sees it before the change
-commits, and writers touching results' inputs take the row's lock in turn until they commit.
+commits, and writers touching results' inputs take the row's lock in turn until they commit
+(on PostgreSQL after the history chain's lock: see :data:`CHAIN_LOCK`).
 
 The table has no model: Django's flush leaves it alone, so the value never goes back.
 :data:`efficiency.caching.COUNTED` declares the same tables for the reads; a test compares
