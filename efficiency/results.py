@@ -8,8 +8,6 @@ of an SQL aggregate.
 
 import datetime
 import gc
-import json
-import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -19,11 +17,10 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Count, F, Max, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.utils import timezone
 
-from efficiency import plain_data, pool_schemes, pools, scoring, standings, wording
+from efficiency import caching, plain_data, pool_schemes, pools, scoring, standings, wording
 from efficiency.models import (
     AnnualReview,
     Correction,
@@ -443,7 +440,7 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
     A locked period's is computed once and stored for good (:class:`StoredRanking`, written
     when it locks, or on the first read of a period locked before); its 更正 are read apart
     and applied on every read. An open or closed period's is reused while nothing it is
-    computed from has changed (:class:`_Recent`)."""
+    computed from has changed (:mod:`efficiency.caching`)."""
     if period.state != PeriodState.LOCKED:
         return _computed_ranking(period, kind)
     stored = _stored_ranking(period, kind)
@@ -456,19 +453,20 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
 
 @_collector_paused()
 def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranking:
+    key = None
+    if reuse and period.state != PeriodState.LOCKED:  # a locked period's is stored instead
+        key = caching.period_key(period, kind, STORED_SHAPE)
+        settings = caching.settings_of(period)
+        kept = None if key is None else _recent.get(key)
+        if kept is not None and kept[0] == settings:
+            overrides = _overrides(period) if kind == STAFF else {}
+            return _with_fresh_decisions(kept[1], period, overrides)
     criteria = criteria_of(period)
     facts = subject_facts(period, kind)
     overrides = _overrides(period) if kind == STAFF else {}
     scheme = pool_schemes.scheme_of(period) if kind == STAFF else None
     pool_of = pool_membership(scheme, _people(facts, scheme))
     assessor_ids, own_staff, headed = _assessors()
-    state = None
-    if reuse and period.state != PeriodState.LOCKED:  # a locked period's is stored instead
-        assessors = (tuple(assessor_ids), own_staff, headed)
-        state = _state_of(period, kind, criteria, facts, overrides, pool_of, assessors)
-        recent = _recent.get(state)
-        if recent is not None:
-            return _with_fresh_decisions(recent, period, overrides)
     marks, givers = _marks(period, kind)
     assessor_set = set(assessor_ids)
     own_account = {staff_pk: user_pk for user_pk, staff_pk in own_staff.items()}
@@ -544,115 +542,18 @@ def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranki
         not_fully_marked=sum(1 for p in progress.values() if not p.complete),
         by_key={row.facts.key: row for row in rows},
     )
-    if state is not None:
-        _recent.put(state, table)
+    # Kept only if nothing was written meanwhile: a ranking read across a commit may mix
+    # the inputs before and after it.
+    if key is not None and caching.period_key(period, kind, STORED_SHAPE) == key:
+        _recent.put(key, (settings, table))
     return table
 
 
 # --- an open or closed period's ranking, reused while nothing it depends on changes -------
 
-
-class _Recent:
-    """The last few rankings this process computed, by the state they were computed from.
-
-    A ranking is reused only when everything it is computed from is the same as it was: the
-    period's scheme, criteria and thresholds, every subject's facts (who, where, deductions,
-    standing), the decisions, the pools, the assessors, all read afresh on each call and
-    compared in full, and the marks, compared by an aggregate over them (:func:`_marks_state`)
-    so that they are not read. Nothing is ever invalidated: a change makes another state."""
-
-    SIZE = 10  # a ranking at 2,000 staff is a few MB; a year's roll-up reads four
-
-    def __init__(self, size: int = SIZE) -> None:
-        self._tables: dict = {}
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, state):
-        with self._lock:
-            table = self._tables.pop(state, None)
-            if table is not None:
-                self._tables[state] = table  # the most recent last
-            return table
-
-    def put(self, state, table) -> None:
-        with self._lock:
-            self._tables.pop(state, None)
-            self._tables[state] = table
-            while len(self._tables) > self._size:
-                del self._tables[next(iter(self._tables))]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._tables.clear()
-
-
-_recent = _Recent()
-
-
-def _marks_state(period: Period, kind: str) -> tuple:
-    """The period's marks summed up in one aggregate query, without reading them: any mark
-    added, removed, or changed in value, subject, criterion or assessor changes a sum (each
-    weighted by the row's id, so two changes cannot cancel out by moving between rows)."""
-    subject = "staff_id" if kind == STAFF else "section_id"
-    marks = Score.objects.filter(period=period, **{f"{subject}__isnull": False})
-    return tuple(
-        marks.aggregate(
-            state_count=Count("pk"),
-            state_ids=Sum("pk"),
-            state_latest=Max("updated_at"),
-            state_tenths=Sum("tenths"),
-            state_tenths_by_id=Sum(F("tenths") * F("pk")),
-            # with the two sums above, changes that keep both (+1, −2, +1 on three rows) show
-            # as bigint: PostgreSQL multiplies two smallints into a smallint (95.0² overflows)
-            state_tenths_squared=Sum(
-                Cast("tenths", BigIntegerField()) * Cast("tenths", BigIntegerField())
-            ),
-            state_subjects_by_id=Sum(F(subject) * F("pk")),
-            state_criteria_by_id=Sum(F("criterion_id") * F("pk")),
-            state_assessors_by_id=Sum(F("assessor_id") * F("pk")),
-        ).values()
-    )
-
-
-class _State:
-    """A ranking's state with its hash worked out once: hashing thousands of facts cost
-    more than a millisecond a time, and a look-up in :class:`_Recent` hashes twice."""
-
-    __slots__ = ("value", "_hash")
-
-    def __init__(self, value: tuple) -> None:
-        self.value = value
-        self._hash = hash(value)
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _State):
-            return NotImplemented
-        return self._hash == other._hash and self.value == other.value
-
-
-def _state_of(period, kind, criteria, facts, overrides, pool_of, assessors) -> _State:
-    """Everything a ranking is computed from, as one comparable value."""
-    assessor_ids, own_staff, headed = assessors
-    value = (
-        period.pk,
-        kind,
-        period.state,
-        json.dumps(period.thresholds, sort_keys=True),
-        json.dumps(period.pools, sort_keys=True),
-        criteria,
-        tuple(facts.items()),
-        tuple(sorted((pk, o.grade, o.reason) for pk, o in overrides.items())),
-        tuple(sorted(pool_of.items())),
-        assessor_ids,
-        tuple(sorted(own_staff.items())),
-        tuple(sorted((user, tuple(sorted(ids))) for user, ids in headed.items())),
-        _marks_state(period, kind),
-    )
-    return _State(value)
+# Rankings by the key they were computed under (efficiency.caching): an open or closed
+# period's by the change counter, a locked period's decoded by the token of its write.
+_recent = caching.Recent()
 
 
 def _with_fresh_decisions(
@@ -873,6 +774,10 @@ def staff_trend(
     points = []
     for period in periods:
         finals = stored.get(period.pk)
+        if finals is None and period.state == PeriodState.LOCKED:
+            # Locked before its ranking was stored: store it now, once, as ranking() does on
+            # a first read, rather than parse the quarter's frozen facts on every trend.
+            finals = _finals_of(ranking(period, STAFF))
         if finals is not None:
             found = finals.get(staff.pk)
             points.append(TrendPoint(period.code, found.final if found else None))
@@ -905,7 +810,7 @@ def _finals_of(table: Ranking) -> dict[int, _Final]:
 # its write: a new write is another key, so nothing is ever invalidated). A few kB a quarter,
 # against a few MB for a whole decoded ranking: every quarter a trend shows fits, where the
 # rankings (_recent) would push one another out.
-_finals_cache = _Recent(size=200)
+_finals_cache = caching.Recent(size=200)
 
 
 def _stored_finals(periods: Iterable[Period], kind: str) -> dict[int, dict[int, _Final]]:

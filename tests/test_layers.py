@@ -49,6 +49,7 @@ LAYERS = {
     "efficiency.selectors": READS,
     "efficiency.results": READS,
     "efficiency.analysis": READS,
+    "efficiency.caching": READS,
     "efficiency.pool_schemes": READS,
     "efficiency.progress": READS,
     "efficiency.timeline": READS,

@@ -123,3 +123,16 @@ def test_many_locked_quarters_take_one_query_for_their_finals(
     with django_assert_num_queries(1):
         points = results.staff_trend(staff, periods)
     assert [p.final for p in points] == [Decimal("86.75")] * 3
+
+
+def test_a_quarter_locked_before_rankings_were_stored_is_stored_by_a_trend(
+    office, locked, monkeypatch
+):
+    StoredRanking.objects.filter(period=locked).delete()  # as a quarter locked before 0025
+    expected = {staff.pk: alone(locked, staff) for staff in people(office)}
+    monkeypatch.setattr(
+        results, "_single_result", lambda *a: pytest.fail("frozen facts parsed for one person")
+    )
+    for staff in people(office):
+        assert results.staff_trend(staff, [locked])[0].final == expected[staff.pk]
+    assert StoredRanking.objects.filter(period=locked, kind=results.STAFF).count() == 1

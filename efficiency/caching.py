@@ -1,0 +1,130 @@
+"""What a process keeps of the results it computed, and when it may reuse them.
+
+An open or closed period's ranking is reused while the database's change counter reads the
+same (migration 0030: triggers on every table in :data:`COUNTED` bump one row in the
+writer's transaction). The key is that row's value and random stamp, the period, the kind
+and the layout of the code: one tiny query, where the key used to re-read everyone's facts
+and sum the quarter's marks. A locked period's ranking is stored in the database instead
+(:class:`efficiency.models.StoredRanking`) and keyed here by the token of its write.
+
+Nothing is ever invalidated: a change makes another key, and old keys fall out of the
+bounded :class:`Recent` stores.
+"""
+
+import json
+import threading
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.db import connection
+
+from efficiency.models import (
+    Correction,
+    GradeReview,
+    Incident,
+    IncidentResponsible,
+    Period,
+    PeriodCriterion,
+    Score,
+    Section,
+    Staff,
+    StaffStanding,
+)
+
+COUNTER_TABLE = "efficiency_change_counter"
+
+# Every model a period's results are computed from, with the fields that count (None: all).
+# The migration's triggers must cover exactly these (tests/test_change_counter.py): a new
+# input read by efficiency.results goes here and gets its triggers in a migration.
+COUNTED: dict[type, tuple[str, ...] | None] = {
+    Period: ("code", "year", "quarter", "state", "thresholds", "pools", "frozen"),
+    PeriodCriterion: None,
+    Score: None,
+    Incident: (
+        "number", "status", "occurred_on", "points", "severity", "kind", "clause_code",
+        "section",
+    ),
+    IncidentResponsible: None,
+    StaffStanding: None,
+    GradeReview: None,
+    Correction: None,
+    Staff: ("staff_no", "name", "section", "start_date", "end_date", "category", "user"),
+    Section: ("code", "name", "active"),
+    Section.heads.through: None,
+    User: ("is_active",),
+    User.groups.through: None,
+    Group: ("name",),
+}  # fmt: skip
+
+
+def counted_columns() -> dict[str, tuple[str, ...] | None]:
+    """:data:`COUNTED` as table -> column names, the way the triggers name them."""
+    return {
+        model._meta.db_table: (
+            None if fields is None else tuple(model._meta.get_field(name).column for name in fields)
+        )
+        for model, fields in COUNTED.items()
+    }
+
+
+def counter() -> tuple[int, int] | None:
+    """The change counter's value and stamp as this connection sees them now; None when its
+    row is missing, and then nothing is reused."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value, stamp FROM {COUNTER_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+@dataclass(frozen=True)
+class PeriodKey:
+    """What a reused ranking must share with the call: the counter, and the period as the
+    caller holds it (its fields are read from the instance, which could be unsaved)."""
+
+    counter: tuple[int, int]
+    period: int
+    kind: str
+    shape: str
+    state: str
+    code: str
+
+
+def period_key(period: Period, kind: str, shape: str) -> PeriodKey | None:
+    seen = counter()
+    if seen is None:
+        return None
+    return PeriodKey(seen, period.pk, kind, shape, period.state, period.code)
+
+
+def settings_of(period: Period) -> list:
+    """A copy of the period's JSON settings, compared on reuse (a dict compare is cheap)."""
+    return json.loads(json.dumps([period.thresholds, period.pools]))
+
+
+class Recent:
+    """The last few values this process computed, by key, the most recently used last."""
+
+    SIZE = 10  # a ranking at 2,000 staff is a few MB; a year's roll-up reads four
+
+    def __init__(self, size: int = SIZE) -> None:
+        self._values: dict = {}
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._values.pop(key, None)
+            if value is not None:
+                self._values[key] = value  # the most recent last
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._values.pop(key, None)
+            self._values[key] = value
+            while len(self._values) > self._size:
+                del self._values[next(iter(self._values))]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()

@@ -1,0 +1,275 @@
+"""The change counter (migration 0030) keeps a reused ranking never stale, whoever writes.
+
+Each test reads the ranking (so it is kept), changes one input family by raw SQL, past every
+service and every Django signal, and reads again: the second read must be what a computation
+from scratch gives, and differ from the first. Run on SQLite and on PostgreSQL.
+"""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+
+from efficiency import caching, results
+from efficiency.migrations import _counter_triggers
+from efficiency.models import Score
+from efficiency.roles import Role
+from efficiency.scoring import Grade
+
+from . import test_pools
+from . import test_reused_results as reused
+from . import test_view_results as base
+from .test_stored_results import on_probation
+
+judges, period = test_pools.judges, test_pools.period
+kept, read_again, decide_good = reused.kept, reused.read_again, reused.decide_good
+
+
+def sql(statement, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+# --- the triggers cover what the results read --------------------------------------------
+
+
+def _sqlite_triggers() -> dict[str, dict[str, frozenset[str] | None]]:
+    """table -> event -> the watched columns of its UPDATE trigger (None: any column)."""
+    found: dict[str, dict[str, frozenset[str] | None]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE %s",
+            [f"%UPDATE {caching.COUNTER_TABLE} SET value%"],
+        )
+        for table, text in cursor.fetchall():
+            event = re.search(r"AFTER (INSERT|DELETE|UPDATE(?: OF ([\w, ]+?))?) ON", text)
+            columns = event.group(2)
+            found.setdefault(table, {})[event.group(1).split()[0]] = (
+                frozenset(c.strip() for c in columns.split(",")) if columns else None
+            )
+    return found
+
+
+def _postgresql_triggers() -> dict[str, dict[str, frozenset[str] | None]]:
+    found: dict[str, dict[str, frozenset[str] | None]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, t.tgtype,
+                   ARRAY(SELECT a.attname FROM unnest(t.tgattr) AS k(n)
+                         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.n)
+            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+            JOIN pg_proc p ON p.oid = t.tgfoid
+            WHERE p.proname = 'efficiency_count_change' AND NOT t.tgisinternal
+            """
+        )
+        for table, kind, columns in cursor.fetchall():
+            events = found.setdefault(table, {})
+            assert not kind & 1, f"{table}: a row trigger, where statement triggers are cheaper"
+            for bit, event in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"), (32, "TRUNCATE")):
+                if kind & bit:
+                    events[event] = frozenset(columns) or None if event == "UPDATE" else None
+    return found
+
+
+def _uncovered() -> dict:
+    """Counted tables whose triggers are missing or watch other columns: table -> found."""
+    declared = caching.counted_columns()
+    if connection.vendor == "postgresql":
+        found, events = _postgresql_triggers(), ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
+    else:
+        found, events = _sqlite_triggers(), ("INSERT", "UPDATE", "DELETE")
+    expected = {
+        table: {
+            event: (frozenset(columns) if event == "UPDATE" and columns else None)
+            for event in events
+        }
+        for table, columns in declared.items()
+    }
+    return {
+        table: found.get(table)
+        for table in set(expected) | set(found)
+        if found.get(table) != expected.get(table)
+    }
+
+
+def test_every_input_the_results_read_has_its_triggers(db):
+    # The migration's list is the reads' list, and the database has what the migration made.
+    assert caching.counted_columns() == _counter_triggers.WATCHED
+    assert _uncovered() == {}
+
+
+def test_a_missing_trigger_is_named(db):
+    # As when a later migration rebuilds the table on SQLite: its triggers are gone.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            sql("DROP TRIGGER efficiency_score_counts_write ON efficiency_score")
+        else:
+            sql("DROP TRIGGER efficiency_score_counts_delete")
+        assert set(_uncovered()) == {"efficiency_score"}
+        transaction.set_rollback(True)
+    assert _uncovered() == {}
+
+
+def test_the_counted_columns_exist():
+    for model, fields in caching.COUNTED.items():
+        for name in fields or ():
+            assert model._meta.get_field(name).concrete, (model, name)
+
+
+# --- a raw write to each input family shows at once ---------------------------------------
+
+
+def test_a_raw_mark_change_shows_at_once(office, period, kept):
+    mark = Score.objects.filter(period=period, staff=office.colleague).order_by("pk").first()
+    sql("UPDATE efficiency_score SET tenths = tenths - 300 WHERE id = %s", [mark.pk])
+    assert read_again(period).row("001002").result != kept.row("001002").result
+
+
+def test_a_raw_criterion_weight_shows_at_once(office, period, kept):
+    sql(
+        "UPDATE efficiency_periodcriterion SET weight = 60 WHERE period_id = %s AND code = 'duty'",
+        [period.pk],
+    )
+    sql(
+        "UPDATE efficiency_periodcriterion SET weight = 20 "
+        "WHERE period_id = %s AND code = 'performance'",
+        [period.pk],
+    )
+    assert read_again(period).row("001001").result.base != kept.row("001001").result.base
+
+
+def test_raw_thresholds_show_at_once(office, period, kept):
+    assert kept.row("001002").result.grade == Grade.GOOD
+    sql("UPDATE efficiency_period SET thresholds = %s WHERE id = %s", ['{"good": "99"}', period.pk])
+    period.refresh_from_db()
+    assert read_again(period).row("001002").result.grade != Grade.GOOD
+
+
+def test_unsaved_thresholds_on_the_callers_period_are_not_mistaken(office, period, kept):
+    period.thresholds = {"good": "99"}
+    assert read_again(period).row("001002").result.grade != Grade.GOOD
+
+
+def test_a_raw_incident_change_shows_at_once(office, period):
+    incident = base.established(office, office.colleague, severity="minor")
+    before = read_again(period)
+    sql("UPDATE efficiency_incident SET points = points + 1 WHERE id = %s", [incident.pk])
+    after = read_again(period)
+    assert (
+        after.row("001002").result.deductions_total > before.row("001002").result.deductions_total
+    )
+
+
+def test_a_raw_responsible_row_shows_at_once(office, period):
+    base.established(office, office.colleague, severity="minor")
+    before = read_again(period)
+    assert before.row("001002").facts.deductions
+    sql("DELETE FROM efficiency_incidentresponsible WHERE staff_id = %s", [office.colleague.pk])
+    assert not read_again(period).row("001002").facts.deductions
+
+
+def test_a_raw_standing_shows_at_once(office, period):
+    on_probation(office, office.colleague)
+    assert read_again(period).row("001002").undetermined
+    sql("DELETE FROM efficiency_staffstanding WHERE staff_id = %s", [office.colleague.pk])
+    assert not read_again(period).row("001002").undetermined
+
+
+def test_a_raw_decision_shows_at_once(office, period):
+    decide_good(office, period)
+    assert read_again(period).row("002001").result.grade == Grade.GOOD
+    sql(
+        "UPDATE efficiency_gradereview SET grade = '' WHERE staff_id = %s", [office.other_person.pk]
+    )
+    assert read_again(period).row("002001").result.grade != Grade.GOOD
+
+
+def test_a_raw_rename_of_a_person_or_section_shows_at_once(office, period, kept):
+    sql("UPDATE efficiency_staff SET name = %s WHERE id = %s", ["李秀云", office.colleague.pk])
+    assert read_again(period).row("001002").facts.name == "李秀云"
+    sql("UPDATE efficiency_section SET name = %s WHERE id = %s", ["综合股", office.b.pk])
+    assert read_again(period).row("002001").facts.section == "综合股"
+
+
+def test_a_raw_section_head_shows_at_once(office, period, judges):
+    before = read_again(period, results.SECTION)
+    sql(
+        "INSERT INTO efficiency_section_heads (section_id, user_id) VALUES (%s, %s)",
+        [office.b.pk, judges[0].pk],
+    )
+    after = read_again(period, results.SECTION)
+    assert after.row("ZHK").progress.expected < before.row("ZHK").progress.expected
+
+
+def test_a_raw_change_to_an_assessor_shows_at_once(office, period, judges, kept):
+    expected = kept.row("001002").progress.expected
+    sql("UPDATE auth_user SET is_active = %s WHERE id = %s", [False, judges[0].pk])
+    expected_now = read_again(period).row("001002").progress.expected
+    assert expected_now < expected
+    sql("DELETE FROM auth_user_groups WHERE user_id = %s", [judges[1].pk])
+    assert read_again(period).row("001002").progress.expected < expected_now
+    sql("UPDATE auth_group SET name = %s WHERE name = %s", ["评分人（旧）", Role.ASSESSOR])
+    assert read_again(period).row("001002").progress.expected == 0
+
+
+# --- what the counter is and is not ---------------------------------------------------------
+
+
+def test_a_write_that_cannot_matter_keeps_the_ranking(office, period, kept, monkeypatch):
+    counted = caching.counter()
+    sql("UPDATE auth_user SET last_login = CURRENT_TIMESTAMP WHERE id = %s", [office.leader.pk])
+    sql("UPDATE efficiency_incident SET description = 'x'")
+    assert caching.counter() == counted
+    monkeypatch.setattr(results, "_marks", lambda *a, **k: pytest.fail("marks read again"))
+    assert results.ranking(period) == kept
+
+
+def test_a_rolled_back_change_is_never_taken_for_a_later_one(office, period, kept):
+    """A ranking read inside a transaction that rolls back was kept under the counter's
+    uncommitted value; a later change reaches the same value, but not the same stamp."""
+    mark = Score.objects.filter(period=period, staff=office.colleague).order_by("pk").first()
+    before = caching.counter()
+    with transaction.atomic():
+        sql("UPDATE efficiency_score SET tenths = 0 WHERE id = %s", [mark.pk])
+        undone = results.ranking(period)
+        transaction.set_rollback(True)
+    assert caching.counter() == before
+    sql("UPDATE efficiency_score SET tenths = 1000 WHERE id = %s", [mark.pk])
+    assert caching.counter()[0] == before[0] + 1
+    again = read_again(period)
+    assert again.row("001002").result != undone.row("001002").result
+
+
+def test_a_ranking_read_across_a_write_is_not_kept(office, period, monkeypatch):
+    """Inputs read before and after a commit may not match: such a ranking is not kept."""
+    results._recent.clear()
+    marks = results._marks
+
+    def marks_then_a_write(*args, **kwargs):
+        sql("UPDATE efficiency_staff SET name = name WHERE id = %s", [office.colleague.pk])
+        return marks(*args, **kwargs)
+
+    monkeypatch.setattr(results, "_marks", marks_then_a_write)
+    results.ranking(period)
+    monkeypatch.setattr(results, "_marks", lambda *a, **k: pytest.fail("marks read"))
+    with pytest.raises(pytest.fail.Exception):
+        results.ranking(period)
+
+
+def test_on_postgresql_the_counter_queues_behind_the_history_chain():
+    from efficiency.services import history_chain
+
+    # One lock order for every writer: the chain's lock, then the counter's row.
+    assert _counter_triggers.CHAIN_LOCK == history_chain.ADVISORY_KEY
+    function = next(s for s in _counter_triggers.POSTGRESQL if "FUNCTION" in s)
+    assert function.index("pg_advisory_xact_lock(1212765012)") < function.index("UPDATE")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_a_truncate_shows_at_once(office, period):
+    on_probation(office, office.colleague)
+    assert read_again(period).row("001002").undetermined
+    sql("SET CONSTRAINTS ALL IMMEDIATE")  # the insert's deferred checks, before TRUNCATE
+    sql("TRUNCATE efficiency_staffstanding")
+    assert not read_again(period).row("001002").undetermined
