@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
 
 from efficiency.models import Section, Staff, Standard
 from efficiency.roles import Role
@@ -71,6 +71,15 @@ def immediate_tasks(settings):
     Tests of the queue itself set the database backend (tests/test_tasks.py runs the real
     ``db_worker`` against it)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_files(tmp_path_factory):
+    """Evidence files written by any test (the demo attaches some, in class-scoped loads) go
+    to a folder of the session, never into the project's var/. Tests of attachments set their
+    own."""
+    with override_settings(ATTACHMENT_DIR=tmp_path_factory.mktemp("attachments")):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -7,6 +7,7 @@ One load of the demo for the class (test_demo.py's fixture), rolled back after i
 import datetime
 from collections import Counter
 
+import openpyxl
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -21,6 +22,9 @@ from efficiency.models import (
     Feedback,
     GradeReview,
     Incident,
+    IncidentAttachment,
+    IncidentSource,
+    IncidentStatus,
     Objection,
     ObjectionAnswer,
     Period,
@@ -34,6 +38,7 @@ from efficiency.models import (
 )
 from efficiency.progress import assessor_lines
 from efficiency.selectors import feedback_owed, office_calendar
+from efficiency.services import attachments
 from efficiency.services.appraisal import lock_blockers, proposed_deadlines
 from efficiency.services.reminders import open_reminders
 
@@ -256,3 +261,22 @@ class TestTheQuarterStates:
         assert office.is_working_day(datetime.date(2026, 10, 10))
         assert office.is_working_day(datetime.date(2026, 9, 20))
         assert not office.is_working_day(datetime.date(2026, 10, 7))
+
+
+@pytest.mark.usefixtures("demo")
+class TestTheDemoEvidence:
+    def test_inspections_waiting_for_the_supervisor_carry_their_record_sheet(self):
+        waiting = Incident.objects.filter(status=IncidentStatus.REPORTED)
+        found = waiting.filter(source=IncidentSource.INSPECTION)
+        assert found.count() >= 3, "a supervisor trying the demo finds evidence to look at"
+        for incident in found:
+            (attachment,) = incident.attachments.all()
+            assert attachment.original_name == f"效能督查记录表（{incident.number}）.xlsx"
+            assert attachment.uploaded_by == incident.reporter
+            with attachments.storage().open(attachment.file) as handle:
+                sheet = openpyxl.load_workbook(handle).active
+            values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+            assert incident.description in values
+            assert incident.section.name in values
+        others = Incident.objects.exclude(pk__in=found)
+        assert not IncidentAttachment.objects.filter(incident__in=others).exists()

@@ -21,6 +21,7 @@ from efficiency.models import (
 from efficiency.models.incidents import IncidentSource, ResultUse
 from efficiency.quarters import Quarter
 from efficiency.selectors import suggested_handling
+from efficiency.services.attachments import attachment_add
 from efficiency.services.incidents import (
     incident_appeal,
     incident_decide_appeal,
@@ -32,6 +33,7 @@ from efficiency.services.incidents import (
 )
 from efficiency.services.roster import save_audited
 
+from . import evidence
 from .calendar import FIRST_DAY, NOW, TODAY, Steps, Timeline, at
 from .roster import CLERK_SECTIONS, DEMO_ACCOUNTS, Roster, Slot
 from .texts import (
@@ -336,8 +338,9 @@ class IncidentYear:
         # Clerks record an incident the day it happens.
         when = at(plan.occurred_on, 9) + datetime.timedelta(minutes=rng.randint(0, 420))
         yield when
+        reporter = self.users["clerk" if plan.section in CLERK_SECTIONS else "clerk2"]
         incident = incident_report(
-            reporter=self.users["clerk" if plan.section in CLERK_SECTIONS else "clerk2"],
+            reporter=reporter,
             kind=plan.standard.kind,
             standard=plan.standard,
             severity=plan.severity,
@@ -347,6 +350,17 @@ class IncidentYear:
             description=self._text(plan.template, plan),
             source=self._source(plan),
         )
+        if plan.status == "reported" and incident.source == IncidentSource.INSPECTION:
+            # The inspection team's record sheet goes with the report: the evidence a
+            # supervisor sees before 认定.
+            attachment_add(
+                actor=reporter,
+                incident=incident,
+                upload=evidence.inspection_record(
+                    incident, inspector=self.users["supervisor"].first_name
+                ),
+                name=evidence.file_name(incident),
+            )
         if plan.explain_by:
             when = self._later(when, (0, 2))
             yield when
