@@ -332,6 +332,7 @@ class Clerk(User):
             "standard": self.office.standards[kind],
             "severity": self.rng.choice(["minor", "minor", "serious"]),
             "occurred_on": self.office.today.isoformat(),
+            "source": self.rng.choice(["inspection", "complaint", "self_check"]),
             "section": self.spec["section"],
             "responsible": self.rng.sample(self.spec["people"], 1),
             "description": description,
