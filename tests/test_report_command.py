@@ -97,13 +97,14 @@ def test_bulletin_and_annual(period, report_pdf, tmp_path):
     [
         (
             (),
-            "请指明报表类型：personal、section、bulletin、request、publicity 或 annual，"
-            "例如“report_pdf bulletin --period 2026Q3”。",
+            "请指明报表类型：personal、section、bulletin、request、publicity、annual、"
+            "notice、annual-form、incidents 或 clauses，例如“report_pdf bulletin --period "
+            "2026Q3”。",
         ),
         (
             ("forms", "--period", "2026Q3"),
-            "“forms”不是报表类型，请使用 personal、section、bulletin、request、publicity 或 "
-            "annual。",
+            "“forms”不是报表类型，请使用 personal、section、bulletin、request、publicity、"
+            "annual、notice、annual-form、incidents 或 clauses。",
         ),
         (
             ("bulletin",),

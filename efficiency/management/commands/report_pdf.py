@@ -46,7 +46,8 @@ YEAR_RE = re.compile(r"^\d{4}$")
 
 class Command(BaseCommand):
     help = gettext_lazy(
-        "Make a PDF report: personal, section, bulletin, request, publicity or annual, e.g. "
+        "Make a PDF report: personal, section, bulletin, request, publicity, annual, notice, "
+        "annual-form, incidents or clauses, e.g. "
         "“report_pdf personal --period 2026Q3 --staff 001023 -o form.pdf”."
     )
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             "kind",
             nargs="?",
             default="",
-            help="personal | section | bulletin | request | annual | incidents | clauses",
+            help=" | ".join(KINDS),
         )
         parser.add_argument("--period", default="", help="2026Q3 (annual: 2026)")
         parser.add_argument("--staff", default="", help=_("Staff number (personal)."))
@@ -96,15 +97,16 @@ class Command(BaseCommand):
         if not kind:
             raise CommandError(
                 _(
-                    "Say which report: personal, section, bulletin, request, publicity or annual, "
-                    "e.g. “report_pdf bulletin --period 2026Q3”."
+                    "Say which report: personal, section, bulletin, request, publicity, annual, "
+                    "notice, annual-form, incidents or clauses, e.g. "
+                    "“report_pdf bulletin --period 2026Q3”."
                 )
             )
         if kind not in KINDS:
             raise CommandError(
                 _(
                     "“%(kind)s” is not a report; use personal, section, bulletin, request, "
-                    "publicity or annual."
+                    "publicity, annual, notice, annual-form, incidents or clauses."
                 )
                 % {"kind": kind}
             )
