@@ -588,3 +588,33 @@ def annual_warnings(year: AnnualResult, names: Mapping[str, str]) -> list[str]:
         else:  # a warning added to scoring later still reaches the leaders
             texts.append(f"{warning.detail}: {who}")
     return texts
+
+
+def person_name(user) -> str:
+    """A user as pages and papers name them: the staff record's name, else the full name, else
+    the login name; blank for no user."""
+    if user is None:
+        return ""
+    staff = getattr(user, "staff", None)
+    return (staff.name if staff is not None else "") or user.get_full_name() or user.username
+
+
+MB = 1024 * 1024
+
+
+def file_too_big(limit_bytes: int, name: str | None, size: int) -> str:
+    """Why an upload of ``size`` bytes is refused, naming the file when its name is known."""
+    figures = {"name": name, "size": f"{size / MB:.1f}", "limit": limit_bytes // MB}
+    if name is None:
+        return _("The file is %(size)s MB; files up to %(limit)s MB are accepted.") % figures
+    return _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.") % figures
+
+
+def file_too_big_template(limit_bytes: int) -> str:
+    """The same sentence with the file's name and size left for upload.js to fill in before
+    the file is sent."""
+    return _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.") % {
+        "name": "%(name)s",
+        "size": "%(size)s",
+        "limit": limit_bytes // MB,
+    }

@@ -35,6 +35,8 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, FORMULA_TAG, ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from efficiency.wording import MB, file_too_big
+
 from . import cleaners, limits
 from .layouts import Layout
 
@@ -46,7 +48,6 @@ log = logging.getLogger(__name__)
 # counted parser. Only this module opens workbooks read-only.
 ReadOnlyWorksheet._get_size = lambda self: None
 
-MB = 1024 * 1024
 # What a row holds, kept until the row ends; anything else is dropped as soon as it is read.
 _CELL_TAGS = {f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("c", "v", "f", "is", "t", "r", "rPh", "rPr")}
 HEADER_SCAN_ROWS = 20  # title rows, blank rows and notes above the header
@@ -321,14 +322,7 @@ def read_table(path: Path, file_name: str, layout: Layout, accepts=None) -> Tabl
     accepts = accepts or known.__contains__
     size = path.stat().st_size
     if size > max_upload_bytes():
-        raise FileRefused(
-            _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
-            % {
-                "name": file_name,
-                "size": f"{size / MB:.1f}",
-                "limit": max_upload_bytes() // MB,
-            }
-        )
+        raise FileRefused(file_too_big(max_upload_bytes(), file_name, size))
     with path.open("rb") as handle:
         head = handle.read(4096)
     kind = sniff(head, file_name)

@@ -108,13 +108,6 @@ def quarter_page_context(period: Period, *, title: str) -> dict:
     }
 
 
-def person_name(user) -> str:
-    if user is None:
-        return ""
-    staff = getattr(user, "staff", None)
-    return (staff.name if staff else "") or user.get_full_name() or user.username
-
-
 @dataclass(frozen=True)
 class IncidentLine:
     number: str

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from efficiency import charts, results, standings
 from efficiency.models import Incident, Period, Staff
 from efficiency.models.appraisal import PUBLISHED_STATES
-from efficiency.wording import quarter_grade_form_notes
+from efficiency.wording import person_name, quarter_grade_form_notes
 
 from . import ReportError, pdf, register
 from .common import (
@@ -25,7 +25,6 @@ from .common import (
     incident_line,
     incidents_by_number,
     load_override_users,
-    person_name,
     quarter_page_context,
     safe_filename,
     staff_by_number,

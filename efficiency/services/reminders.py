@@ -19,6 +19,7 @@ from efficiency import deadlines, progress, selectors
 from efficiency.models import Period, PeriodState, Reminder, ReminderKind
 from efficiency.models.audit import AuditAction
 from efficiency.quarters import Quarter
+from efficiency.wording import person_name
 
 from . import ServiceError
 from .audit import record
@@ -72,7 +73,7 @@ def recipients_behind(period: Period) -> list[Recipient]:
         for user in (
             get_user_model().objects.filter(pk__in=heads, is_active=True).select_related("staff")
         ):
-            found.append(Recipient(user.pk, display_name(user), ReminderKind.SUMMARY_REVIEW))
+            found.append(Recipient(user.pk, person_name(user), ReminderKind.SUMMARY_REVIEW))
     return found
 
 
@@ -108,14 +109,9 @@ def remind(*, actor, period: Period, user, kind: str) -> Reminder:
         raise ServiceError(_("There is no such reminder."))
     if is_done(period, user, kind):
         raise ServiceError(
-            _("%(user)s is not behind; no reminder was sent.") % {"user": display_name(user)}
+            _("%(user)s is not behind; no reminder was sent.") % {"user": person_name(user)}
         )
     return _send(actor=actor, period=period, user=user, kind=kind)
-
-
-def display_name(user) -> str:
-    staff = getattr(user, "staff", None)
-    return staff.name if staff is not None else user.username
 
 
 @transaction.atomic

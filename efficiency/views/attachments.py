@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from efficiency.models import Incident, IncidentAttachment
 from efficiency.services import ServiceError
 from efficiency.services import attachments as services
+from efficiency.wording import file_too_big_template, person_name
 
 from . import confirm, incident_or_404
 
@@ -34,17 +35,12 @@ def incident_attachments(user, incident: Incident) -> list[dict]:
         rows.append(
             {
                 "item": attachment,
-                "uploader": _person(attachment.uploaded_by),
-                "remover": _person(attachment.removed_by) if attachment.removed_by else "",
+                "uploader": person_name(attachment.uploaded_by),
+                "remover": person_name(attachment.removed_by) if attachment.removed_by else "",
                 "removable": services.may_remove(user, attachment, incident),
             }
         )
     return rows
-
-
-def _person(user) -> str:
-    staff = getattr(user, "staff", None)
-    return staff.name if staff is not None else user.username
 
 
 def attachment_context(user, incident: Incident) -> dict:
@@ -57,8 +53,7 @@ def attachment_context(user, incident: Incident) -> dict:
         % {"size": filesizeformat(services.max_bytes()), "count": services.max_count()},
         "attachment_max_bytes": services.max_bytes(),
         # Filled in by upload.js with the chosen file's name and size.
-        "attachment_too_big": _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
-        % {"name": "%(name)s", "size": "%(size)s", "limit": services.max_bytes() // 1048576},
+        "attachment_too_big": file_too_big_template(services.max_bytes()),
     }
 
 
@@ -147,7 +142,7 @@ def attachment_remove(request: HttpRequest, number: str, pk: int) -> HttpRespons
         "details": [
             (_("File name"), attachment.original_name),
             (_("Size"), filesizeformat(attachment.size)),
-            (_("Uploaded by"), _person(attachment.uploaded_by)),
+            (_("Uploaded by"), person_name(attachment.uploaded_by)),
         ],
         "submit_label": _("Remove the attachment"),
         "back_url": _back(incident),

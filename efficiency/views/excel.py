@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from efficiency.excel import access, engine, exports, layouts, pending, reader, sheets
 from efficiency.excel.writer import XLSX_MIME
 from efficiency.models import ImportRecord, Period, PeriodState
+from efficiency.wording import file_too_big, file_too_big_template
 
 SHEET_LABELS = {
     "sections": gettext_lazy("Sections"),
@@ -95,12 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "max_mb": reader.max_upload_bytes() // reader.MB,
             "max_bytes": reader.max_upload_bytes(),
             # Filled in by upload.js with the chosen file's name and size.
-            "too_big": _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
-            % {
-                "name": "%(name)s",
-                "size": "%(size)s",
-                "limit": reader.max_upload_bytes() // reader.MB,
-            },
+            "too_big": file_too_big_template(reader.max_upload_bytes()),
             "max_rows": reader.max_rows(),
         },
     )
@@ -163,16 +159,7 @@ def _expired(request: HttpRequest) -> HttpResponse:
 
 
 def _too_big(request: HttpRequest, name: str | None, size: int) -> HttpResponse:
-    figures = {
-        "name": name,
-        "size": f"{size / reader.MB:.1f}",
-        "limit": reader.max_upload_bytes() // reader.MB,
-    }
-    if name is None:
-        message = _("The file is %(size)s MB; files up to %(limit)s MB are accepted.")
-    else:
-        message = _("“%(name)s” is %(size)s MB; files up to %(limit)s MB are accepted.")
-    messages.error(request, message % figures)
+    messages.error(request, file_too_big(reader.max_upload_bytes(), name, size))
     return redirect("excel_index")
 
 

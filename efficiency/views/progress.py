@@ -18,6 +18,7 @@ from efficiency import progress
 from efficiency.models import Period, ReminderKind
 from efficiency.services import ServiceError
 from efficiency.services import reminders as services
+from efficiency.wording import person_name
 
 from . import confirm
 
@@ -104,7 +105,7 @@ def remind(request: HttpRequest, code: str) -> HttpResponse:
         if reminder.emailed
         else _("Reminder sent to %(name)s.")
     )
-    messages.success(request, sent % {"name": services.display_name(user)})
+    messages.success(request, sent % {"name": person_name(user)})
     return _back(period)
 
 

@@ -16,6 +16,7 @@ from efficiency.models.appraisal import PUBLISHED_STATES
 from efficiency.views import period_or_404
 from efficiency.wording import (
     criterion_sentence,
+    person_name,
     quarter_grade_sentences,
     quota_sentence,
     veto_sentence,
@@ -93,9 +94,7 @@ def _check_may_see(request: HttpRequest, period: Period, staff: Staff | None, st
 def _decided_by(override) -> str:
     if override is None:
         return ""
-    user = override.decided_by
-    staff_name = getattr(getattr(user, "staff", None), "name", "")
-    return staff_name or user.get_full_name() or user.username
+    return person_name(override.decided_by)
 
 
 @login_required
