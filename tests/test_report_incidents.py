@@ -195,10 +195,14 @@ def test_the_clause_review_workbook_reads_back(incidents):
         "不予认定率",
     ]
     rows = {r[0]: r for r in use.iter_rows(min_row=4, values_only=True)}
-    assert rows["SW-01"][2:7] == ("失误", 4, 1, 2, "66.7%")
+    assert rows["SW-01"][2:6] == ("失误", 4, 1, 2)
+    # Rates are numbers shown as percentages, so the office can sort and compare them.
+    assert rows["SW-01"][6] == pytest.approx(0.667)
     assert rows["SW-01"][11] == "是"
     assert "系统故障所致，非本人原因。" in rows["SW-01"][12]
-    assert rows["YW-01"][7:10] == (1, 1, "100%")
+    assert rows["YW-01"][7:10] == (1, 1, 1)
+    rate_cells = {r[0].value: r[6] for r in use.iter_rows(min_row=4)}
+    assert rate_cells["SW-01"].number_format == "0.0%"
     assert "情节较轻，改为提醒谈话。" in rows["YW-01"][13]
     mostly = [r[0] for r in book["多数不予认定条款"].iter_rows(min_row=4, values_only=True)]
     assert mostly == ["SW-01"]

@@ -1,6 +1,8 @@
 """界定标准年度评估 as a workbook: the same :class:`~efficiency.reports.clauses.ClauseReview`
 the PDF prints, one sheet per part (each clause's use, mostly dismissed, never used)."""
 
+from decimal import Decimal
+
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,16 +20,22 @@ USE_COLUMNS = (
     Column("报告数", 8, kind=layouts.INT),
     Column("认定数", 8, kind=layouts.INT),
     Column("不予认定数", 8, kind=layouts.INT),
-    Column("不予认定率", 9),
+    Column("不予认定率", 9, kind=layouts.PERCENT),
     Column("申诉数", 8, kind=layouts.INT),
     Column("申诉成立数", 10, kind=layouts.INT),
-    Column("申诉成立率", 10),
+    Column("申诉成立率", 10, kind=layouts.PERCENT),
     Column("涉及科室", 20, wrap=True),
     Column("多数不予认定", 9),
     Column("不予认定理由", 40, wrap=True),
     Column("申诉决定理由", 40, wrap=True),
 )
 UNUSED_COLUMNS = (Column("条款编号", 10), Column("类别", 8), Column("条款内容", 60, wrap=True))
+
+
+def _fraction(rate: Decimal | None) -> Decimal | None:
+    """A percentage as :func:`efficiency.analysis.rate` gives it, as the fraction a percent
+    cell holds (37.5 → 0.375), so the column sorts and sums; blank when nothing was decided."""
+    return None if rate is None else rate / 100
 
 
 def workbook(span: spans.Span) -> tuple[str, bytes]:
@@ -58,10 +66,10 @@ def workbook(span: spans.Span) -> tuple[str, bytes]:
                         row.reported,
                         row.established,
                         row.dismissed,
-                        line.dismissal_rate,
+                        _fraction(row.dismissal_rate),
                         row.appeals,
                         row.appeals_upheld,
-                        line.upheld_rate,
+                        _fraction(row.upheld_rate),
                         line.sections,
                         "是" if line.mostly_dismissed else "",
                         "\n".join(line.dismissal_reasons),

@@ -68,7 +68,7 @@ def yes_no_label(value: bool) -> str:
 
 # --- columns ----------------------------------------------------------------------------------
 
-TEXT, STAFF_NO, DATE, MONTH, INT, POINTS, MARK, SCORE, CHOICE = (
+TEXT, STAFF_NO, DATE, MONTH, INT, POINTS, MARK, SCORE, CHOICE, PERCENT = (
     "text",
     "staff_no",
     "date",
@@ -78,6 +78,7 @@ TEXT, STAFF_NO, DATE, MONTH, INT, POINTS, MARK, SCORE, CHOICE = (
     "mark",
     "score",
     "choice",
+    "percent",  # a fraction, shown as 37.5%
 )
 
 

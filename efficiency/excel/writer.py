@@ -36,6 +36,7 @@ NUMBER_FORMATS = {
     layouts.POINTS: "0.0",
     layouts.MARK: "0.0",
     layouts.SCORE: "0.00",
+    layouts.PERCENT: "0.0%",
     layouts.STAFF_NO: "@",
 }
 FONT = "宋体"  # SimSun: on every Chinese Windows, and WPS's default
