@@ -85,6 +85,17 @@ def test_a_civil_servants_form_prints_every_box(office, decided, tmp_path):
     assert "None" not in text
 
 
+def test_the_post_box_prints_the_date_taken_up_or_leaves_it_to_the_hand(office, decided, tmp_path):
+    Staff.objects.filter(pk=office.person.pk).update(rank="四级主任科员")
+    office.person.refresh_from_db()
+    assert "任职时间：年月" in form_text(decided, office.person, tmp_path)
+    Staff.objects.filter(pk=office.person.pk).update(post_since=datetime.date(2019, 7, 15))
+    office.person.refresh_from_db()
+    text = form_text(decided, office.person, tmp_path)
+    assert "四级主任科员任职时间：2019年7月" in text
+    assert "任职时间：年月" not in text
+
+
 def test_an_institution_staff_form_prints_合格_and_its_title(office, decided, tmp_path):
     Staff.objects.filter(pk=office.person.pk).update(category=StaffCategory.INSTITUTION)
     office.person.refresh_from_db()

@@ -35,7 +35,8 @@ class AnnualBoxes:
     gender: str
     born: str  # 1985年3月
     political_status: str
-    post_and_rank: str  # 现任职务职级 (the date is written by hand)
+    post_and_rank: str  # 现任职务职级
+    post_since: str  # 2019年7月; blank: written by hand
     unit_and_post: str
     work: str
     comment: str
@@ -79,12 +80,16 @@ def annual_boxes(row: results.AnnualRow, staff: Staff, review: AnnualReview | No
         if review.opinion_text.strip():
             opinion = f"{opinion}：{review.opinion_text.strip()}"
     born = staff.birth_date
+    since = staff.post_since
     return AnnualBoxes(
         name=staff.name,
         gender=staff.get_gender_display() if staff.gender else "",
         born=_("%(year)s-%(month)s") % {"year": born.year, "month": born.month} if born else "",
         political_status=staff.get_political_status_display() if staff.political_status else "",
         post_and_rank="　".join(p for p in (post, rank) if p),
+        post_since=_("%(year)s-%(month)s") % {"year": since.year, "month": since.month}
+        if since
+        else "",
         unit_and_post="　".join(p for p in (settings.OFFICE_NAME, row.facts.section, post) if p),
         work=staff.duties.strip(),
         comment=review.comment.strip() if review else "",
