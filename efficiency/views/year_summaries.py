@@ -21,6 +21,7 @@ from efficiency.services import summaries as services
 
 from .summaries import (
     _is_ajax,
+    _sections_or_403,
     _texts,
     enter_step,
     refused_answer,
@@ -92,7 +93,7 @@ def year_summary_mine(request: HttpRequest, year: int) -> HttpResponse:
 def _person_or_404(request: HttpRequest, year: int, staff_no: str) -> Staff:
     """A person whose year summary this user reviews or reads: in a section they list, on the
     year's roster."""
-    sections = services.reviewable_sections(request.user)
+    sections = _sections_or_403(request.user)
     staff = (
         services.subject_of(year=year)
         .roster()
