@@ -247,7 +247,7 @@ class TestTheYearEndMoment:
         assert statuses[SummaryStatus.RETURNED] == 1
         assert statuses[SummaryStatus.ACCEPTED] >= roster.count() - 4
         texts = list(written.values_list("text", flat=True))
-        assert len(set(texts)) == len(texts) and all(200 < len(t) <= 3000 for t in texts)
+        assert len(set(texts)) == len(texts) and all(120 < len(t) <= 3000 for t in texts)
         returned = written.get(status=SummaryStatus.RETURNED)
         assert returned.head_comment == yearend.texts.YEAR_RETURN
         # Written before the heads' proposals; the form prints the accepted text.

@@ -215,6 +215,8 @@ def test_someone_who_left_before_the_fourth_quarter_writes_none(office, q4):
 
 def test_the_person_writes_on_their_year_page_with_autosave(office, q4):
     client = login(office.named)
+    home = client.get("/").content.decode()
+    assert f'href="{NOTICE}#year-summary" id="my-year-summary">我的2026年度个人总结</a>' in home
     page = client.get(NOTICE).content.decode()
     assert "2026年度个人总结" in page
     assert f'action="{OWN}"' in page

@@ -181,14 +181,14 @@ def summary_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _person_or_404(request: HttpRequest, period: Period, staff_no: str) -> Staff:
-    """A person whose summary this user may read: in a section they list, on the roster."""
+    return person_or_404(request, staff_in_period(period), staff_no)
+
+
+def person_or_404(request: HttpRequest, roster, staff_no: str) -> Staff:
+    """A person whose summary this user may read: in a section they list, on the ``roster``
+    (a quarter's, or the year's)."""
     sections = _sections_or_403(request.user)
-    staff = (
-        staff_in_period(period)
-        .filter(section__in=sections, staff_no=staff_no)
-        .select_related("section")
-        .first()
-    )
+    staff = roster.filter(section__in=sections, staff_no=staff_no).select_related("section").first()
     if staff is None:
         raise Http404
     return staff

@@ -21,9 +21,9 @@ from efficiency.services import summaries as services
 
 from .summaries import (
     _is_ajax,
-    _sections_or_403,
     _texts,
     enter_step,
+    person_or_404,
     refused_answer,
     render_detail,
     review_step,
@@ -91,19 +91,7 @@ def year_summary_mine(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _person_or_404(request: HttpRequest, year: int, staff_no: str) -> Staff:
-    """A person whose year summary this user reviews or reads: in a section they list, on the
-    year's roster."""
-    sections = _sections_or_403(request.user)
-    staff = (
-        services.subject_of(year=year)
-        .roster()
-        .filter(section__in=sections, staff_no=staff_no)
-        .select_related("section")
-        .first()
-    )
-    if staff is None:
-        raise Http404
-    return staff
+    return person_or_404(request, services.subject_of(year=year).roster(), staff_no)
 
 
 def _detail_url(year: int, staff: Staff) -> str:
