@@ -10,6 +10,7 @@ from efficiency.services import appraisal
 from ..factories import ensure_default_criteria
 from ..test_annual_decision import close_two_quarters
 from ..test_view_results import judges  # noqa: F401 - a fixture
+from .axe import violations
 from .conftest import log_in
 from .test_summaries import screenshot
 
@@ -34,13 +35,16 @@ def test_a_year_summary_is_written_returned_rewritten_and_accepted(page, office,
     page.get_by_role("button", name="提交").click()
     page.get_by_text("个人小结已提交。").wait_for()
     screenshot(page, "year-summary-mine")
+    assert violations(page) == []
 
     log_in(page, "head")
     page.goto("/appraisal/annual/2026/review/")
     screenshot(page, "year-summary-review-list")
+    assert violations(page) == []
     page.locator("#summary-001001").click()
     page.locator("#summary-read").get_by_text("全年完成收发文件登记一千二百余件。").wait_for()
     screenshot(page, "year-summary-detail")
+    assert violations(page) == []
     page.get_by_label("意见（退回时必填）").fill("请补充下一年度的打算。")
     page.get_by_role("button", name="退回").click()
     page.get_by_role("button", name="退回").click()
