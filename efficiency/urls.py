@@ -20,6 +20,7 @@ from efficiency.views import (
     verify,
     year_decisions,
     year_publicity,
+    year_summaries,
 )
 from efficiency.views.results import annual, card, ranking, trends
 
@@ -137,6 +138,22 @@ appraisal = [
         "annual/<int:year>/notice/<staff_no:staff_no>/clock/",
         year_publicity.year_clock,
         name="year_clock",
+    ),
+    path("annual/<int:year>/summary/", year_summaries.year_summary_mine, name="year_summary_mine"),
+    path(
+        "annual/<int:year>/summary/<staff_no:staff_no>/",
+        year_summaries.year_summary_detail,
+        name="year_summary_detail",
+    ),
+    path(
+        "annual/<int:year>/summary/<staff_no:staff_no>/review/",
+        year_summaries.year_summary_review,
+        name="year_summary_review",
+    ),
+    path(
+        "annual/<int:year>/summary/<staff_no:staff_no>/enter/",
+        year_summaries.year_summary_enter,
+        name="year_summary_enter",
     ),
     path(
         "annual/<int:year>/decisions/<staff_no:staff_no>/",

@@ -236,6 +236,27 @@ class TestTheYearEndMoment:
         assert from_paper.exists()
         assert set(from_paper.values_list("opinion_by__username", flat=True)) == {"admin"}
 
+    def test_most_wrote_an_accepted_year_summary_one_returned_one_missing(self):
+        from efficiency.models import AnnualSummary, Staff, SummaryStatus
+        from efficiency.services.summaries import subject_of
+
+        roster = subject_of(year=YEAR).roster()
+        written = AnnualSummary.objects.filter(year=YEAR)
+        assert roster.count() - written.count() == 1
+        statuses = Counter(written.values_list("status", flat=True))
+        assert statuses[SummaryStatus.RETURNED] == 1
+        assert statuses[SummaryStatus.ACCEPTED] >= roster.count() - 4
+        texts = list(written.values_list("text", flat=True))
+        assert len(set(texts)) == len(texts) and all(120 < len(t) <= 3000 for t in texts)
+        returned = written.get(status=SummaryStatus.RETURNED)
+        assert returned.head_comment == yearend.texts.YEAR_RETURN
+        # Written before the heads' proposals; the form prints the accepted text.
+        assert all(
+            s.reviewed_at.date() < yearend.YEAR_PROPOSALS for s in written.exclude(reviewed_at=None)
+        )
+        accepted = written.filter(status=SummaryStatus.ACCEPTED).first()
+        assert Staff.objects.filter(pk=accepted.staff_id).exists()
+
     def test_the_failed_person_asked_for_a_review_that_is_pending(self, client):
         failed = AnnualReview.objects.get(
             appraisal__year=YEAR, grade=scoring.AnnualGrade.INCOMPETENT

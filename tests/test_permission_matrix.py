@@ -397,6 +397,18 @@ def submitted_summary(w: World) -> None:
     )
 
 
+def year_q4_open(w: World) -> None:
+    """2026Q4 opened: the year's 个人总结 may be written."""
+    appraisal_services.period_open(actor=w.office.leader, code="2026Q4")
+
+
+def submitted_year_summary(w: World) -> None:
+    year_q4_open(w)
+    summary_services.submit(
+        actor=w.office.named, year=2026, staff=w.office.person, text="全年按时办结收文登记。"
+    )
+
+
 def q2_in_publicity(w: World) -> None:
     """2026Q2, closed today, in a 公示 window of 5 working days."""
     Period.objects.filter(code="2026Q2").update(
@@ -524,6 +536,13 @@ MATRIX = [
     POST("summary_review",               "login 403   403     done 404    403        302    403      done          403   403", lambda w: "/appraisal/2026Q3/summaries/001001/review/", lambda w: {"action": "return", "comment": "请补充督办事项的办结情况。", "confirmed": "1"}, prepare=submitted_summary),
     GET("summary_enter",                 "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q3/summaries/001001/enter/"),
     POST("summary_enter",                "login 403   403     done 404    403        302    403      done          403   403", lambda w: "/appraisal/2026Q3/summaries/001001/enter/", lambda w: {"text": "纸质小结：本季度按时办结收文登记。"}),
+    GET("year_summary_mine",             "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/summary/", prepare=year_q4_open),
+    POST("year_summary_mine",            "login done  done    done done   done       404    404      404           done  404", lambda w: "/appraisal/annual/2026/summary/", lambda w: {"text": "全年按时办结收文登记。", "action": "submit"}, prepare=year_q4_open),
+    GET("year_summary_detail",           "login 403   403     200  404    403        200    403      200           403   403", lambda w: "/appraisal/annual/2026/summary/001001/", prepare=submitted_year_summary),
+    GET("year_summary_review",           "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/summary/001001/review/", prepare=submitted_year_summary),
+    POST("year_summary_review",          "login 403   403     done 404    403        302    403      done          403   403", lambda w: "/appraisal/annual/2026/summary/001001/review/", lambda w: {"action": "return", "comment": "请补充明年打算。", "confirmed": "1"}, prepare=submitted_year_summary),
+    GET("year_summary_enter",            "405   405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/annual/2026/summary/001001/enter/", prepare=year_q4_open),
+    POST("year_summary_enter",           "login 403   403     done 404    403        302    403      done          403   403", lambda w: "/appraisal/annual/2026/summary/001001/enter/", lambda w: {"text": "纸质总结：全年按时办结收文登记。"}, prepare=year_q4_open),
     GET("publicity",                     "login 200   200     200  200    200        200    403      200           200   403", lambda w: "/appraisal/2026Q2/publicity/", prepare=q2_in_publicity),
     GET("objection_lodge",               "login 405   405     405  405    405        405    405      405           405   405", lambda w: "/appraisal/2026Q2/publicity/object/"),
     POST("objection_lodge",              "login done  done    done done   done       done   403      done          done  403", lambda w: "/appraisal/2026Q2/publicity/object/", lambda w: {"staff_no": "001002", "reason": "有迟报未扣分。"}, prepare=q2_in_publicity),

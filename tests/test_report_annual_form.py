@@ -14,7 +14,7 @@ import time_machine
 
 from efficiency import results
 from efficiency.excel import exports
-from efficiency.models import AnnualReview, Staff
+from efficiency.models import AnnualReview, AnnualSummary, Staff
 from efficiency.models.org import StaffCategory
 from efficiency.reports import ReportError, annualform, documents
 from efficiency.services import annual as decisions
@@ -83,6 +83,37 @@ def test_a_civil_servants_form_prints_every_box(office, decided, tmp_path):
     ):
         assert expected in text, expected
     assert "None" not in text
+
+
+def test_the_post_box_prints_the_date_taken_up_or_leaves_it_to_the_hand(office, decided, tmp_path):
+    Staff.objects.filter(pk=office.person.pk).update(rank="四级主任科员")
+    office.person.refresh_from_db()
+    assert "任职时间：年月" in form_text(decided, office.person, tmp_path)
+    Staff.objects.filter(pk=office.person.pk).update(post_since=datetime.date(2019, 7, 15))
+    office.person.refresh_from_db()
+    text = form_text(decided, office.person, tmp_path)
+    assert "四级主任科员任职时间：2019年7月" in text
+    assert "任职时间：年月" not in text
+
+
+def test_the_summary_box_prints_the_accepted_or_submitted_text(office, decided, tmp_path):
+    summary = AnnualSummary.objects.create(
+        year=decided,
+        staff=office.person,
+        text="全年按时办结收文一千余件。\n明年重点做好督办工作。",
+        status="draft",
+        written_by=office.named,
+    )
+    text = form_text(decided, office.person, tmp_path)
+    assert "全年按时办结" not in text  # a draft is not the person's word yet
+    assert "个人总结签字：日期：" in text  # blank lines, then the signature line
+    for status in ("submitted", "accepted"):
+        AnnualSummary.objects.filter(pk=summary.pk).update(status=status)
+        text = form_text(decided, office.person, tmp_path)
+        assert "全年按时办结收文一千余件。明年重点做好督办工作。" in text
+        assert text.count("签字：日期：") == 4  # the summary's signature line is kept
+    AnnualSummary.objects.filter(pk=summary.pk).update(status="returned")
+    assert "全年按时办结" not in form_text(decided, office.person, tmp_path)
 
 
 def test_an_institution_staff_form_prints_合格_and_its_title(office, decided, tmp_path):

@@ -74,6 +74,7 @@ def admin_form(person: Staff, **changes) -> dict:
         "rank": person.rank,
         "duties": person.duties,
         "category": person.category,
+        "post_since": person.post_since.isoformat() if person.post_since else "",
     }
     form.update(changes)
     return form
@@ -124,6 +125,7 @@ def test_the_sheet_words_are_the_models_choices():
         ("birth_date", "1985-03-01", "1985-03-01"),
         ("political_status", "cyl_member", "cyl_member"),
         ("rank", "一级科员", "一级科员"),
+        ("post_since", "2019-07-01", "2019-07-01"),
         ("duties", "文秘、档案管理", "文秘、档案管理"),
         ("category", "institution", "institution"),
     ],
@@ -165,10 +167,10 @@ def test_the_details_export_and_reimport_unchanged(tmp_path, office):
     name, data = exports.export("staff", user=office.administrator)
     sheet = openpyxl.load_workbook(io.BytesIO(data))["人员"]
     header = [c.value for c in sheet[1]]
-    assert header[-7:-1] == ["性别", "出生年月", "政治面貌", "职级", "从事或分管工作", "人员类别"]
-    assert header[-1] == "试用期截止"
+    assert header[-8:-2] == ["性别", "出生年月", "政治面貌", "职级", "从事或分管工作", "人员类别"]
+    assert header[-2:] == ["试用期截止", "任职时间"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["001001"][-7:-1] == (
+    assert rows["001001"][-8:-2] == (
         "女",
         datetime.datetime(1985, 3, 1),
         "中共党员",
@@ -176,7 +178,7 @@ def test_the_details_export_and_reimport_unchanged(tmp_path, office):
         "文秘、档案管理",
         "事业编",
     )
-    assert rows["001002"][-7:-1] == (None, None, None, None, None, "公务员/参公")
+    assert rows["001002"][-8:-2] == (None, None, None, None, None, "公务员/参公")
     [row] = [
         r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "001001"
     ]
@@ -192,8 +194,8 @@ def test_the_template_offers_the_details_with_their_lists(office):
     name, data = exports.template("staff")
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     header = [c.value for c in workbook["人员"][1]]
-    assert header[-7:-1] == ["性别", "出生年月", "政治面貌", "职级", "从事或分管工作", "人员类别"]
-    assert header[-1] == "试用期截止"
+    assert header[-8:-2] == ["性别", "出生年月", "政治面貌", "职级", "从事或分管工作", "人员类别"]
+    assert header[-2:] == ["试用期截止", "任职时间"]
     lists = {
         header[
             openpyxl.utils.column_index_from_string(str(v.sqref).split(":")[0].rstrip("0123456789"))
@@ -351,3 +353,32 @@ def test_an_institution_persons_annual_grade_reads_qualified_in_the_pdf(
     line = text.split(row.facts.key + row.facts.name, 1)[1][:80]
     assert f"{row.result.score}合格" in line
     assert "称职/合格" in text
+
+
+def test_the_sheet_reads_the_date_in_present_post_by_the_month(tmp_path, office):
+    data = openpyxl_xlsx(
+        [
+            ["工号", "姓名", "科室", "任职时间"],
+            ["001001", "王建国", "", "2019年7月"],
+            ["001002", "李秀英", "", "2021-03-15"],
+        ]
+    )
+    result = run(tmp_path, data, office.administrator)
+    assert result.ok, [str(p) for p in result.problems]
+    assert Staff.objects.get(staff_no="001001").post_since == datetime.date(2019, 7, 1)
+    assert Staff.objects.get(staff_no="001002").post_since == datetime.date(2021, 3, 15)
+    [event] = history(office.person)
+    assert event.changes == {"post_since": ["", "2019-07-01"]}
+    before = state()
+    bad = openpyxl_xlsx(
+        [["工号", "姓名", "科室", "任职时间"], ["001001", "王建国", "", "2019年13月"]]
+    )
+    result = run(tmp_path, bad, office.administrator, name="人员2.xlsx")
+    assert [str(p) for p in result.problems] == ["第 2 行「任职时间」：“2019年13月” 不是有效日期"]
+    assert state() == before
+
+
+def test_the_roster_page_shows_the_date_in_present_post(office):
+    Staff.objects.filter(pk=office.person.pk).update(post_since=datetime.date(2019, 7, 1))
+    content = login(office.administrator).get("/roster/").content.decode()
+    assert "任职时间：2019年7月" in content

@@ -25,7 +25,7 @@ class StaffAdmin(AuditedAdmin):
     list_display = [
         f
         for f in AUDITED_FIELDS[Staff]
-        if f not in ("gender", "birth_date", "political_status", "duties")
+        if f not in ("gender", "birth_date", "political_status", "post_since", "duties")
     ]
     list_filter = ["section", "category", ("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["staff_no", "name", "post", "rank"]

@@ -121,3 +121,45 @@ OBJECTION_REASON = (
 )
 OBJECTION_REPLY = "经核对评分记录和工作台账，评分和等次计算无误，维持原等次。"
 FEEDBACK_DISAGREE = "本季度承担了科室大部分临时性任务，对“较好”等次有不同意见，希望说明评分依据。"
+
+
+# The year's 个人总结 (annual self-summary): longer than a quarter's, one sentence of each kind.
+YEAR_OPENINGS = (
+    "{year}年，本人在科室负责人带领下，主要承担{work}工作，同时协助做好{other}。",
+    "一年来，本人围绕{work}这一中心任务，认真履行岗位职责，并参与{other}。",
+    "{year}年度，本人主要负责{work}，坚持把岗位职责放在首位，兼顾{other}。",
+)
+YEAR_STUDY = (
+    "全年坚持参加机关集中学习，认真学习政策理论和业务知识，履职能力有所提高。",
+    "注重学习政策法规，积极参加单位组织的各类培训，理论水平和业务能力不断增强。",
+    "坚持边干边学，向身边同事请教，业务上逐步做到熟练、规范。",
+)
+YEAR_DONE = (
+    "全年共办理各类事项{count}件，均在时限内办结，未出现积压。",
+    "全年完成交办任务{count}项，四个季度均按要求完成工作，质量稳中有升。",
+    "在{other}中主动担当，全年参与相关工作{count}次，得到科室同事认可。",
+)
+YEAR_INTEGRITY = (
+    "严格遵守机关各项规章制度和廉洁自律规定，团结同事，服从安排。",
+    "自觉遵守中央八项规定精神，廉洁自律，作风端正。",
+    "遵守工作纪律，按时上下班，服从工作安排，与同事相处融洽。",
+)
+YEAR_SHORTCOMINGS = (
+    "不足之处是创新意识还不够强，个别工作的标准有待提高。",
+    "存在的问题是统筹兼顾能力还需加强，任务集中时偶有顾此失彼。",
+    "对照先进，本人在文字综合和调查研究方面还有差距。",
+)
+YEAR_PLANS = (
+    "新的一年，本人将加强学习、改进作风，努力把各项工作做得更细更实。",
+    "下一年度将对照岗位职责查漏补缺，主动担当作为，争取更好成绩。",
+    "今后将进一步增强责任意识和效率意识，确保各项任务按时高质量完成。",
+)
+# A head's 退回 of a year's summary.
+YEAR_RETURN = "总结只列举了工作事项，请补充全年工作中存在的不足和下一年度的改进措施。"
+
+
+def year_summary_text(rng: random.Random, *, section: str, year: int) -> str:
+    work, other, *_rest = rng.sample(SECTION_WORK.get(section, DEFAULT_WORK), 3)
+    values = {"work": work, "other": other, "year": year, "count": rng.randint(40, 300)}
+    kinds = (YEAR_OPENINGS, YEAR_STUDY, YEAR_DONE, YEAR_INTEGRITY, YEAR_SHORTCOMINGS, YEAR_PLANS)
+    return "".join(rng.choice(kind).format(**values) for kind in kinds)

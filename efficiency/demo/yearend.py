@@ -9,7 +9,8 @@ picks the same office up where it stood, through the same services:
 - 2026Q4: the assessors behind finish their sheets, every summary is written and accepted; after
   the quarter ends the attendance and the heads' proposals are recorded, the leader decides,
   closes it for 公示, everyone records their opinion and the quarter is locked;
-- the year: the computed 建议等次 (``results.annual_rollup``), the heads' proposals of it with
+- the year: the 个人总结 written and accepted (one returned, one missing), the computed
+  建议等次 (``results.annual_rollup``), the heads' proposals of it with
   their 评语 (the weakest computed 不称职: two quarters 较差), the leader's decisions,
   the 优秀 published for five working days with one objection lodged and answered, the
   考核结果通知书 issued, most 本人意见 recorded, and the 不称职 person's 复核 requested and
@@ -36,7 +37,7 @@ from efficiency.models import (
 )
 from efficiency.scoring import AnnualGrade
 from efficiency.selectors import office_calendar
-from efficiency.services import annual, annual_clocks, annual_publicity, publicity
+from efficiency.services import annual, annual_clocks, annual_publicity, publicity, summaries
 from efficiency.services.appraisal import period_lock
 from efficiency.services.roster import save_audited
 
@@ -64,6 +65,10 @@ Q4_PROPOSALS = D(YEAR + 1, 1, 4)
 Q4_DECIDED = D(YEAR + 1, 1, 5)
 Q4_CLOSES = D(YEAR + 1, 1, 6)
 Q4_PUBLICITY = Publicity(feedback=1.0)
+# The year's 个人总结: written from Monday 14 December (Q4 is open), each read by the head a
+# few working days later; all before the heads' proposals. One is returned and not yet
+# rewritten, one never written.
+YEAR_SUMMARIES = D(YEAR, 12, 14)
 # The year: the heads propose on Tuesday 19 January, the leader decides and publishes the 优秀
 # on the 20th for five working days (to the 27th); an objection on the 22nd, answered on the
 # 25th; the notices on the 28th, the opinions over the 28th and 29th, the 复核 asked on the 29th.
@@ -113,6 +118,7 @@ class YearEnd:
         self.timeline.add(self._calendar())
         self.timeline.add(self._closed_quarter())
         self.timeline.add(self._open_quarter())
+        self.timeline.add(self._year_summaries())
         self.timeline.add(self._year())
         self.timeline.run()
 
@@ -152,6 +158,42 @@ class YearEnd:
         )
 
     # -- the year ----------------------------------------------------------------------------
+
+    def _year_summaries(self) -> Steps:
+        """Everyone on the year's roster writes their 个人总结 (or their head enters it from
+        paper) and the head accepts it; one is returned and waits to be rewritten, the last
+        person by 工号 has written none."""
+        yield at(YEAR_SUMMARIES, 8, 30)
+        self.say(f"{YEAR} 年度：个人总结……")
+        rng = random.Random(f"{SEED}-year-summaries")
+        people = list(
+            summaries.subject_of(year=YEAR).roster().select_related("section").order_by("staff_no")
+        )
+        missing = people[-1]
+        returned = next(
+            p for p in people[len(people) // 2 :] if p.user_id and self.records.reviewer(p)
+        )
+        for person in people:
+            if person == missing:
+                continue
+            text = texts.year_summary_text(rng, section=person.section.code, year=YEAR)
+            when = self.records.later(rng, at(YEAR_SUMMARIES, 8, 30), (0, 10))
+            self.timeline.add(self._year_summary(person, text, person == returned, when, rng))
+
+    def _year_summary(self, person: Staff, text: str, returned: bool, when, rng) -> Steps:
+        yield when
+        writer, reviewer = self.records.writer(person), self.records.reviewer(person)
+        if writer.pk == person.user_id:
+            summaries.submit(actor=writer, year=YEAR, staff=person, text=text)
+        else:
+            summaries.enter_for(actor=writer, year=YEAR, staff=person, text=text)
+        if reviewer is None:  # nobody reviews their own: it stays submitted
+            return
+        yield self.records.later(rng, when, (1, 3))
+        if returned:
+            summaries.return_(actor=reviewer, year=YEAR, staff=person, comment=texts.YEAR_RETURN)
+        else:
+            summaries.accept(actor=reviewer, year=YEAR, staff=person)
 
     def _year(self) -> Steps:
         yield at(YEAR_PROPOSALS, 9)

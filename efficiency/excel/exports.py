@@ -239,6 +239,7 @@ def _staff_rows(user) -> Iterator[list]:
             person.duties,
             layouts.label_of(layouts.STAFF_CATEGORIES, person.category),
             person.probation_ends,
+            person.post_since,
         ]
 
 

@@ -304,6 +304,20 @@ STAFF = Layout(
                 BLANK_KEEPS,
             ),
         ),
+        Column(
+            "任职时间",
+            12,
+            kind=DATE,
+            note=format_lazy(
+                "{}{}",
+                _(
+                    "When the person took up the present post and rank, e.g. 2019年7月 or "
+                    "2019-07-01; the annual form prints the year and month. "
+                ),
+                BLANK_KEEPS,
+            ),
+            example="2019-07-01",
+        ),
     ),
 )
 

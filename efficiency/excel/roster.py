@@ -216,6 +216,7 @@ class StaffImporter(_RosterImporter):
         "duties": "从事或分管工作",
         "category": "人员类别",
         "probation_ends": "试用期截止",
+        "post_since": "任职时间",
     }
     # The details are read the same way: a blank cell keeps what is recorded.
     details = {
@@ -226,6 +227,7 @@ class StaffImporter(_RosterImporter):
         "duties": ("从事或分管工作", cleaners.text, {}),
         "category": ("人员类别", cleaners.choice, {"options": layouts.STAFF_CATEGORIES}),
         "probation_ends": ("试用期截止", cleaners.date, {}),
+        "post_since": ("任职时间", cleaners.month, {}),
     }
     exclude_from_clean = ["section", "user"]
     permissions = ("efficiency.add_staff", "efficiency.change_staff")

@@ -47,7 +47,13 @@ from .standing import (
     StandingKind,
     StandingReason,
 )
-from .summaries import SUMMARY_MAX_LENGTH, Summary, SummaryStatus
+from .summaries import (
+    ANNUAL_SUMMARY_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    AnnualSummary,
+    Summary,
+    SummaryStatus,
+)
 
 __all__ = [
     "StoredRanking",
@@ -110,6 +116,8 @@ __all__ = [
     "STANDING_NOTE_MAX_LENGTH",
     "Standard",
     "SUMMARY_MAX_LENGTH",
+    "ANNUAL_SUMMARY_MAX_LENGTH",
+    "AnnualSummary",
     "Summary",
     "SummaryStatus",
 ]

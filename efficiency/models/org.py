@@ -97,6 +97,13 @@ class Staff(models.Model):
     rank = models.CharField(
         _("rank"), max_length=30, blank=True, help_text=_("e.g. 一级科员, 四级主任科员.")
     )
+    # Nullable without a default: SQLite adds the column without rebuilding the counted table.
+    post_since = models.DateField(
+        _("in present post since"),
+        null=True,
+        blank=True,
+        help_text=_("Took up the present post and rank on; printed as 2019年7月."),
+    )
     duties = models.CharField(_("work done or overseen"), max_length=200, blank=True)
     category = models.CharField(
         _("staff category"),

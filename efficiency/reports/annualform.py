@@ -4,7 +4,8 @@ The boxes, in the order the office files them: 姓名 · 性别 · 出生年月 
 现任职务职级及时间 · 单位及职务 · 从事或分管工作 · 个人总结 · 主管领导评语和考核等次建议 ·
 机关负责人或考核委员会意见 · 本人意见 · 需要说明的情况. The year's numbers come from
 :func:`efficiency.results.annual_rollup` (the quarters' counted grades, so a 更正 counts) and the
-words from the year's :class:`~efficiency.models.AnnualReview`. An empty box prints blank lines
+words from the year's :class:`~efficiency.models.AnnualReview` and
+:class:`~efficiency.models.AnnualSummary`. An empty box prints blank lines
 to be filled in by hand.
 """
 
@@ -19,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from efficiency import results, wording
-from efficiency.models import AnnualReview, Staff
+from efficiency.models import AnnualReview, AnnualSummary, Staff, SummaryStatus
 from efficiency.models.org import StaffCategory
 from efficiency.scoring import AnnualGrade, Grade
 
@@ -35,9 +36,11 @@ class AnnualBoxes:
     gender: str
     born: str  # 1985年3月
     political_status: str
-    post_and_rank: str  # 现任职务职级 (the date is written by hand)
+    post_and_rank: str  # 现任职务职级
+    post_since: str  # 2019年7月; blank: written by hand
     unit_and_post: str
     work: str
+    summary: str  # 个人总结: the accepted or submitted text; blank: lines to write on
     comment: str
     proposed_grade: str
     decided_grade: str
@@ -63,7 +66,22 @@ def _grade_label(value: str, category: str) -> str:
     return wording.annual_label(AnnualGrade(value), category) if value else ""
 
 
-def annual_boxes(row: results.AnnualRow, staff: Staff, review: AnnualReview | None) -> AnnualBoxes:
+# The 个人总结 printed: accepted, or handed in and not yet read; a draft or a returned text is
+# not the person's final word.
+PRINTED_SUMMARY = (SummaryStatus.ACCEPTED, SummaryStatus.SUBMITTED)
+
+
+def printed_summaries(year: int, staff_ids) -> dict[int, str]:
+    """Each person's 个人总结 text as the form prints it, by staff pk."""
+    rows = AnnualSummary.objects.filter(
+        year=year, staff_id__in=staff_ids, status__in=PRINTED_SUMMARY
+    ).values_list("staff_id", "text")
+    return {staff_id: text for staff_id, text in rows}
+
+
+def annual_boxes(
+    row: results.AnnualRow, staff: Staff, review: AnnualReview | None, summary: str = ""
+) -> AnnualBoxes:
     category = staff.category
     post = staff.post.strip()
     rank = staff.rank.strip()
@@ -79,14 +97,19 @@ def annual_boxes(row: results.AnnualRow, staff: Staff, review: AnnualReview | No
         if review.opinion_text.strip():
             opinion = f"{opinion}：{review.opinion_text.strip()}"
     born = staff.birth_date
+    since = staff.post_since
     return AnnualBoxes(
         name=staff.name,
         gender=staff.get_gender_display() if staff.gender else "",
         born=_("%(year)s-%(month)s") % {"year": born.year, "month": born.month} if born else "",
         political_status=staff.get_political_status_display() if staff.political_status else "",
         post_and_rank="　".join(p for p in (post, rank) if p),
+        post_since=_("%(year)s-%(month)s") % {"year": since.year, "month": since.month}
+        if since
+        else "",
         unit_and_post="　".join(p for p in (settings.OFFICE_NAME, row.facts.section, post) if p),
         work=staff.duties.strip(),
+        summary=summary.strip(),
         comment=review.comment.strip() if review else "",
         proposed_grade=_grade_label(review.proposed_grade, category) if review else "",
         decided_grade=_grade_label(review.grade, category) if review else "",
@@ -111,7 +134,7 @@ def _rollup(year: int) -> results.AnnualRollup:
     return rollup
 
 
-def _context(year: int, row: results.AnnualRow, staff: Staff, review) -> dict:
+def _context(year: int, row: results.AnnualRow, staff: Staff, review, summary: str) -> dict:
     return {
         **page_context(
             title=_title(staff.category),
@@ -119,7 +142,7 @@ def _context(year: int, row: results.AnnualRow, staff: Staff, review) -> dict:
             state=None,
         ),
         "year": year,
-        "form": annual_boxes(row, staff, review),
+        "form": annual_boxes(row, staff, review, summary),
     }
 
 
@@ -133,7 +156,8 @@ def annual_form_context(year: int, staff: Staff) -> dict:
                 % {"name": staff.name, "year": year}
             )
         review = AnnualReview.objects.filter(appraisal__year=year, staff=staff).first()
-        return _context(year, row, staff, review)
+        summary = printed_summaries(year, [staff.pk]).get(staff.pk, "")
+        return _context(year, row, staff, review, summary)
 
 
 def annual_form_filename(year: int, staff: Staff) -> str:
@@ -159,9 +183,12 @@ def annual_form_contexts(year: int) -> Iterator[tuple[str, dict]]:
         rollup = _rollup(year)
         staff = Staff.objects.select_related("section").in_bulk([r.facts.pk for r in rollup.rows])
         reviews = {r.staff_id: r for r in AnnualReview.objects.filter(appraisal__year=year)}
+        summaries = printed_summaries(year, list(staff))
         for row in rollup.rows:
             person = staff[row.facts.pk]
-            context = _context(year, row, person, reviews.get(person.pk))
+            context = _context(
+                year, row, person, reviews.get(person.pk), summaries.get(person.pk, "")
+            )
             yield annual_form_filename(year, person), context
 
 

@@ -26,6 +26,7 @@ AUDITED_FIELDS: dict[type[models.Model], list[str]] = {
         "birth_date",
         "political_status",
         "rank",
+        "post_since",
         "duties",
         "category",
         "probation_ends",

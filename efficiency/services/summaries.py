@@ -6,9 +6,17 @@ Who may do what:
                           entered by them);
   accept or return        the head of the person's section or an administrator, never for
                           their own summary; a return needs a comment (:mod:`efficiency.reasons`).
-Nothing changes once the period is locked, nor before it is opened; the person must be on the
-period's roster. Every step is recorded in the history.
+A quarter's 个人小结 changes only while its period is open or closed (not locked), and the
+person must be on the period's roster. A year's 个人总结 is written from the opening of the
+year's fourth quarter (the year's last work is under way and Q1-Q3 are known) until the year's
+result notices are issued; the person must be on that fourth quarter's roster. Every step is
+recorded in the history.
+
+Each step takes ``period=`` (a quarter) or ``year=`` (a year): :func:`subject_of` turns either
+into a :class:`Subject`, and everything below is one path for both.
 """
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +24,9 @@ from django.utils.translation import gettext as _
 
 from efficiency.models import (
     SUMMARY_MAX_LENGTH,
+    AnnualAppraisal,
+    AnnualState,
+    AnnualSummary,
     Period,
     PeriodState,
     Section,
@@ -24,6 +35,7 @@ from efficiency.models import (
     SummaryStatus,
 )
 from efficiency.models.audit import AuditAction
+from efficiency.models.summaries import SummaryFields
 from efficiency.reasons import check_reason
 from efficiency.results import staff_in_period
 
@@ -72,44 +84,115 @@ def reviewable_sections(user):
     return user.headed_sections.all()
 
 
+# --- what is summarised --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A quarter (``period``) or a year (``year``): which model holds its summaries, and the
+    checks that say whether they may change."""
+
+    period: Period | None = None
+    year: int | None = None
+
+    @property
+    def model(self) -> type[SummaryFields]:
+        return Summary if self.period is not None else AnnualSummary
+
+    @property
+    def max_length(self) -> int:
+        return self.model.MAX_LENGTH
+
+    @property
+    def key(self) -> dict:
+        return {"period": self.period} if self.period is not None else {"year": self.year}
+
+    @property
+    def label(self) -> str:
+        if self.period is not None:
+            return self.period.code
+        return _("Year %(year)s") % {"year": self.year}
+
+    def fourth_quarter(self) -> Period | None:
+        return Period.objects.filter(code=f"{self.year}Q4").first()
+
+    def check_writable(self) -> None:
+        """Refuse, with the reason, when this quarter's or year's summaries cannot change."""
+        if self.period is not None:
+            period = Period.objects.get(pk=self.period.pk)
+            refuse_locked(period)
+            if period.state == PeriodState.DRAFT:
+                raise ServiceError(
+                    _(
+                        "Period %(code)s has not been opened yet; summaries are written once "
+                        "it is open."
+                    )
+                    % {"code": period.code}
+                )
+            return
+        fourth = self.fourth_quarter()
+        if fourth is None or fourth.state == PeriodState.DRAFT:
+            raise ServiceError(
+                _(
+                    "The summaries of %(year)s are written from the opening of its fourth "
+                    "quarter, which has not been opened yet."
+                )
+                % {"year": self.year}
+            )
+        if AnnualAppraisal.objects.filter(year=self.year, state=AnnualState.NOTIFIED).exists():
+            raise ServiceError(
+                _(
+                    "The result notices of %(year)s have been issued: the year's summaries "
+                    "can no longer be changed."
+                )
+                % {"year": self.year}
+            )
+
+    def writable(self) -> bool:
+        try:
+            self.check_writable()
+        except ServiceError:
+            return False
+        return True
+
+    def roster(self):
+        """The people who write one: the period's roster; for a year, its fourth quarter's."""
+        period = self.period if self.period is not None else self.fourth_quarter()
+        return staff_in_period(period) if period is not None else Staff.objects.none()
+
+    def summary_of(self, staff: Staff, *, lock: bool = False) -> SummaryFields | None:
+        objects = self.model.objects.select_for_update() if lock else self.model.objects
+        return objects.filter(staff=staff, **self.key).first()
+
+
+def subject_of(*, period: Period | None = None, year: int | None = None) -> Subject:
+    if (period is None) == (year is None):
+        raise TypeError("Give a period or a year.")
+    return Subject(period=period, year=year)
+
+
 # --- the checks every write makes ----------------------------------------------------------------
 
 
-def _check_period(period: Period) -> Period:
-    period = Period.objects.get(pk=period.pk)
-    refuse_locked(period)
-    if period.state == PeriodState.DRAFT:
-        raise ServiceError(
-            _("Period %(code)s has not been opened yet; summaries are written once it is open.")
-            % {"code": period.code}
-        )
-    return period
-
-
-def _check_roster(period: Period, staff: Staff) -> None:
-    if not staff_in_period(period).filter(pk=staff.pk).exists():
+def _check_roster(subject: Subject, staff: Staff) -> None:
+    if not subject.roster().filter(pk=staff.pk).exists():
         raise ServiceError(
             _("%(name)s is not on the roster in %(code)s.")
-            % {"name": staff.name, "code": period.code}
+            % {"name": staff.name, "code": subject.label}
         )
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, max_length: int = SUMMARY_MAX_LENGTH) -> str:
     text = (text or "").strip()
-    if len(text) > SUMMARY_MAX_LENGTH:
+    if len(text) > max_length:
         raise ServiceError(
             _("A summary is at most %(max)s characters long; this one has %(count)s.")
-            % {"max": SUMMARY_MAX_LENGTH, "count": len(text)}
+            % {"max": max_length, "count": len(text)}
         )
     return text
 
 
-def _summary(period: Period, staff: Staff, *, lock: bool = True) -> Summary | None:
-    summaries = Summary.objects.select_for_update() if lock else Summary.objects
-    return summaries.filter(period=period, staff=staff).first()
-
-
-def _refuse_accepted(summary: Summary | None) -> None:
+def _refuse_accepted(summary: SummaryFields | None) -> None:
     if summary is not None and summary.status == SummaryStatus.ACCEPTED:
         raise ServiceError(
             _("The summary of %(name)s has been accepted; it no longer changes.")
@@ -120,17 +203,17 @@ def _refuse_accepted(summary: Summary | None) -> None:
 def _save(
     *,
     actor,
-    period: Period,
+    subject: Subject,
     staff: Staff,
-    summary: Summary | None,
+    summary: SummaryFields | None,
     text: str,
     status: str,
     reason: str = "",
-) -> Summary:
+) -> SummaryFields:
     """Store the text and status, and record the step in the history."""
     created = summary is None
     if created:
-        summary = Summary(period=period, staff=staff)
+        summary = subject.model(staff=staff, **subject.key)
     old_text, old_status = ("", "") if created else (summary.text, summary.status)
     summary.text = text
     summary.status = status
@@ -146,21 +229,26 @@ def _save(
         from_status=old_status,
         to_status=status,
         reason=reason,
-        changes={"个人小结": [old_text, text]} if old_text != text else {},
+        changes={_field_label(subject): [old_text, text]} if old_text != text else {},
     )
     return summary
 
 
+def _field_label(subject: Subject) -> str:
+    # The history names the text as the paper does: 个人小结 for a quarter, 个人总结 for a year.
+    return "个人小结" if subject.period is not None else "个人总结"
+
+
 def _prepare_write(
-    *, period: Period, staff: Staff, allowed: bool, refusal: str
-) -> tuple[Period, Summary | None]:
-    period = _check_period(period)
+    *, subject: Subject, staff: Staff, allowed: bool, refusal: str
+) -> SummaryFields | None:
+    subject.check_writable()
     if not allowed:
         raise ServiceError(refusal)
-    _check_roster(period, staff)
-    summary = _summary(period, staff)
+    _check_roster(subject, staff)
+    summary = subject.summary_of(staff, lock=True)
     _refuse_accepted(summary)
-    return period, summary
+    return summary
 
 
 def _writer(actor, staff: Staff) -> dict:
@@ -173,40 +261,49 @@ def _writer(actor, staff: Staff) -> dict:
     }
 
 
-def _text_to_submit(text: str) -> str:
-    text = clean_text(text)
+def _text_to_submit(subject: Subject, text: str) -> str:
+    text = clean_text(text, subject.max_length)
     if not text:
         raise ServiceError(_("Write the summary before submitting it."))
     return text
 
 
 # --- the steps ----------------------------------------------------------------------------------
+# Each takes ``period=`` (a quarter's 个人小结) or ``year=`` (a year's 个人总结).
 
 
 @transaction.atomic
-def save_draft(*, actor, period: Period, staff: Staff, text: str) -> Summary:
+def save_draft(
+    *, actor, staff: Staff, text: str, period: Period | None = None, year: int | None = None
+) -> SummaryFields:
     """Keep what is written so far (the page autosaves). A returned summary stays 退回 until it
     is submitted again; a submitted one taken back to be changed becomes a draft again."""
-    period, summary = _prepare_write(period=period, staff=staff, **_writer(actor, staff))
-    text = clean_text(text)
+    subject = subject_of(period=period, year=year)
+    summary = _prepare_write(subject=subject, staff=staff, **_writer(actor, staff))
+    text = clean_text(text, subject.max_length)
     if summary is not None and summary.text == text:
         return summary
     status = SummaryStatus.DRAFT
     if summary is not None and summary.status == SummaryStatus.RETURNED:
         status = SummaryStatus.RETURNED
-    return _save(actor=actor, period=period, staff=staff, summary=summary, text=text, status=status)
+    return _save(
+        actor=actor, subject=subject, staff=staff, summary=summary, text=text, status=status
+    )
 
 
 @transaction.atomic
-def submit(*, actor, period: Period, staff: Staff, text: str) -> Summary:
+def submit(
+    *, actor, staff: Staff, text: str, period: Period | None = None, year: int | None = None
+) -> SummaryFields:
     """Hand the summary to the section head."""
-    period, summary = _prepare_write(period=period, staff=staff, **_writer(actor, staff))
-    text = _text_to_submit(text)
+    subject = subject_of(period=period, year=year)
+    summary = _prepare_write(subject=subject, staff=staff, **_writer(actor, staff))
+    text = _text_to_submit(subject, text)
     if summary is not None and summary.status == SummaryStatus.SUBMITTED and summary.text == text:
         raise ServiceError(_("This summary has already been submitted."))
     return _save(
         actor=actor,
-        period=period,
+        subject=subject,
         staff=staff,
         summary=summary,
         text=text,
@@ -215,11 +312,14 @@ def submit(*, actor, period: Period, staff: Staff, text: str) -> Summary:
 
 
 @transaction.atomic
-def enter_for(*, actor, period: Period, staff: Staff, text: str) -> Summary:
+def enter_for(
+    *, actor, staff: Staff, text: str, period: Period | None = None, year: int | None = None
+) -> SummaryFields:
     """A head or the administrator types in a summary handed in on paper: it is submitted,
     and the history says who entered it."""
-    period, summary = _prepare_write(
-        period=period,
+    subject = subject_of(period=period, year=year)
+    summary = _prepare_write(
+        subject=subject,
         staff=staff,
         allowed=may_review(actor, staff),
         refusal=_(
@@ -227,12 +327,12 @@ def enter_for(*, actor, period: Period, staff: Staff, text: str) -> Summary:
             "from paper."
         ),
     )
-    text = _text_to_submit(text)
+    text = _text_to_submit(subject, text)
     if summary is not None and summary.status == SummaryStatus.SUBMITTED and summary.text == text:
         return summary
     return _save(
         actor=actor,
-        period=period,
+        subject=subject,
         staff=staff,
         summary=summary,
         text=text,
@@ -241,24 +341,33 @@ def enter_for(*, actor, period: Period, staff: Staff, text: str) -> Summary:
     )
 
 
-def _prepare_review(*, actor, period: Period, staff: Staff, lock: bool = True) -> Summary:
-    period = _check_period(period)
+def _prepare_review(*, actor, subject: Subject, staff: Staff, lock: bool = True) -> SummaryFields:
+    subject.check_writable()
     if not may_review(actor, staff):
         raise ServiceError(
             _("Only the head of the person's section or the administrator accepts or returns it.")
         )
     if is_self(actor, staff):
         raise ServiceError(_("You cannot accept or return your own summary."))
-    summary = _summary(period, staff, lock=lock)
+    summary = subject.summary_of(staff, lock=lock)
     if summary is None or summary.status != SummaryStatus.SUBMITTED:
         raise ServiceError(_("%(name)s has no submitted summary to review.") % {"name": staff.name})
     return summary
 
 
-def check_review(*, actor, period: Period, staff: Staff, accepting: bool, comment: str) -> None:
+def check_review(
+    *,
+    actor,
+    staff: Staff,
+    accepting: bool,
+    comment: str,
+    period: Period | None = None,
+    year: int | None = None,
+) -> None:
     """Every reason this acceptance or return would be refused, without writing: the page asks
     for confirmation only when it would succeed."""
-    _prepare_review(actor=actor, period=period, staff=staff, lock=False)
+    subject = subject_of(period=period, year=year)
+    _prepare_review(actor=actor, subject=subject, staff=staff, lock=False)
     if not accepting:
         _return_comment(comment)
 
@@ -267,7 +376,7 @@ def _return_comment(comment: str) -> str:
     return check_reason(comment, missing=_("Returning a summary needs a comment."))
 
 
-def _review(*, actor, summary: Summary, status: str, comment: str) -> Summary:
+def _review(*, actor, summary: SummaryFields, status: str, comment: str) -> SummaryFields:
     old = summary.status
     summary.status = status
     summary.head_comment = comment
@@ -285,16 +394,27 @@ def _review(*, actor, summary: Summary, status: str, comment: str) -> Summary:
 
 
 @transaction.atomic
-def accept(*, actor, period: Period, staff: Staff, comment: str = "") -> Summary:
-    summary = _prepare_review(actor=actor, period=period, staff=staff)
+def accept(
+    *,
+    actor,
+    staff: Staff,
+    comment: str = "",
+    period: Period | None = None,
+    year: int | None = None,
+) -> SummaryFields:
+    subject = subject_of(period=period, year=year)
+    summary = _prepare_review(actor=actor, subject=subject, staff=staff)
     return _review(
         actor=actor, summary=summary, status=SummaryStatus.ACCEPTED, comment=comment.strip()
     )
 
 
 @transaction.atomic
-def return_(*, actor, period: Period, staff: Staff, comment: str) -> Summary:
+def return_(
+    *, actor, staff: Staff, comment: str, period: Period | None = None, year: int | None = None
+) -> SummaryFields:
     """Send the summary back to be rewritten; the comment tells the person what to change."""
-    summary = _prepare_review(actor=actor, period=period, staff=staff)
+    subject = subject_of(period=period, year=year)
+    summary = _prepare_review(actor=actor, subject=subject, staff=staff)
     comment = _return_comment(comment)
     return _review(actor=actor, summary=summary, status=SummaryStatus.RETURNED, comment=comment)

@@ -64,6 +64,7 @@ class SummaryLinks:
     period: Period
     mine: bool  # the user has a staff record: their own 个人小结
     reviews: bool  # they list others' summaries (a head, the administrator, a leader)
+    year_summary: str = ""  # in a fourth quarter: the user's own year page, for the 个人总结
 
 
 def _summary_links(user, staff) -> list[SummaryLinks]:
@@ -72,7 +73,15 @@ def _summary_links(user, staff) -> list[SummaryLinks]:
     if staff is None and not reviews:
         return []
     return [
-        SummaryLinks(period=period, mine=staff is not None, reviews=reviews)
+        SummaryLinks(
+            period=period,
+            mine=staff is not None,
+            reviews=reviews,
+            year_summary=reverse("year_notice", args=[period.year, staff.staff_no])
+            + "#year-summary"
+            if staff is not None and period.quarter == 4
+            else "",
+        )
         for period in Period.objects.filter(state=PeriodState.OPEN).order_by("year", "quarter")
     ]
 

@@ -51,6 +51,18 @@ def _is_ajax(request: HttpRequest) -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
+def saved_answer(summary) -> JsonResponse:
+    """What the autosave script reads back: the time saved and the status now."""
+    saved = timezone.localtime(summary.updated_at).strftime("%H:%M")
+    return JsonResponse(
+        {"ok": True, "time": saved, "status": summary.status, "label": summary.get_status_display()}
+    )
+
+
+def refused_answer(error: ServiceError) -> JsonResponse:
+    return JsonResponse({"ok": False, "message": error.message}, status=400)
+
+
 # --- the person's own page ----------------------------------------------------------------------
 
 
@@ -94,20 +106,12 @@ def _write_own(request: HttpRequest, period: Period, staff: Staff) -> HttpRespon
         summary = step(actor=request.user, period=period, staff=staff, text=text)
     except ServiceError as error:
         if _is_ajax(request):
-            return JsonResponse({"ok": False, "message": error.message}, status=400)
+            return refused_answer(error)
         messages.error(request, error.message)
         summary = Summary.objects.filter(period=period, staff=staff).first()
         return _render_mine(request, period, staff, summary, text, status=400)
     if _is_ajax(request):
-        saved = timezone.localtime(summary.updated_at).strftime("%H:%M")
-        return JsonResponse(
-            {
-                "ok": True,
-                "time": saved,
-                "status": summary.status,
-                "label": summary.get_status_display(),
-            }
-        )
+        return saved_answer(summary)
     messages.success(
         request, _("Your summary has been submitted.") if submitting else _("Draft saved.")
     )
@@ -177,14 +181,14 @@ def summary_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _person_or_404(request: HttpRequest, period: Period, staff_no: str) -> Staff:
-    """A person whose summary this user may read: in a section they list, on the roster."""
+    return person_or_404(request, staff_in_period(period), staff_no)
+
+
+def person_or_404(request: HttpRequest, roster, staff_no: str) -> Staff:
+    """A person whose summary this user may read: in a section they list, on the ``roster``
+    (a quarter's, or the year's)."""
     sections = _sections_or_403(request.user)
-    staff = (
-        staff_in_period(period)
-        .filter(section__in=sections, staff_no=staff_no)
-        .select_related("section")
-        .first()
-    )
+    staff = roster.filter(section__in=sections, staff_no=staff_no).select_related("section").first()
     if staff is None:
         raise Http404
     return staff
@@ -200,11 +204,35 @@ def summary_detail(request: HttpRequest, code: str, staff_no: str) -> HttpRespon
         PeriodState.OPEN,
         PeriodState.CLOSED,
     )
+    return render_detail(
+        request,
+        staff=staff,
+        summary=summary,
+        may_review=may_review,
+        max_length=SUMMARY_MAX_LENGTH,
+        heading=_("Summary of %(name)s, %(period)s") % {"name": staff.name, "period": period},
+        back=(reverse("summary_list", args=[period.code]), _("All summaries")),
+        urls=(
+            reverse("summary_review", args=[period.code, staff.staff_no]),
+            reverse("summary_enter", args=[period.code, staff.staff_no]),
+        ),
+    )
+
+
+def render_detail(
+    request, *, staff, summary, may_review, max_length, heading, back, urls
+) -> HttpResponse:
+    """A summary as its reviewer reads it, with 接受/退回 and 代为录入 when they may (a
+    quarter's or a year's: ``back`` is (address, label), ``urls`` (review, enter))."""
     return render(
         request,
         "efficiency/summaries/detail.html",
         {
-            "period": period,
+            "heading": heading,
+            "back_url": back[0],
+            "back_label": back[1],
+            "review_url": urls[0],
+            "enter_url": urls[1],
             "staff": staff,
             "summary": summary,
             "may_review": may_review
@@ -213,7 +241,7 @@ def summary_detail(request: HttpRequest, code: str, staff_no: str) -> HttpRespon
             and not services.is_self(request.user, staff),
             "may_enter": may_review
             and (summary is None or summary.status != SummaryStatus.ACCEPTED),
-            "max_length": SUMMARY_MAX_LENGTH,
+            "max_length": max_length,
             "texts": _texts(),
         },
     )
@@ -225,17 +253,24 @@ def summary_review(request: HttpRequest, code: str, staff_no: str) -> HttpRespon
     """接受 or 退回, each after a confirmation step."""
     period = get_object_or_404(Period, code=code)
     staff = _person_or_404(request, period, staff_no)
-    back = reverse("summary_detail", args=[period.code, staff.staff_no])
+    return review_step(
+        request,
+        staff=staff,
+        where={"period": period},
+        back=reverse("summary_detail", args=[period.code, staff.staff_no]),
+        done=reverse("summary_list", args=[period.code]),
+    )
+
+
+def review_step(request: HttpRequest, *, staff: Staff, where: dict, back: str, done: str):
+    """接受 or 退回 a quarter's or a year's summary (``where``: period= or year=), after a
+    confirmation page that appears only when the step would succeed."""
     accepting = request.POST.get("action") == "accept"
     comment = request.POST.get("comment", "")
     if not confirm.confirmed(request):
         try:
             services.check_review(
-                actor=request.user,
-                period=period,
-                staff=staff,
-                accepting=accepting,
-                comment=comment,
+                actor=request.user, staff=staff, accepting=accepting, comment=comment, **where
             )
         except ServiceError as error:
             messages.error(request, error.message)
@@ -259,7 +294,7 @@ def summary_review(request: HttpRequest, code: str, staff_no: str) -> HttpRespon
         )
     step = services.accept if accepting else services.return_
     try:
-        step(actor=request.user, period=period, staff=staff, comment=comment)
+        step(actor=request.user, staff=staff, comment=comment, **where)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect(back)
@@ -269,7 +304,7 @@ def summary_review(request: HttpRequest, code: str, staff_no: str) -> HttpRespon
         if accepting
         else _("The summary of %(name)s has been returned.") % {"name": staff.name},
     )
-    return redirect("summary_list", code=period.code)
+    return redirect(done)
 
 
 @require_POST
@@ -278,9 +313,18 @@ def summary_enter(request: HttpRequest, code: str, staff_no: str) -> HttpRespons
     """代为录入: a summary handed in on paper, typed in by the head or the administrator."""
     period = get_object_or_404(Period, code=code)
     staff = _person_or_404(request, period, staff_no)
+    return enter_step(
+        request,
+        staff=staff,
+        where={"period": period},
+        back=reverse("summary_detail", args=[period.code, staff.staff_no]),
+    )
+
+
+def enter_step(request: HttpRequest, *, staff: Staff, where: dict, back: str) -> HttpResponse:
     try:
         services.enter_for(
-            actor=request.user, period=period, staff=staff, text=request.POST.get("text", "")
+            actor=request.user, staff=staff, text=request.POST.get("text", ""), **where
         )
     except ServiceError as error:
         messages.error(request, error.message)
@@ -288,4 +332,4 @@ def summary_enter(request: HttpRequest, code: str, staff_no: str) -> HttpRespons
         messages.success(
             request, _("The summary of %(name)s has been entered.") % {"name": staff.name}
         )
-    return redirect("summary_detail", code=period.code, staff_no=staff.staff_no)
+    return redirect(back)

@@ -23,6 +23,7 @@ from efficiency.models import (
     AnnualAppraisal,
     AnnualReview,
     AnnualState,
+    AnnualSummary,
     Staff,
 )
 from efficiency.scoring import AnnualGrade
@@ -43,6 +44,7 @@ class Line:
     grades: list[tuple[str, str]]  # the choices, named as the person's category names them
     error: str = ""
     sent: dict | None = None
+    summary: AnnualSummary | None = None  # the year's 个人总结
 
     def label(self, value: str) -> str:
         return wording.annual_label(AnnualGrade(value), self.row.category) if value else ""
@@ -92,6 +94,7 @@ def _lines(request, year, rollup, *, sections=None, errors=None, posted=None):
     reviews = {
         r.staff_id: r for r in AnnualReview.objects.filter(appraisal__year=year, staff_id__in=ids)
     }
+    summaries = {s.staff_id: s for s in AnnualSummary.objects.filter(year=year, staff_id__in=ids)}
     lines = []
     for row in filtered.page:
         review = reviews.get(row.facts.pk)
@@ -111,6 +114,7 @@ def _lines(request, year, rollup, *, sections=None, errors=None, posted=None):
                 grades,
                 (errors or {}).get(key, ""),
                 (posted or {}).get(key),
+                summaries.get(row.facts.pk),
             )
         )
     return filtered, lines

@@ -32,6 +32,7 @@ from efficiency.services import annual_publicity as services
 from efficiency.services.publicity import may_see_publicity
 from efficiency.services.reviews import DECIDE_PERMISSION, may_decide
 from efficiency.views import confirm
+from efficiency.views.year_summaries import year_summary_context
 
 
 def _year_or_404(year: int) -> int:
@@ -240,6 +241,7 @@ def year_notice(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
             "basis": notice_basis(year, staff, notice.review) if notice else [],
             "leader": may_decide(request.user),
             "grades": [(g.value, wording.annual_label(g, staff.category)) for g in AnnualGrade],
+            **year_summary_context(request.user, year, staff),
         },
         status=400 if error else 200,
     )

@@ -1,0 +1,145 @@
+"""个人总结 of a year: the person writes it on their year page (the result notice page, with the
+same autosave as the quarter's 个人小结), the head of their section reads it from the year's
+proposals page and accepts or returns it, or enters one from paper.
+
+The steps, the reviewer's page and the write form are the quarter's (:mod:`.summaries`), given
+``year=`` instead of ``period=``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from efficiency import selectors
+from efficiency.models import ANNUAL_SUMMARY_MAX_LENGTH, AnnualSummary, Staff, SummaryStatus
+from efficiency.services import ServiceError
+from efficiency.services import summaries as services
+
+from .summaries import (
+    _is_ajax,
+    _texts,
+    enter_step,
+    person_or_404,
+    refused_answer,
+    render_detail,
+    review_step,
+    saved_answer,
+)
+
+
+def _year_or_404(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+def _own_page(year: int, staff: Staff) -> str:
+    return reverse("year_notice", args=[year, staff.staff_no]) + "#year-summary"
+
+
+def year_summary_context(user, year: int, staff: Staff) -> dict:
+    """The 个人总结 card of the person's year page: what they wrote, whether they may still
+    change it, and the reviewer's page for those who review it."""
+    subject = services.subject_of(year=year)
+    summary = subject.summary_of(staff)
+    reviewer = services.reviewable_sections(user).filter(pk=staff.section_id).exists()
+    return {
+        "summary": summary,
+        "text": summary.text if summary else "",
+        "summary_editable": services.is_self(user, staff)
+        and subject.writable()
+        and subject.roster().filter(pk=staff.pk).exists()
+        and (summary is None or summary.status != SummaryStatus.ACCEPTED),
+        "summary_review_url": reverse("year_summary_detail", args=[year, staff.staff_no])
+        if reviewer and not services.is_self(user, staff)
+        else "",
+        "summary_write_url": reverse("year_summary_mine", args=[year]),
+        "max_length": ANNUAL_SUMMARY_MAX_LENGTH,
+        "texts": _texts(),
+    }
+
+
+@require_POST
+@login_required
+def year_summary_mine(request: HttpRequest, year: int) -> HttpResponse:
+    """The person's own 个人总结: 保存草稿 (also the autosave) or 提交."""
+    year = _year_or_404(year)
+    staff = selectors.staff_of(request.user)
+    if staff is None:
+        raise Http404
+    submitting = request.POST.get("action") == "submit"
+    step = services.submit if submitting else services.save_draft
+    text = request.POST.get("text", "")
+    try:
+        summary = step(actor=request.user, year=year, staff=staff, text=text)
+    except ServiceError as error:
+        if _is_ajax(request):
+            return refused_answer(error)
+        messages.error(request, error.message)
+    else:
+        if _is_ajax(request):
+            return saved_answer(summary)
+        messages.success(
+            request,
+            _("Your summary has been submitted.") if submitting else _("Draft saved."),
+        )
+    return redirect(_own_page(year, staff))
+
+
+def _person_or_404(request: HttpRequest, year: int, staff_no: str) -> Staff:
+    return person_or_404(request, services.subject_of(year=year).roster(), staff_no)
+
+
+def _detail_url(year: int, staff: Staff) -> str:
+    return reverse("year_summary_detail", args=[year, staff.staff_no])
+
+
+@login_required
+def year_summary_detail(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
+    year = _year_or_404(year)
+    staff = _person_or_404(request, year, staff_no)
+    subject = services.subject_of(year=year)
+    summary = (
+        AnnualSummary.objects.filter(year=year, staff=staff).select_related("written_by").first()
+    )
+    return render_detail(
+        request,
+        staff=staff,
+        summary=summary,
+        may_review=services.may_review(request.user, staff) and subject.writable(),
+        max_length=ANNUAL_SUMMARY_MAX_LENGTH,
+        heading=_("Annual summary of %(name)s, %(year)s") % {"name": staff.name, "year": year},
+        back=(reverse("year_review", args=[year]), _("Annual grade proposals")),
+        urls=(
+            reverse("year_summary_review", args=[year, staff.staff_no]),
+            reverse("year_summary_enter", args=[year, staff.staff_no]),
+        ),
+    )
+
+
+@require_POST
+@login_required
+def year_summary_review(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
+    """接受 or 退回, each after a confirmation step."""
+    year = _year_or_404(year)
+    staff = _person_or_404(request, year, staff_no)
+    return review_step(
+        request,
+        staff=staff,
+        where={"year": year},
+        back=_detail_url(year, staff),
+        done=reverse("year_review", args=[year]) + f"#row-{staff.staff_no}",
+    )
+
+
+@require_POST
+@login_required
+def year_summary_enter(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
+    """代为录入: a year summary handed in on paper, typed in by the head or the administrator."""
+    year = _year_or_404(year)
+    staff = _person_or_404(request, year, staff_no)
+    return enter_step(request, staff=staff, where={"year": year}, back=_detail_url(year, staff))
