@@ -111,7 +111,7 @@ def test_it_refuses_other_people(office, period):
 
 def test_it_refuses_entering_for_another_section(office, period):
     refused(
-        "只有所在科室负责人或系统管理员可以代为录入纸质小结。",
+        "只有所在科室负责人或系统管理员可以代为录入纸质个人小结。",
         services.enter_for,
         actor=office.head_b,
         period=period,
@@ -119,7 +119,7 @@ def test_it_refuses_entering_for_another_section(office, period):
         text=TEXT,
     )
     refused(
-        "只有所在科室负责人或系统管理员可以代为录入纸质小结。",
+        "只有所在科室负责人或系统管理员可以代为录入纸质个人小结。",
         services.enter_for,
         actor=office.named,
         period=period,
@@ -169,9 +169,9 @@ def test_return_needs_a_meaningful_comment(office, period):
 
 def test_only_a_submitted_summary_is_reviewed(office, period):
     kwargs = {"actor": office.head, "period": period, "staff": office.person}
-    refused("王建国没有待审阅的已提交小结。", services.accept, **kwargs)
+    refused("王建国没有待审阅的已提交个人小结。", services.accept, **kwargs)
     services.save_draft(actor=office.named, period=period, staff=office.person, text=TEXT)
-    refused("王建国没有待审阅的已提交小结。", services.return_, comment="请重新填写", **kwargs)
+    refused("王建国没有待审阅的已提交个人小结。", services.return_, comment="请重新填写", **kwargs)
 
 
 def test_an_accepted_summary_no_longer_changes(office, period):

@@ -116,7 +116,7 @@ def test_it_works_write_submit_return_rewrite_accept(office, q4):
     assert steps[0][4] == {"个人总结": ["", "初稿"]}
     assert steps[2][3] == "请写明下一年度打算。"
     refused(
-        "王建国的个人小结已接受，不再更改。",
+        "王建国的年度个人总结已接受，不再更改。",
         services.save_draft,
         actor=office.named,
         staff=person,
@@ -128,7 +128,7 @@ def test_a_year_summary_holds_3000_characters_a_quarter_1000(office, q4):
     services.submit(actor=office.named, year=YEAR, staff=office.person, text="年" * 3000)
     assert AnnualSummary.objects.get().text == "年" * 3000
     refused(
-        "个人小结不能超过3000字，现有3001字。",
+        "年度个人总结不能超过3000字，现有3001字。",
         services.save_draft,
         actor=office.named,
         staff=office.person,
@@ -161,7 +161,7 @@ def test_it_is_read_only_once_the_notices_are_issued(office, q4):
 def test_who_may_write_and_review(office, q4):
     person = office.person
     refused(
-        "个人小结只能由本人、所在科室负责人或系统管理员填写。",
+        "年度个人总结只能由本人、所在科室负责人或系统管理员填写。",
         services.save_draft,
         actor=office.clerk_b,
         staff=person,
@@ -169,20 +169,20 @@ def test_who_may_write_and_review(office, q4):
     )
     services.submit(actor=office.named, year=YEAR, staff=person, text=TEXT)
     refused(
-        "只有所在科室负责人或系统管理员可以接受或退回个人小结。",
+        "只有所在科室负责人或系统管理员可以接受或退回年度个人总结。",
         services.accept,
         actor=office.head_b,
         staff=person,
     )
     refused(
-        "退回个人小结须填写意见。",
+        "退回年度个人总结须填写意见。",
         services.return_,
         actor=office.head,
         staff=person,
         comment="  ",
     )
     refused(
-        "只有所在科室负责人或系统管理员可以接受或退回个人小结。",
+        "只有所在科室负责人或系统管理员可以接受或退回年度个人总结。",
         services.accept,
         actor=office.named,
         staff=person,
@@ -229,7 +229,7 @@ def test_the_person_writes_on_their_year_page_with_autosave(office, q4):
     response = client.post(OWN, {"text": TEXT, "action": "submit"}, follow=True)
     assert response.redirect_chain[-1][0] == NOTICE + "#year-summary"
     page = response.content.decode()
-    assert "个人小结已提交。" in page
+    assert "年度个人总结已提交。" in page
     assert TEXT in page
     assert AnnualSummary.objects.get().status == SummaryStatus.SUBMITTED
 

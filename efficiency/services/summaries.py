@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from efficiency.models import (
-    SUMMARY_MAX_LENGTH,
     AnnualAppraisal,
     AnnualState,
     AnnualSummary,
@@ -108,6 +107,12 @@ class Subject:
         return {"period": self.period} if self.period is not None else {"year": self.year}
 
     @property
+    def noun(self) -> str:
+        """What the papers call it (个人小结 for a quarter, 年度个人总结 for a year), for the
+        messages both share."""
+        return str(self.model._meta.verbose_name)
+
+    @property
     def label(self) -> str:
         if self.period is not None:
             return self.period.code
@@ -182,21 +187,21 @@ def _check_roster(subject: Subject, staff: Staff) -> None:
         )
 
 
-def clean_text(text: str, max_length: int = SUMMARY_MAX_LENGTH) -> str:
+def clean_text(text: str, subject: Subject) -> str:
     text = (text or "").strip()
-    if len(text) > max_length:
+    if len(text) > subject.max_length:
         raise ServiceError(
-            _("A summary is at most %(max)s characters long; this one has %(count)s.")
-            % {"max": max_length, "count": len(text)}
+            _("The %(summary)s is at most %(max)s characters long; this one has %(count)s.")
+            % {"summary": subject.noun, "max": subject.max_length, "count": len(text)}
         )
     return text
 
 
-def _refuse_accepted(summary: SummaryFields | None) -> None:
+def _refuse_accepted(subject: Subject, summary: SummaryFields | None) -> None:
     if summary is not None and summary.status == SummaryStatus.ACCEPTED:
         raise ServiceError(
-            _("The summary of %(name)s has been accepted; it no longer changes.")
-            % {"name": summary.staff.name}
+            _("The %(summary)s of %(name)s has been accepted; it no longer changes.")
+            % {"summary": subject.noun, "name": summary.staff.name}
         )
 
 
@@ -247,24 +252,27 @@ def _prepare_write(
         raise ServiceError(refusal)
     _check_roster(subject, staff)
     summary = subject.summary_of(staff, lock=True)
-    _refuse_accepted(summary)
+    _refuse_accepted(subject, summary)
     return summary
 
 
-def _writer(actor, staff: Staff) -> dict:
+def _writer(actor, subject: Subject, staff: Staff) -> dict:
     return {
         "allowed": may_write(actor, staff),
         "refusal": _(
             "Only the person themself, the head of their section or the administrator "
-            "writes a summary."
-        ),
+            "writes the %(summary)s."
+        )
+        % {"summary": subject.noun},
     }
 
 
 def _text_to_submit(subject: Subject, text: str) -> str:
-    text = clean_text(text, subject.max_length)
+    text = clean_text(text, subject)
     if not text:
-        raise ServiceError(_("Write the summary before submitting it."))
+        raise ServiceError(
+            _("Write the %(summary)s before submitting it.") % {"summary": subject.noun}
+        )
     return text
 
 
@@ -279,8 +287,8 @@ def save_draft(
     """Keep what is written so far (the page autosaves). A returned summary stays 退回 until it
     is submitted again; a submitted one taken back to be changed becomes a draft again."""
     subject = subject_of(period=period, year=year)
-    summary = _prepare_write(subject=subject, staff=staff, **_writer(actor, staff))
-    text = clean_text(text, subject.max_length)
+    summary = _prepare_write(subject=subject, staff=staff, **_writer(actor, subject, staff))
+    text = clean_text(text, subject)
     if summary is not None and summary.text == text:
         return summary
     status = SummaryStatus.DRAFT
@@ -297,10 +305,12 @@ def submit(
 ) -> SummaryFields:
     """Hand the summary to the section head."""
     subject = subject_of(period=period, year=year)
-    summary = _prepare_write(subject=subject, staff=staff, **_writer(actor, staff))
+    summary = _prepare_write(subject=subject, staff=staff, **_writer(actor, subject, staff))
     text = _text_to_submit(subject, text)
     if summary is not None and summary.status == SummaryStatus.SUBMITTED and summary.text == text:
-        raise ServiceError(_("This summary has already been submitted."))
+        raise ServiceError(
+            _("This %(summary)s has already been submitted.") % {"summary": subject.noun}
+        )
     return _save(
         actor=actor,
         subject=subject,
@@ -323,9 +333,10 @@ def enter_for(
         staff=staff,
         allowed=may_review(actor, staff),
         refusal=_(
-            "Only the head of the person's section or the administrator enters a summary "
-            "from paper."
-        ),
+            "Only the head of the person's section or the administrator enters the "
+            "%(summary)s from paper."
+        )
+        % {"summary": subject.noun},
     )
     text = _text_to_submit(subject, text)
     if summary is not None and summary.status == SummaryStatus.SUBMITTED and summary.text == text:
@@ -345,13 +356,22 @@ def _prepare_review(*, actor, subject: Subject, staff: Staff, lock: bool = True)
     subject.check_writable()
     if not may_review(actor, staff):
         raise ServiceError(
-            _("Only the head of the person's section or the administrator accepts or returns it.")
+            _(
+                "Only the head of the person's section or the administrator accepts or returns "
+                "the %(summary)s."
+            )
+            % {"summary": subject.noun}
         )
     if is_self(actor, staff):
-        raise ServiceError(_("You cannot accept or return your own summary."))
+        raise ServiceError(
+            _("You cannot accept or return your own %(summary)s.") % {"summary": subject.noun}
+        )
     summary = subject.summary_of(staff, lock=lock)
     if summary is None or summary.status != SummaryStatus.SUBMITTED:
-        raise ServiceError(_("%(name)s has no submitted summary to review.") % {"name": staff.name})
+        raise ServiceError(
+            _("%(name)s has no submitted %(summary)s to review.")
+            % {"name": staff.name, "summary": subject.noun}
+        )
     return summary
 
 
@@ -369,11 +389,14 @@ def check_review(
     subject = subject_of(period=period, year=year)
     _prepare_review(actor=actor, subject=subject, staff=staff, lock=False)
     if not accepting:
-        _return_comment(comment)
+        _return_comment(subject, comment)
 
 
-def _return_comment(comment: str) -> str:
-    return check_reason(comment, missing=_("Returning a summary needs a comment."))
+def _return_comment(subject: Subject, comment: str) -> str:
+    return check_reason(
+        comment,
+        missing=_("Returning the %(summary)s needs a comment.") % {"summary": subject.noun},
+    )
 
 
 def _review(*, actor, summary: SummaryFields, status: str, comment: str) -> SummaryFields:
@@ -416,5 +439,5 @@ def return_(
     """Send the summary back to be rewritten; the comment tells the person what to change."""
     subject = subject_of(period=period, year=year)
     summary = _prepare_review(actor=actor, subject=subject, staff=staff)
-    comment = _return_comment(comment)
+    comment = _return_comment(subject, comment)
     return _review(actor=actor, summary=summary, status=SummaryStatus.RETURNED, comment=comment)

@@ -112,9 +112,7 @@ def _write_own(request: HttpRequest, period: Period, staff: Staff) -> HttpRespon
         return _render_mine(request, period, staff, summary, text, status=400)
     if _is_ajax(request):
         return saved_answer(summary)
-    messages.success(
-        request, _("Your summary has been submitted.") if submitting else _("Draft saved.")
-    )
+    messages.success(request, submitted_or_saved(submitting, {"period": period}))
     return redirect("summary_mine", code=period.code)
 
 
@@ -262,10 +260,20 @@ def summary_review(request: HttpRequest, code: str, staff_no: str) -> HttpRespon
     )
 
 
+def submitted_or_saved(submitting: bool, where: dict) -> str:
+    """What the writer is told after saving their own quarter's or year's summary."""
+    if not submitting:
+        return _("Draft saved.")
+    return _("Your %(summary)s has been submitted.") % {
+        "summary": services.subject_of(**where).noun
+    }
+
+
 def review_step(request: HttpRequest, *, staff: Staff, where: dict, back: str, done: str):
     """接受 or 退回 a quarter's or a year's summary (``where``: period= or year=), after a
     confirmation page that appears only when the step would succeed."""
     accepting = request.POST.get("action") == "accept"
+    names = {"name": staff.name, "summary": services.subject_of(**where).noun}
     comment = request.POST.get("comment", "")
     if not confirm.confirmed(request):
         try:
@@ -277,14 +285,13 @@ def review_step(request: HttpRequest, *, staff: Staff, where: dict, back: str, d
             return redirect(back)
         return confirm.ask(
             request,
-            title=_("Accept the summary of %(name)s") % {"name": staff.name}
+            title=_("Accept the %(summary)s of %(name)s") % names
             if accepting
-            else _("Return the summary of %(name)s") % {"name": staff.name},
+            else _("Return the %(summary)s of %(name)s") % names,
             consequences=[
-                _("The summary is accepted and can no longer be changed.")
+                _("The %(summary)s is accepted and can no longer be changed.") % names
                 if accepting
-                else _("%(name)s sees it as returned, with your comment, and rewrites it.")
-                % {"name": staff.name},
+                else _("%(name)s sees it as returned, with your comment, and rewrites it.") % names,
                 _("The step is recorded in the history with your name and the time."),
             ],
             details=[(_("Comment"), comment)],
@@ -300,9 +307,9 @@ def review_step(request: HttpRequest, *, staff: Staff, where: dict, back: str, d
         return redirect(back)
     messages.success(
         request,
-        _("The summary of %(name)s has been accepted.") % {"name": staff.name}
+        _("The %(summary)s of %(name)s has been accepted.") % names
         if accepting
-        else _("The summary of %(name)s has been returned.") % {"name": staff.name},
+        else _("The %(summary)s of %(name)s has been returned.") % names,
     )
     return redirect(done)
 
@@ -330,6 +337,8 @@ def enter_step(request: HttpRequest, *, staff: Staff, where: dict, back: str) ->
         messages.error(request, error.message)
     else:
         messages.success(
-            request, _("The summary of %(name)s has been entered.") % {"name": staff.name}
+            request,
+            _("The %(summary)s of %(name)s has been entered.")
+            % {"name": staff.name, "summary": services.subject_of(**where).noun},
         )
     return redirect(back)

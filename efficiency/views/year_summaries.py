@@ -28,6 +28,7 @@ from .summaries import (
     render_detail,
     review_step,
     saved_answer,
+    submitted_or_saved,
 )
 
 
@@ -83,10 +84,7 @@ def year_summary_mine(request: HttpRequest, year: int) -> HttpResponse:
     else:
         if _is_ajax(request):
             return saved_answer(summary)
-        messages.success(
-            request,
-            _("Your summary has been submitted.") if submitting else _("Draft saved."),
-        )
+        messages.success(request, submitted_or_saved(submitting, {"year": year}))
     return redirect(_own_page(year, staff))
 
 

@@ -33,7 +33,7 @@ def test_a_year_summary_is_written_returned_rewritten_and_accepted(page, office,
     assert page.locator("#summary-status").inner_text() == "草稿"
     assert AnnualSummary.objects.get().status == SummaryStatus.DRAFT
     page.get_by_role("button", name="提交").click()
-    page.get_by_text("个人小结已提交。").wait_for()
+    page.get_by_text("年度个人总结已提交。").wait_for()
     screenshot(page, "year-summary-mine")
     assert violations(page) == []
 
@@ -48,7 +48,7 @@ def test_a_year_summary_is_written_returned_rewritten_and_accepted(page, office,
     page.get_by_label("意见（退回时必填）").fill("请补充下一年度的打算。")
     page.get_by_role("button", name="退回").click()
     page.get_by_role("button", name="退回").click()
-    page.get_by_text("已退回王建国的个人小结。").wait_for()
+    page.get_by_text("已退回王建国的年度个人总结。").wait_for()
 
     log_in(page, "named")
     page.goto(YEAR_PAGE)
@@ -57,13 +57,13 @@ def test_a_year_summary_is_written_returned_rewritten_and_accepted(page, office,
     screenshot(page, "year-summary-returned")
     page.get_by_label("本年度工作总结").fill("全年完成收发文件登记一千二百余件。明年重点做好督办。")
     page.get_by_role("button", name="提交").click()
-    page.get_by_text("个人小结已提交。").wait_for()
+    page.get_by_text("年度个人总结已提交。").wait_for()
 
     log_in(page, "head")
     page.goto("/appraisal/annual/2026/summary/001001/")
     page.get_by_role("button", name="接受").click()
     page.get_by_role("button", name="接受").click()
-    page.get_by_text("已接受王建国的个人小结。").wait_for()
+    page.get_by_text("已接受王建国的年度个人总结。").wait_for()
     summary = AnnualSummary.objects.get()
     assert summary.status == SummaryStatus.ACCEPTED
     assert summary.text == "全年完成收发文件登记一千二百余件。明年重点做好督办。"
