@@ -43,6 +43,9 @@ MARKS_TABLE = "efficiency_marks_counter"
 MARKED = Score
 
 # Every other model a period's results are computed from, with the fields that count (None: all).
+# A new incident not yet established and the responsible rows of an incident not established
+# leave the counter alone (efficiency/migrations/_incident_counter.py): the results read
+# incidents only in ESTABLISHED_STATUSES.
 # The migration's triggers must cover exactly these (tests/test_change_counter.py): a new
 # input read by efficiency.results goes here and gets its triggers in a migration.
 COUNTED: dict[type, tuple[str, ...] | None] = {
