@@ -17,7 +17,7 @@ from efficiency.models import Incident, IncidentResponsible, Score
 from efficiency.models.incidents import ESTABLISHED_STATUSES, IncidentStatus
 from efficiency.roles import Role
 from efficiency.scoring import Grade
-from efficiency.services.appraisal import period_close, period_open
+from efficiency.services.appraisal import period_close, period_open, score_save
 
 from . import test_pools
 from . import test_reused_results as reused
@@ -389,6 +389,24 @@ def test_a_raw_mark_in_one_quarter_keeps_the_others_ranking(office, two_quarters
     )
     for kind, now in q3_now.items():
         assert results.ranking(q3, kind) == now
+
+
+def test_the_load_of_a_working_day_keeps_the_closed_quarters_ranking(
+    office, two_quarters, judges, monkeypatch
+):
+    """What bench/load.py does: assessors save cells of the open quarter, a clerk records an
+    incident. The closed quarter's key stays; the open quarter's follows its marks."""
+    q3, q4 = two_quarters
+    q3_keys, q4_keys = keys(q3), keys(q4)
+    score_save(
+        assessor=judges[0], period=q4, criterion_code="duty", staff=office.colleague, value="61"
+    )
+    report(office.clerk, section=office.a, responsible=[office.colleague], standard=office.slip)
+    assert keys(q3) == q3_keys
+    assert keys(q4)[results.STAFF] != q4_keys[results.STAFF]
+    read_again(q4)
+    monkeypatch.setattr(results, "_marks", lambda *a, **k: pytest.fail("Q3 marks read"))
+    results.ranking(q3)
 
 
 def test_a_raw_mark_moved_to_another_quarter_changes_both_keys(office, two_quarters):
