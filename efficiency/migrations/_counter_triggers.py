@@ -11,7 +11,9 @@ The table has no model: Django's flush leaves it alone, so the value never goes 
 :data:`efficiency.caching.COUNTED` declares the same tables for the reads; a test compares
 the two lists with the triggers found in the database. A migration that rebuilds one of these
 tables on SQLite (adding a column with a default, altering one) drops its triggers and must
-put them back with :func:`sqlite_for`.
+put them back with :func:`sqlite_for`; since migration 0032 the incidents' and responsible
+rows' with ``_incident_counter.SQLITE_TRIGGERS``, the marks' with
+``_marks_counter.SQLITE_TRIGGERS`` (the marks have their own counter, a row a period).
 """
 
 TABLE = "efficiency_change_counter"

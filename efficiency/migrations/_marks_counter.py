@@ -13,7 +13,8 @@ chain on PostgreSQL); a period with no row has had no mark written since 0032 an
 SQLite: row triggers using NEW/OLD.period_id (an UPDATE moving a mark bumps both periods).
 PostgreSQL: statement triggers with transition tables, one an event (PostgreSQL allows
 transition tables only on single-event triggers): a sheet's bulk save bumps each period it
-touched once, where row triggers bumped it once a row (bench/README.md "marks counter").
+touched once, where row triggers bumped it once a row (bench/README.md, "Triggers for the
+marks, row vs statement").
 
 A migration that rebuilds ``efficiency_score`` on SQLite drops these triggers and must put
 :data:`SQLITE_TRIGGERS` back.
