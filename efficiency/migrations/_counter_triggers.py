@@ -11,7 +11,9 @@ The table has no model: Django's flush leaves it alone, so the value never goes 
 :data:`efficiency.caching.COUNTED` declares the same tables for the reads; a test compares
 the two lists with the triggers found in the database. A migration that rebuilds one of these
 tables on SQLite (adding a column with a default, altering one) drops its triggers and must
-put them back with :func:`sqlite_for`.
+put them back with :func:`sqlite_for`; since migration 0032 the incidents' and responsible
+rows' with ``_incident_counter.SQLITE_TRIGGERS``, the marks' with
+``_marks_counter.SQLITE_TRIGGERS`` (the marks have their own counter, a row a period).
 """
 
 TABLE = "efficiency_change_counter"
@@ -24,7 +26,6 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
         "code", "year", "quarter", "state", "thresholds", "pools", "frozen",
     ),
     "efficiency_periodcriterion": None,
-    "efficiency_score": None,
     "efficiency_incident": (
         "number", "status", "occurred_on", "points", "severity", "kind", "clause_code",
         "section_id",
@@ -43,6 +44,11 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
     "auth_group": ("name",),
 }  # fmt: skip
 
+# Migration 0030 watched the marks too; 0032 moved them to their period's own counter
+# (_marks_counter.py), and the score table keeps only its TRUNCATE trigger here. Frozen so
+# that 0030 makes, and undoes, on a fresh database what it made when it ran.
+WATCHED_0030: dict[str, tuple[str, ...] | None] = {**WATCHED, "efficiency_score": None}
+
 # PostgreSQL: the history chain's advisory lock (efficiency.services.history_chain), taken
 # before the counter's row. Every service takes it when it records its step; a writer that
 # took the counter's row first and then waited for the chain, while a recorder held the chain
@@ -56,9 +62,9 @@ def _name(table: str, op: str) -> str:
     return f"{table}_counts_{op.lower()}"
 
 
-def sqlite_for(table: str) -> list[str]:
+def sqlite_for(table: str, watched: dict = WATCHED) -> list[str]:
     """The three row triggers of ``table`` (INSERT, UPDATE of its watched columns, DELETE)."""
-    columns = WATCHED[table]
+    columns = watched[table]
     statements = []
     for op in ("INSERT", "UPDATE", "DELETE"):
         event = f"UPDATE OF {', '.join(columns)}" if op == "UPDATE" and columns else op
@@ -73,12 +79,12 @@ SQLITE = [
     f"CREATE TABLE IF NOT EXISTS {TABLE} (id integer PRIMARY KEY, value bigint NOT NULL, "
     "stamp bigint NOT NULL);",
     f"INSERT OR IGNORE INTO {TABLE} (id, value, stamp) VALUES (1, 0, random());",
-    *[statement for table in WATCHED for statement in sqlite_for(table)],
+    *[statement for table in WATCHED_0030 for statement in sqlite_for(table, WATCHED_0030)],
 ]
 SQLITE_REVERSE = [
     *[
         f"DROP TRIGGER IF EXISTS {_name(table, op)};"
-        for table in WATCHED
+        for table in WATCHED_0030
         for op in ("INSERT", "UPDATE", "DELETE")
     ],
     f"DROP TABLE IF EXISTS {TABLE};",
@@ -87,7 +93,7 @@ SQLITE_REVERSE = [
 
 def _postgresql_for(table: str) -> list[str]:
     """One statement trigger for each event: bulk writes bump once, not once a row."""
-    columns = WATCHED[table]
+    columns = WATCHED_0030[table]
     update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
     return [
         f"CREATE TRIGGER {_name(table, 'write')} AFTER INSERT OR {update} OR DELETE "
@@ -111,12 +117,12 @@ POSTGRESQL = [
     END;
     $$ LANGUAGE plpgsql;
     """,
-    *[statement for table in WATCHED for statement in _postgresql_for(table)],
+    *[statement for table in WATCHED_0030 for statement in _postgresql_for(table)],
 ]
 POSTGRESQL_REVERSE = [
     *[
         f"DROP TRIGGER IF EXISTS {_name(table, suffix)} ON {table};"
-        for table in WATCHED
+        for table in WATCHED_0030
         for suffix in ("write", "truncate")
     ],
     "DROP FUNCTION IF EXISTS efficiency_count_change();",
