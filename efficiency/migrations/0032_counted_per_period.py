@@ -20,7 +20,7 @@ POSTGRESQL_REVERSE = incidents.POSTGRESQL_REVERSE + marks.POSTGRESQL_REVERSE
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("efficiency", "0030_change_counter"),
+        ("efficiency", "0031_staff_post_since_annual_summary"),
     ]
 
     operations = [
