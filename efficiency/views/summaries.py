@@ -99,21 +99,39 @@ def _render_mine(request, period, staff, summary, text, status=200) -> HttpRespo
 
 
 def _write_own(request: HttpRequest, period: Period, staff: Staff) -> HttpResponse:
+    def refused(text: str) -> HttpResponse:
+        summary = Summary.objects.filter(period=period, staff=staff).first()
+        return _render_mine(request, period, staff, summary, text, status=400)
+
+    return write_own_step(
+        request,
+        staff=staff,
+        where={"period": period},
+        refused=refused,
+        done=reverse("summary_mine", args=[period.code]),
+    )
+
+
+def write_own_step(
+    request: HttpRequest, *, staff: Staff, where: dict, refused, done: str
+) -> HttpResponse:
+    """保存草稿 (also the autosave, answered in JSON) or 提交 of one's own quarter's or year's
+    summary (``where``: period= or year=); a refusal from a plain form is answered by
+    ``refused(text)``, with the text as typed."""
     text = request.POST.get("text", "")
     submitting = request.POST.get("action") == "submit"
     step = services.submit if submitting else services.save_draft
     try:
-        summary = step(actor=request.user, period=period, staff=staff, text=text)
+        summary = step(actor=request.user, staff=staff, text=text, **where)
     except ServiceError as error:
         if _is_ajax(request):
             return refused_answer(error)
         messages.error(request, error.message)
-        summary = Summary.objects.filter(period=period, staff=staff).first()
-        return _render_mine(request, period, staff, summary, text, status=400)
+        return refused(text)
     if _is_ajax(request):
         return saved_answer(summary)
-    messages.success(request, submitted_or_saved(submitting, {"period": period}))
-    return redirect("summary_mine", code=period.code)
+    messages.success(request, submitted_or_saved(submitting, where))
+    return redirect(done)
 
 
 # --- the head's list ------------------------------------------------------------------------------

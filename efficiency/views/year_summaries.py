@@ -6,7 +6,6 @@ The steps, the reviewer's page and the write form are the quarter's (:mod:`.summ
 ``year=`` instead of ``period=``.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,19 +15,15 @@ from django.views.decorators.http import require_POST
 
 from efficiency import selectors
 from efficiency.models import ANNUAL_SUMMARY_MAX_LENGTH, AnnualSummary, Staff, SummaryStatus
-from efficiency.services import ServiceError
 from efficiency.services import summaries as services
 
 from .summaries import (
-    _is_ajax,
     _texts,
     enter_step,
     person_or_404,
-    refused_answer,
     render_detail,
     review_step,
-    saved_answer,
-    submitted_or_saved,
+    write_own_step,
 )
 
 
@@ -72,20 +67,13 @@ def year_summary_mine(request: HttpRequest, year: int) -> HttpResponse:
     staff = selectors.staff_of(request.user)
     if staff is None:
         raise Http404
-    submitting = request.POST.get("action") == "submit"
-    step = services.submit if submitting else services.save_draft
-    text = request.POST.get("text", "")
-    try:
-        summary = step(actor=request.user, year=year, staff=staff, text=text)
-    except ServiceError as error:
-        if _is_ajax(request):
-            return refused_answer(error)
-        messages.error(request, error.message)
-    else:
-        if _is_ajax(request):
-            return saved_answer(summary)
-        messages.success(request, submitted_or_saved(submitting, {"year": year}))
-    return redirect(_own_page(year, staff))
+    return write_own_step(
+        request,
+        staff=staff,
+        where={"year": year},
+        refused=lambda text: redirect(_own_page(year, staff)),
+        done=_own_page(year, staff),
+    )
 
 
 def _person_or_404(request: HttpRequest, year: int, staff_no: str) -> Staff:
