@@ -451,25 +451,80 @@ def ranking(period: Period, kind: str = STAFF) -> Ranking:
     return table
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What a ranking is computed from besides the marks, as scoring takes it.
+
+    All of it follows from the tables the change counter watches and the period's own fields,
+    except who is appraised: someone out of post is appraised once marked. So it is reused
+    under the change counter (not the marks counter) for as long as the same subjects hold
+    marks (``marked``), and a mark saved in the open quarter costs a ranking only the marks
+    and the scoring of whoever's marks changed (:func:`efficiency.scoring.score_period`)."""
+
+    settings: list
+    marked: frozenset[int]  # the subjects with a mark when these were read
+    criteria: tuple[scoring.CriterionSpec, ...]
+    facts: dict[int, SubjectFacts]
+    overrides: dict[int, GradeReview]
+    scheme: pools.Scheme | None
+    pool_of: dict[int, str]
+    assessor_ids: list[int]
+    barred: dict[int, set[int]]  # subject pk -> the assessors who may not mark it
+    deductions: dict[int, tuple[scoring.Deduction, ...]]
+    thresholds: scoring.Thresholds
+
+
+def _inputs(period: Period, kind: str, settings: list, marked: frozenset[int]) -> _Inputs:
+    facts = subject_facts(period, kind)
+    scheme = pool_schemes.scheme_of(period) if kind == STAFF else None
+    assessor_ids, own_staff, headed = _assessors()
+    if kind == STAFF:  # who may not mark a subject: the person's own account
+        own_account = {staff_pk: user_pk for user_pk, staff_pk in own_staff.items()}
+        barred = {pk: {own_account[pk]} for pk in facts if pk in own_account}
+    else:  # a section's heads
+        barred = {pk: {a for a in assessor_ids if pk in headed.get(a, ())} for pk in facts}
+    return _Inputs(
+        settings=settings,
+        marked=marked,
+        criteria=criteria_of(period),
+        facts=facts,
+        overrides=_overrides(period) if kind == STAFF else {},
+        scheme=scheme,
+        pool_of=pool_membership(scheme, _people(facts, scheme)),
+        assessor_ids=assessor_ids,
+        barred=barred,
+        deductions={
+            pk: tuple(
+                scoring.Deduction(d.number, d.points, scoring.Severity(d.severity))
+                for d in fact.deductions
+            )
+            for pk, fact in facts.items()
+        },
+        thresholds=thresholds_of(period),
+    )
+
+
 @_collector_paused()
 def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranking:
-    key = None
+    key = inputs_key = inputs = None
+    settings = caching.settings_of(period)
     if reuse and period.state != PeriodState.LOCKED:  # a locked period's is stored instead
         key = caching.period_key(period, kind, STORED_SHAPE)
-        settings = caching.settings_of(period)
         kept = None if key is None else _recent.get(key)
         if kept is not None and kept[0] == settings:
             overrides = _overrides(period) if kind == STAFF else {}
             return _with_fresh_decisions(kept[1], period, overrides)
-    criteria = criteria_of(period)
-    facts = subject_facts(period, kind)
-    overrides = _overrides(period) if kind == STAFF else {}
-    scheme = pool_schemes.scheme_of(period) if kind == STAFF else None
-    pool_of = pool_membership(scheme, _people(facts, scheme))
-    assessor_ids, own_staff, headed = _assessors()
+        if key is not None:
+            inputs_key = replace(key, counter=key.counter[:2])
+            inputs = _recent_inputs.get(inputs_key)
     marks, givers = _marks(period, kind)
+    marked = frozenset(marks)
+    if inputs is None or inputs.settings != settings or inputs.marked != marked:
+        inputs = _inputs(period, kind, settings, marked)
+    criteria, facts, overrides = inputs.criteria, inputs.facts, inputs.overrides
+    scheme, pool_of, assessor_ids = inputs.scheme, inputs.pool_of, inputs.assessor_ids
     assessor_set = set(assessor_ids)
-    own_account = {staff_pk: user_pk for user_pk, staff_pk in own_staff.items()}
+    no_one: set[int] = set()
     subjects = []
     progress = {}
     for pk, fact in facts.items():
@@ -478,10 +533,7 @@ def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranki
             scoring.SubjectInput(
                 key=fact.key,
                 marks={code: scoring.Tenths(tenths) for code, tenths in marks.get(pk, {}).items()},
-                deductions=tuple(
-                    scoring.Deduction(d.number, d.points, scoring.Severity(d.severity))
-                    for d in fact.deductions
-                ),
+                deductions=inputs.deductions[pk],
                 override=(
                     scoring.GradeOverride(scoring.Grade(override.grade), override.reason)
                     if override
@@ -495,11 +547,7 @@ def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranki
                 pool=pool_of.get(pk, ""),
             )
         )
-        # Who may not mark this subject: the person's own account, a section's heads.
-        if kind == STAFF:
-            barred = {own_account[pk]} if pk in own_account else set()
-        else:
-            barred = {a for a in assessor_ids if pk in headed.get(a, ())}
+        barred = inputs.barred.get(pk, no_one)
         marked_by = givers.get(pk, ())
         by_whom = set(marked_by)
         if by_whom <= assessor_set and not by_whom & barred:  # the usual case: count them all
@@ -512,10 +560,10 @@ def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranki
     result = scoring.score_period(
         criteria=criteria,
         subjects=subjects,
-        thresholds=thresholds_of(period),
+        thresholds=inputs.thresholds,
         graded=kind == STAFF,
         pools=(
-            None if scheme is None else pools.specs(scheme, pool_of.values(), thresholds_of(period))
+            None if scheme is None else pools.specs(scheme, pool_of.values(), inputs.thresholds)
         ),
     )
     pool_by_key = {facts[pk].key: key for pk, key in pool_of.items()}
@@ -546,6 +594,7 @@ def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranki
     # the inputs before and after it.
     if key is not None and caching.period_key(period, kind, STORED_SHAPE) == key:
         _recent.put(key, (settings, table))
+        _recent_inputs.put(inputs_key, inputs)
     return table
 
 
@@ -554,6 +603,8 @@ def _computed_ranking(period: Period, kind: str, *, reuse: bool = True) -> Ranki
 # Rankings by the key they were computed under (efficiency.caching): an open or closed
 # period's by the change counter, a locked period's decoded by the token of its write.
 _recent = caching.Recent()
+# What they were computed from besides the marks, by the change counter alone (_Inputs).
+_recent_inputs = caching.Recent()
 
 
 def _with_fresh_decisions(
@@ -811,6 +862,12 @@ def _finals_of(table: Ranking) -> dict[int, _Final]:
 # against a few MB for a whole decoded ranking: every quarter a trend shows fits, where the
 # rankings (_recent) would push one another out.
 _finals_cache = caching.Recent(size=200)
+
+
+def forget_kept() -> None:
+    """Drop what this process keeps of results (tests counting what a fresh read costs)."""
+    for kept in (_recent, _recent_inputs, _finals_cache):
+        kept.clear()
 
 
 def _stored_finals(periods: Iterable[Period], kind: str) -> dict[int, dict[int, _Final]]:

@@ -834,6 +834,56 @@ def _score_subject(criteria: tuple[CriterionSpec, ...], subject: SubjectInput) -
     )
 
 
+# Subjects already scored, by everything their scoring reads: the criteria's codes and weights,
+# the marks in whole tenths and the deductions' points (as written: Decimal("1") and
+# Decimal("1.0") are equal and hash alike, but their sums differ in exponent). A ranking
+# recomputed after one saved mark scores again only the subject whose marks changed.
+# Marks given as Decimals (not Tenths) are scored every time.
+_SCORED: dict[tuple, tuple] = {}
+_SCORED_SIZE = 50_000  # a 2,000-staff office's open and closed quarters, people and sections
+
+
+def _scored_once(
+    criteria: tuple[CriterionSpec, ...], criteria_key: tuple, subject: SubjectInput
+) -> _Scored:
+    """:func:`_score_subject`, reused for a subject scored before from the same inputs."""
+    marks = subject.marks
+    if not all(type(given) is Tenths for given in marks.values()):
+        return _score_subject(criteria, subject)
+    key = (
+        criteria_key,
+        tuple(sorted((code, given.tenths) for code, given in marks.items())),
+        tuple(str(d.points) for d in subject.deductions),
+    )
+    kept = _SCORED.get(key)
+    if kept is None:
+        scored = _score_subject(criteria, subject)
+        if len(_SCORED) >= _SCORED_SIZE:
+            _SCORED.clear()
+        _SCORED[key] = (
+            scored.averages,
+            scored.missing,
+            scored.deductions_exact,
+            scored.base,
+            scored.raw_base,
+            scored.final,
+            scored.raw_final,
+        )
+        return scored
+    averages, missing, exact, base, raw_base, final, raw_final = kept
+    return _Scored(
+        subject,
+        averages,
+        missing,
+        tuple(subject.deductions),
+        exact,
+        base=base,
+        raw_base=raw_base,
+        final=final,
+        raw_final=raw_final,
+    )
+
+
 def _cap_for(deductions: Sequence[Deduction]) -> tuple[Grade, ReasonCode] | None:
     if any(d.severity is Severity.GRAVE for d in deductions):
         return Grade.AVERAGE, ReasonCode.CAP_GRAVE_INCIDENT
@@ -862,7 +912,8 @@ def score_period(
     keys = [subject.key for subject in subjects]
     if len(set(keys)) != len(keys):
         raise ValueError("subject keys must be unique")
-    scored = [_score_subject(specs, subject) for subject in subjects]
+    criteria_key = tuple((spec.code, str(spec.weight)) for spec in specs)
+    scored = [_scored_once(specs, criteria_key, subject) for subject in subjects]
     assessed = [s for s in scored if s.final is not None]
     finals = {s.subject.key: s.final for s in assessed if s.final is not None}
     ranks = dict(zip(finals, competition_ranks(list(finals.values())), strict=True))

@@ -303,7 +303,7 @@ def test_a_rolled_back_change_is_never_taken_for_a_later_one(office, period, kep
 
 def test_a_ranking_read_across_a_write_is_not_kept(office, period, monkeypatch):
     """Inputs read before and after a commit may not match: such a ranking is not kept."""
-    results._recent.clear()
+    results.forget_kept()
     marks = results._marks
 
     def marks_then_a_write(*args, **kwargs):
@@ -348,7 +348,7 @@ def two_quarters(office, period, judges):
     q4 = period_open(actor=office.leader, code="2026Q4")
     base.mark(q4, judges, office.colleague, [("80", "80", "80")] * 3)
     base.mark_section(q4, judges, office.b)
-    results._recent.clear()
+    results.forget_kept()
     for quarter in (period, q4):
         for kind in (results.STAFF, results.SECTION):
             read_again(quarter, kind)

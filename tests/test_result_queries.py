@@ -26,8 +26,7 @@ def period(office):
 
 def counted(user, address: str, *, kept: bool) -> int:
     """Queries of one request, with the rankings computed afresh or kept from a first one."""
-    results._recent.clear()
-    results._finals_cache.clear()
+    results.forget_kept()
     if kept:
         queries(user, address)
     return queries(user, address)

@@ -38,7 +38,7 @@ def fresh(period, kind=results.STAFF):
 @pytest.fixture
 def kept(period):
     """The ranking read once (and so kept); the test changes something, then reads again."""
-    results._recent.clear()
+    results.forget_kept()
     first = results.ranking(period)
     assert first == fresh(period)
     return first

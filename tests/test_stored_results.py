@@ -167,7 +167,7 @@ def test_the_fixture_has_what_the_store_must_keep(locked):
 def test_a_locked_quarter_is_never_computed_again(locked, django_assert_num_queries):
     # Which stored ranking, the decisions, the 更正, the stored data: no mark, incident or
     # person is read; once decoded, the data is not read again in this process.
-    results._recent.clear()
+    results.forget_kept()
     with django_assert_num_queries(4), CaptureQueriesContext(connection) as queries:
         table = results.ranking(locked)
     assert table.row("001001") is not None

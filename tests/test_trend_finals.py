@@ -19,8 +19,7 @@ appeal, locked = test_stored_results.appeal, test_stored_results.locked
 
 @pytest.fixture(autouse=True)
 def forget():
-    results._recent.clear()
-    results._finals_cache.clear()
+    results.forget_kept()
 
 
 def alone(period, staff):
