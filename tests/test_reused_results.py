@@ -5,6 +5,7 @@ and reads it again: the second read must be what a computation from scratch give
 from the first. A read with nothing changed must not read the marks again.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -155,3 +156,42 @@ def test_a_criterion_weight_shows_at_once(office, period, kept):
     PeriodCriterion.objects.filter(period=period, code="duty").update(weight=Decimal("60"))
     PeriodCriterion.objects.filter(period=period, code="performance").update(weight=Decimal("20"))
     assert read_again(period).row("001001").result.base != kept.row("001001").result.base
+
+
+def spy(monkeypatch, *names) -> list[str]:
+    """Record calls of these functions of efficiency.results (they still run)."""
+    calls: list[str] = []
+    for name in names:
+        real = getattr(results, name)
+
+        def recorded(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(results, name, recorded)
+    return calls
+
+
+def test_a_saved_mark_reads_only_the_marks_again(office, period, judges, kept, monkeypatch):
+    """Facts, assessors and decisions are kept under the change counter: a mark moves the
+    period's marks counter only, so the next read takes them as they were."""
+    score_save(
+        assessor=judges[0], period=period, criterion_code="duty", staff=office.colleague, value="61"
+    )
+    calls = spy(monkeypatch, "_marks", "subject_facts", "_assessors", "_overrides")
+    again = results.ranking(period)
+    assert calls == ["_marks"]
+    monkeypatch.undo()
+    assert again == fresh(period)
+    assert again.row("001002").result != kept.row("001002").result
+
+
+def test_a_first_mark_on_someone_out_of_post_shows_at_once(office, period, judges, kept):
+    """Someone who left before the quarter is appraised once marked, and no longer when the
+    marks are withdrawn, although nothing but the marks changed."""
+    left = make_staff(office.b, "调离者", "002098", end_date=datetime.date(2026, 6, 30))
+    assert results.ranking(period).row("002098") is None
+    base.mark(period, judges[:1], left, [("77", "77", "77")])
+    assert read_again(period).row("002098").progress.given == 3
+    Score.objects.filter(period=period, staff=left).delete()
+    assert read_again(period).row("002098") is None

@@ -234,3 +234,59 @@ def test_tenths_refuses_what_is_not_a_stored_mark(bad: list) -> None:
 def test_no_marks_is_refused_as_before() -> None:
     with pytest.raises(ValueError, match="no marks on duty"):
         trimmed_mean(Tenths([]), code="duty")
+
+
+# --- a subject scored before is taken as it was scored (scoring._SCORED) -------------------
+
+
+def scored_afresh(criteria, subjects) -> scoring.PeriodResult:
+    scoring._SCORED.clear()
+    return score_period(criteria=criteria, subjects=subjects)
+
+
+def not_scored_again(criteria, subject):
+    raise AssertionError(f"{subject.key} was scored again")
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(WEIGHT_SETS).flatmap(lambda w: st.tuples(st.just(w), subjects(w))))
+def test_a_period_scored_again_is_scored_the_same(drawn) -> None:
+    weights, people = drawn
+    criteria = criteria_for(weights)
+    given_subjects = [
+        SubjectInput(key, {c: Tenths(t) for c, t in marks.items()}, deductions)
+        for key, marks, deductions in people
+    ]
+    first = scored_afresh(criteria, given_subjects)
+    real, scoring._score_subject = scoring._score_subject, not_scored_again
+    try:
+        again = score_period(criteria=criteria, subjects=given_subjects)
+    finally:
+        scoring._score_subject = real
+    assert repr(again) == repr(first)
+
+
+def one_subject(weight: Decimal, points: Decimal):
+    return {
+        "criteria": criteria_for((weight,)),
+        "subjects": [
+            SubjectInput("k", {"c0": Tenths([850] * 4)}, (Deduction(1, points, "minor"),))
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("before", "then"),
+    [
+        ((D(100), D(1)), (D("100.0"), D(1))),
+        ((D(100), D(1)), (D(100), D("1.0"))),
+        ((D(100), D("0.00")), (D(100), D(0))),
+    ],
+)
+def test_inputs_equal_in_value_but_not_in_exponent_are_scored_apart(before, then) -> None:
+    """Decimal("1") == Decimal("1.0") and they hash alike, but the sums they make print
+    differently: a subject scored with one is not taken for one scored with the other."""
+    first = scored_afresh(**one_subject(*before))
+    again = score_period(**one_subject(*then))
+    assert repr(again.results[0].raw_final) != repr(first.results[0].raw_final)
+    assert repr(again) == repr(scored_afresh(**one_subject(*then)))
