@@ -79,7 +79,7 @@ def test_enter_for_is_recorded_as_entered_by_the_head(office, period):
         actor=office.head, period=period, staff=office.colleague, text=TEXT
     )
     assert (summary.status, summary.written_by) == (SummaryStatus.SUBMITTED, office.head)
-    assert history(summary) == [("head", "", "submitted", "根据纸质小结代为录入")]
+    assert history(summary) == [("head", "", "submitted", "根据纸质个人小结代为录入")]
 
 
 def test_administrator_enters_and_reviews_any_section(office, period):

@@ -195,7 +195,7 @@ def test_the_administrator_enters_one_from_paper(office, q4):
     )
     assert (summary.status, summary.written_by) == (SummaryStatus.SUBMITTED, office.administrator)
     [(who, _old, new, reason, _changes)] = history(summary)
-    assert (who, new, reason) == ("administrator", "submitted", "根据纸质小结代为录入")
+    assert (who, new, reason) == ("administrator", "submitted", "根据纸质年度个人总结代为录入")
 
 
 def test_someone_who_left_before_the_fourth_quarter_writes_none(office, q4):

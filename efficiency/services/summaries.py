@@ -348,7 +348,7 @@ def enter_for(
         summary=summary,
         text=text,
         status=SummaryStatus.SUBMITTED,
-        reason=_("Entered from paper"),
+        reason=_("Entered from the %(summary)s on paper") % {"summary": subject.noun},
     )
 
 
