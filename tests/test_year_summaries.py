@@ -234,6 +234,21 @@ def test_the_person_writes_on_their_year_page_with_autosave(office, q4):
     assert AnnualSummary.objects.get().status == SummaryStatus.SUBMITTED
 
 
+def test_a_refused_plain_post_keeps_the_text_as_typed(office, q4):
+    """Without the script (no autosave), a refused 提交 shows the year page again with the
+    text in the box, rather than losing it."""
+    services.save_draft(actor=office.named, year=YEAR, staff=office.person, text="初稿")
+    client = login(office.named)
+    before = state()
+    typed = "总" * 3001
+    response = client.post(OWN, {"text": typed, "action": "submit"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "年度个人总结不能超过3000字，现有3001字。" in page
+    assert f">{typed}</textarea>" in page
+    assert state() == before
+
+
 def test_after_the_notices_the_page_is_read_only_and_a_post_refused(office, q4):
     services.submit(actor=office.named, year=YEAR, staff=office.person, text=TEXT)
     AnnualAppraisal.objects.create(year=YEAR, state=AnnualState.NOTIFIED)

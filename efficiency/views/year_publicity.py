@@ -16,23 +16,25 @@ from django.views.decorators.http import require_POST
 
 from efficiency import consequences, deadlines, wording
 from efficiency.models import (
+    ANNUAL_SUMMARY_MAX_LENGTH,
     AnnualObjection,
     ClockOutcome,
     ClockStep,
     FeedbackOpinion,
     ObjectionAnswer,
     Staff,
+    SummaryStatus,
 )
 from efficiency.models.publicity import FEEDBACK_TEXT_MAX_LENGTH
 from efficiency.reports.notice import notice_basis
 from efficiency.scoring import AnnualGrade
-from efficiency.services import ServiceError
+from efficiency.services import ServiceError, summaries
 from efficiency.services import annual_clocks as clocks
 from efficiency.services import annual_publicity as services
 from efficiency.services.publicity import may_see_publicity
 from efficiency.services.reviews import DECIDE_PERMISSION, may_decide
 from efficiency.views import confirm
-from efficiency.views.year_summaries import year_summary_context
+from efficiency.views.summaries import _texts
 
 
 def _year_or_404(year: int) -> int:
@@ -198,6 +200,29 @@ def year_notices(request: HttpRequest, year: int) -> HttpResponse:
     return _back(year)
 
 
+def year_summary_context(user, year: int, staff: Staff, typed: str | None = None) -> dict:
+    """The 个人总结 card of the person's year page: what they wrote, whether they may still
+    change it, and the reviewer's page for those who review it. ``typed``: the text of a
+    refused post, shown again as typed."""
+    subject = summaries.subject_of(year=year)
+    summary = subject.summary_of(staff)
+    reviewer = summaries.reviewable_sections(user).filter(pk=staff.section_id).exists()
+    return {
+        "summary": summary,
+        "text": typed if typed is not None else summary.text if summary else "",
+        "summary_editable": summaries.is_self(user, staff)
+        and subject.writable()
+        and subject.roster().filter(pk=staff.pk).exists()
+        and (summary is None or summary.status != SummaryStatus.ACCEPTED),
+        "summary_review_url": reverse("year_summary_detail", args=[year, staff.staff_no])
+        if reviewer and not summaries.is_self(user, staff)
+        else "",
+        "summary_write_url": reverse("year_summary_mine", args=[year]),
+        "max_length": ANNUAL_SUMMARY_MAX_LENGTH,
+        "texts": _texts(),
+    }
+
+
 @login_required
 def year_notice(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
     """One person's 考核结果通知书, and their 本人意见 (by them, or the administrator)."""
@@ -222,6 +247,14 @@ def year_notice(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
         else:
             messages.success(request, _("The opinion is recorded."))
             return redirect(reverse("year_notice", args=[year, staff.staff_no]))
+    return notice_page(request, year, staff, error=error)
+
+
+def notice_page(
+    request: HttpRequest, year: int, staff: Staff, *, error: str = "", typed: str | None = None
+) -> HttpResponse:
+    """The notice page; ``error``: a refused 本人意见, ``typed``: a refused 个人总结 (both
+    shown again as sent, with status 400)."""
     notice = services.notice_of(year, staff)
     return render(
         request,
@@ -241,9 +274,9 @@ def year_notice(request: HttpRequest, year: int, staff_no: str) -> HttpResponse:
             "basis": notice_basis(year, staff, notice.review) if notice else [],
             "leader": may_decide(request.user),
             "grades": [(g.value, wording.annual_label(g, staff.category)) for g in AnnualGrade],
-            **year_summary_context(request.user, year, staff),
+            **year_summary_context(request.user, year, staff, typed),
         },
-        status=400 if error else 200,
+        status=400 if error or typed is not None else 200,
     )
 
 

@@ -8,23 +8,22 @@ The steps, the reviewer's page and the write form are the quarter's (:mod:`.summ
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from efficiency import selectors
-from efficiency.models import ANNUAL_SUMMARY_MAX_LENGTH, AnnualSummary, Staff, SummaryStatus
+from efficiency.models import ANNUAL_SUMMARY_MAX_LENGTH, AnnualSummary, Staff
 from efficiency.services import summaries as services
 
 from .summaries import (
-    _texts,
     enter_step,
     person_or_404,
     render_detail,
     review_step,
     write_own_step,
 )
+from .year_publicity import notice_page
 
 
 def _year_or_404(year: int) -> int:
@@ -35,28 +34,6 @@ def _year_or_404(year: int) -> int:
 
 def _own_page(year: int, staff: Staff) -> str:
     return reverse("year_notice", args=[year, staff.staff_no]) + "#year-summary"
-
-
-def year_summary_context(user, year: int, staff: Staff) -> dict:
-    """The 个人总结 card of the person's year page: what they wrote, whether they may still
-    change it, and the reviewer's page for those who review it."""
-    subject = services.subject_of(year=year)
-    summary = subject.summary_of(staff)
-    reviewer = services.reviewable_sections(user).filter(pk=staff.section_id).exists()
-    return {
-        "summary": summary,
-        "text": summary.text if summary else "",
-        "summary_editable": services.is_self(user, staff)
-        and subject.writable()
-        and subject.roster().filter(pk=staff.pk).exists()
-        and (summary is None or summary.status != SummaryStatus.ACCEPTED),
-        "summary_review_url": reverse("year_summary_detail", args=[year, staff.staff_no])
-        if reviewer and not services.is_self(user, staff)
-        else "",
-        "summary_write_url": reverse("year_summary_mine", args=[year]),
-        "max_length": ANNUAL_SUMMARY_MAX_LENGTH,
-        "texts": _texts(),
-    }
 
 
 @require_POST
@@ -71,7 +48,7 @@ def year_summary_mine(request: HttpRequest, year: int) -> HttpResponse:
         request,
         staff=staff,
         where={"year": year},
-        refused=lambda text: redirect(_own_page(year, staff)),
+        refused=lambda text: notice_page(request, year, staff, typed=text),
         done=_own_page(year, staff),
     )
 
