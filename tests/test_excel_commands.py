@@ -107,7 +107,7 @@ def test_bad_arguments(tmp_path, office):
     assert refused("import_xlsx")[0] == "请写明表名和文件，例如：“import_xlsx staff roster.xlsx”。"
     assert refused("import_xlsx", "rankings", "x.xlsx")[0] == (
         "“rankings”不是可以导入的表，请使用："
-        "sections, staff, standards, incidents, scores, attendance, summaries。"
+        "sections, staff, standards, incidents, scores, attendance, summaries, year_summaries。"
     )
     assert refused("import_xlsx", "staff", str(tmp_path / "none.xlsx"))[0] == (
         f"文件“{tmp_path / 'none.xlsx'}”不存在。"
@@ -117,7 +117,8 @@ def test_bad_arguments(tmp_path, office):
     )
     assert refused("export_xlsx", "payroll", "-o", "x.xlsx")[0] == (
         "“payroll”不是可以导出的表，请使用："
-        "sections, staff, standards, incidents, scores, attendance, summaries, rankings, annual。"
+        "sections, staff, standards, incidents, scores, attendance, summaries, year_summaries, "
+        "rankings, annual。"
     )
     assert refused("export_xlsx", "staff", "-o", str(tmp_path / "no" / "x.xlsx"))[0] == (
         f"文件夹“{tmp_path / 'no'}”不存在。"

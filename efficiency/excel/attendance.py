@@ -106,15 +106,9 @@ class AttendanceImporter(Importer):
         typed = cells.get("工号", cleaners.staff_no, required=True)
         if typed is MISSING:
             return None
-        number, was_number = typed
-        recorded = self.staff.resolve(number, was_number)
-        if recorded is None:
-            plan.problem(
-                "工号", _("“%(value)s” is not on the roster") % {"value": cleaners.quote(number)}
-            )
+        staff = self.staff.person(plan, "工号", *typed)
+        if staff is None:
             return None
-        staff = self.staff.by_no[recorded]
-        plan.key, plan.label = staff.staff_no, staff.name
         if period is not None and staff.pk not in self.roster[period.code]:
             plan.problem("工号", services.not_on_roster(period=period, staff=staff))
             return None

@@ -336,6 +336,19 @@ def choice(value, options: dict[str, str]) -> str:
     )
 
 
+_YEAR = re.compile(r"^(?P<y>\d{4})(年度?)?$")
+YEARS = (2000, 2100)
+
+
+def year(value) -> int:
+    """A year: 2026, 2026年 or 2026年度 → 2026."""
+    check_readable(value)
+    match = None if isinstance(value, bool) else _YEAR.match(key(value))
+    if match is not None and YEARS[0] <= int(match["y"]) <= YEARS[1]:
+        return int(match["y"])
+    raise CellError(_("“%(value)s” is not a year; write it like 2026.") % {"value": quote(value)})
+
+
 def period(value) -> str:
     """A quarter code: 2026Q3, 2026q3, 2026-Q3 or 2026年第3季度 (2026年第三季度) → 2026Q3."""
     check_readable(value)

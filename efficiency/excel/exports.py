@@ -24,7 +24,6 @@ from efficiency.models import (
     Section,
     Staff,
     Standard,
-    Summary,
 )
 from efficiency.models.incidents import number_order
 from efficiency.quarters import Quarter
@@ -126,6 +125,8 @@ def _export(sheet: str, user, period: str | None) -> tuple[str, bytes]:
             return _attendance(_period(period, default_open=True))
         if sheet == "summaries":
             return _summaries(user, _period(period, default_open=True))
+        if sheet == "year_summaries":
+            return _year_summaries(user, _summary_year(period))
         if sheet == "rankings":
             return _rankings(_period(period, published=True))
         return _annual(_year(period))
@@ -407,15 +408,35 @@ def _add_unmarked(user, period: Period, grouped: dict) -> None:
 def _summaries(user, period: Period) -> tuple[str, bytes]:
     """Everyone on the period's roster in the sections the user lists, with their summary (blank
     rows are theirs to fill in from paper and import again)."""
-    people = results.staff_in_period(period).select_related("section")
+    subject = summary_services.subject_of(period=period)
+    return _simple(layouts.SUMMARIES, _summary_rows(user, subject, period.code), period.code)
+
+
+def _year_summaries(user, year: int) -> tuple[str, bytes]:
+    """The year's 年度个人总结 as :func:`_summaries` lists a quarter's: everyone on the year's
+    roster (its fourth quarter's) in the sections the user lists."""
+    subject = summary_services.subject_of(year=year)
+    return _simple(layouts.YEAR_SUMMARIES, _summary_rows(user, subject, year), str(year))
+
+
+def _summary_rows(user, subject: summary_services.Subject, named) -> Iterator[list]:
+    people = subject.roster().select_related("section")
     if user is not None:
         people = people.filter(section__in=summary_services.reviewable_sections(user))
-    texts = dict(Summary.objects.filter(period=period).values_list("staff_id", "text"))
-    rows = (
-        [period.code, person.staff_no, person.name, texts.get(person.pk, "")]
-        for person in people.order_by("section__order", "section__code", "staff_no")
-    )
-    return _simple(layouts.SUMMARIES, rows, suffix=period.code)
+    texts = dict(subject.model.objects.filter(**subject.key).values_list("staff_id", "text"))
+    for person in people.order_by("section__order", "section__code", "staff_no"):
+        yield [named, person.staff_no, person.name, texts.get(person.pk, "")]
+
+
+def _summary_year(value: str | None) -> int:
+    """The year asked for; by default the open quarter's year, else the latest with a
+    period."""
+    if value:
+        return _year(value)
+    period = _open_period() or Period.objects.order_by("-year", "-quarter").first()
+    if period is None:
+        raise ExportRefused(_("Say which year, e.g. 2026."))
+    return period.year
 
 
 # --- 排名 and 年度 --------------------------------------------------------------------------------

@@ -632,9 +632,50 @@ SUMMARIES = Layout(
     ),
 )
 
+YEAR_SUMMARIES = Layout(
+    sheet="year_summaries",
+    title="年度个人总结",
+    key="工号",
+    about=_(
+        "One row per person: their 年度个人总结 for the year, as handed in on paper. They are "
+        "entered from the opening of the year's fourth quarter until the year's result notices "
+        "are issued, as submitted and recorded as entered by you; a section head enters only "
+        "their own sections' summaries. An accepted summary no longer changes."
+    ),
+    columns=(
+        Column(
+            "年度",
+            8,
+            kind=INT,
+            required=True,
+            note=_("The year, e.g. 2026."),
+            example="2026",
+        ),
+        STAFF.column("工号"),
+        READ_ONLY_NAME,
+        Column(
+            "年度个人总结",
+            80,
+            required=True,
+            wrap=True,
+            note=_("The summary of the year's work, at most 3,000 characters."),
+            example="全年完成收发文件登记，按时办结督办事项，牵头完成年度档案整理。",
+        ),
+    ),
+)
+
 LAYOUTS = {
     layout.sheet: layout
-    for layout in (SECTIONS, STAFF, STANDARDS, INCIDENTS, SCORES, ATTENDANCE, SUMMARIES)
+    for layout in (
+        SECTIONS,
+        STAFF,
+        STANDARDS,
+        INCIDENTS,
+        SCORES,
+        ATTENDANCE,
+        SUMMARIES,
+        YEAR_SUMMARIES,
+    )
 }
 
 

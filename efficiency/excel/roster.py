@@ -198,6 +198,19 @@ class StaffLookup:
                 return candidates[0]
         return None
 
+    def person(self, plan: RowPlan, column: str, typed: str, was_number: bool) -> Staff | None:
+        """The person a 工号 cell names, shown on the row's plan; None, with the problem on the
+        row, if nobody has that number."""
+        recorded = self.resolve(typed, was_number)
+        if recorded is None:
+            plan.problem(
+                column, _("“%(value)s” is not on the roster") % {"value": cleaners.quote(typed)}
+            )
+            return None
+        staff = self.by_no[recorded]
+        plan.key, plan.label = staff.staff_no, staff.name
+        return staff
+
 
 class StaffImporter(_RosterImporter):
     layout = layouts.STAFF

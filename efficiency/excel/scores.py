@@ -174,15 +174,9 @@ class ScoreImporter(Importer):
             except cleaners.CellError as error:
                 plan.problem("对象编号", error.message)
                 return None
-            recorded = self.staff.resolve(typed, was_number)
-            if recorded is None:
-                plan.problem(
-                    "对象编号",
-                    _("“%(value)s” is not on the roster") % {"value": cleaners.quote(typed)},
-                )
+            staff = self.staff.person(plan, "对象编号", typed, was_number)
+            if staff is None:
                 return None
-            staff = self.staff.by_no[recorded]
-            plan.key, plan.label = staff.staff_no, staff.name
             if assessor is not None:
                 self._check_rights(plan, assessor, staff=staff)
         else:

@@ -20,7 +20,7 @@ from .incidents import IncidentImporter
 from .reader import FileRefused, Table, read_table
 from .roster import SectionImporter, StaffImporter, StandardImporter
 from .scores import ScoreImporter
-from .summaries import SummaryImporter
+from .summaries import SummaryImporter, YearSummaryImporter
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     "scores": ScoreImporter,
     "attendance": AttendanceImporter,
     "summaries": SummaryImporter,
+    "year_summaries": YearSummaryImporter,
 }
 
 

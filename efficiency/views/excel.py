@@ -35,6 +35,7 @@ SHEET_LABELS = {
     "scores": gettext_lazy("Marks"),
     "attendance": gettext_lazy("Attendance"),
     "summaries": gettext_lazy("Personal summaries"),
+    "year_summaries": gettext_lazy("Annual personal summaries"),
     "rankings": gettext_lazy("Quarterly ranking"),
     "annual": gettext_lazy("Annual appraisal"),
 }
@@ -86,6 +87,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "periods": periods,
             "open_period": open_period,
             "years": sorted({p.year for p in periods}, reverse=True),
+            # The year whose 年度个人总结 are being written: the open quarter's.
+            "summary_year": open_period.year if open_period else None,
             "may_see_results": access.may_export(user, "rankings"),
             "imports": [
                 {"record": record, "label": SHEET_LABELS.get(record.sheet, record.sheet)}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from efficiency import consequences, results, wording
+from efficiency.excel import access as excel_access
 from efficiency.models import (
     COMMENT_MAX_LENGTH,
     AnnualAppraisal,
@@ -165,6 +166,7 @@ def year_review(request: HttpRequest, year: int) -> HttpResponse:
             "query": listing.query,
             "comment_max": COMMENT_MAX_LENGTH,
             "has_quarters": bool(rollup.periods),
+            "may_export_summaries": excel_access.may_export(request.user, "year_summaries"),
             "published": AnnualAppraisal.objects.filter(year=year)
             .exclude(state=AnnualState.DECIDING)
             .exists(),

@@ -2,7 +2,7 @@
 
 SHEET is one of sections, staff, standards, incidents, scores, attendance, rankings, annual.
 --period is a quarter (2026Q3) for incidents (optional), scores, attendance and rankings, or a
-year (2026) for annual.
+year (2026) for annual and year_summaries.
 --template writes the blank template of an importable sheet instead. The command line sees
 the whole office.
 """
